@@ -1,0 +1,3 @@
+package io.niotls;
+
+final class Placeholder {}
