@@ -1,0 +1,69 @@
+package io.niotls.context;
+
+import java.security.GeneralSecurityException;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+
+/** SunJSSE engines. */
+final class JdkEngineFactory implements EngineFactory {
+  private final TlsContext context;
+  private final SSLContext sslContext;
+
+  /**
+   * Engines that ran a full handshake: marked by the key manager (server) or trust manager
+   * (client), which the JDK only consults when it does not resume. Weak, so abandoned engines
+   * leave nothing behind.
+   */
+  private final Set<SSLEngine> fullHandshakes =
+      Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
+
+  JdkEngineFactory(TlsContext context, VerifyingTrustManager.Spec trust) {
+    this.context = context;
+    try {
+      sslContext = SSLContext.getInstance("TLS");
+      KeyManager[] keys =
+          context.keyMaterial() == null
+              ? null
+              : new KeyManager[] {new SingleKeyManager(context.keyMaterial(), fullHandshakes::add)};
+      TrustManager[] trusts = {trust.build(fullHandshakes::add)};
+      sslContext.init(keys, trusts, null);
+    } catch (GeneralSecurityException e) {
+      throw new TlsConfigException("the JDK TLS provider could not be set up: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public SSLEngine newEngine(String host, int port) {
+    SSLEngine engine =
+        host == null ? sslContext.createSSLEngine() : sslContext.createSSLEngine(host, port);
+    engine.setUseClientMode(context.isClient());
+    SSLParameters parameters = engine.getSSLParameters();
+    context.configure(parameters, host);
+    if (!context.alpn().isEmpty()) {
+      parameters.setApplicationProtocols(context.alpn().toArray(new String[0]));
+    }
+    switch (context.clientAuth()) {
+      case REQUIRE -> parameters.setNeedClientAuth(true);
+      case OPTIONAL -> parameters.setWantClientAuth(true);
+      default -> {}
+    }
+    engine.setSSLParameters(parameters);
+    return engine;
+  }
+
+  @Override
+  public void release(SSLEngine engine) {
+    fullHandshakes.remove(engine);
+  }
+
+  @Override
+  public boolean wasResumed(SSLEngine engine) {
+    return !fullHandshakes.remove(engine);
+  }
+}

@@ -1,0 +1,113 @@
+package io.niotls.context;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * BoringSSL engines through netty-tcnative. The only class of core that names Netty: it is loaded
+ * only when the OpenSSL provider is chosen, so core runs with the JDK alone on the class path.
+ */
+final class OpenSslEngineFactory implements EngineFactory {
+  private static final MethodHandle IS_SESSION_REUSED = sessionReusedHandle();
+
+  private final TlsContext context;
+  private final SslContext sslContext;
+
+  OpenSslEngineFactory(TlsContext context, VerifyingTrustManager.Spec trust) {
+    this.context = context;
+    KeyMaterial key = context.keyMaterial();
+    SslContextBuilder builder =
+        context.isClient()
+            ? SslContextBuilder.forClient()
+            : SslContextBuilder.forServer(key.privateKey(), key.chain());
+    if (context.isClient() && key != null) {
+      builder.keyManager(key.privateKey(), key.chain());
+    }
+    builder
+        .sslProvider(SslProvider.OPENSSL)
+        .protocols(context.protocols())
+        .ciphers(context.cipherSuites())
+        .trustManager(trust.build(engine -> {}))
+        .option(OpenSslContextOption.USE_TASKS, context.delegatedTasks() == DelegatedTasks.CALLER)
+        .clientAuth(
+            switch (context.clientAuth()) {
+              case REQUIRE -> io.netty.handler.ssl.ClientAuth.REQUIRE;
+              case OPTIONAL -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
+              default -> io.netty.handler.ssl.ClientAuth.NONE;
+            });
+    if (!context.alpn().isEmpty()) {
+      builder.applicationProtocolConfig(
+          new ApplicationProtocolConfig(
+              ApplicationProtocolConfig.Protocol.ALPN,
+              ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+              ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+              context.alpn()));
+    }
+    try {
+      sslContext = builder.build();
+    } catch (SSLException e) {
+      throw new TlsConfigException("the OpenSSL provider refused the settings: " + e.getMessage(), e);
+    }
+  }
+
+  /** Null when BoringSSL can be used here, else why not. */
+  static String unavailability() {
+    if (OpenSsl.isAvailable()) {
+      return null;
+    }
+    Throwable cause = OpenSsl.unavailabilityCause();
+    return "netty-tcnative-boringssl-static did not load"
+        + (cause == null ? "" : ": " + cause.getMessage());
+  }
+
+  @Override
+  public SSLEngine newEngine(String host, int port) {
+    SSLEngine engine =
+        host == null
+            ? sslContext.newEngine(ByteBufAllocator.DEFAULT)
+            : sslContext.newEngine(ByteBufAllocator.DEFAULT, host, port);
+    SSLParameters parameters = engine.getSSLParameters();
+    context.configure(parameters, host);
+    engine.setSSLParameters(parameters);
+    return engine;
+  }
+
+  @Override
+  public void release(SSLEngine engine) {
+    ReferenceCountUtil.release(engine);
+  }
+
+  @Override
+  public boolean wasResumed(SSLEngine engine) {
+    try {
+      return (boolean) IS_SESSION_REUSED.invoke(engine);
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+
+  // Netty keeps isSessionReused() package-private; it is the only reliable resumption signal.
+  private static MethodHandle sessionReusedHandle() {
+    try {
+      Class<?> type = Class.forName("io.netty.handler.ssl.ReferenceCountedOpenSslEngine");
+      Method method = type.getDeclaredMethod("isSessionReused");
+      method.setAccessible(true);
+      return MethodHandles.lookup().unreflect(method);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return MethodHandles.dropArguments(
+          MethodHandles.constant(boolean.class, false), 0, SSLEngine.class);
+    }
+  }
+}

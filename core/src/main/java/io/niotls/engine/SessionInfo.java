@@ -1,0 +1,72 @@
+package io.niotls.engine;
+
+import io.niotls.context.Fingerprint;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * What a finished handshake negotiated, captured once so it outlives the SSLEngine.
+ *
+ * @param protocol TLSv1.3 or TLSv1.2
+ * @param cipherSuite the IANA/Java name of the negotiated suite
+ * @param applicationProtocol the ALPN protocol, or null when none was negotiated
+ * @param serverName the SNI host name the client sent (as seen by either side), or null
+ * @param peerCertificates the peer's chain, leaf first; empty when the peer sent none
+ * @param resumed whether the handshake resumed an earlier session
+ */
+public record SessionInfo(
+    String protocol,
+    String cipherSuite,
+    String applicationProtocol,
+    String serverName,
+    List<X509Certificate> peerCertificates,
+    boolean resumed) {
+
+  /** SHA-256 fingerprint of the peer's leaf certificate, or null when it sent none. */
+  public Fingerprint peerFingerprint() {
+    return peerCertificates.isEmpty() ? null : Fingerprint.sha256(peerCertificates.get(0));
+  }
+
+  static SessionInfo of(SSLEngine engine, String clientServerName, boolean resumed) {
+    SSLSession session = engine.getSession();
+    String alpn = engine.getApplicationProtocol();
+    return new SessionInfo(
+        session.getProtocol(),
+        session.getCipherSuite(),
+        alpn == null || alpn.isEmpty() ? null : alpn,
+        engine.getUseClientMode() ? clientServerName : requestedServerName(session),
+        peerCertificates(session),
+        resumed);
+  }
+
+  private static String requestedServerName(SSLSession session) {
+    if (session instanceof ExtendedSSLSession extended) {
+      for (SNIServerName name : extended.getRequestedServerNames()) {
+        if (name instanceof SNIHostName host) {
+          return host.getAsciiName();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static List<X509Certificate> peerCertificates(SSLSession session) {
+    try {
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate certificate : session.getPeerCertificates()) {
+        chain.add((X509Certificate) certificate);
+      }
+      return List.copyOf(chain);
+    } catch (SSLPeerUnverifiedException none) {
+      return List.of();
+    }
+  }
+}

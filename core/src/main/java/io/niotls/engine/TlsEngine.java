@@ -1,0 +1,675 @@
+package io.niotls.engine;
+
+import io.niotls.buffer.BufferPool;
+import io.niotls.context.DelegatedTasks;
+import io.niotls.context.TlsContext;
+import io.niotls.transport.Transport;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+
+/**
+ * One TLS connection: the state machine over one {@link SSLEngine} and one {@link Transport}, with
+ * the contract of OpenSSL's {@code SSL_connect}/{@code SSL_read}/{@code SSL_write}/{@code
+ * SSL_shutdown} + {@code SSL_get_error}.
+ *
+ * <p>Every call does what it can without blocking and says what it needs to go on: {@link
+ * Status#WANT_READ} (call again when the transport is readable), {@link Status#WANT_WRITE} (when
+ * writable), {@link Status#WANT_TASK} (after {@link #runTasks()}). {@link #read} and {@link #write}
+ * return a byte count, or a negative {@link Status#code()}; {@link #status()} always tells the
+ * status of the last call.
+ *
+ * <p>The engine is passive: it never blocks, never touches a selector and never calls user code.
+ * Not thread-safe: one thread at a time drives it, except {@link #runTasks()}, which may run on
+ * another thread while no other call is in progress.
+ *
+ * <p>Buffers: ciphertext in ({@code netIn}), ciphertext out ({@code netOut}) and decrypted
+ * plaintext not yet read ({@code appIn}) are taken from the context's pool only while they hold
+ * bytes, so an idle connection holds none.
+ */
+public final class TlsEngine implements Closeable {
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+  private final TlsContext context;
+  private final SSLEngine ssl;
+  private final Transport transport;
+  private final BufferPool pool;
+  private final String serverName;
+  private final boolean inlineTasks;
+
+  private Phase phase = Phase.NEW;
+  private Status status = Status.OK;
+  private TlsException failure;
+  private SessionInfo session;
+  private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
+  private int appBufferSize;
+
+  private ByteBuffer netIn; // read mode: ciphertext not yet unwrapped
+  private ByteBuffer netOut; // read mode: ciphertext not yet written
+  private ByteBuffer appIn; // read mode: plaintext not yet read
+
+  private TlsEngine(TlsContext context, Transport transport, String peerHost, int peerPort) {
+    this.context = context;
+    this.transport = transport;
+    this.ssl = context.newSslEngine(peerHost, peerPort);
+    this.pool = context.bufferPool();
+    this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
+    this.inlineTasks = context.delegatedTasks() == DelegatedTasks.INLINE;
+    this.appBufferSize = ssl.getSession().getApplicationBufferSize();
+  }
+
+  /**
+   * A client engine (the {@code SSL_connect} side). {@code host} is sent as SNI (unless an IP
+   * literal or overridden in the context) and verified against the server's certificate; {@code
+   * host} and {@code port} also key the session cache for resumption.
+   */
+  public static TlsEngine client(TlsContext context, Transport transport, String host, int port) {
+    if (!context.isClient()) {
+      throw new IllegalArgumentException("TlsEngine.client needs a context from forClient()");
+    }
+    return new TlsEngine(context, transport, host, port);
+  }
+
+  /** A server engine (the {@code SSL_accept} side). */
+  public static TlsEngine server(TlsContext context, Transport transport) {
+    if (context.isClient()) {
+      throw new IllegalArgumentException("TlsEngine.server needs a context from forServer()");
+    }
+    return new TlsEngine(context, transport, null, -1);
+  }
+
+  /**
+   * Drives the handshake as far as it goes now. {@link Status#OK} once it is complete and its
+   * last flight is written; calling it on an established engine writes any pending ciphertext.
+   * Optional: the first {@link #read} or {@link #write} drives it too.
+   */
+  public Status handshake() {
+    switch (phase) {
+      case FAILED:
+        return status(failure.status());
+      case NEW:
+        try {
+          ssl.beginHandshake();
+        } catch (SSLException e) {
+          return fail(TlsException.fromEngine(e));
+        }
+        moveTo(Phase.HANDSHAKING);
+        return driveHandshake();
+      case HANDSHAKING:
+        return driveHandshake();
+      default:
+        try {
+          return status(flush() ? Status.OK : Status.WANT_WRITE);
+        } catch (IOException e) {
+          return fail(TlsException.transport(e));
+        }
+    }
+  }
+
+  /**
+   * Reads decrypted bytes into {@code dst}: up to one record's worth per call. Keep calling until it
+   * returns {@link Status#WANT_READ}'s code: a later record may already be buffered. TLS 1.3
+   * post-handshake messages are handled here and may report WANT_WRITE.
+   *
+   * @return bytes read (0 only when {@code dst} is full), or a negative {@link Status#code()}:
+   *     WANT_READ, WANT_WRITE, WANT_TASK, ZERO_RETURN (peer's close_notify), SYSCALL or SSL
+   */
+  public int read(ByteBuffer dst) {
+    if (!phase.established() && phase != Phase.CLOSED) {
+      Status s = handshake();
+      if (s != Status.OK) {
+        return s.code();
+      }
+    }
+    if (!dst.hasRemaining() && phase != Phase.FAILED) {
+      status(Status.OK);
+      return 0;
+    }
+    try {
+      return readRecords(dst);
+    } catch (SSLException e) {
+      return fail(TlsException.fromEngine(e)).code();
+    } catch (TlsException e) {
+      return fail(e).code();
+    } catch (IOException e) {
+      return fail(TlsException.transport(e)).code();
+    }
+  }
+
+  /**
+   * Encrypts and sends bytes from {@code src}. Returns how many were consumed, possibly fewer than
+   * offered when the transport fills up; those bytes are committed and the rest must be offered
+   * again (after WANT_WRITE, unchanged). Never encrypts a byte twice.
+   *
+   * @return bytes consumed, or a negative {@link Status#code()}: WANT_WRITE, WANT_READ, WANT_TASK
+   *     (handshake not done), ZERO_RETURN (the connection no longer accepts data), SYSCALL or SSL
+   * @throws IllegalStateException after {@link #shutdown()} or {@link #close()}
+   */
+  public int write(ByteBuffer src) {
+    if (phase == Phase.SHUTDOWN_SENT || phase == Phase.CLOSED) {
+      throw new IllegalStateException("write after shutdown() or close()");
+    }
+    if (!phase.established()) {
+      Status s = handshake();
+      if (s != Status.OK) {
+        return s.code();
+      }
+    }
+    try {
+      if (!flush()) {
+        return status(Status.WANT_WRITE).code();
+      }
+      int consumed = 0;
+      while (src.hasRemaining()) {
+        SSLEngineResult r = wrap(src);
+        consumed += r.bytesConsumed();
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+          return consumed > 0 ? ok(consumed) : status(Status.ZERO_RETURN).code();
+        }
+        if (!flush()) {
+          break;
+        }
+      }
+      return consumed > 0 ? ok(consumed) : status(Status.WANT_WRITE).code();
+    } catch (SSLException e) {
+      return fail(TlsException.fromEngine(e)).code();
+    } catch (IOException e) {
+      return fail(TlsException.transport(e)).code();
+    }
+  }
+
+  /**
+   * Closes the connection in OpenSSL's two steps: the first call sends close_notify and returns
+   * {@link Status#SENT} (or {@link Status#DONE} when the peer's close_notify was already seen);
+   * further calls read, discarding data, until the peer's close_notify arrives ({@code DONE}). May
+   * return WANT_WRITE while our close_notify is not yet written. During the handshake it aborts:
+   * an alert is sent and the result is DONE. Then {@link #close()} frees the engine.
+   */
+  public Status shutdown() {
+    try {
+      switch (phase) {
+        case FAILED:
+          return status(failure.status());
+        case NEW:
+          moveTo(Phase.CLOSED);
+          return status(Status.DONE);
+        case HANDSHAKING:
+          flush();
+          sendCloseNotify();
+          moveTo(Phase.CLOSED);
+          return status(flush() ? Status.DONE : Status.WANT_WRITE);
+        case OPEN:
+          if (!flush()) {
+            return status(Status.WANT_WRITE);
+          }
+          sendCloseNotify();
+          moveTo(Phase.SHUTDOWN_SENT);
+          return status(flush() ? awaitPeerClose() : Status.WANT_WRITE);
+        case SHUTDOWN_SENT:
+          return status(flush() ? awaitPeerClose() : Status.WANT_WRITE);
+        case PEER_CLOSED:
+          if (!flush()) {
+            return status(Status.WANT_WRITE);
+          }
+          sendCloseNotify();
+          moveTo(Phase.CLOSED);
+          return status(flush() ? Status.DONE : Status.WANT_WRITE);
+        default: // CLOSED
+          return status(flush() ? Status.DONE : Status.WANT_WRITE);
+      }
+    } catch (SSLException e) {
+      return fail(TlsException.fromEngine(e));
+    } catch (TlsException e) {
+      return fail(e);
+    } catch (IOException e) {
+      return fail(TlsException.transport(e));
+    }
+  }
+
+  /** Runs the SSLEngine's delegated tasks announced by {@link Status#WANT_TASK}. Any thread. */
+  public void runTasks() {
+    for (Runnable task = ssl.getDelegatedTask(); task != null; task = ssl.getDelegatedTask()) {
+      task.run();
+    }
+  }
+
+  /**
+   * Frees the engine: native SSL state, pooled buffers, and the transport. Sends nothing (call
+   * {@link #shutdown()} first for a clean close). Idempotent.
+   */
+  @Override
+  public void close() {
+    if (phase != Phase.FAILED && phase != Phase.CLOSED) {
+      moveTo(Phase.CLOSED);
+    }
+    releaseBuffers();
+    context.releaseSslEngine(ssl);
+    try {
+      transport.close();
+    } catch (IOException ignored) {
+      // nothing is lost: the caller asked to drop the connection
+    }
+  }
+
+  /** The status of the last call. */
+  public Status status() {
+    return status;
+  }
+
+  /** Why the engine failed, once a call returned SSL or SYSCALL; null before. */
+  public TlsException failure() {
+    return failure;
+  }
+
+  /** What the handshake negotiated; null until it completes. */
+  public SessionInfo session() {
+    return session;
+  }
+
+  public boolean isHandshakeComplete() {
+    return session != null;
+  }
+
+  /** True once the peer's close_notify has been read. */
+  public boolean isPeerClosed() {
+    return phase == Phase.PEER_CLOSED || (phase == Phase.CLOSED && ssl.isInboundDone());
+  }
+
+  /** Decrypted bytes buffered and not yet read ({@code SSL_pending}). */
+  public int pending() {
+    return appIn == null ? 0 : appIn.remaining();
+  }
+
+  /** True while ciphertext waits to be written: the caller should wait for writability. */
+  public boolean wantsWrite() {
+    return netOut != null && netOut.hasRemaining();
+  }
+
+  /** Whether this engine holds any pooled buffer (false for an idle connection). */
+  public boolean holdsBuffers() {
+    return netIn != null || netOut != null || appIn != null;
+  }
+
+  public boolean isClient() {
+    return context.isClient();
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  /** The SSLEngine underneath, for facts this class does not expose. Do not drive it directly. */
+  public SSLEngine sslEngine() {
+    return ssl;
+  }
+
+  private Status driveHandshake() {
+    try {
+      while (phase == Phase.HANDSHAKING) {
+        if (!flush()) {
+          return status(Status.WANT_WRITE);
+        }
+        HandshakeStatus hs = ssl.getHandshakeStatus();
+        switch (hs) {
+          case NEED_TASK:
+            if (!inlineTasks) {
+              return status(Status.WANT_TASK);
+            }
+            runTasks();
+            break;
+          case NEED_WRAP:
+            wrap(EMPTY);
+            break;
+          case NEED_UNWRAP:
+          case NEED_UNWRAP_AGAIN:
+            Status wait = unwrapHandshake();
+            if (wait != null) {
+              return status(wait);
+            }
+            break;
+          default: // FINISHED or NOT_HANDSHAKING: an engine that did not report FINISHED
+            established();
+        }
+      }
+      if (context.isClient() && netIn != null) {
+        readAhead();
+      }
+      return status(flush() ? Status.OK : Status.WANT_WRITE);
+    } catch (SSLException e) {
+      return fail(TlsException.fromEngine(e));
+    } catch (TlsException e) {
+      return fail(e);
+    } catch (IOException e) {
+      return fail(TlsException.transport(e));
+    }
+  }
+
+  /** One handshake unwrap; returns the status to report when it needs more input, else null. */
+  private Status unwrapHandshake() throws IOException {
+    // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
+    // reports the handshake finished on an unwrap after the one that consumed the client Finished.
+    SSLEngineResult r = unwrapIntoAppIn();
+    switch (r.getStatus()) {
+      case OK:
+        if (r.bytesConsumed() > 0
+            || r.bytesProduced() > 0
+            || r.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
+          return null;
+        }
+        break; // no progress: needs input
+      case CLOSED:
+        throw TlsException.protocol(
+            "close_notify", "the peer closed the connection during the handshake");
+      case BUFFER_OVERFLOW:
+        throw new IllegalStateException("appIn smaller than a record: " + appIn);
+      default: // BUFFER_UNDERFLOW
+    }
+    int n = fill();
+    if (n < 0) {
+      throw TlsException.truncated(true);
+    }
+    return n == 0 ? Status.WANT_READ : null;
+  }
+
+  /**
+   * A TLS 1.3 client's handshake ends with the server's records still buffered: BoringSSL's
+   * session tickets arrive in the server's first flight and are only taken when unwrapped, so
+   * unwrap whole buffered records now, or a client that never reads would never cache a session.
+   */
+  private void readAhead() throws IOException {
+    while (appIn == null && phase == Phase.OPEN && holdsWholeRecord()) {
+      SSLEngineResult r = unwrapIntoAppIn();
+      if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+        moveTo(Phase.PEER_CLOSED);
+      } else if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesConsumed() == 0) {
+        return;
+      }
+    }
+  }
+
+  private int readRecords(ByteBuffer dst) throws IOException {
+    while (true) {
+      if (appIn != null) {
+        return ok(take(dst));
+      }
+      if (phase == Phase.PEER_CLOSED || phase == Phase.CLOSED) {
+        return status(Status.ZERO_RETURN).code();
+      }
+      if (phase == Phase.FAILED) {
+        return status(failure.status()).code();
+      }
+      HandshakeStatus hs = ssl.getHandshakeStatus();
+      if (hs == HandshakeStatus.NEED_TASK) {
+        if (!inlineTasks) {
+          return status(Status.WANT_TASK).code();
+        }
+        runTasks();
+        continue;
+      }
+      if (hs == HandshakeStatus.NEED_WRAP) { // a post-handshake reply, such as KeyUpdate's
+        if (!flush()) {
+          return status(Status.WANT_WRITE).code();
+        }
+        wrap(EMPTY);
+        flush();
+        continue;
+      }
+      boolean direct = dst.remaining() >= appBufferSize;
+      SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
+      switch (r.getStatus()) {
+        case CLOSED:
+          moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
+          continue;
+        case BUFFER_OVERFLOW:
+          if (direct) {
+            appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
+            continue;
+          }
+          throw new IllegalStateException("appIn smaller than a record: " + appIn);
+        case OK:
+          if (direct && r.bytesProduced() > 0) {
+            return ok(r.bytesProduced());
+          }
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+            continue;
+          }
+          break; // no progress: needs input
+        default: // BUFFER_UNDERFLOW
+      }
+      int n = fill();
+      if (n == 0) {
+        return status(Status.WANT_READ).code();
+      }
+      if (n < 0) {
+        throw TlsException.truncated(false);
+      }
+    }
+  }
+
+  /** After our close_notify: reads and discards until the peer's arrives. */
+  private Status awaitPeerClose() throws IOException {
+    while (phase == Phase.SHUTDOWN_SENT) {
+      SSLEngineResult r = unwrapIntoAppIn();
+      releaseAppIn();
+      switch (r.getStatus()) {
+        case CLOSED:
+          moveTo(Phase.CLOSED);
+          break;
+        case OK:
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+            break;
+          }
+        // fall through: no progress, needs input
+        default:
+          int n = fill();
+          if (n == 0) {
+            return Status.SENT;
+          }
+          if (n < 0) {
+            throw TlsException.truncated(false);
+          }
+      }
+    }
+    releaseBuffers();
+    return Status.DONE;
+  }
+
+  private void sendCloseNotify() throws IOException {
+    ssl.closeOutbound();
+    for (int i = 0; i < 4 && !ssl.isOutboundDone(); i++) {
+      if (wrap(EMPTY).bytesProduced() == 0 || !flush()) {
+        return;
+      }
+    }
+  }
+
+  private void established() {
+    moveTo(Phase.OPEN);
+    session = SessionInfo.of(ssl, serverName, context.wasResumed(ssl));
+    if ("TLSv1.3".equals(session.protocol())) {
+      maxRecordBody = RecordHeader.MAX_TLS13_BODY;
+    }
+    appBufferSize = ssl.getSession().getApplicationBufferSize();
+    if (!context.sessionResumption()) {
+      ssl.getSession().invalidate();
+    }
+  }
+
+  private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+    netOut = netOut == null ? pool.acquire() : netOut.compact();
+    SSLEngineResult r;
+    try {
+      r = ssl.wrap(src, netOut);
+    } finally {
+      netOut.flip();
+    }
+    if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+      throw new IllegalStateException("netOut smaller than a record: " + netOut);
+    }
+    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
+      established();
+    }
+    return r;
+  }
+
+  private SSLEngineResult unwrapIntoAppIn() throws IOException {
+    appIn = appIn == null ? pool.acquire() : appIn.compact();
+    try {
+      return unwrap(appIn);
+    } finally {
+      appIn.flip();
+      if (!appIn.hasRemaining()) {
+        releaseAppIn();
+      }
+    }
+  }
+
+  private SSLEngineResult unwrap(ByteBuffer dst) throws IOException {
+    ByteBuffer src = netIn == null ? EMPTY : netIn;
+    if (netIn != null && RecordHeader.complete(netIn)) {
+      checkHeader(netIn);
+    }
+    SSLEngineResult r = ssl.unwrap(src, dst);
+    if (netIn != null && !netIn.hasRemaining()) {
+      pool.release(netIn);
+      netIn = null;
+    }
+    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
+      established();
+    }
+    return r;
+  }
+
+  private void checkHeader(ByteBuffer in) throws TlsException {
+    String problem = RecordHeader.problem(in, maxRecordBody);
+    if (problem != null) {
+      throw TlsException.protocol(
+          RecordHeader.bodyLength(in) > maxRecordBody ? "record_overflow" : "unexpected_message",
+          problem);
+    }
+    // RFC 5746 renegotiation is refused whatever the provider's defaults: after a TLS 1.2
+    // handshake a handshake record can only be a HelloRequest or a renegotiating ClientHello.
+    if (phase.established()
+        && RecordHeader.contentType(in) == RecordHeader.HANDSHAKE
+        && "TLSv1.2".equals(session.protocol())) {
+      throw TlsException.protocol(
+          "no_renegotiation",
+          "the peer tried to renegotiate the TLS 1.2 session; niotls refuses renegotiation");
+    }
+  }
+
+  private boolean holdsWholeRecord() {
+    return netIn != null
+        && RecordHeader.complete(netIn)
+        && netIn.remaining() >= RecordHeader.LENGTH + RecordHeader.bodyLength(netIn);
+  }
+
+  /** Reads from the transport into netIn: bytes read, 0 when none now, -1 at end of stream. */
+  private int fill() throws IOException {
+    netIn = netIn == null ? pool.acquire() : netIn.compact();
+    try {
+      return transport.read(netIn);
+    } finally {
+      netIn.flip();
+      if (!netIn.hasRemaining()) {
+        pool.release(netIn);
+        netIn = null;
+      }
+    }
+  }
+
+  /** Writes pending ciphertext: true when none is left. */
+  private boolean flush() throws IOException {
+    if (netOut == null) {
+      return true;
+    }
+    while (netOut.hasRemaining()) {
+      if (transport.write(netOut) == 0) {
+        return false;
+      }
+    }
+    pool.release(netOut);
+    netOut = null;
+    return true;
+  }
+
+  private int take(ByteBuffer dst) {
+    int n = Math.min(dst.remaining(), appIn.remaining());
+    int limit = appIn.limit();
+    appIn.limit(appIn.position() + n);
+    dst.put(appIn);
+    appIn.limit(limit);
+    if (!appIn.hasRemaining()) {
+      releaseAppIn();
+    }
+    return n;
+  }
+
+  private Status fail(TlsException e) {
+    if (phase != Phase.FAILED) {
+      failure = e;
+      if (e.status() == Status.SSL) {
+        sendAlert();
+      }
+      moveTo(Phase.FAILED);
+      releaseBuffers();
+    }
+    return status(failure.status());
+  }
+
+  /** Best effort: the SSLEngine queues an alert when it fails; write it if the transport takes it. */
+  private void sendAlert() {
+    try {
+      if (flush()) {
+        sendCloseNotify();
+      }
+    } catch (Exception ignored) {
+      // the connection is failing anyway; the original cause is what matters
+    }
+  }
+
+  private void moveTo(Phase target) {
+    if (!phase.canMoveTo(target)) {
+      throw new IllegalStateException("illegal move " + phase + " -> " + target);
+    }
+    phase = target;
+  }
+
+  private Status status(Status s) {
+    status = s;
+    return s;
+  }
+
+  private int ok(int n) {
+    status = Status.OK;
+    return n;
+  }
+
+  private void releaseAppIn() {
+    if (appIn != null) {
+      pool.release(appIn);
+      appIn = null;
+    }
+  }
+
+  private void releaseBuffers() {
+    if (netIn != null) {
+      pool.release(netIn);
+      netIn = null;
+    }
+    if (netOut != null) {
+      pool.release(netOut);
+      netOut = null;
+    }
+    releaseAppIn();
+  }
+
+  @Override
+  public String toString() {
+    return "TlsEngine[" + (isClient() ? "client " : "server ") + phase + ", " + status + "]";
+  }
+}

@@ -1,0 +1,108 @@
+package io.niotls.engine;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Why a connection failed: the {@link Status} it failed with (SSL or SYSCALL), the TLS alert
+ * involved when there was one, and a message a person can act on.
+ */
+public final class TlsException extends IOException {
+  private static final Pattern JDK_ALERT = Pattern.compile("alert: ([a-z_]+)");
+  private static final Pattern OPENSSL_ALERT =
+      Pattern.compile("(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)");
+
+  private final Status status;
+  private final String alert;
+
+  public TlsException(Status status, String alert, String message, Throwable cause) {
+    super(message, cause);
+    if (!status.isFatal()) {
+      throw new IllegalArgumentException("a TlsException carries SSL or SYSCALL, not " + status);
+    }
+    this.status = status;
+    this.alert = alert;
+  }
+
+  /** SSL for protocol failures, SYSCALL for transport failures and truncation. */
+  public Status status() {
+    return status;
+  }
+
+  /** The TLS alert sent or received, such as {@code handshake_failure}; null when none. */
+  public String alert() {
+    return alert;
+  }
+
+  /** A protocol failure detected by the engine itself (bad record, refused renegotiation). */
+  static TlsException protocol(String alert, String message) {
+    return new TlsException(Status.SSL, alert, message, null);
+  }
+
+  /** The transport ended without close_notify. */
+  static TlsException truncated(boolean handshaking) {
+    return new TlsException(
+        Status.SYSCALL,
+        null,
+        handshaking
+            ? "the peer closed the connection during the handshake (no alert, no close_notify):"
+                + " it may not speak TLS, or refused our protocols or certificate"
+            : "the peer closed the connection without close_notify: the data may be truncated",
+        null);
+  }
+
+  static TlsException transport(IOException cause) {
+    return new TlsException(
+        Status.SYSCALL, null, "the transport failed: " + cause.getMessage(), cause);
+  }
+
+  /** Turns what an SSLEngine threw into a message with the alert and a hint what to do. */
+  static TlsException fromEngine(Exception cause) {
+    String text = String.valueOf(cause.getMessage());
+    String alert = alertIn(text);
+    for (Throwable t = cause.getCause(); alert == null && t != null; t = t.getCause()) {
+      alert = alertIn(String.valueOf(t.getMessage()));
+    }
+    return new TlsException(Status.SSL, alert, describe(cause, text), cause);
+  }
+
+  private static String alertIn(String text) {
+    Matcher jdk = JDK_ALERT.matcher(text);
+    if (jdk.find()) {
+      return jdk.group(1);
+    }
+    Matcher openssl = OPENSSL_ALERT.matcher(text);
+    return openssl.find() ? openssl.group(1).toLowerCase(Locale.ROOT) : null;
+  }
+
+  private static String describe(Throwable cause, String text) {
+    StringBuilder all = new StringBuilder(text);
+    for (Throwable t = cause.getCause(); t != null; t = t.getCause()) {
+      all.append(" / ").append(t.getMessage());
+    }
+    String lower = all.toString().toLowerCase(Locale.ROOT);
+    String hint;
+    if (lower.contains("subject alternative") || lower.contains("hostname")) {
+      hint = "the peer's certificate does not name the host we connected to";
+    } else if (lower.contains("pkix") || lower.contains("unable to find valid certification")) {
+      hint = "the peer's certificate is not trusted: add its CA to the trust settings or pin it";
+    } else if (lower.contains("not pinned")) {
+      hint = "the peer's certificate does not match any pinned fingerprint";
+    } else if (lower.contains("expired") || lower.contains("not yet valid")) {
+      hint = "a certificate is outside its validity period";
+    } else if (lower.contains("protocol_version") || lower.contains("protocol is disabled")) {
+      hint = "the peers share no protocol version (niotls speaks TLS 1.3 and 1.2 only)";
+    } else if (lower.contains("no_application_protocol")) {
+      hint = "the peers share no ALPN protocol";
+    } else if (lower.contains("cipher") || lower.contains("handshake_failure")) {
+      hint = "the peers share no cipher suite or key type, or a certificate was refused";
+    } else if (lower.contains("certificate_required") || lower.contains("bad_certificate")) {
+      hint = "a client certificate was required and not given, or refused";
+    } else {
+      hint = "TLS handshake or record failure";
+    }
+    return hint + " (" + all + ")";
+  }
+}

@@ -1,0 +1,53 @@
+package io.niotls.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/** A transport over a non-blocking {@link SocketChannel}. */
+public final class SocketTransport implements Transport {
+  private final SocketChannel channel;
+
+  public SocketTransport(SocketChannel channel) {
+    if (channel.isBlocking()) {
+      throw new IllegalArgumentException("the SocketChannel must be in non-blocking mode");
+    }
+    this.channel = channel;
+  }
+
+  public SocketChannel channel() {
+    return channel;
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    return channel.read(dst);
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    return channel.write(src);
+  }
+
+  @Override
+  public void shutdownOutput() throws IOException {
+    if (channel.isOpen()) {
+      channel.shutdownOutput();
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    return channel.isOpen();
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  @Override
+  public String toString() {
+    return "SocketTransport" + channel;
+  }
+}

@@ -1,0 +1,36 @@
+package io.niotls.transport;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Where ciphertext comes from and goes to. Both calls never block.
+ *
+ * <p>Not thread-safe: a transport is confined to whoever drives its engine.
+ */
+public interface Transport extends Closeable {
+
+  /**
+   * Reads available bytes into {@code dst}.
+   *
+   * @return bytes read, 0 when nothing is available now, -1 at end of stream
+   * @throws IOException when the transport failed (reset, closed)
+   */
+  int read(ByteBuffer dst) throws IOException;
+
+  /**
+   * Writes as much of {@code src} as the transport takes now.
+   *
+   * @return bytes taken, 0 when the transport is full
+   */
+  int write(ByteBuffer src) throws IOException;
+
+  /** Half-closes the outbound direction (FIN) where the transport has one. */
+  default void shutdownOutput() throws IOException {}
+
+  boolean isOpen();
+
+  @Override
+  void close() throws IOException;
+}
