@@ -20,8 +20,6 @@ import javax.net.ssl.SSLParameters;
  * only when the OpenSSL provider is chosen, so core runs with the JDK alone on the class path.
  */
 final class OpenSslEngineFactory implements EngineFactory {
-  private static final MethodHandle IS_SESSION_REUSED = sessionReusedHandle();
-
   private final TlsContext context;
   private final SslContext sslContext;
 
@@ -92,16 +90,27 @@ final class OpenSslEngineFactory implements EngineFactory {
   @Override
   public boolean wasResumed(SSLEngine engine) {
     try {
-      return (boolean) IS_SESSION_REUSED.invoke(engine);
+      return (boolean) SessionReused.HANDLE.invoke(engine);
     } catch (Throwable e) {
       return false;
     }
   }
 
-  // Netty keeps isSessionReused() package-private; it is the only reliable resumption signal.
+  /**
+   * Netty keeps isSessionReused() package-private; it is the only reliable resumption signal. In a
+   * holder so the engine class is only looked up after OpenSsl has loaded the native library.
+   */
+  private static final class SessionReused {
+    static final MethodHandle HANDLE = sessionReusedHandle();
+  }
+
   private static MethodHandle sessionReusedHandle() {
     try {
-      Class<?> type = Class.forName("io.netty.handler.ssl.ReferenceCountedOpenSslEngine");
+      Class<?> type =
+          Class.forName(
+              "io.netty.handler.ssl.ReferenceCountedOpenSslEngine",
+              false,
+              OpenSslEngineFactory.class.getClassLoader());
       Method method = type.getDeclaredMethod("isSessionReused");
       method.setAccessible(true);
       return MethodHandles.lookup().unreflect(method);
