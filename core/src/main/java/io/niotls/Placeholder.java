@@ -1,3 +1,0 @@
-package io.niotls;
-
-final class Placeholder {}
