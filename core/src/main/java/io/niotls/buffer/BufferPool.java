@@ -7,10 +7,10 @@ import org.jctools.queues.MpmcArrayQueue;
 /**
  * A pool of equally sized network buffers, shared by every engine made from one context.
  *
- * <p>An engine takes a buffer when a record moves and gives it back as soon as it holds nothing,
- * so an idle established connection holds no network buffer, and a steady stream of records
- * reuses the same few buffers instead of allocating. The pool keeps at most {@code maxPooled} free
- * buffers; beyond that, returned buffers are left to the garbage collector.
+ * <p>An engine takes a buffer when a record moves and gives it back as soon as it holds nothing, so
+ * an idle established connection holds no network buffer, and a steady stream of records reuses the
+ * same few buffers instead of allocating. The pool keeps at most {@code maxPooled} free buffers;
+ * beyond that, returned buffers are left to the garbage collector.
  *
  * <p>Thread-safe and lock-free: {@link #acquire()} and {@link #release(ByteBuffer)} may be called
  * from any thread.

@@ -17,8 +17,8 @@ final class JdkEngineFactory implements EngineFactory {
 
   /**
    * Engines that ran a full handshake: marked by the key manager (server) or trust manager
-   * (client), which the JDK only consults when it does not resume. Weak, so abandoned engines
-   * leave nothing behind.
+   * (client), which the JDK only consults when it does not resume. Weak, so abandoned engines leave
+   * nothing behind.
    */
   private final Set<SSLEngine> fullHandshakes =
       Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
@@ -34,7 +34,8 @@ final class JdkEngineFactory implements EngineFactory {
       TrustManager[] trusts = {trust.build(fullHandshakes::add)};
       sslContext.init(keys, trusts, null);
     } catch (GeneralSecurityException e) {
-      throw new TlsConfigException("the JDK TLS provider could not be set up: " + e.getMessage(), e);
+      throw new TlsConfigException(
+          "the JDK TLS provider could not be set up: " + e.getMessage(), e);
     }
   }
 

@@ -56,7 +56,8 @@ final class OpenSslEngineFactory implements EngineFactory {
     try {
       sslContext = builder.build();
     } catch (SSLException e) {
-      throw new TlsConfigException("the OpenSSL provider refused the settings: " + e.getMessage(), e);
+      throw new TlsConfigException(
+          "the OpenSSL provider refused the settings: " + e.getMessage(), e);
     }
   }
 

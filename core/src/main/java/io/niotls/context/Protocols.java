@@ -14,7 +14,15 @@ final class Protocols {
         return "TLSv1.3";
       case "tlsv1.2", "tls1.2", "1.2":
         return "TLSv1.2";
-      case "tlsv1.1", "tls1.1", "1.1", "tlsv1", "tlsv1.0", "tls1.0", "1.0", "sslv3", "sslv2",
+      case "tlsv1.1",
+          "tls1.1",
+          "1.1",
+          "tlsv1",
+          "tlsv1.0",
+          "tls1.0",
+          "1.0",
+          "sslv3",
+          "sslv2",
           "sslv2hello":
         throw new TlsConfigException(
             version

@@ -20,8 +20,8 @@ import javax.net.ssl.SSLParameters;
  * once by {@link #forClient()} or {@link #forServer(KeyMaterial)}, immutable and thread-safe, and
  * shared by every engine made from it (which also share its session cache and buffer pool).
  *
- * <p>Secure by default: TLS 1.3 and 1.2 only, AEAD suites with forward secrecy only, clients
- * verify the peer's chain and host name, renegotiation refused (by the engine).
+ * <p>Secure by default: TLS 1.3 and 1.2 only, AEAD suites with forward secrecy only, clients verify
+ * the peer's chain and host name, renegotiation refused (by the engine).
  */
 public final class TlsContext {
   /** TLS 1.3 and 1.2 suites with forward secrecy and AEAD: no CBC, no static RSA. */
@@ -70,18 +70,23 @@ public final class TlsContext {
     String unavailable = b.provider == Provider.JDK ? null : openSslUnavailability();
     if (b.provider == Provider.OPENSSL && unavailable != null) {
       throw new TlsConfigException(
-          "the OPENSSL provider was asked for, but " + unavailable
+          "the OPENSSL provider was asked for, but "
+              + unavailable
               + "; add io.netty:netty-tcnative-boringssl-static for this platform or use JDK");
     }
     if (b.provider == Provider.JDK || unavailable != null) {
       provider = Provider.JDK;
       providerNote =
-          b.provider == Provider.JDK ? "JDK (as asked)" : "JDK (OpenSSL unavailable: " + unavailable + ")";
+          b.provider == Provider.JDK
+              ? "JDK (as asked)"
+              : "JDK (OpenSSL unavailable: " + unavailable + ")";
       engines = new JdkEngineFactory(this, b.trust);
     } else {
       provider = Provider.OPENSSL;
       providerNote =
-          b.provider == Provider.OPENSSL ? "OpenSSL/BoringSSL (as asked)" : "OpenSSL/BoringSSL (auto)";
+          b.provider == Provider.OPENSSL
+              ? "OpenSSL/BoringSSL (as asked)"
+              : "OpenSSL/BoringSSL (auto)";
       engines = new OpenSslEngineFactory(this, b.trust);
     }
     bufferPool = new BufferPool(bufferSize(), provider == Provider.OPENSSL, b.maxPooledBuffers);

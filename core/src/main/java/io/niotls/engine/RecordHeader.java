@@ -3,8 +3,8 @@ package io.niotls.engine;
 import java.nio.ByteBuffer;
 
 /**
- * Reads the 5-byte TLS record header at a buffer's position, without I/O and without moving it,
- * so hostile records are refused from their header alone (RFC 8446 section 5.1, RFC 5246 6.2).
+ * Reads the 5-byte TLS record header at a buffer's position, without I/O and without moving it, so
+ * hostile records are refused from their header alone (RFC 8446 section 5.1, RFC 5246 6.2).
  */
 final class RecordHeader {
   static final int LENGTH = 5;
@@ -55,7 +55,10 @@ final class RecordHeader {
     }
     int length = bodyLength(buffer);
     if (length > maxBody) {
-      return "the peer announced a " + length + "-byte record, more than the " + maxBody
+      return "the peer announced a "
+          + length
+          + "-byte record, more than the "
+          + maxBody
           + " TLS allows";
     }
     return null;

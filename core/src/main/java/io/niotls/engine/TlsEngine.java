@@ -83,9 +83,9 @@ public final class TlsEngine implements Closeable {
   }
 
   /**
-   * Drives the handshake as far as it goes now. {@link Status#OK} once it is complete and its
-   * last flight is written; calling it on an established engine writes any pending ciphertext.
-   * Optional: the first {@link #read} or {@link #write} drives it too.
+   * Drives the handshake as far as it goes now. {@link Status#OK} once it is complete and its last
+   * flight is written; calling it on an established engine writes any pending ciphertext. Optional:
+   * the first {@link #read} or {@link #write} drives it too.
    */
   public Status handshake() {
     switch (phase) {
@@ -111,8 +111,8 @@ public final class TlsEngine implements Closeable {
   }
 
   /**
-   * Reads decrypted bytes into {@code dst}: up to one record's worth per call. Keep calling until it
-   * returns {@link Status#WANT_READ}'s code: a later record may already be buffered. TLS 1.3
+   * Reads decrypted bytes into {@code dst}: up to one record's worth per call. Keep calling until
+   * it returns {@link Status#WANT_READ}'s code: a later record may already be buffered. TLS 1.3
    * post-handshake messages are handled here and may report WANT_WRITE.
    *
    * @return bytes read (0 only when {@code dst} is full), or a negative {@link Status#code()}:
@@ -186,8 +186,8 @@ public final class TlsEngine implements Closeable {
    * Closes the connection in OpenSSL's two steps: the first call sends close_notify and returns
    * {@link Status#SENT} (or {@link Status#DONE} when the peer's close_notify was already seen);
    * further calls read, discarding data, until the peer's close_notify arrives ({@code DONE}). May
-   * return WANT_WRITE while our close_notify is not yet written. During the handshake it aborts:
-   * an alert is sent and the result is DONE. Then {@link #close()} frees the engine.
+   * return WANT_WRITE while our close_notify is not yet written. During the handshake it aborts: an
+   * alert is sent and the result is DONE. Then {@link #close()} frees the engine.
    */
   public Status shutdown() {
     try {
@@ -376,9 +376,9 @@ public final class TlsEngine implements Closeable {
   }
 
   /**
-   * A TLS 1.3 client's handshake ends with the server's records still buffered: BoringSSL's
-   * session tickets arrive in the server's first flight and are only taken when unwrapped, so
-   * unwrap whole buffered records now, or a client that never reads would never cache a session.
+   * A TLS 1.3 client's handshake ends with the server's records still buffered: BoringSSL's session
+   * tickets arrive in the server's first flight and are only taken when unwrapped, so unwrap whole
+   * buffered records now, or a client that never reads would never cache a session.
    */
   private void readAhead() throws IOException {
     while (appIn == null && phase == Phase.OPEN && holdsWholeRecord()) {
@@ -463,7 +463,7 @@ public final class TlsEngine implements Closeable {
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             break;
           }
-        // fall through: no progress, needs input
+          // fall through: no progress, needs input
         default:
           int n = fill();
           if (n == 0) {
@@ -621,7 +621,9 @@ public final class TlsEngine implements Closeable {
     return status(failure.status());
   }
 
-  /** Best effort: the SSLEngine queues an alert when it fails; write it if the transport takes it. */
+  /**
+   * Best effort: the SSLEngine queues an alert when it fails; write it if the transport takes it.
+   */
   private void sendAlert() {
     try {
       if (flush()) {

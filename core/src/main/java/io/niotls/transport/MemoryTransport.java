@@ -130,7 +130,8 @@ public final class MemoryTransport implements Transport {
       buffer = ByteBuffer.allocate(Math.max(INITIAL, n)).flip();
     }
     if (buffer.capacity() - buffer.remaining() < n) {
-      ByteBuffer grown = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.remaining() + n));
+      ByteBuffer grown =
+          ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.remaining() + n));
       grown.put(buffer).flip();
       buffer = grown;
     }
