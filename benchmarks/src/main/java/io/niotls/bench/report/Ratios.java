@@ -25,6 +25,9 @@ import java.util.Map;
 public final class Ratios {
   static final String NIOTLS = "TlsEngine";
 
+  /** Benchmarks whose operations interleave niotls and the raw SSLEngine. */
+  static final String PAIRED = "Paired";
+
   /** Peer subjects and their short names, in table order. */
   static final Map<String, String> PEERS = new LinkedHashMap<>();
 
@@ -50,6 +53,7 @@ public final class Ratios {
   static String table(String json) {
     List<String> subjects = new ArrayList<>(PEERS.keySet());
     subjects.add(NIOTLS);
+    subjects.add(PAIRED);
     List<Result> results = Result.readAll(json, subjects);
     Map<String, Result> byKey = new LinkedHashMap<>();
     for (Result r : results) {
@@ -71,10 +75,43 @@ public final class Ratios {
         out.append(row(ours, theirs)).append('\n');
       }
     }
+    String lastHeading = null;
+    for (Result paired : results) {
+      if (!paired.subject().equals(PAIRED) || Double.isNaN(paired.secondary("pairs"))) {
+        continue;
+      }
+      String heading = PAIRED + " " + paired.aspect() + "." + paired.method();
+      if (!heading.equals(lastHeading)) {
+        lastHeading = heading;
+        out.append('\n').append(String.format(Locale.ROOT, "%-28s", heading + " (us/op)"));
+        out.append(cells("%18s", "niotls", "raw", "niotls/raw"));
+        out.append(cells("%14s", "niotls cpu us", "raw cpu us", "cpu ratio")).append('\n');
+      }
+      out.append(pairedRow(paired)).append('\n');
+    }
     if (out.length() == 0) {
       out.append("no niotls result with a matching peer result\n");
     }
     return out.toString();
+  }
+
+  private static String pairedRow(Result r) {
+    double pairs = r.secondary("pairs");
+    double ours = r.secondary("niotlsNanos");
+    double theirs = r.secondary("peerNanos");
+    double ourCpu = r.secondary("niotlsCpuNanos");
+    double theirCpu = r.secondary("peerCpuNanos");
+    return String.format(Locale.ROOT, "%-28s", String.join(" ", r.params().values()))
+        + cells(
+            "%18s",
+            format("%.1f", ours / pairs / 1e3),
+            format("%.1f", theirs / pairs / 1e3),
+            format("%.3f", theirs / ours))
+        + cells(
+            "%14s",
+            format("%.1f", ourCpu / pairs / 1e3),
+            format("%.1f", theirCpu / pairs / 1e3),
+            format("%.3f", theirCpu / ourCpu));
   }
 
   private static String header(String heading, String peer, Result ours) {

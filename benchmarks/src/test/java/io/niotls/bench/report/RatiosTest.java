@@ -107,6 +107,33 @@ class RatiosTest {
   }
 
   @Test
+  void pairedResultsGetTheirOwnTableOfPerOperationTimes() {
+    String clocks =
+        String.join(
+            ", ",
+            metric("niotlsNanos", 4_000_000),
+            metric("peerNanos", 3_000_000),
+            metric("niotlsCpuNanos", 2_000_000),
+            metric("peerCpuNanos", 1_800_000),
+            metric("pairs", 1000));
+    String json =
+        "[" + result("PairedHandshakeBenchmark", "\"provider\" : \"JDK\"", "1", "0", clocks) + "]";
+
+    String table = Ratios.table(json);
+
+    assertThat(table).contains("Paired Handshake.handshake (us/op)");
+    assertThat(table.lines().filter(l -> l.startsWith("JDK")))
+        .singleElement()
+        .asString()
+        .contains("4.0")
+        .contains("3.0")
+        .contains("0.750")
+        .contains("2.0")
+        .contains("1.8")
+        .contains("0.900");
+  }
+
+  @Test
   void gcProfilerAllocationIsShownWithoutJmhsMiddleDot() {
     String alloc = metric("\u00b7gc.alloc.rate.norm", 4096);
     String json = "[" + result("RawSslEngineHandshakeBenchmark", "", "1", "0", alloc) + "]";
