@@ -350,6 +350,10 @@ public final class TlsEngine implements Closeable {
 
   /** One handshake unwrap; returns the status to report when it needs more input, else null. */
   private Status unwrapHandshake() throws IOException {
+    // Read first when no whole record is buffered: an unwrap without new bytes would only repeat
+    // the "need more" that ended the previous call, a wasted call into the provider per flight.
+    // An end of stream is reported only if the unwrap below cannot go on without more input.
+    int firstRead = holdsWholeRecord() ? 1 : fill();
     // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
     // reports the handshake finished on an unwrap after the one that consumed the client Finished.
     SSLEngineResult r = unwrapIntoAppIn();
@@ -371,7 +375,7 @@ public final class TlsEngine implements Closeable {
         throw new IllegalStateException("appIn smaller than a record: " + appIn);
       default: // BUFFER_UNDERFLOW
     }
-    int n = fill();
+    int n = firstRead <= 0 ? firstRead : fill(); // no second read when the first found nothing
     if (n < 0) {
       throw TlsException.truncated(true);
     }
