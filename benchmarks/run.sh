@@ -34,5 +34,8 @@ out="benchmarks/results/$mode-$(date +%Y%m%d-%H%M%S).json"
 "$java" -jar "$jar" "${opts[@]}" -rf json -rff "$out" "$@"
 
 echo
+if [ "$mode" = smoke ]; then
+  echo "== smoke run: every benchmark ran; no warmup and 100 ms each, so these are not measurements"
+fi
 echo "== niotls / peer, same run ($("$java" -version 2>&1 | head -n 1); $(nproc) cpus) -> $out"
 "$java" -cp "$jar" io.niotls.bench.report.Ratios "$out" | tee "${out%.json}.txt"
