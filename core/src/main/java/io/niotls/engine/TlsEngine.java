@@ -353,6 +353,9 @@ public final class TlsEngine implements Closeable {
     // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
     // reports the handshake finished on an unwrap after the one that consumed the client Finished.
     SSLEngineResult r = unwrapIntoAppIn();
+    if (phase != Phase.HANDSHAKING) {
+      return null; // finished by this unwrap, whatever its status (BoringSSL: BUFFER_UNDERFLOW)
+    }
     switch (r.getStatus()) {
       case OK:
         if (r.bytesConsumed() > 0

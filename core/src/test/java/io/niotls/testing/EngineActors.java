@@ -28,6 +28,9 @@ public final class EngineActors {
       public int step() {
         for (int round = 0; round < MAX_TASK_ROUNDS; round++) {
           last = engine.handshake();
+          if (last == Status.WANT_READ && engine.isHandshakeComplete()) {
+            throw new AssertionError(engine + " asked for input after its handshake completed");
+          }
           if (last != Status.WANT_TASK) {
             return interest(engine, last);
           }

@@ -165,6 +165,15 @@ public final class MemoryPair implements AutoCloseable {
 
   private Status record(List<Status> transcript, Status status) {
     transcript.add(status);
+    TlsEngine engine = transcript == clientTranscript ? client : server;
+    if (status == Status.WANT_READ && engine.isHandshakeComplete()) {
+      throw new AssertionError(
+          engine
+              + " asked for input after its handshake completed: a caller waiting for"
+              + " readability would wait forever ("
+              + chunks
+              + ")");
+    }
     return status;
   }
 
