@@ -423,10 +423,20 @@ public final class TlsEngine implements Closeable {
       }
       boolean direct = dst.remaining() >= appBufferSize;
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
+      if (direct && r.bytesProduced() > 0) {
+        return ok(r.bytesProduced());
+      }
       switch (r.getStatus()) {
         case CLOSED:
-          moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
-          continue;
+          if (ssl.isInboundDone()) {
+            moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
+            continue;
+          }
+          // Only our side is closed (BoringSSL says CLOSED then): go on as for OK.
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+            continue;
+          }
+          break; // no progress: needs input
         case BUFFER_OVERFLOW:
           if (direct) {
             appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
@@ -434,9 +444,6 @@ public final class TlsEngine implements Closeable {
           }
           throw new IllegalStateException("appIn smaller than a record: " + appIn);
         case OK:
-          if (direct && r.bytesProduced() > 0) {
-            return ok(r.bytesProduced());
-          }
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             continue;
           }
@@ -458,23 +465,19 @@ public final class TlsEngine implements Closeable {
     while (phase == Phase.SHUTDOWN_SENT) {
       SSLEngineResult r = unwrapIntoAppIn();
       releaseAppIn();
-      switch (r.getStatus()) {
-        case CLOSED:
-          moveTo(Phase.CLOSED);
-          break;
-        case OK:
-          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
-            break;
-          }
-          // fall through: no progress, needs input
-        default:
-          int n = fill();
-          if (n == 0) {
-            return Status.SENT;
-          }
-          if (n < 0) {
-            throw TlsException.truncated(false);
-          }
+      if (ssl.isInboundDone()) {
+        moveTo(Phase.CLOSED);
+      } else if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
+          || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+        // No progress: needs input. BoringSSL reports CLOSED from the moment our close_notify
+        // is sent, so only isInboundDone() says that the peer's has arrived.
+        int n = fill();
+        if (n == 0) {
+          return Status.SENT;
+        }
+        if (n < 0) {
+          throw TlsException.truncated(false);
+        }
       }
     }
     releaseBuffers();
