@@ -47,6 +47,7 @@ public final class TlsEngine implements Closeable {
   private SessionInfo session;
   private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
   private int appBufferSize;
+  private boolean closed;
 
   private ByteBuffer netIn; // read mode: ciphertext not yet unwrapped
   private ByteBuffer netOut; // read mode: ciphertext not yet written
@@ -243,6 +244,10 @@ public final class TlsEngine implements Closeable {
    */
   @Override
   public void close() {
+    if (closed) {
+      return; // the OpenSSL provider's engine is reference counted: release it once
+    }
+    closed = true;
     if (phase != Phase.FAILED && phase != Phase.CLOSED) {
       moveTo(Phase.CLOSED);
     }

@@ -113,6 +113,16 @@ interface ShutdownContract extends Contract {
   }
 
   @Test
+  default void closingTwiceIsHarmless() {
+    MemoryPair pair = established("TLSv1.3", Chunks.wholeRecords());
+    pair.close();
+
+    pair.close();
+    assertThat(pair.client.holdsBuffers()).isFalse();
+    assertThat(pair.server.holdsBuffers()).isFalse();
+  }
+
+  @Test
   default void writingAfterShutdownIsAProgrammingError() {
     try (MemoryPair pair = established("TLSv1.3", Chunks.wholeRecords())) {
       pair.client.shutdown();
