@@ -10,4 +10,5 @@ import org.junit.jupiter.api.Timeout;
  * byte to whole records) and over loopback sockets.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-abstract class EngineContractTest implements ShutdownContract {}
+abstract class EngineContractTest
+    implements HandshakeContract, ShutdownContract, MutualTlsContract {}
