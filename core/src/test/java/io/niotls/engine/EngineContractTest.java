@@ -11,4 +11,4 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 abstract class EngineContractTest
-    implements HandshakeContract, ShutdownContract, MutualTlsContract {}
+    implements HandshakeContract, ShutdownContract, ResumptionContract, MutualTlsContract {}
