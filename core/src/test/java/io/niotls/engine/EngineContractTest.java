@@ -11,4 +11,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 abstract class EngineContractTest
-    implements HandshakeContract, ShutdownContract, ResumptionContract, MutualTlsContract {}
+    implements HandshakeContract,
+        StatusContract,
+        ShutdownContract,
+        SocketContract,
+        ResumptionContract,
+        TrustContract,
+        KeySelectionContract,
+        MutualTlsContract,
+        BufferContract {}
