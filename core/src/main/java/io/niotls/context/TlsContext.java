@@ -89,7 +89,19 @@ public final class TlsContext {
               : "OpenSSL/BoringSSL (auto)";
       engines = new OpenSslEngineFactory(this, b.trust);
     }
-    bufferPool = new BufferPool(bufferSize(), provider == Provider.OPENSSL, b.maxPooledBuffers);
+    int bufferSize;
+    try {
+      bufferSize = bufferSize();
+    } catch (IllegalArgumentException e) {
+      throw new TlsConfigException(
+          "the "
+              + provider
+              + " provider refused these settings ("
+              + e.getMessage()
+              + "): check the cipher suite and protocol names",
+          e);
+    }
+    bufferPool = new BufferPool(bufferSize, provider == Provider.OPENSSL, b.maxPooledBuffers);
   }
 
   /** A client context: verifies servers against the system trust store unless told otherwise. */

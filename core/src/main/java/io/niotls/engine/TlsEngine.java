@@ -353,6 +353,9 @@ public final class TlsEngine implements Closeable {
     // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
     // reports the handshake finished on an unwrap after the one that consumed the client Finished.
     SSLEngineResult r = unwrapIntoAppIn();
+    if (phase != Phase.HANDSHAKING) {
+      return null; // BoringSSL may report FINISHED on an unwrap that also says BUFFER_UNDERFLOW
+    }
     switch (r.getStatus()) {
       case OK:
         if (r.bytesConsumed() > 0
@@ -392,6 +395,7 @@ public final class TlsEngine implements Closeable {
   }
 
   private int readRecords(ByteBuffer dst) throws IOException {
+    flush(); // a post-handshake reply left over from an earlier call
     while (true) {
       if (appIn != null) {
         return ok(take(dst));
@@ -442,7 +446,8 @@ public final class TlsEngine implements Closeable {
       }
       int n = fill();
       if (n == 0) {
-        return status(Status.WANT_READ).code();
+        // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
+        return status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
       }
       if (n < 0) {
         throw TlsException.truncated(false);
