@@ -359,7 +359,7 @@ public final class TlsEngine implements Closeable {
     // reports the handshake finished on an unwrap after the one that consumed the client Finished.
     SSLEngineResult r = unwrapIntoAppIn();
     if (phase != Phase.HANDSHAKING) {
-      return null; // finished by this unwrap, whatever its status (BoringSSL: BUFFER_UNDERFLOW)
+      return null; // BoringSSL may report FINISHED on an unwrap that also says BUFFER_UNDERFLOW
     }
     switch (r.getStatus()) {
       case OK:
@@ -400,6 +400,7 @@ public final class TlsEngine implements Closeable {
   }
 
   private int readRecords(ByteBuffer dst) throws IOException {
+    flush(); // a post-handshake reply left over from an earlier call
     while (true) {
       if (appIn != null) {
         return ok(take(dst));
@@ -457,7 +458,8 @@ public final class TlsEngine implements Closeable {
       }
       int n = fill();
       if (n == 0) {
-        return status(Status.WANT_READ).code();
+        // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
+        return status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
       }
       if (n < 0) {
         throw TlsException.truncated(false);
@@ -470,19 +472,27 @@ public final class TlsEngine implements Closeable {
     while (phase == Phase.SHUTDOWN_SENT) {
       SSLEngineResult r = unwrapIntoAppIn();
       releaseAppIn();
-      if (ssl.isInboundDone()) {
-        moveTo(Phase.CLOSED);
-      } else if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
-          || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
-        // No progress: needs input. BoringSSL reports CLOSED from the moment our close_notify
-        // is sent, so only isInboundDone() says that the peer's has arrived.
-        int n = fill();
-        if (n == 0) {
-          return Status.SENT;
-        }
-        if (n < 0) {
-          throw TlsException.truncated(false);
-        }
+      switch (r.getStatus()) {
+        case CLOSED:
+          if (ssl.isInboundDone()) {
+            moveTo(Phase.CLOSED);
+            break;
+          }
+          // fall through: BoringSSL's engine says CLOSED on every call once our close_notify is
+          // out; only isInboundDone() tells that the peer's has arrived
+        case OK:
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+            break;
+          }
+          // fall through: no progress, needs input
+        default:
+          int n = fill();
+          if (n == 0) {
+            return Status.SENT;
+          }
+          if (n < 0) {
+            throw TlsException.truncated(false);
+          }
       }
     }
     releaseBuffers();
