@@ -395,6 +395,7 @@ public final class TlsEngine implements Closeable {
   }
 
   private int readRecords(ByteBuffer dst) throws IOException {
+    flush(); // a post-handshake reply left over from an earlier call
     while (true) {
       if (appIn != null) {
         return ok(take(dst));
@@ -445,7 +446,8 @@ public final class TlsEngine implements Closeable {
       }
       int n = fill();
       if (n == 0) {
-        return status(Status.WANT_READ).code();
+        // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
+        return status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
       }
       if (n < 0) {
         throw TlsException.truncated(false);

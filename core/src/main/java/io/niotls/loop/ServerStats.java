@@ -1,0 +1,22 @@
+package io.niotls.loop;
+
+/**
+ * A snapshot of a {@link TlsServer}'s counters since it was bound.
+ *
+ * @param accepted connections accepted
+ * @param handshakesCompleted TLS handshakes that finished (tcp:// servers count none)
+ * @param handshakesFailed TLS handshakes that failed, timed out or were cut short
+ * @param admissionWaits times accepting paused because {@code maxConcurrentHandshakes} were in
+ *     progress (connections then wait in the kernel's backlog)
+ * @param peakConcurrentHandshakes the most handshakes ever in progress at once
+ * @param concurrentHandshakes handshakes in progress now
+ * @param activeSessions sessions not yet closed
+ */
+public record ServerStats(
+    long accepted,
+    long handshakesCompleted,
+    long handshakesFailed,
+    long admissionWaits,
+    int peakConcurrentHandshakes,
+    int concurrentHandshakes,
+    int activeSessions) {}
