@@ -462,8 +462,12 @@ public final class TlsEngine implements Closeable {
       releaseAppIn();
       switch (r.getStatus()) {
         case CLOSED:
-          moveTo(Phase.CLOSED);
-          break;
+          if (ssl.isInboundDone()) {
+            moveTo(Phase.CLOSED);
+            break;
+          }
+          // fall through: BoringSSL's engine says CLOSED on every call once our close_notify is
+          // out; only isInboundDone() tells that the peer's has arrived
         case OK:
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             break;

@@ -175,6 +175,11 @@ final class Connection implements TlsSession, Registration {
     return opened;
   }
 
+  /** The socket, for tests of its options. */
+  SocketChannel socket() {
+    return channel;
+  }
+
   // ---- TlsSession: any thread ----
 
   @Override
