@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Connects to URI, prints a handshake summary to stderr (protocol, cipher, ALPN, peer"
           + " subject, SHA-256 fingerprint, resumed), then copies stdin to the connection and the"
-          + " connection to stdout. At the end of stdin it sends close_notify and waits for the"
-          + " server's.",
+          + " connection to stdout. At the end of stdin, once the server has been quiet for"
+          + " --linger, it sends close_notify and waits for the server's.",
       "The server's certificate is checked against the system CAs and the host name unless"
           + " --trust, --pin or --insecure say otherwise."
     })

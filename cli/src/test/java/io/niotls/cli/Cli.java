@@ -13,11 +13,16 @@ final class Cli {
   record Result(int code, String out, String err) {}
 
   static Result run(String... args) {
+    return runWithInput("", args);
+  }
+
+  /** Runs with {@code stdin} as standard input. */
+  static Result runWithInput(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Io io =
         new Io(
-            new ByteArrayInputStream(new byte[0]),
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     int code = Main.run(io, args);

@@ -2,6 +2,8 @@ package io.niotls.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.niotls.context.CertificateGenerator;
+import io.niotls.context.GeneratedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,9 +11,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -203,6 +207,96 @@ class RunTest {
       String rest = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
       // the server closes the connection; whether its 220 went out first is the loop's choice
       assertThat(rest).isIn("", "220 2.0.0 Ready to start TLS\r\n");
+      assertThat(server.exitCode(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void benchStopsStartingConnectionsAtItsDuration() {
+    long begin = System.nanoTime();
+    Cli.Result r =
+        Cli.run("bench", "-n", "1000000", "-c", "4", "--duration", "1s", "--json", "--no-progress");
+    assertThat(r.code()).as(r.err()).isZero();
+    Map<String, Object> json = json(r);
+    assertThat(json).containsEntry("stoppedByDuration", true).containsEntry("failures", 0.0);
+    assertThat((Double) json.get("handshakes")).isBetween(1.0, 999_999.0);
+    assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void alpnIsNegotiatedAndShownByTheClient() throws Exception {
+    try (Cli.Background server =
+        Cli.start(
+            "",
+            "server",
+            "tls://127.0.0.1:0",
+            "--alpn",
+            "x-niotls,http/1.1",
+            "--max-connections",
+            "1")) {
+      Listening listening = Listening.parse(server.nextLine(WAIT));
+      Cli.Result client =
+          Cli.run(
+              "client",
+              "--alpn",
+              "x-niotls",
+              "--pin",
+              listening.fingerprint(),
+              "--linger",
+              "100ms",
+              listening.uri().toString());
+      assertThat(client.code()).as(client.err()).isZero();
+      assertThat(client.err()).contains("alpn         x-niotls");
+      assertThat(server.exitCode(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void aRequiredClientCertificateIsAskedForAndShownOnThePage(@TempDir Path dir) throws Exception {
+    GeneratedCertificate ca = CertificateGenerator.ca("niotls test CA").generate();
+    GeneratedCertificate user = CertificateGenerator.leaf("niotls user").issuer(ca).generate();
+    Path caPem = dir.resolve("ca.pem");
+    Path userPem = dir.resolve("user.pem");
+    Path userKey = dir.resolve("user.key");
+    ca.writeCertificatePem(caPem);
+    user.writeCertificatePem(userPem);
+    user.writePrivateKeyPem(userKey);
+    try (Cli.Background server =
+        Cli.start(
+            "",
+            "server",
+            "tls://127.0.0.1:0",
+            "--mode",
+            "http",
+            "--client-auth",
+            "require",
+            "--trust",
+            caPem.toString(),
+            "--max-connections",
+            "2")) {
+      Listening listening = Listening.parse(server.nextLine(WAIT));
+      String request = "GET /whoami HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+      Cli.Result with =
+          Cli.runWithInput(
+              request,
+              "client",
+              "--pin",
+              listening.fingerprint(),
+              "--cert",
+              userPem.toString(),
+              "--key",
+              userKey.toString(),
+              listening.uri().toString());
+      assertThat(with.code()).as(with.err()).isZero();
+      assertThat(with.out())
+          .startsWith("HTTP/1.1 200 OK\r\n")
+          .contains("client certificate:  CN=niotls user")
+          .contains("request:             GET /whoami HTTP/1.1");
+      Cli.Result without =
+          Cli.runWithInput(
+              request, "client", "--pin", listening.fingerprint(), listening.uri().toString());
+      assertThat(without.code()).isEqualTo(Main.FAILED);
+      assertThat(without.out()).doesNotContain("HTTP/1.1 200");
       assertThat(server.exitCode(WAIT)).isZero();
     }
   }
