@@ -36,8 +36,7 @@ class EndToEndTest {
   @Test
   void theClientSendsStdinAndPrintsTheEchoThenEndsCleanly() throws Exception {
     try (NiotlsProcess client =
-        NiotlsProcess.niotls(
-            "client", echo.uri().toString(), "--pin", echo.fingerprint(), "--linger", "300ms")) {
+        NiotlsProcess.niotls("client", echo.uri().toString(), "--pin", echo.fingerprint())) {
       client.write("hello, niotls\nsecond line\n").endInput();
       assertThat(client.waitFor(RUN)).as(client.err()).isZero();
       assertThat(client.out()).isEqualTo("hello, niotls\nsecond line\n");
@@ -140,8 +139,7 @@ class EndToEndTest {
       Listening v6 = Listening.parse(server.nextLine(START));
       assertThat(v6.uri().host()).isEqualTo("::1");
       try (NiotlsProcess client =
-          NiotlsProcess.niotls(
-              "client", v6.uri().toString(), "--pin", v6.fingerprint(), "--linger", "300ms")) {
+          NiotlsProcess.niotls("client", v6.uri().toString(), "--pin", v6.fingerprint())) {
         client.write("over ipv6\n").endInput();
         assertThat(client.waitFor(RUN)).as(client.err()).isZero();
         assertThat(client.out()).isEqualTo("over ipv6\n");
