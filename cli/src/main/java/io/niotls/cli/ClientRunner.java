@@ -52,7 +52,18 @@ final class ClientRunner {
       Thread pump = new Thread(() -> pump(io.in(), session, handler, linger), "niotls-stdin");
       pump.setDaemon(true);
       pump.start();
-      session.closeFuture().join();
+      // Ctrl-C or SIGTERM: still end with close_notify, briefly
+      Thread hook = new Thread(() -> closeQuietly(session), "niotls-client-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        session.closeFuture().join();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running
+        }
+      }
     }
     CloseReason reason = handler.reason();
     if (reason == CloseReason.CLOSE_NOTIFY
@@ -97,6 +108,16 @@ final class ClientRunner {
       Thread.currentThread().interrupt();
     }
     session.close();
+  }
+
+  private static void closeQuietly(TlsSession session) {
+    try {
+      session.close().get(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      // shutting down anyway
+    }
   }
 
   private static void summary(PrintStream err, ClientCommand.Plan plan, SessionInfo info) {
