@@ -3,7 +3,10 @@ package io.niotls.loop;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsException;
 
-/** Why a {@link TlsSession} ended, as told to {@link TlsHandler#onClosed}. */
+/**
+ * Why a {@link TlsSession} ended, as told to {@link TlsHandler#onClosed} (on the session's loop
+ * thread). {@link #EOF} is the plaintext counterpart of {@link #CLOSE_NOTIFY}.
+ */
 public enum CloseReason {
   /** The peer ended the TLS session cleanly with close_notify. */
   CLOSE_NOTIFY,

@@ -5,42 +5,31 @@ import static java.nio.channels.SelectionKey.OP_READ;
 import static java.nio.channels.SelectionKey.OP_WRITE;
 
 import io.niotls.context.TlsContext;
-import io.niotls.engine.SessionInfo;
 import io.niotls.engine.Status;
-import io.niotls.engine.TlsEngine;
-import io.niotls.engine.TlsException;
-import io.niotls.transport.SocketTransport;
-import io.niotls.transport.Transport;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One session's state machine on its loop: connect, handshake, data, STARTTLS, close. {@link Phase}
- * says where it is; {@link #moveTo} is the only way on.
+ * One session's life on its loop: connect, handshake, data, STARTTLS, close. {@link Phase} says
+ * where it is and {@link #moveTo} is the only way on; {@link Wire} moves the bytes.
  *
- * <p>Threading: the public {@link TlsSession} methods run on any thread and hand their work to the
- * loop; everything else runs on the loop thread through {@link #entry}, which runs one step, then
- * flushes and sets interest ops ({@link #afterEvent}), and closes the session if anything threw.
- * While the worker pool runs the engine's delegated tasks, nothing here touches the engine: {@link
- * #task} says who owns it.
+ * <p>Threading: the {@link TlsSession} methods run on any thread and hand their work to the loop.
+ * Everything else runs on the loop thread through {@link #entry}: one step, then flushing and
+ * interest ops ({@link #afterEvent}); anything thrown closes the session. While the worker pool
+ * runs the engine's delegated tasks, no step touches the engine.
  *
- * <p>Re-entrancy: handler callbacks run only from {@link #callback}, never from inside a public
- * method, so a handler that writes, closes or upgrades from a callback is never called back before
- * it returns.
+ * <p>Re-entrancy: handler callbacks run only from {@link #callback}, never inside a public method,
+ * so a handler that writes, closes or upgrades from a callback is not called back before it
+ * returns.
  */
-final class Connection implements TlsSession, Registration {
+final class Connection extends SessionHandle implements Registration {
   private static final System.Logger LOG = System.getLogger(Connection.class.getName());
 
   /** Reads per readiness event before other sessions get a turn. */
@@ -49,55 +38,17 @@ final class Connection implements TlsSession, Registration {
   /** onWritable rounds in one event before yielding to other sessions. */
   private static final int WRITABLE_ROUNDS = 8;
 
-  private static final int TASK_NONE = 0;
-  private static final int TASK_RUNNING = 1;
-  private static final int TASK_ABANDONED = 2;
-
-  /** A STARTTLS upgrade asked for: its context, its future, and the plaintext to send first. */
-  private static final class Upgrade {
-    final TlsContext context;
-    final CompletableFuture<TlsSession> future;
-    ArrayDeque<ByteBuffer> plaintext;
-
-    Upgrade(TlsContext context, CompletableFuture<TlsSession> future) {
-      this.context = context;
-      this.future = future;
-    }
-  }
-
-  @FunctionalInterface
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private final TlsEventLoop loop;
-  private final SocketChannel channel;
   private final TlsHandler handler;
   private final Setup setup;
   private final SessionListener listener;
   private final String peerHost;
   private final int peerPort;
-  private final Outbound outbound;
+  private final Wire wire;
   private final CompletableFuture<TlsSession> opened = new CompletableFuture<>();
-  private final CompletableFuture<Void> closed = new CompletableFuture<>();
-
-  /**
-   * Who may touch the engine: the loop (NONE), a worker running tasks, or a worker told to free.
-   */
-  private final AtomicInteger task = new AtomicInteger(TASK_NONE);
-
-  private volatile Phase phase = Phase.NEW;
-  private volatile boolean autoRead = true;
-  private volatile boolean closeRequested;
-  private volatile SessionInfo info;
-  private volatile InetSocketAddress remote;
-  private volatile InetSocketAddress local;
 
   // Loop-confined from here on.
   private SelectionKey key;
   private int interest;
-  private TlsEngine engine;
-  private FirstRecordGuard guard;
   private Timers.Timer timer; // the handshake deadline, later the close timeout
   private Upgrade upgrade;
   private ByteBuffer delivering; // what onData is looking at, during the call
@@ -115,15 +66,13 @@ final class Connection implements TlsSession, Registration {
       SessionListener listener,
       InetSocketAddress peer,
       String peerHost) {
-    this.loop = loop;
-    this.channel = channel;
+    super(loop, setup.config().maxOutboundBytes(), peer);
     this.handler = Objects.requireNonNull(handler, "handler");
     this.setup = setup;
     this.listener = listener;
-    this.remote = peer;
     this.peerHost = peerHost;
     this.peerPort = peer.getPort();
-    this.outbound = new Outbound(setup.config().maxOutboundBytes());
+    this.wire = new Wire(channel, outbound);
     this.initialHandshake = setup.context() != null;
   }
 
@@ -133,14 +82,14 @@ final class Connection implements TlsSession, Registration {
   void accepted(long acceptedAt) {
     entry(
         () -> {
-          local = (InetSocketAddress) channel.getLocalAddress();
-          key = loop.register(channel, 0, this);
+          local = (InetSocketAddress) wire.channel().getLocalAddress();
+          key = loop.register(wire.channel(), 0, this);
           if (setup.context() == null) {
             open();
-            return;
+          } else {
+            armDeadline(acceptedAt, setup.context());
+            beginHandshake(setup.context(), false);
           }
-          armDeadline(acceptedAt + timeoutFor(setup.context()).toNanos(), setup.context());
-          beginHandshake(setup.context(), setup.protocols(), false);
         });
   }
 
@@ -149,13 +98,13 @@ final class Connection implements TlsSession, Registration {
     entry(
         () -> {
           remote = address;
-          key = loop.register(channel, 0, this);
-          armDeadline(deadline, setup.context());
+          key = loop.register(wire.channel(), 0, this);
+          timer = loop.at(deadline, this::deadlinePassed);
           boolean done;
           try {
-            done = channel.connect(address);
+            done = wire.channel().connect(address);
           } catch (IOException e) {
-            throw connectFailure(e);
+            throw Failures.connectFailed(remote, e);
           }
           if (done) {
             connected();
@@ -177,105 +126,32 @@ final class Connection implements TlsSession, Registration {
 
   /** The socket, for tests of its options. */
   SocketChannel socket() {
-    return channel;
+    return wire.channel();
   }
 
-  // ---- TlsSession: any thread ----
+  // ---- the hand-over from SessionHandle ----
 
   @Override
-  public boolean write(ByteBuffer src) {
-    Phase p = phase;
-    if (closeRequested || p == Phase.CLOSING || p == Phase.CLOSED) {
-      return false;
+  void submit(Step step) {
+    try {
+      loop.execute(() -> entry(step));
+    } catch (RejectedExecutionException gone) {
+      closeNow(CloseReason.LOCAL, null); // the loop has terminated, closing this already
     }
-    int n = src.remaining();
-    if (n == 0) {
-      return true;
-    }
-    if (!outbound.reserve(n)) {
-      onLoop(() -> {}); // the queue may have drained since: the loop re-checks writability
-      return false;
-    }
-    ByteBuffer copy = ByteBuffer.allocate(n).put(src).flip();
-    if (loop.inEventLoop()) {
-      enqueue(copy);
-      if (!inCallback) {
-        onLoop(() -> {}); // flushed after the current work, never re-entrantly
-      }
+  }
+
+  @Override
+  boolean inCallback() {
+    return inCallback;
+  }
+
+  @Override
+  void enqueue(ByteBuffer bytes) {
+    if (phase == Phase.CLOSING || phase == Phase.CLOSED) {
+      outbound.release(bytes.remaining());
     } else {
-      onLoop(() -> enqueue(copy));
+      outbound.add(bytes);
     }
-    return true;
-  }
-
-  @Override
-  public CompletableFuture<Void> close() {
-    closeRequested = true;
-    onLoop(() -> beginClose(CloseReason.LOCAL, null));
-    return closed;
-  }
-
-  @Override
-  public CompletableFuture<Void> closeFuture() {
-    return closed;
-  }
-
-  @Override
-  public CompletableFuture<TlsSession> startTls(TlsContext context) {
-    Objects.requireNonNull(context, "context");
-    Upgrade u = new Upgrade(context, new CompletableFuture<>());
-    if (loop.inEventLoop()) {
-      requestUpgrade(u); // now, so writes after this call are not sent as plaintext
-    } else {
-      onLoop(() -> requestUpgrade(u));
-    }
-    return u.future;
-  }
-
-  @Override
-  public void setAutoRead(boolean on) {
-    autoRead = on;
-    onLoop(() -> step(on ? OP_READ : 0));
-  }
-
-  @Override
-  public boolean isAutoRead() {
-    return autoRead;
-  }
-
-  @Override
-  public SessionInfo info() {
-    return info;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return phase == Phase.OPEN && !closeRequested;
-  }
-
-  @Override
-  public InetSocketAddress remoteAddress() {
-    return remote;
-  }
-
-  @Override
-  public InetSocketAddress localAddress() {
-    return local;
-  }
-
-  @Override
-  public long queuedBytes() {
-    return outbound.queued();
-  }
-
-  @Override
-  public TlsEventLoop eventLoop() {
-    return loop;
-  }
-
-  @Override
-  public String toString() {
-    return "TlsSession[" + Addresses.text(remote) + " " + phase + "]";
   }
 
   // ---- Registration: loop thread ----
@@ -307,18 +183,10 @@ final class Connection implements TlsSession, Registration {
     }
   }
 
-  /** Hands {@code step} to the loop; if the loop is gone, it closed this session already. */
-  private void onLoop(Step step) {
-    try {
-      loop.execute(() -> entry(step));
-    } catch (RejectedExecutionException gone) {
-      closeNow(CloseReason.LOCAL, null);
-    }
-  }
-
   /** Does what the phase needs now that the socket is ready for {@code ops}. */
-  private void step(int ops) throws IOException {
-    if (task.get() == TASK_RUNNING) {
+  @Override
+  void step(int ops) throws IOException {
+    if (wire.taskRunning()) {
       return;
     }
     switch (phase) {
@@ -336,84 +204,71 @@ final class Connection implements TlsSession, Registration {
   }
 
   private void afterEvent() throws IOException {
-    if (phase != Phase.OPEN || upgrade != null || task.get() == TASK_RUNNING) {
+    if (phase != Phase.OPEN || upgrade != null || wire.taskRunning()) {
       return;
     }
-    flush();
+    wire.flush();
     int round = 0;
     while (phase == Phase.OPEN && outbound.takeWritability()) {
       if (++round > WRITABLE_ROUNDS) {
-        onLoop(() -> {}); // an application that keeps up with the socket: yield, then go on
+        submit(() -> {}); // an application that keeps up with the socket: yield, then go on
         break;
       }
       callback(() -> handler.onWritable(this));
-      flush();
+      wire.flush();
     }
     if (phase == Phase.OPEN) {
       int ops = autoRead ? OP_READ : 0;
-      interest(pendingOutput() || readWaitsForWrite ? ops | OP_WRITE : ops);
+      interest(wire.pendingOutput() || readWaitsForWrite ? ops | OP_WRITE : ops);
     }
   }
 
   private void finishConnect() throws IOException {
     try {
-      if (!channel.finishConnect()) {
+      if (!wire.channel().finishConnect()) {
         return;
       }
     } catch (IOException e) {
-      throw connectFailure(e);
+      throw Failures.connectFailed(remote, e);
     }
     connected();
   }
 
   private void connected() throws IOException {
-    local = (InetSocketAddress) channel.getLocalAddress();
+    local = (InetSocketAddress) wire.channel().getLocalAddress();
     if (setup.context() == null) {
       open();
     } else {
-      beginHandshake(setup.context(), setup.protocols(), false);
+      beginHandshake(setup.context(), false);
     }
   }
 
-  private void open() throws IOException {
+  /** A plaintext session opens as soon as its socket is connected. */
+  private void open() {
     cancelTimer();
     moveTo(Phase.OPEN);
     callback(() -> handler.onOpen(this));
     opened.complete(this);
   }
 
-  private void beginHandshake(TlsContext context, List<String> protocols, boolean startTls)
-      throws IOException {
-    Transport transport = new SocketTransport(channel);
-    if (startTls) {
-      guard = new FirstRecordGuard(transport);
-      transport = guard;
-    }
-    engine =
-        context.isClient()
-            ? TlsEngine.client(context, transport, peerHost, peerPort)
-            : TlsEngine.server(context, transport);
-    if (protocols != null) { // tlsv1.2:// or tlsv1.3:// narrow what the context allows
-      engine.sslEngine().setEnabledProtocols(protocols.toArray(new String[0]));
-    }
+  private void beginHandshake(TlsContext context, boolean startTls) throws IOException {
+    wire.beginTls(context, startTls ? null : setup.protocols(), startTls, peerHost, peerPort);
     moveTo(Phase.HANDSHAKING);
     handshakeStep();
   }
 
   private void handshakeStep() throws IOException {
-    Status s = engine.handshake();
-    switch (s) {
+    switch (wire.handshake()) {
       case OK -> established();
       case WANT_READ -> interest(OP_READ);
       case WANT_WRITE -> interest(OP_WRITE);
-      case WANT_TASK -> runTasks();
-      default -> throw failure();
+      default -> runTasks(); // WANT_TASK
     }
   }
 
   private void established() throws IOException {
     cancelTimer();
-    info = engine.session();
+    info = wire.session();
     moveTo(Phase.OPEN);
     Upgrade u = upgrade;
     upgrade = null;
@@ -430,50 +285,31 @@ final class Connection implements TlsSession, Registration {
     readPass(); // the engine may already hold application data that no OP_READ will announce
   }
 
-  /** Hands the engine to the worker pool for its delegated tasks; the loop resumes after. */
+  /** The worker pool runs the engine's delegated tasks; the loop resumes the phase after. */
   private void runTasks() throws IOException {
     interest(0);
-    TlsEngine busy = engine;
-    task.set(TASK_RUNNING);
-    try {
-      loop.group().workers().execute(() -> runTasksOnWorker(busy));
-    } catch (RejectedExecutionException e) {
-      task.set(TASK_NONE);
-      throw new IOException("the worker pool has shut down; cannot run the TLS engine's tasks", e);
-    }
-  }
-
-  private void runTasksOnWorker(TlsEngine busy) {
-    Throwable failure = null;
-    try {
-      busy.runTasks();
-    } catch (Throwable t) {
-      failure = t;
-    }
-    if (!task.compareAndSet(TASK_RUNNING, TASK_NONE)) {
-      busy.close(); // the session closed while we ran: freeing the engine falls to us
-      return;
-    }
-    Throwable f = failure;
-    onLoop(
-        () -> {
-          if (f != null) {
-            throw new IOException("a delegated TLS task failed: " + f, f);
-          }
-          step(OP_READ | OP_WRITE);
-        });
+    wire.runTasks(
+        loop.group().workers(),
+        failure ->
+            submit(
+                () -> {
+                  if (failure != null) {
+                    throw new IOException("a delegated TLS task failed: " + failure, failure);
+                  }
+                  step(OP_READ | OP_WRITE);
+                }));
   }
 
   /** Reads what is there and hands it to the handler, a loop buffer at a time. */
   private void readPass() throws IOException {
     readWaitsForWrite = false;
     for (int round = 0; round < READ_ROUNDS; round++) {
-      if (phase != Phase.OPEN || !autoRead || upgrade != null || task.get() == TASK_RUNNING) {
+      if (phase != Phase.OPEN || !autoRead || upgrade != null || wire.taskRunning()) {
         return;
       }
       ByteBuffer buffer = loop.readBuffer();
       buffer.clear();
-      Status stop = engine == null ? readPlain(buffer) : readTls(buffer);
+      Status stop = wire.read(buffer);
       buffer.flip();
       if (buffer.hasRemaining()) {
         deliver(buffer);
@@ -493,31 +329,14 @@ final class Connection implements TlsSession, Registration {
         }
         case ZERO_RETURN -> {
           if (phase == Phase.OPEN) {
-            beginClose(engine == null ? CloseReason.EOF : CloseReason.CLOSE_NOTIFY, null);
+            beginClose(wire.isTls() ? CloseReason.CLOSE_NOTIFY : CloseReason.EOF, null);
           }
           return;
         }
-        default -> throw failure();
+        default -> throw wire.failure();
       }
     }
-    onLoop(() -> step(OP_READ)); // a fast peer: let the loop's other sessions have a turn
-  }
-
-  private Status readTls(ByteBuffer buffer) {
-    while (buffer.hasRemaining()) {
-      if (engine.read(buffer) < 0) {
-        return engine.status();
-      }
-    }
-    return Status.OK;
-  }
-
-  private Status readPlain(ByteBuffer buffer) throws IOException {
-    int n = channel.read(buffer);
-    if (n < 0) {
-      return Status.ZERO_RETURN;
-    }
-    return n == 0 || buffer.hasRemaining() ? Status.WANT_READ : Status.OK;
+    submit(() -> step(OP_READ)); // a fast peer: let the loop's other sessions have a turn
   }
 
   private void deliver(ByteBuffer data) throws IOException {
@@ -529,66 +348,29 @@ final class Connection implements TlsSession, Registration {
     }
     if (upgrade != null && phase == Phase.OPEN) { // startTls() was called during onData
       if (data.hasRemaining()) {
-        throw FirstRecordGuard.injection(
+        throw Failures.injection(
             data.remaining(), "in the same read as the STARTTLS exchange, after it");
       }
       beginUpgrade();
     }
   }
 
-  private void enqueue(ByteBuffer bytes) {
-    if (phase == Phase.CLOSING || phase == Phase.CLOSED) {
-      outbound.release(bytes.remaining());
-    } else {
-      outbound.add(bytes);
-    }
-  }
-
-  /** Hands queued bytes to the engine or socket; true when nothing is left waiting. */
-  private boolean flush() throws IOException {
-    if (task.get() == TASK_RUNNING) {
-      return false;
-    }
-    if (engine != null && engine.wantsWrite() && engine.handshake() != Status.OK) {
-      if (engine.status().isFatal()) {
-        throw failure();
-      }
-      return false;
-    }
-    for (ByteBuffer head = outbound.peek(); head != null; head = outbound.peek()) {
-      int n = engine == null ? channel.write(head) : engine.write(head);
-      if (n > 0) {
-        outbound.sent(head, n);
-      } else if (engine == null || engine.status() == Status.WANT_WRITE) {
-        return false;
-      } else if (engine.status() == Status.ZERO_RETURN) {
-        outbound.discard(); // the engine takes no more data (the peer closed a TLS 1.2 session)
-      } else {
-        throw failure();
-      }
-    }
-    return !pendingOutput();
-  }
-
-  private boolean pendingOutput() {
-    return !outbound.isEmpty() || engine != null && engine.wantsWrite();
-  }
-
   // ---- STARTTLS: loop thread ----
 
-  private void requestUpgrade(Upgrade u) {
-    if (phase != Phase.OPEN || engine != null || upgrade != null || closeRequested) {
+  @Override
+  void requestUpgrade(Upgrade u) {
+    if (phase != Phase.OPEN || wire.isTls() || upgrade != null || closeRequested) {
       String why =
-          engine != null || upgrade != null
+          wire.isTls() || upgrade != null
               ? "the session already speaks TLS or is upgrading"
               : "the session is not open (" + phase + ")";
       u.future.completeExceptionally(new IllegalStateException("cannot startTls: " + why));
       return;
     }
-    u.plaintext = outbound.detach();
+    u.takePlaintext(outbound);
     upgrade = u;
     if (delivering == null) { // else deliver() checks what onData left, then begins
-      onLoop(this::beginUpgrade);
+      submit(this::beginUpgrade);
     }
   }
 
@@ -597,34 +379,27 @@ final class Connection implements TlsSession, Registration {
       return;
     }
     moveTo(Phase.UPGRADING);
-    armDeadline(System.nanoTime() + timeoutFor(upgrade.context).toNanos(), upgrade.context);
+    armDeadline(System.nanoTime(), upgrade.context);
     upgradeStep();
   }
 
   /** Writes the plaintext queued before startTls(), then starts the handshake. */
   private void upgradeStep() throws IOException {
-    ArrayDeque<ByteBuffer> tail = upgrade.plaintext;
-    while (tail != null && !tail.isEmpty()) {
-      ByteBuffer head = tail.peek();
-      outbound.release(channel.write(head));
-      if (head.hasRemaining()) {
-        interest(OP_WRITE);
-        return;
-      }
-      tail.poll();
+    if (upgrade.flush(wire.channel(), outbound)) {
+      beginHandshake(upgrade.context, true);
+    } else {
+      interest(OP_WRITE);
     }
-    beginHandshake(upgrade.context, null, true);
   }
 
   // ---- closing: loop thread ----
 
-  private void beginClose(CloseReason reason, Throwable cause) throws IOException {
+  @Override
+  void beginClose(CloseReason reason, Throwable cause) throws IOException {
     switch (phase) {
       case NEW, CONNECTING, UPGRADING -> closeNow(reason, cause);
       case HANDSHAKING -> {
-        if (task.get() != TASK_RUNNING) {
-          engine.shutdown(); // aborts the handshake: best effort, the socket closes anyway
-        }
+        wire.abortHandshake();
         closeNow(reason, cause);
       }
       case OPEN -> {
@@ -642,46 +417,31 @@ final class Connection implements TlsSession, Registration {
 
   /** Queued data first, then close_notify, then the peer's (or the close timeout). */
   private void closeStep() throws IOException {
-    if (task.get() == TASK_RUNNING) {
+    if (wire.taskRunning()) {
       return;
     }
-    if (!flush()) {
+    if (!wire.flush()) {
       interest(OP_WRITE);
       return;
     }
-    if (engine == null) {
-      closeNow(closeReason, closeCause);
-      return;
-    }
-    switch (engine.shutdown()) {
+    switch (wire.shutdown()) {
       case SENT, WANT_READ -> interest(OP_READ);
       case WANT_WRITE -> interest(OP_WRITE);
       case WANT_TASK -> runTasks();
-      default -> closeNow(closeReason, closeCause); // DONE, or the peer went first: closed
+      default -> closeNow(closeReason, closeCause); // DONE
     }
   }
 
   /** Closes the socket and frees the engine now, then tells the handler and the futures. */
   private void closeNow(CloseReason reason, Throwable cause) {
-    Phase was;
     synchronized (this) { // only a terminated loop's stragglers can race the loop here
-      was = phase;
-      if (was == Phase.CLOSED) {
+      if (phase == Phase.CLOSED) {
         return;
       }
       phase = Phase.CLOSED;
     }
     cancelTimer();
-    boolean workerHasEngine = task.compareAndSet(TASK_RUNNING, TASK_ABANDONED);
-    if (engine != null && !workerHasEngine) {
-      engine.close();
-    }
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // closing: nothing more to lose
-    }
-    outbound.discard();
+    wire.close();
     if (initialHandshake) {
       initialHandshake = false;
       listener.handshakeEnded(this, false);
@@ -692,13 +452,10 @@ final class Connection implements TlsSession, Registration {
       LOG.log(System.Logger.Level.WARNING, "onClosed of " + this + " threw", t);
     }
     Throwable why =
-        cause != null
-            ? cause
-            : new IOException("the session was closed (" + reason + ") before it opened");
+        cause != null ? cause : new IOException("the session closed (" + reason + ") first");
     opened.completeExceptionally(why);
     if (upgrade != null) {
-      upgrade.future.completeExceptionally(
-          cause != null ? cause : new IOException("the session closed during STARTTLS"));
+      upgrade.future.completeExceptionally(why);
     }
     closed.complete(null);
     listener.closed(this);
@@ -729,21 +486,16 @@ final class Connection implements TlsSession, Registration {
     }
   }
 
-  private Duration timeoutFor(TlsContext context) {
-    return setup.config().handshakeTimeoutFor(context);
+  /** The handshake deadline, counted from {@code start} (nanoTime). */
+  private void armDeadline(long start, TlsContext context) {
+    cancelTimer();
+    timer = loop.at(start + timeout(context).toNanos(), this::deadlinePassed);
   }
 
-  private void armDeadline(long deadline, TlsContext context) {
-    cancelTimer();
-    Duration timeout = timeoutFor(context);
-    timer =
-        loop.at(
-            deadline,
-            () -> {
-              if (phase.handshakePending()) {
-                closeNow(CloseReason.TIMEOUT, timeoutFailure(context, timeout));
-              }
-            });
+  private void deadlinePassed() {
+    if (phase.handshakePending()) {
+      closeNow(CloseReason.TIMEOUT, timeoutFailure());
+    }
   }
 
   private void cancelTimer() {
@@ -753,31 +505,14 @@ final class Connection implements TlsSession, Registration {
     }
   }
 
-  private IOException timeoutFailure(TlsContext context, Duration timeout) {
-    String within = " did not finish within " + timeout.toMillis() + " ms";
-    if (context == null || phase == Phase.CONNECTING) {
-      return new SocketTimeoutException("connecting to " + Addresses.text(remote) + within);
-    }
-    return new TlsException(
-        Status.SYSCALL,
-        null,
-        "the TLS handshake with " + Addresses.text(remote) + within + " (handshake deadline)",
-        null);
+  private Duration timeout(TlsContext context) {
+    return setup.config().handshakeTimeoutFor(context);
   }
 
-  private IOException connectFailure(IOException e) {
-    ConnectException failure =
-        new ConnectException("cannot connect to " + Addresses.text(remote) + ": " + e.getMessage());
-    failure.initCause(e);
-    return failure;
-  }
-
-  /** Why the engine failed: the STARTTLS guard's refusal first, else the engine's own. */
-  private IOException failure() {
-    if (guard != null && guard.refusal() != null) {
-      return guard.refusal();
-    }
-    TlsException f = engine.failure();
-    return f != null ? f : new IOException("the TLS engine failed with " + engine.status());
+  private IOException timeoutFailure() {
+    TlsContext context = upgrade != null ? upgrade.context : setup.context();
+    return context == null || phase == Phase.CONNECTING || phase == Phase.NEW
+        ? Failures.connectTimeout(remote, timeout(context))
+        : Failures.handshakeTimeout(remote, timeout(context));
   }
 }

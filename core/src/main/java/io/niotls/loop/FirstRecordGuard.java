@@ -9,8 +9,7 @@ import java.nio.ByteBuffer;
  * after the upgrade does not start a TLS record (handshake, or an alert).
  *
  * <p>That byte is plaintext the peer sent after the STARTTLS exchange: taking it as TLS input is
- * the command injection of CVE-2011-0411 (a man in the middle appends commands to the cleartext
- * STARTTLS that the server would later run as if they came through TLS). Not thread-safe.
+ * the command injection of CVE-2011-0411 ({@link Failures#injection}). Not thread-safe.
  */
 final class FirstRecordGuard implements Transport {
   private static final byte ALERT = 21;
@@ -29,15 +28,6 @@ final class FirstRecordGuard implements Transport {
     return refusal;
   }
 
-  static IOException injection(int bytes, String where) {
-    return new IOException(
-        "STARTTLS command injection refused (CVE-2011-0411): "
-            + bytes
-            + " plaintext byte(s) from the peer "
-            + where
-            + "; they are dropped, never taken as TLS data, and the connection is closed");
-  }
-
   @Override
   public int read(ByteBuffer dst) throws IOException {
     int start = dst.position();
@@ -46,7 +36,7 @@ final class FirstRecordGuard implements Transport {
       checked = true;
       byte type = dst.get(start);
       if (type != HANDSHAKE && type != ALERT) {
-        refusal = injection(n, "arrived after STARTTLS, before the first TLS record");
+        refusal = Failures.injection(n, "arrived after STARTTLS, before the first TLS record");
         throw refusal;
       }
     }

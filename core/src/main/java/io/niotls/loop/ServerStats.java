@@ -1,7 +1,9 @@
 package io.niotls.loop;
 
 /**
- * A snapshot of a {@link TlsServer}'s counters since it was bound.
+ * A snapshot of a {@link TlsServer}'s counters since it was bound. Immutable; {@link
+ * TlsServer#stats()} may be called from any thread, and the counters are read one by one, so a
+ * snapshot taken under load need not add up exactly.
  *
  * @param accepted connections accepted
  * @param handshakesCompleted TLS handshakes that finished (tcp:// servers count none)

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -76,6 +77,7 @@ public final class TlsClient implements AutoCloseable {
    */
   public CompletableFuture<TlsSession> connect(
       TransportUri uri, TlsContext context, TlsHandler handler) {
+    Objects.requireNonNull(handler, "handler");
     Setup setup = Setup.of(uri, context, options.session(), false);
     long deadline =
         System.nanoTime() + options.session().handshakeTimeoutFor(setup.context()).toNanos();
@@ -165,6 +167,7 @@ public final class TlsClient implements AutoCloseable {
    */
   @Override
   public void close() {
+    group.refuseOwnThread("TlsClient.close()");
     shutdownGracefully(options.closeTimeout().plusSeconds(1)).join();
     if (ownsGroup) {
       group.close();

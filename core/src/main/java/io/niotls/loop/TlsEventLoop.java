@@ -140,18 +140,23 @@ public final class TlsEventLoop implements Executor {
 
   /** Starts a graceful shutdown: every registration closes, the thread exits by the deadline. */
   void shutdown(long deadline) {
-    execute(
-        () -> {
-          if (state != State.RUNNING) {
-            return;
-          }
-          state = State.SHUTTING_DOWN;
-          shutdownDeadline = deadline;
-          timers.at(deadline, () -> {}); // makes select return by the deadline
-          for (Registration r : registrations()) {
-            r.shutdown();
-          }
-        });
+    try {
+      execute(() -> beginShutdown(deadline));
+    } catch (RejectedExecutionException alreadyTerminated) {
+      // nothing left to shut down
+    }
+  }
+
+  private void beginShutdown(long deadline) {
+    if (state != State.RUNNING) {
+      return;
+    }
+    state = State.SHUTTING_DOWN;
+    shutdownDeadline = deadline;
+    timers.at(deadline, () -> {}); // makes select return by the deadline
+    for (Registration r : registrations()) {
+      r.shutdown();
+    }
   }
 
   private void run() {

@@ -122,6 +122,7 @@ public final class TlsEventLoopGroup implements AutoCloseable {
    */
   @Override
   public void close() {
+    refuseOwnThread("TlsEventLoopGroup.close()");
     shutdownGracefully(DEFAULT_SHUTDOWN_TIMEOUT).join();
     try {
       workers.awaitTermination(DEFAULT_SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -130,6 +131,19 @@ public final class TlsEventLoopGroup implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Blocking waits for the group on its own loop thread would wait for themselves. */
+  void refuseOwnThread(String what) {
+    for (TlsEventLoop loop : loops) {
+      if (loop.inEventLoop()) {
+        throw new IllegalStateException(
+            what
+                + " on "
+                + loop
+                + " would wait for its own thread; use shutdownGracefully() and do not block");
+      }
     }
   }
 

@@ -229,6 +229,7 @@ public final class TlsServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    group.refuseOwnThread("TlsServer.close()");
     shutdownGracefully(options.closeTimeout().plusSeconds(1)).join();
     if (ownsGroup) {
       group.close();

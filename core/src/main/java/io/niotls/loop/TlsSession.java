@@ -52,7 +52,8 @@ public interface TlsSession {
   /**
    * Upgrades an open plaintext session to TLS in place (STARTTLS: SMTP, IMAP, XMPP...). The role
    * comes from {@code context}: a server context answers the peer's ClientHello, a client context
-   * sends one (SNI and host name verification use the host the session connected to).
+   * sends one. A client verifies (and sends as SNI) the host of the URI it connected to; on a
+   * session a server accepted, that is the peer's IP address.
    *
    * <p>Bytes written before this call go out as plaintext, bytes written after it over TLS.
    *

@@ -20,8 +20,8 @@ class EchoTest {
       value = Provider.class,
       names = {"JDK", "OPENSSL"})
   void aTlsClientGetsBackWhatItSentThroughATlsServer(Provider provider) throws Exception {
-    TlsContext server = Contexts.server(provider, KeyType.EC_P256).build();
-    TlsContext client = Contexts.client(provider, KeyType.EC_P256).build();
+    TlsContext server = Contexts.server(provider, KeyType.EC_P256).alpn("h2", "http/1.1").build();
+    TlsContext client = Contexts.client(provider, KeyType.EC_P256).alpn("http/1.1").build();
     byte[] payload = new byte[300_000];
     new Random(7).nextBytes(payload);
     try (TlsServer s =
@@ -31,6 +31,9 @@ class EchoTest {
       c.connect(s.uri(), client, exchange);
       TlsSession session = exchange.result.get(20, TimeUnit.SECONDS);
       assertThat(session.info().protocol()).isEqualTo("TLSv1.3");
+      assertThat(session.info().applicationProtocol()).isEqualTo("http/1.1");
+      assertThat(session.info().cipherSuite()).startsWith("TLS_");
+      assertThat(session.info().resumed()).isFalse();
       assertThat(session.info().peerFingerprint())
           .isEqualTo(io.niotls.testing.TestPki.ec().server().sha256());
     }
