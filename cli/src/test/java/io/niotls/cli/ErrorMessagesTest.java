@@ -136,6 +136,22 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void aDirectoryGivenAsCertificateIsNamed() {
+    assertThat(error("server", "--cert", dir.toString(), "--key", key.toString()))
+        .isEqualTo("niotls: certificate file " + dir + " is a directory, not a file");
+  }
+
+  @Test
+  void aFileThatIsNotPemIsNamed() throws Exception {
+    Path notes = dir.resolve("notes.txt");
+    java.nio.file.Files.writeString(notes, "not a certificate\n");
+    assertThat(error("server", "--cert", notes.toString(), "--key", key.toString()))
+        .startsWith("niotls: ")
+        .contains(notes.toString())
+        .contains("is not a PEM file");
+  }
+
+  @Test
   void aCertificateWithoutKeyIsRefused() {
     assertThat(error("server", "--cert", cert.toString()))
         .isEqualTo("niotls: --cert needs --key: the private key of that certificate");
