@@ -33,8 +33,9 @@ final class ClientRunner {
     try (TlsClient client = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
       TlsSession session;
       try {
-        client.connect(plan.uri(), plan.smtp() ? null : plan.context(), handler).get();
-        session = handler.secured().get();
+        TlsSession connected =
+            client.connect(plan.uri(), plan.smtp() ? null : plan.context(), handler).get();
+        session = plan.smtp() ? startTls(connected, handler, plan) : handler.secured().get();
       } catch (ExecutionException e) {
         Throwable cause = unwrap(e);
         // connect failures name the address already; TLS failures get the URI
@@ -74,6 +75,28 @@ final class ClientRunner {
     String why = handler.cause() == null ? "" : ": " + Main.describe(handler.cause());
     throw CliException.failed(
         "the connection to " + plan.uri() + " ended badly (" + reason + ")" + why, handler.cause());
+  }
+
+  /**
+   * Waits for the SMTP dialogue and the STARTTLS handshake, which the loop's deadlines do not cover
+   * as a whole: a server that never answers would otherwise keep us forever.
+   */
+  private static TlsSession startTls(
+      TlsSession plain, ClientHandler handler, ClientCommand.Plan plan)
+      throws InterruptedException, ExecutionException {
+    Duration limit = plan.context().handshakeTimeout().multipliedBy(2);
+    try {
+      return handler.secured().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      plain.close();
+      throw CliException.failed(
+          "the SMTP server at "
+              + plan.uri()
+              + " did not get to TLS within "
+              + limit.toSeconds()
+              + " s",
+          e);
+    }
   }
 
   /** Copies stdin to the session; at its end, lingers, then closes with close_notify. */

@@ -187,6 +187,27 @@ class RunTest {
   }
 
   @Test
+  void aSilentSmtpServerEndsTheClientAtItsDeadline() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Cli.Result r =
+          Cli.run(
+              "client",
+              "--starttls",
+              "smtp",
+              "--insecure",
+              "--handshake-timeout",
+              "500ms",
+              "tcp://127.0.0.1:" + silent.getLocalPort());
+      assertThat(r.code()).isEqualTo(Main.FAILED);
+      assertThat(r.err().strip())
+          .isEqualTo(
+              "niotls: the SMTP server at tcp://127.0.0.1:"
+                  + silent.getLocalPort()
+                  + " did not get to TLS within 1 s");
+    }
+  }
+
+  @Test
   void commandsSentWithStartTlsInOnePacketAreRefused() throws Exception {
     try (Cli.Background server =
             Cli.start(
