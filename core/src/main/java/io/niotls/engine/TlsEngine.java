@@ -353,6 +353,11 @@ public final class TlsEngine implements Closeable {
     // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
     // reports the handshake finished on an unwrap after the one that consumed the client Finished.
     SSLEngineResult r = unwrapIntoAppIn();
+    if (phase != Phase.HANDSHAKING) {
+      // Finished on this unwrap, whatever its status: BoringSSL's TLS 1.3 server says
+      // BUFFER_UNDERFLOW with FINISHED on the empty unwrap after the client's Finished.
+      return null;
+    }
     switch (r.getStatus()) {
       case OK:
         if (r.bytesConsumed() > 0
