@@ -474,15 +474,18 @@ public final class TlsHandler extends ChannelDuplexHandler {
     }
   }
 
-  /** After close(): reads and discards until the peer's close_notify. */
+  /**
+   * After close(): reads and discards until the peer's close_notify. Netty's OpenSSL engine stops
+   * reading once it sent its own, so there DONE comes without the peer's: nothing more to wait for.
+   */
   private void readWhileClosing(ChannelHandlerContext ctx) {
     Status s = engine.shutdown();
     if (writeCiphertext(ctx, null) != null) {
       ctx.flush();
     }
-    if (s == Status.DONE) {
+    if (s == Status.DONE && engine.isPeerClosed()) {
       peerClosed(ctx);
-    } else if (s.isFatal()) {
+    } else if (s == Status.DONE || s.isFatal()) {
       finishClose(ctx);
     }
   }

@@ -29,6 +29,16 @@ public final class EmbeddedPair implements AutoCloseable {
     this.client = new EmbeddedChannel(clientHandlers);
   }
 
+  /** A pair of channels made elsewhere (say, unregistered first to set options). */
+  public EmbeddedPair(int maxChunk, EmbeddedChannel client, EmbeddedChannel server) {
+    if (maxChunk < 1) {
+      throw new IllegalArgumentException("maxChunk must be >= 1");
+    }
+    this.maxChunk = maxChunk;
+    this.client = client;
+    this.server = server;
+  }
+
   /** A pair whose pipelines hold just the two TLS handlers, with whole buffers delivered. */
   public static EmbeddedPair of(ChannelHandler clientTls, ChannelHandler serverTls) {
     return new EmbeddedPair(
