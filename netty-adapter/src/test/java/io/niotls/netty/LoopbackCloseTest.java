@@ -183,9 +183,25 @@ class LoopbackCloseTest {
     volatile TlsHandler tls;
     private int answer;
 
+    private boolean readOnActive;
+
     Conversation answerCloseWith(int bytes) {
       answer = bytes;
       return this;
+    }
+
+    /** Calls read() once when the channel becomes active, as autoRead-off applications do. */
+    Conversation readOnActive() {
+      readOnActive = true;
+      return this;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      if (readOnActive) {
+        ctx.read();
+      }
+      ctx.fireChannelActive();
     }
 
     @Override
