@@ -1,11 +1,9 @@
 package io.niotls.netty;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -15,6 +13,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.PromiseNotifier;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
@@ -22,7 +21,6 @@ import io.niotls.engine.SessionInfo;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.transport.MemoryTransport;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
@@ -64,39 +62,28 @@ public final class TlsHandler extends ChannelDuplexHandler {
   /** The largest plaintext of one record (RFC 8446 section 5.1). */
   static final int RECORD = 16 * 1024;
 
-  /** The most a record may grow by encryption in TLS 1.3; AEAD suites add 22 to 29 bytes. */
-  private static final int RECORD_OVERHEAD = 256;
-
-  private static final int MAX_READ_BATCH = 64 * 1024;
-
   private final TlsContext context;
   private final String peerHost;
   private final int peerPort;
   private final HandlerPromise handshakePromise = new HandlerPromise();
   private final HandlerPromise closePromise = new HandlerPromise();
-  private final RecordFraming framing = new RecordFraming();
   private boolean startTls;
   private volatile long closeNotifyFlushTimeoutMillis = 3000;
   private volatile long closeNotifyReadTimeoutMillis;
   private volatile SessionInfo session;
 
   private ChannelHandlerContext ctx;
-  private MemoryTransport transport;
   private TlsEngine engine;
-  private CiphertextOut out;
-  private PlaintextQueue pending;
+  private RecordReader reader;
+  private RecordWriter writer;
   private HandlerState state = HandlerState.DETACHED;
-  private int appBufferSize = RECORD;
-  private int recordPlaintext = RECORD; // the most data one record of this session carries
   private boolean firstFlushDone; // startTls: the first flush passed in plaintext
   private boolean flushAfterHandshake;
   private boolean flushing;
   private boolean firedChannelRead;
   private boolean closeNotifySent;
-  private ChannelPromise closeRequest; // the close() or disconnect() that waits for close_notify
-  private boolean closeByDisconnect;
-  private boolean closeIssued;
-  private ScheduledFuture<?> timer; // the handshake deadline, or the close_notify wait
+  private PendingClose pendingClose; // the close() that waits for close_notify
+  private ScheduledFuture<?> handshakeDeadline;
 
   private TlsHandler(TlsContext context, String peerHost, int peerPort) {
     this.context = Objects.requireNonNull(context, "context");
@@ -221,14 +208,16 @@ public final class TlsHandler extends ChannelDuplexHandler {
     this.ctx = ctx;
     handshakePromise.attach(ctx.executor());
     closePromise.attach(ctx.executor());
-    pending = new PlaintextQueue(ctx.channel(), context.provider() == Provider.OPENSSL);
-    out = new CiphertextOut(ctx.alloc());
-    transport = new MemoryTransport();
-    transport.sink(out);
+    boolean direct = context.provider() == Provider.OPENSSL;
+    writer = new RecordWriter(ctx, direct);
+    MemoryTransport transport = new MemoryTransport();
+    transport.sink(writer.sink());
     engine =
         context.isClient()
             ? TlsEngine.client(context, transport, peerHost, peerPort)
             : TlsEngine.server(context, transport);
+    writer.engine(engine);
+    reader = new RecordReader(engine, transport, direct);
     moveTo(HandlerState.READY);
     if (ctx.channel().isActive() && !startTls) {
       startHandshake(ctx);
@@ -282,7 +271,8 @@ public final class TlsHandler extends ChannelDuplexHandler {
   private void beginHandshake(ChannelHandlerContext ctx) {
     moveTo(HandlerState.HANDSHAKING);
     long millis = context.handshakeTimeout().toMillis();
-    timer = ctx.executor().schedule(() -> handshakeTimedOut(millis), millis, TimeUnit.MILLISECONDS);
+    handshakeDeadline =
+        ctx.executor().schedule(() -> handshakeTimedOut(millis), millis, TimeUnit.MILLISECONDS);
   }
 
   private void driveHandshake(ChannelHandlerContext ctx) {
@@ -291,7 +281,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
       engine.runTasks();
       s = engine.handshake();
     }
-    if (writeCiphertext(ctx, null) != null) {
+    if (writer.writeCiphertext(ctx, null) != null) {
       ctx.flush();
     }
     if (s == Status.OK) {
@@ -303,10 +293,10 @@ public final class TlsHandler extends ChannelDuplexHandler {
 
   private void handshakeDone(ChannelHandlerContext ctx) {
     moveTo(HandlerState.OPEN);
-    cancelTimer();
+    handshakeDeadline.cancel(false);
     session = engine.session();
-    appBufferSize = engine.sslEngine().getSession().getApplicationBufferSize();
-    recordPlaintext = recordPlaintext(context.provider(), session.protocol());
+    reader.established();
+    writer.established(context.provider(), session.protocol());
     handshakePromise.trySuccess(ctx.channel());
     ctx.fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
     if (state == HandlerState.OPEN && flushAfterHandshake) {
@@ -344,14 +334,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
       if (state == HandlerState.DONE || !in.isReadable()) {
         return;
       }
-      framing.scan(in);
-      if (in.nioBufferCount() == 1) {
-        transport.feedView(in.nioBuffer(in.readerIndex(), in.readableBytes()));
-      } else {
-        for (ByteBuffer part : in.nioBuffers()) {
-          transport.feed(part);
-        }
-      }
+      reader.feed(in);
       if (state == HandlerState.HANDSHAKING) {
         driveHandshake(ctx);
       }
@@ -364,8 +347,8 @@ public final class TlsHandler extends ChannelDuplexHandler {
         readWhileClosing(ctx);
       }
     } finally {
-      if (transport != null) {
-        transport.detachInbound();
+      if (reader != null) {
+        reader.detach();
       }
       in.release();
     }
@@ -385,84 +368,27 @@ public final class TlsHandler extends ChannelDuplexHandler {
   /**
    * Decrypts every whole record buffered, passing plaintext on; returns how it stopped: WANT_READ
    * (needs more), ZERO_RETURN (the peer's close_notify), OK (the state changed under it) or fatal.
-   * Without {@code eof}, it does not bother the engine while no whole record has arrived.
    */
   private Status readRecords(ChannelHandlerContext ctx, boolean eof) {
-    if (!eof && !framing.hasWholeRecord() && engine.pending() == 0) {
-      return Status.WANT_READ;
-    }
-    ByteBuf plain = null;
-    long produced = 0;
-    try {
-      while (state == HandlerState.OPEN) {
-        if (plain == null) {
-          plain = allocatePlaintext(ctx, framing.wholeBodyBytes() - produced + engine.pending());
-        }
-        int n = engine.read(plain.internalNioBuffer(plain.writerIndex(), plain.writableBytes()));
-        if (n > 0) {
-          produced += n;
-          plain.writerIndex(plain.writerIndex() + n);
-          if (plain.writableBytes() < appBufferSize) {
-            ByteBuf full = plain;
-            plain = null;
-            fire(ctx, full);
-          }
-          continue;
-        }
-        Status s = Status.ofCode(n);
-        if (s == Status.WANT_TASK) {
-          engine.runTasks();
-          continue;
-        }
-        if (s == Status.WANT_READ) {
-          framing.consumed();
-        }
-        if (plain.isReadable()) {
-          ByteBuf last = plain;
-          plain = null;
-          fire(ctx, last);
-        }
-        if (state == HandlerState.DONE) {
-          return Status.OK;
-        }
-        if (writeCiphertext(ctx, null) != null) { // post-handshake answers, such as KeyUpdate's
-          ctx.flush();
-        }
-        if (s == Status.ZERO_RETURN && engine.isPeerClosed()) {
-          peerClosed(ctx);
-        }
-        return s;
-      }
+    Status s =
+        reader.read(
+            ctx.alloc(),
+            eof,
+            plaintext -> {
+              firedChannelRead = true;
+              ctx.fireChannelRead(plaintext); // user code: it may close or remove this handler
+              return state == HandlerState.OPEN;
+            });
+    if (state == HandlerState.DONE) {
       return Status.OK;
-    } finally {
-      if (plain != null) {
-        plain.release();
-      }
     }
-  }
-
-  /**
-   * A buffer for at most {@code expected} bytes of plaintext (what the whole records that arrived
-   * can hold): at least one record's worth when that much may come, so the engine decrypts straight
-   * into it instead of through its own buffer.
-   */
-  private ByteBuf allocatePlaintext(ChannelHandlerContext ctx, long expected) {
-    int capacity;
-    if (expected <= 0) {
-      capacity = appBufferSize; // records the framing did not count: the handshake's last flight
-    } else if (expected < appBufferSize) {
-      capacity = (int) Math.max(expected, 64);
-    } else {
-      capacity = (int) Math.max(appBufferSize, Math.min(expected, MAX_READ_BATCH));
+    if (writer.writeCiphertext(ctx, null) != null) { // post-handshake answers, such as KeyUpdate's
+      ctx.flush();
     }
-    return context.provider() == Provider.OPENSSL
-        ? ctx.alloc().directBuffer(capacity)
-        : ctx.alloc().heapBuffer(capacity);
-  }
-
-  private void fire(ChannelHandlerContext ctx, ByteBuf plaintext) {
-    firedChannelRead = true;
-    ctx.fireChannelRead(plaintext);
+    if (s == Status.ZERO_RETURN && engine.isPeerClosed()) {
+      peerClosed(ctx);
+    }
+    return s;
   }
 
   private void peerClosed(ChannelHandlerContext ctx) {
@@ -470,7 +396,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
       ctx.fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
     }
     if (state == HandlerState.CLOSING) {
-      finishClose(ctx);
+      pendingClose.now();
     }
   }
 
@@ -480,13 +406,13 @@ public final class TlsHandler extends ChannelDuplexHandler {
    */
   private void readWhileClosing(ChannelHandlerContext ctx) {
     Status s = engine.shutdown();
-    if (writeCiphertext(ctx, null) != null) {
+    if (writer.writeCiphertext(ctx, null) != null) {
       ctx.flush();
     }
     if (s == Status.DONE && engine.isPeerClosed()) {
       peerClosed(ctx);
     } else if (s == Status.DONE || s.isFatal()) {
-      finishClose(ctx);
+      pendingClose.now();
     }
   }
 
@@ -496,13 +422,13 @@ public final class TlsHandler extends ChannelDuplexHandler {
    */
   private Throwable inboundEnded(ChannelHandlerContext ctx) {
     if (state == HandlerState.HANDSHAKING) {
-      transport.feedEof();
+      reader.feedEof();
       Status s = engine.handshake();
       if (s.isFatal()) {
         return engine.failure();
       }
     } else if (state == HandlerState.OPEN && !engine.isPeerClosed() && !closeNotifySent) {
-      transport.feedEof();
+      reader.feedEof();
       Status s = readRecords(ctx, true);
       if (s.isFatal()) {
         return engine.failure();
@@ -528,7 +454,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
       ReferenceCountUtil.release(msg);
       promise.tryFailure(new SSLException("the TLS connection is closed for writing"));
     } else {
-      pending.add((ByteBuf) msg, promise);
+      writer.queue((ByteBuf) msg, promise);
     }
   }
 
@@ -536,7 +462,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
   public void flush(ChannelHandlerContext ctx) {
     if (startTls && !firstFlushDone) {
       firstFlushDone = true;
-      pending.writeAndRemoveAll(ctx);
+      writer.writeQueuedAsPlaintext(ctx);
       ctx.flush();
       if (state == HandlerState.READY && ctx.channel().isActive()) {
         startHandshake(ctx);
@@ -559,85 +485,18 @@ public final class TlsHandler extends ChannelDuplexHandler {
     }
     flushing = true;
     try {
-      while (state == HandlerState.OPEN && !closeNotifySent && !pending.isEmpty()) {
-        ChannelPromise promise = ctx.newPromise();
-        Status s = encrypt(ctx, pending.remove(ctx.alloc(), recordPlaintext, promise));
-        if (s != Status.OK) {
-          writeCiphertext(ctx, null);
-          Throwable cause =
-              s.isFatal()
-                  ? engine.failure()
-                  : new SSLException("the TLS connection is closed for writing (" + s + ")");
-          promise.tryFailure(cause);
-          if (s.isFatal()) {
-            fail(ctx, cause, true);
-          } else {
-            pending.releaseAndFailAll(ctx, cause);
-          }
-          break;
+      while (state == HandlerState.OPEN && !closeNotifySent && writer.hasQueued()) {
+        Status s = writer.encryptNext(ctx);
+        if (s.isFatal()) {
+          fail(ctx, engine.failure(), true);
+        } else if (s != Status.OK) {
+          writer.failQueued(ctx, writer.failure(s));
         }
-        writeCiphertext(ctx, promise);
       }
     } finally {
       flushing = false;
     }
     ctx.flush();
-  }
-
-  /**
-   * The JDK pads every TLS 1.3 record with 16 bytes (seen on JDK 17 and 25), so 16 KiB of data
-   * would take a full record and a tiny one; chunks of what a record holds keep the records full.
-   */
-  static int recordPlaintext(Provider provider, String protocol) {
-    return provider == Provider.JDK && "TLSv1.3".equals(protocol) ? RECORD - 17 : RECORD;
-  }
-
-  /** Encrypts one chunk (at most a record's worth) and releases it. */
-  private Status encrypt(ChannelHandlerContext ctx, ByteBuf chunk) {
-    ByteBuf flat = chunk;
-    try {
-      int length = chunk.readableBytes();
-      if (length == 0) {
-        return Status.OK;
-      }
-      if (chunk.nioBufferCount() != 1) { // a composite the user wrote: one copy, one record
-        flat = ctx.alloc().buffer(length).writeBytes(chunk);
-      }
-      ByteBuffer src = flat.nioBuffer(flat.readerIndex(), length);
-      out.expect(length + RECORD_OVERHEAD * (1 + length / RECORD));
-      while (src.hasRemaining()) {
-        int n = engine.write(src);
-        if (n > 0) {
-          continue;
-        }
-        Status s = Status.ofCode(n);
-        if (s != Status.WANT_TASK) {
-          return s;
-        }
-        engine.runTasks();
-      }
-      return Status.OK;
-    } finally {
-      if (flat != chunk) {
-        flat.release();
-      }
-      chunk.release();
-    }
-  }
-
-  /**
-   * Writes the ciphertext made so far, in order; {@code last}, when given, is the promise of the
-   * last buffer (an empty one when there is no ciphertext). Returns the last write, or null.
-   */
-  private ChannelFuture writeCiphertext(ChannelHandlerContext ctx, ChannelPromise last) {
-    ChannelFuture written = null;
-    for (ByteBuf b = out.poll(); b != null; b = out.poll()) {
-      written = ctx.write(b, out.isEmpty() && last != null ? last : ctx.newPromise());
-    }
-    if (written == null && last != null) {
-      written = ctx.write(Unpooled.EMPTY_BUFFER, last);
-    }
-    return written;
   }
 
   // ---- close -----------------------------------------------------------------------------------
@@ -658,10 +517,12 @@ public final class TlsHandler extends ChannelDuplexHandler {
     }
     if (state == HandlerState.OPEN && ctx.channel().isActive()) {
       moveTo(HandlerState.CLOSING);
-      closeRequest = promise;
-      closeByDisconnect = disc;
-      awaitCloseNotifyWritten(
-          ctx, closeNotifySent ? ctx.newSucceededFuture() : sendCloseNotify(ctx));
+      pendingClose = new PendingClose(ctx, promise, disc);
+      pendingClose.start(
+          closeNotifySent ? ctx.newSucceededFuture() : sendCloseNotify(ctx),
+          closeNotifyFlushTimeoutMillis,
+          closeNotifyReadTimeoutMillis,
+          engine::isPeerClosed);
       return;
     }
     if (state == HandlerState.CLOSING) {
@@ -690,59 +551,15 @@ public final class TlsHandler extends ChannelDuplexHandler {
       return;
     }
     flushPlaintext(ctx);
-    sendCloseNotify(ctx)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (f.isSuccess()) {
-                    promise.trySuccess();
-                  } else {
-                    promise.tryFailure(f.cause());
-                  }
-                });
+    sendCloseNotify(ctx).addListener(new PromiseNotifier<Void, ChannelFuture>(promise));
   }
 
   private ChannelFuture sendCloseNotify(ChannelHandlerContext ctx) {
     closeNotifySent = true;
     engine.shutdown(); // SENT or DONE; a failure shows when reading
-    ChannelFuture written = writeCiphertext(ctx, ctx.newPromise());
+    ChannelFuture written = writer.writeCiphertext(ctx, ctx.newPromise());
     ctx.flush();
     return written;
-  }
-
-  private void awaitCloseNotifyWritten(ChannelHandlerContext ctx, ChannelFuture written) {
-    timer =
-        ctx.executor()
-            .schedule(() -> finishClose(ctx), closeNotifyFlushTimeoutMillis, TimeUnit.MILLISECONDS);
-    written.addListener(
-        f -> {
-          if (closeIssued) {
-            return;
-          }
-          cancelTimer();
-          long wait = closeNotifyReadTimeoutMillis;
-          if (!f.isSuccess() || wait <= 0 || state != HandlerState.CLOSING) {
-            finishClose(ctx);
-          } else if (engine.isPeerClosed()) {
-            finishClose(ctx);
-          } else {
-            timer = ctx.executor().schedule(() -> finishClose(ctx), wait, TimeUnit.MILLISECONDS);
-            readIfNeeded(ctx);
-          }
-        });
-  }
-
-  private void finishClose(ChannelHandlerContext ctx) {
-    if (closeIssued) {
-      return;
-    }
-    closeIssued = true;
-    cancelTimer();
-    if (closeByDisconnect) {
-      ctx.disconnect(closeRequest);
-    } else {
-      ctx.close(closeRequest);
-    }
   }
 
   // ---- failure and release ---------------------------------------------------------------------
@@ -768,29 +585,22 @@ public final class TlsHandler extends ChannelDuplexHandler {
       return;
     }
     moveTo(HandlerState.DONE);
-    cancelTimer();
-    if (writeCiphertext(ctx, null) != null) {
+    if (handshakeDeadline != null) {
+      handshakeDeadline.cancel(false);
+    }
+    if (writer.writeCiphertext(ctx, null) != null) {
       ctx.flush();
     }
     engine.close();
-    transport.sink(null);
-    out.release();
-    pending.releaseAndFailAll(ctx, cause);
+    writer.release(ctx, cause);
     if (handshakePromise.tryFailure(cause)) {
       ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
     }
     if (closePromise.tryFailure(cause)) {
       ctx.fireUserEventTriggered(new SslCloseCompletionEvent(cause));
     }
-    if (closeRequest != null) {
-      finishClose(ctx);
-    }
-  }
-
-  private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
+    if (pendingClose != null) {
+      pendingClose.now();
     }
   }
 
