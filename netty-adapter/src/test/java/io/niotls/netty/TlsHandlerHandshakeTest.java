@@ -9,9 +9,12 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
 import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.context.ClientAuth;
+import io.niotls.context.DelegatedTasks;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.SessionInfo;
+import io.niotls.engine.TlsException;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.TestPki;
 import java.nio.charset.StandardCharsets;
@@ -120,6 +123,70 @@ class TlsHandlerHandshakeTest {
       assertThat(EmbeddedPair.readInbound(pair.client)).asString().isEqualTo("hello");
     } finally {
       io.netty.util.ReferenceCountUtil.release(nettyClient);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.niotls.netty.Fixtures#providersAndProtocols")
+  void anUntrustedServerFailsTheHandshakeOnBothSidesWithAReason(Provider p, String protocol) {
+    TlsContext stranger =
+        TlsContext.forServer(TestPki.ec().stranger().keyMaterial())
+            .provider(p)
+            .protocols(protocol)
+            .build();
+    TlsHandler client = TlsHandler.client(Fixtures.client(p, protocol), "localhost", 443);
+    TlsHandler server = TlsHandler.server(stranger);
+    Recorder clientEvents = new Recorder();
+    Recorder serverEvents = new Recorder();
+    try (EmbeddedPair pair = pair(client, clientEvents, server, serverEvents)) {
+      pair.pumpUntilQuiet();
+      assertThat(client.handshakeFuture().cause())
+          .isInstanceOf(TlsException.class)
+          .hasMessageContaining("not trusted");
+      assertThat(clientEvents.events(SslHandshakeCompletionEvent.class))
+          .singleElement()
+          .satisfies(e -> assertThat(e.cause()).isSameAs(client.handshakeFuture().cause()));
+      assertThat(clientEvents.exceptions).containsExactly(client.handshakeFuture().cause());
+      assertThat(pair.client.isOpen()).isFalse();
+      assertThat(server.handshakeFuture().cause())
+          .as("the client's alert reached the server")
+          .isInstanceOf(TlsException.class);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void aServerRequiringClientCertificatesSeesTheClientsChain(Provider provider) {
+    TestPki pki = TestPki.ec();
+    TlsContext serverContext =
+        Contexts.server(provider, KeyType.EC_P256)
+            .clientAuth(ClientAuth.REQUIRE)
+            .trustCertificates(java.util.List.of(pki.ca().certificate()))
+            .build();
+    TlsContext clientContext =
+        Contexts.client(provider, KeyType.EC_P256).keyMaterial(pki.client().keyMaterial()).build();
+    TlsHandler client = TlsHandler.client(clientContext, "localhost", 443);
+    TlsHandler server = TlsHandler.server(serverContext);
+    try (EmbeddedPair pair = EmbeddedPair.of(client, server)) {
+      pair.pumpUntilQuiet();
+      assertThat(server.session().peerCertificates().get(0)).isEqualTo(pki.client().certificate());
+      assertThat(server.session().peerFingerprint()).isEqualTo(pki.client().sha256());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void delegatedTasksLeftToTheCallerAreRunByTheHandler(Provider provider) {
+    TlsContext serverContext =
+        Contexts.server(provider, KeyType.EC_P256).delegatedTasks(DelegatedTasks.CALLER).build();
+    TlsContext clientContext =
+        Contexts.client(provider, KeyType.EC_P256).delegatedTasks(DelegatedTasks.CALLER).build();
+    TlsHandler client = TlsHandler.client(clientContext, "localhost", 443);
+    TlsHandler server = TlsHandler.server(serverContext);
+    try (EmbeddedPair pair = EmbeddedPair.of(client, server)) {
+      pair.pumpUntilQuiet();
+      assertThat(client.handshakeFuture().isSuccess()).isTrue();
+      assertThat(server.handshakeFuture().isSuccess()).isTrue();
     }
   }
 
