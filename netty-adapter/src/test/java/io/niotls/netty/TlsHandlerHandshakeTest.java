@@ -43,6 +43,24 @@ class TlsHandlerHandshakeTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void theFuturesCanBeWatchedBeforeTheHandlerIsInAPipeline() {
+    TlsHandler client =
+        TlsHandler.client(Fixtures.client(Provider.JDK, "TLSv1.3"), "localhost", 443);
+    TlsHandler server = TlsHandler.server(Fixtures.server(Provider.JDK, "TLSv1.3"));
+    java.util.List<Object> seen = new java.util.ArrayList<>();
+    client.handshakeFuture().addListener(f -> seen.add(f.getNow()));
+    client.closeFuture().addListener(f -> seen.add(f.isSuccess()));
+    assertThat(seen).isEmpty();
+    try (EmbeddedPair pair = EmbeddedPair.of(client, server)) {
+      pair.pumpUntilQuiet();
+      assertThat(seen).containsExactly(pair.client);
+      pair.server.close();
+      pair.pumpUntilQuiet();
+      assertThat(seen).containsExactly(pair.client, true);
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("io.niotls.netty.Fixtures#providersAndProtocols")
   void sessionFactsAreReachableFromTheHandler(Provider provider, String protocol) {
