@@ -354,9 +354,7 @@ public final class TlsEngine implements Closeable {
     // reports the handshake finished on an unwrap after the one that consumed the client Finished.
     SSLEngineResult r = unwrapIntoAppIn();
     if (phase != Phase.HANDSHAKING) {
-      // Finished on this unwrap, whatever its status: BoringSSL's TLS 1.3 server says
-      // BUFFER_UNDERFLOW with FINISHED on the empty unwrap after the client's Finished.
-      return null;
+      return null; // BoringSSL may report FINISHED on an unwrap that also says BUFFER_UNDERFLOW
     }
     switch (r.getStatus()) {
       case OK:
@@ -397,6 +395,7 @@ public final class TlsEngine implements Closeable {
   }
 
   private int readRecords(ByteBuffer dst) throws IOException {
+    flush(); // a post-handshake reply left over from an earlier call
     while (true) {
       if (appIn != null) {
         return ok(take(dst));
@@ -447,7 +446,8 @@ public final class TlsEngine implements Closeable {
       }
       int n = fill();
       if (n == 0) {
-        return status(Status.WANT_READ).code();
+        // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
+        return status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
       }
       if (n < 0) {
         throw TlsException.truncated(false);
@@ -462,8 +462,12 @@ public final class TlsEngine implements Closeable {
       releaseAppIn();
       switch (r.getStatus()) {
         case CLOSED:
-          moveTo(Phase.CLOSED);
-          break;
+          if (ssl.isInboundDone()) {
+            moveTo(Phase.CLOSED);
+            break;
+          }
+          // fall through: BoringSSL's engine says CLOSED on every call once our close_notify is
+          // out; only isInboundDone() tells that the peer's has arrived
         case OK:
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             break;
