@@ -426,8 +426,16 @@ public final class TlsEngine implements Closeable {
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
       switch (r.getStatus()) {
         case CLOSED:
-          moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
-          continue;
+          if (phase != Phase.SHUTDOWN_SENT || ssl.isInboundDone()) {
+            moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
+            continue;
+          }
+          // BoringSSL's engine says CLOSED on every call once our close_notify is out: only
+          // isInboundDone() tells that the peer's has arrived, as in awaitPeerClose()
+          if (r.bytesConsumed() > 0) {
+            continue;
+          }
+          break; // needs input
         case BUFFER_OVERFLOW:
           if (direct) {
             appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
