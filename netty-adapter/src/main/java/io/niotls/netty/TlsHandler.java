@@ -401,8 +401,8 @@ public final class TlsHandler extends ChannelDuplexHandler {
   }
 
   /**
-   * After close(): reads and discards until the peer's close_notify. Netty's OpenSSL engine stops
-   * reading once it sent its own, so there DONE comes without the peer's: nothing more to wait for.
+   * After close(): reads and discards until the peer's close_notify (DONE). A DONE without it, or a
+   * failure, leaves nothing to wait for either.
    */
   private void readWhileClosing(ChannelHandlerContext ctx) {
     Status s = engine.shutdown();
