@@ -47,6 +47,7 @@ public final class TlsEngine implements Closeable {
   private SessionInfo session;
   private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
   private int appBufferSize;
+  private boolean closed;
 
   private ByteBuffer netIn; // read mode: ciphertext not yet unwrapped
   private ByteBuffer netOut; // read mode: ciphertext not yet written
@@ -243,6 +244,10 @@ public final class TlsEngine implements Closeable {
    */
   @Override
   public void close() {
+    if (closed) {
+      return; // the OpenSSL provider's engine is reference counted: release it once
+    }
+    closed = true;
     if (phase != Phase.FAILED && phase != Phase.CLOSED) {
       moveTo(Phase.CLOSED);
     }
@@ -424,18 +429,20 @@ public final class TlsEngine implements Closeable {
       }
       boolean direct = dst.remaining() >= appBufferSize;
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
+      if (direct && r.bytesProduced() > 0) {
+        return ok(r.bytesProduced());
+      }
       switch (r.getStatus()) {
         case CLOSED:
-          if (phase != Phase.SHUTDOWN_SENT || ssl.isInboundDone()) {
+          if (ssl.isInboundDone()) {
             moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
             continue;
           }
-          // BoringSSL's engine says CLOSED on every call once our close_notify is out: only
-          // isInboundDone() tells that the peer's has arrived, as in awaitPeerClose()
-          if (r.bytesConsumed() > 0) {
+          // Only our side is closed (BoringSSL says CLOSED then): go on as for OK.
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             continue;
           }
-          break; // needs input
+          break; // no progress: needs input
         case BUFFER_OVERFLOW:
           if (direct) {
             appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
@@ -443,9 +450,6 @@ public final class TlsEngine implements Closeable {
           }
           throw new IllegalStateException("appIn smaller than a record: " + appIn);
         case OK:
-          if (direct && r.bytesProduced() > 0) {
-            return ok(r.bytesProduced());
-          }
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             continue;
           }
