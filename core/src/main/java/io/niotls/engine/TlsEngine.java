@@ -47,6 +47,7 @@ public final class TlsEngine implements Closeable {
   private SessionInfo session;
   private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
   private int appBufferSize;
+  private boolean closed;
 
   private ByteBuffer netIn; // read mode: ciphertext not yet unwrapped
   private ByteBuffer netOut; // read mode: ciphertext not yet written
@@ -184,7 +185,8 @@ public final class TlsEngine implements Closeable {
 
   /**
    * Closes the connection in OpenSSL's two steps: the first call sends close_notify and returns
-   * {@link Status#SENT} (or {@link Status#DONE} when the peer's close_notify was already seen);
+   * {@link Status#SENT} without reading (or {@link Status#DONE} when the peer's close_notify was
+   * already read); then either {@link #read} the peer's last data until ZERO_RETURN, or call again:
    * further calls read, discarding data, until the peer's close_notify arrives ({@code DONE}). May
    * return WANT_WRITE while our close_notify is not yet written. During the handshake it aborts: an
    * alert is sent and the result is DONE. Then {@link #close()} frees the engine.
@@ -208,7 +210,9 @@ public final class TlsEngine implements Closeable {
           }
           sendCloseNotify();
           moveTo(Phase.SHUTDOWN_SENT);
-          return status(flush() ? awaitPeerClose() : Status.WANT_WRITE);
+          // Like SSL_shutdown's first call: no read yet, so a caller that wants the peer's last
+          // data (TLS 1.3 half-close) can still read() it before calling shutdown() again.
+          return status(flush() ? Status.SENT : Status.WANT_WRITE);
         case SHUTDOWN_SENT:
           return status(flush() ? awaitPeerClose() : Status.WANT_WRITE);
         case PEER_CLOSED:
@@ -243,6 +247,10 @@ public final class TlsEngine implements Closeable {
    */
   @Override
   public void close() {
+    if (closed) {
+      return; // the OpenSSL provider's engine is reference counted: release it once
+    }
+    closed = true;
     if (phase != Phase.FAILED && phase != Phase.CLOSED) {
       moveTo(Phase.CLOSED);
     }
@@ -428,10 +436,20 @@ public final class TlsEngine implements Closeable {
       }
       boolean direct = dst.remaining() >= appBufferSize;
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
+      if (direct && r.bytesProduced() > 0) {
+        return ok(r.bytesProduced());
+      }
       switch (r.getStatus()) {
         case CLOSED:
-          moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
-          continue;
+          if (ssl.isInboundDone()) {
+            moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
+            continue;
+          }
+          // Only our side is closed (BoringSSL says CLOSED then): go on as for OK.
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+            continue;
+          }
+          break; // no progress: needs input
         case BUFFER_OVERFLOW:
           if (direct) {
             appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
@@ -439,9 +457,6 @@ public final class TlsEngine implements Closeable {
           }
           throw new IllegalStateException("appIn smaller than a record: " + appIn);
         case OK:
-          if (direct && r.bytesProduced() > 0) {
-            return ok(r.bytesProduced());
-          }
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             continue;
           }
@@ -466,8 +481,12 @@ public final class TlsEngine implements Closeable {
       releaseAppIn();
       switch (r.getStatus()) {
         case CLOSED:
-          moveTo(Phase.CLOSED);
-          break;
+          if (ssl.isInboundDone()) {
+            moveTo(Phase.CLOSED);
+            break;
+          }
+          // fall through: BoringSSL's engine says CLOSED on every call once our close_notify is
+          // out; only isInboundDone() tells that the peer's has arrived
         case OK:
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             break;
