@@ -15,8 +15,8 @@ public final class EnginePair implements AutoCloseable {
   /** More round trips than any TLS 1.2 or 1.3 handshake needs. */
   private static final int MAX_FLIGHTS = 16;
 
-  public final MemoryTransport clientTransport = new MemoryTransport();
-  public final MemoryTransport serverTransport = new MemoryTransport();
+  public final MemoryTransport clientTransport;
+  public final MemoryTransport serverTransport;
   public final TlsEngine client;
   public final TlsEngine server;
   private final ByteBuffer wire;
@@ -25,6 +25,8 @@ public final class EnginePair implements AutoCloseable {
    * @param wire a scratch buffer, reused, that carries ciphertext from one transport to the other
    */
   public EnginePair(ContextPair contexts, ByteBuffer wire) {
+    this.clientTransport = new MemoryTransport(contexts.client().bufferPool());
+    this.serverTransport = new MemoryTransport(contexts.server().bufferPool());
     this.client =
         TlsEngine.client(contexts.client(), clientTransport, ContextPair.HOST, ContextPair.PORT);
     this.server = TlsEngine.server(contexts.server(), serverTransport);
