@@ -45,7 +45,7 @@ final class RecordHeader {
   static String problem(ByteBuffer buffer, int maxBody) {
     int type = contentType(buffer);
     int major = buffer.get(buffer.position() + 1) & 0xff;
-    if (type < CHANGE_CIPHER_SPEC || type > HEARTBEAT || major != 3) {
+    if (!isTls(buffer)) {
       return looksLikeHttp(buffer)
           ? "the peer sent plaintext HTTP to a TLS endpoint: use https:// or a TLS client"
           : String.format(
@@ -62,6 +62,24 @@ final class RecordHeader {
           + " TLS allows";
     }
     return null;
+  }
+
+  /**
+   * The alert that answers {@link #problem}: {@code record_overflow} for a TLS record that is too
+   * long, {@code unexpected_message} for anything that is not a TLS record; null when the header is
+   * acceptable.
+   */
+  static String alert(ByteBuffer buffer, int maxBody) {
+    if (!isTls(buffer)) {
+      return "unexpected_message";
+    }
+    return bodyLength(buffer) > maxBody ? "record_overflow" : null;
+  }
+
+  private static boolean isTls(ByteBuffer buffer) {
+    int type = contentType(buffer);
+    int major = buffer.get(buffer.position() + 1) & 0xff;
+    return type >= CHANGE_CIPHER_SPEC && type <= HEARTBEAT && major == 3;
   }
 
   private static boolean looksLikeHttp(ByteBuffer buffer) {

@@ -550,9 +550,7 @@ public final class TlsEngine implements Closeable {
   private void checkHeader(ByteBuffer in) throws TlsException {
     String problem = RecordHeader.problem(in, maxRecordBody);
     if (problem != null) {
-      throw TlsException.protocol(
-          RecordHeader.bodyLength(in) > maxRecordBody ? "record_overflow" : "unexpected_message",
-          problem);
+      throw TlsException.protocol(RecordHeader.alert(in, maxRecordBody), problem);
     }
     // RFC 5746 renegotiation is refused whatever the provider's defaults: after a TLS 1.2
     // handshake a handshake record can only be a HelloRequest or a renegotiating ClientHello.
