@@ -47,6 +47,7 @@ public final class TlsEngine implements Closeable {
   private SessionInfo session;
   private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
   private int appBufferSize;
+  private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
 
   private ByteBuffer netIn; // read mode: ciphertext not yet unwrapped
   private ByteBuffer netOut; // read mode: ciphertext not yet written
@@ -363,6 +364,9 @@ public final class TlsEngine implements Closeable {
             || r.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
           return null;
         }
+        if (holdsWholeRecord()) {
+          throw stalled();
+        }
         break; // no progress: needs input
       case CLOSED:
         throw TlsException.protocol(
@@ -413,16 +417,20 @@ public final class TlsEngine implements Closeable {
         runTasks();
         continue;
       }
-      if (hs == HandshakeStatus.NEED_WRAP) { // a post-handshake reply, such as KeyUpdate's
+      if (hs == HandshakeStatus.NEED_WRAP || wrapDue) { // a reply, such as KeyUpdate's, or an alert
         if (!flush()) {
           return status(Status.WANT_WRITE).code();
         }
-        wrap(EMPTY);
+        // wrap until the engine has nothing more: BoringSSL (through Netty) writes the alert of a
+        // failure it found while unwrapping on one wrap and throws the failure on the next
+        wrapDue = wrap(EMPTY).bytesProduced() > 0;
         flush();
         continue;
       }
       boolean direct = dst.remaining() >= appBufferSize;
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
+      // after the handshake Netty's engine says NEED_WRAP only here, never in getHandshakeStatus()
+      wrapDue = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
       switch (r.getStatus()) {
         case CLOSED:
           moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
@@ -440,6 +448,9 @@ public final class TlsEngine implements Closeable {
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             continue;
           }
+          if (holdsWholeRecord()) {
+            throw stalled();
+          }
           break; // no progress: needs input
         default: // BUFFER_UNDERFLOW
       }
@@ -451,6 +462,22 @@ public final class TlsEngine implements Closeable {
         throw TlsException.truncated(false);
       }
     }
+  }
+
+  /**
+   * The SSLEngine took nothing from a whole buffered record: it failed without saying so. Netty's
+   * BoringSSL engine reports a failure found while unwrapping (too many empty records, warning
+   * alerts or KeyUpdates, an unexpected message) as NEED_WRAP; the first wrap writes the alert and
+   * only the next one throws. Ask for it: a WANT_READ here would wait forever on bytes already
+   * buffered (or spin, if the caller's readiness check sees them).
+   */
+  private TlsException stalled() throws IOException {
+    for (int i = 0; i < 2 && flush(); i++) {
+      wrap(EMPTY); // throws the engine's pending SSLException
+    }
+    flush();
+    return TlsException.protocol(
+        null, "the SSLEngine refused a whole record without an error; closing the connection");
   }
 
   /** After our close_notify: reads and discards until the peer's arrives. */
