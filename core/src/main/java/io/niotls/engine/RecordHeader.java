@@ -54,6 +54,13 @@ final class RecordHeader {
               type, major);
     }
     int length = bodyLength(buffer);
+    if (length == 0) {
+      // encryption always adds bytes, and unencrypted records must not be empty: a zero-length
+      // record on the wire is never valid, and a stream of them costs work and carries nothing
+      return "the peer sent an empty "
+          + typeName(type)
+          + " record, which is never valid on the wire (RFC 8446 section 5.1, RFC 5246 6.2.1)";
+    }
     if (length > maxBody) {
       return "the peer announced a "
           + length
@@ -70,10 +77,26 @@ final class RecordHeader {
    * acceptable.
    */
   static String alert(ByteBuffer buffer, int maxBody) {
-    if (!isTls(buffer)) {
+    int length = bodyLength(buffer);
+    if (!isTls(buffer) || length == 0) {
       return "unexpected_message";
     }
-    return bodyLength(buffer) > maxBody ? "record_overflow" : null;
+    return length > maxBody ? "record_overflow" : null;
+  }
+
+  private static String typeName(int type) {
+    switch (type) {
+      case CHANGE_CIPHER_SPEC:
+        return "change_cipher_spec";
+      case ALERT:
+        return "alert";
+      case HANDSHAKE:
+        return "handshake";
+      case APPLICATION_DATA:
+        return "application data";
+      default:
+        return "heartbeat";
+    }
   }
 
   private static boolean isTls(ByteBuffer buffer) {
