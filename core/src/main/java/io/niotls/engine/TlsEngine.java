@@ -376,9 +376,6 @@ public final class TlsEngine implements Closeable {
             || r.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
           return null;
         }
-        if (holdsWholeRecord()) {
-          throw stalled();
-        }
         break; // no progress: needs input
       case CLOSED:
         throw TlsException.protocol(
@@ -433,16 +430,12 @@ public final class TlsEngine implements Closeable {
         if (!flush()) {
           return status(Status.WANT_WRITE).code();
         }
-        // wrap until the engine has nothing more: BoringSSL (through Netty) writes the alert of a
-        // failure it found while unwrapping on one wrap and throws the failure on the next
-        wrapDue = wrap(EMPTY).bytesProduced() > 0;
+        wrapDue = wrap(EMPTY).bytesProduced() > 0; // until the engine has nothing more to say
         flush();
         continue;
       }
       boolean direct = dst.remaining() >= appBufferSize;
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
-      // after the handshake Netty's engine says NEED_WRAP only here, never in getHandshakeStatus()
-      wrapDue = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
       switch (r.getStatus()) {
         case CLOSED:
           moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
@@ -460,9 +453,6 @@ public final class TlsEngine implements Closeable {
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             continue;
           }
-          if (holdsWholeRecord()) {
-            throw stalled();
-          }
           break; // no progress: needs input
         default: // BUFFER_UNDERFLOW
       }
@@ -474,22 +464,6 @@ public final class TlsEngine implements Closeable {
         throw TlsException.truncated(false);
       }
     }
-  }
-
-  /**
-   * The SSLEngine took nothing from a whole buffered record: it failed without saying so. Netty's
-   * BoringSSL engine reports a failure found while unwrapping (too many empty records, warning
-   * alerts or KeyUpdates, an unexpected message) as NEED_WRAP; the first wrap writes the alert and
-   * only the next one throws. Ask for it: a WANT_READ here would wait forever on bytes already
-   * buffered (or spin, if the caller's readiness check sees them).
-   */
-  private TlsException stalled() throws IOException {
-    for (int i = 0; i < 2 && flush(); i++) {
-      wrap(EMPTY); // throws the engine's pending SSLException
-    }
-    flush();
-    return TlsException.protocol(
-        null, "the SSLEngine refused a whole record without an error; closing the connection");
   }
 
   /** After our close_notify: reads and discards until the peer's arrives. */
@@ -579,6 +553,14 @@ public final class TlsEngine implements Closeable {
     if (netIn != null && !netIn.hasRemaining()) {
       pool.release(netIn);
       netIn = null;
+    }
+    if (phase.established() && r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+      // After the handshake Netty's engine says NEED_WRAP only here, never in
+      // getHandshakeStatus(): a KeyUpdate reply, or the alert of a failure it found while
+      // unwrapping, which it throws only on the wrap after the one that writes the alert.
+      // read() wraps before it unwraps again; a WANT_READ instead would leave the failure unseen
+      // (a hung connection, or a spinning loop if the bytes are still buffered).
+      wrapDue = true;
     }
     if (phase.established() && r.bytesConsumed() > 0) {
       recordsWithoutData = r.bytesProduced() > 0 ? 0 : recordsWithoutData + 1;

@@ -114,6 +114,37 @@ final class ForgingPeer implements AutoCloseable {
     throw new AssertionError("handshake did not finish in " + MAX_STEPS + " steps");
   }
 
+  /**
+   * TLS 1.3, the peer being the server: runs the handshake, and as soon as the peer has sent its
+   * Finished (and so has its application keys) feeds the victim {@code records} forged empty
+   * application-data records right behind that flight, before the victim has finished. Returns the
+   * victim's status once it has finished or failed.
+   */
+  Status handshakeFloodingAfterServerFinished(int records) throws SSLException {
+    if (asClient) {
+      throw new IllegalStateException("the peer must be the server");
+    }
+    engine.beginHandshake();
+    boolean flooded = false;
+    Status status = Status.WANT_READ;
+    for (int step = 0; step < MAX_STEPS; step++) {
+      status = victim.engine.handshake();
+      if (status == Status.OK || status.isFatal()) {
+        return status;
+      }
+      toPeer(victim.output());
+      drivePeer();
+      if (!flooded && keyLog.stream().anyMatch(l -> l.startsWith("SERVER_TRAFFIC_SECRET_0"))) {
+        RecordSealer early = RecordSealer.tls13(secret("SERVER"));
+        for (int i = 0; i < records; i++) {
+          victim.feed(early.seal(Records.APPLICATION_DATA, new byte[0]));
+        }
+        flooded = true;
+      }
+    }
+    throw new AssertionError("the victim neither finished nor failed: " + status);
+  }
+
   /** One forged record of {@code type} with {@code body}, encrypted as the peer would. */
   byte[] seal(int type, byte[] body) {
     return sealer.seal(type, body);
