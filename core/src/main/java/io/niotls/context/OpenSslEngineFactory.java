@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -58,6 +59,11 @@ final class OpenSslEngineFactory implements EngineFactory {
     } catch (SSLException e) {
       throw new TlsConfigException(
           "the OpenSSL provider refused the settings: " + e.getMessage(), e);
+    }
+    if (context.isClient() && !context.sessionResumption()) {
+      // Netty's client cache keys sessions by host even without a port, and TLS 1.3 tickets
+      // arrive after the handshake: only switching the cache off keeps every handshake full.
+      ((OpenSslSessionContext) sslContext.sessionContext()).setSessionCacheEnabled(false);
     }
   }
 

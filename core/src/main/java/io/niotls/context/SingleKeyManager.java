@@ -9,8 +9,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * Offers exactly one key and chain. The JDK only asks a key manager for a server alias during a
- * full handshake, so the call also marks the engine as not resumed.
+ * Offers exactly one key and chain. The JDK only asks a key manager for a server alias to run a
+ * full handshake (or, see {@link #restoringSession()}, to rebuild a resumed session), so the call
+ * also marks the engine as not resumed.
  */
 final class SingleKeyManager extends X509ExtendedKeyManager {
   private static final String ALIAS = "niotls";
@@ -33,8 +34,26 @@ final class SingleKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    onFullHandshake.accept(engine);
+    if (!restoringSession()) {
+      onFullHandshake.accept(engine);
+    }
     return fits(keyType) ? ALIAS : null;
+  }
+
+  /**
+   * Newer JDKs (seen on 25, not on 17) also ask for the server alias while rebuilding a resumed
+   * session from its ticket, inside SSLSessionImpl's constructor: that call is no full handshake.
+   */
+  private static boolean restoringSession() {
+    return StackWalker.getInstance()
+        .walk(
+            frames ->
+                frames
+                    .limit(8)
+                    .anyMatch(
+                        f ->
+                            f.getMethodName().equals("<init>")
+                                && f.getClassName().equals("sun.security.ssl.SSLSessionImpl")));
   }
 
   @Override

@@ -140,7 +140,12 @@ public final class TlsContext {
 
   /** A configured SSLEngine for one connection. Low level: {@code TlsEngine} calls this. */
   public SSLEngine newSslEngine(String peerHost, int peerPort) {
-    return engines.newEngine(peerHost, peerPort);
+    // Both client session caches (SunJSSE's and netty-tcnative's) key sessions by host and port
+    // and keep none for port -1. Invalidating the session after the handshake is not enough: a
+    // TLS 1.3 NewSessionTicket read later puts a fresh, resumable one in the cache. The host
+    // stays, for SNI and host name verification.
+    boolean uncached = client && !sessionResumption && peerHost != null;
+    return engines.newEngine(peerHost, uncached ? -1 : peerPort);
   }
 
   /** Frees what {@link #newSslEngine} made. */

@@ -58,6 +58,7 @@ public final class TlsEngine implements Closeable {
   private SessionInfo session;
   private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
   private int appBufferSize;
+  private boolean closed;
   private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
   private int recordsWithoutData; // in a row, after the handshake
 
@@ -256,6 +257,10 @@ public final class TlsEngine implements Closeable {
    */
   @Override
   public void close() {
+    if (closed) {
+      return; // the OpenSSL provider's engine is reference counted: release it once
+    }
+    closed = true;
     if (phase != Phase.FAILED && phase != Phase.CLOSED) {
       moveTo(Phase.CLOSED);
     }
@@ -408,6 +413,7 @@ public final class TlsEngine implements Closeable {
   }
 
   private int readRecords(ByteBuffer dst) throws IOException {
+    flush(); // a post-handshake reply left over from an earlier call
     while (true) {
       if (appIn != null) {
         return ok(take(dst));
@@ -436,10 +442,20 @@ public final class TlsEngine implements Closeable {
       }
       boolean direct = dst.remaining() >= appBufferSize;
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
+      if (direct && r.bytesProduced() > 0) {
+        return ok(r.bytesProduced());
+      }
       switch (r.getStatus()) {
         case CLOSED:
-          moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
-          continue;
+          if (ssl.isInboundDone()) {
+            moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
+            continue;
+          }
+          // Only our side is closed (BoringSSL says CLOSED then): go on as for OK.
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+            continue;
+          }
+          break; // no progress: needs input
         case BUFFER_OVERFLOW:
           if (direct) {
             appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
@@ -447,9 +463,6 @@ public final class TlsEngine implements Closeable {
           }
           throw new IllegalStateException("appIn smaller than a record: " + appIn);
         case OK:
-          if (direct && r.bytesProduced() > 0) {
-            return ok(r.bytesProduced());
-          }
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             continue;
           }
@@ -458,7 +471,8 @@ public final class TlsEngine implements Closeable {
       }
       int n = fill();
       if (n == 0) {
-        return status(Status.WANT_READ).code();
+        // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
+        return status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
       }
       if (n < 0) {
         throw TlsException.truncated(false);
@@ -473,8 +487,12 @@ public final class TlsEngine implements Closeable {
       releaseAppIn();
       switch (r.getStatus()) {
         case CLOSED:
-          moveTo(Phase.CLOSED);
-          break;
+          if (ssl.isInboundDone()) {
+            moveTo(Phase.CLOSED);
+            break;
+          }
+          // fall through: BoringSSL's engine says CLOSED on every call once our close_notify is
+          // out; only isInboundDone() tells that the peer's has arrived
         case OK:
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             break;

@@ -92,7 +92,14 @@ public final class TlsException extends IOException {
       hint = "the peer's certificate does not match any pinned fingerprint";
     } else if (lower.contains("expired") || lower.contains("not yet valid")) {
       hint = "a certificate is outside its validity period";
-    } else if (lower.contains("protocol_version") || lower.contains("protocol is disabled")) {
+    } else if (lower.contains("empty client certificate chain")
+        || lower.contains("peer_did_not_return_a_certificate")) {
+      hint = "the client sent no certificate, but this server requires one (clientAuth REQUIRE)";
+    } else if (lower.contains("protocol_version")
+        || lower.contains("protocol is disabled")
+        || lower.contains("unsupported_protocol")
+        || lower.contains("protocol versions")
+        || lower.contains("requested protocol")) {
       hint = "the peers share no protocol version (niotls speaks TLS 1.3 and 1.2 only)";
     } else if (lower.contains("no_application_protocol")) {
       hint = "the peers share no ALPN protocol";

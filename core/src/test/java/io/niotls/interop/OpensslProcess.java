@@ -15,7 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** An {@code openssl s_server} or {@code s_client} child process whose output lines are queued. */
-final class OpensslProcess implements AutoCloseable {
+public final class OpensslProcess implements AutoCloseable {
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final List<String> seen = new ArrayList<>();
@@ -40,20 +40,20 @@ final class OpensslProcess implements AutoCloseable {
     reader.start();
   }
 
-  static OpensslProcess start(Path dir, String... args) throws IOException {
+  public static OpensslProcess start(Path dir, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("openssl"));
     command.addAll(List.of(args));
     return new OpensslProcess(dir, command);
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
 
   /** Waits for an output line containing {@code text}; fails with all output seen so far. */
-  String await(String text, Duration limit) throws InterruptedException {
+  public String await(String text, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       String line = lines.poll(50, TimeUnit.MILLISECONDS);
@@ -68,16 +68,16 @@ final class OpensslProcess implements AutoCloseable {
   }
 
   /** Every line printed so far (drains the queue). */
-  List<String> output() {
+  public List<String> output() {
     lines.drainTo(seen);
     return List.copyOf(seen);
   }
 
-  OutputStream stdin() {
+  public OutputStream stdin() {
     return process.getOutputStream();
   }
 
-  boolean waitFor(Duration limit) throws InterruptedException {
+  public boolean waitFor(Duration limit) throws InterruptedException {
     return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * Throwaway certificates made at test time, one set per key type, cached for the JVM: a CA, a
- * server leaf for localhost / 127.0.0.1 / ::1, a server leaf for another name, a client leaf, and a
- * self-signed stranger no one trusts.
+ * server leaf for localhost / 127.0.0.1 / ::1, a server leaf for another name, a client leaf, a
+ * self-signed stranger no one trusts, and a client leaf from an impostor CA that shares the CA's
+ * name.
  */
 public final class TestPki {
   private static final Map<KeyType, TestPki> CACHE = new EnumMap<>(KeyType.class);
@@ -19,8 +20,11 @@ public final class TestPki {
   private final GeneratedCertificate otherServer;
   private final GeneratedCertificate client;
   private final GeneratedCertificate stranger;
+  private final KeyType type;
+  private GeneratedCertificate impostorClient;
 
   private TestPki(KeyType type) {
+    this.type = type;
     ca = CertificateGenerator.ca("niotls test CA " + type).keyType(type).generate();
     server =
         CertificateGenerator.leaf("localhost")
@@ -64,5 +68,23 @@ public final class TestPki {
 
   public GeneratedCertificate stranger() {
     return stranger;
+  }
+
+  /**
+   * A client certificate issued by a CA with the same name as {@link #ca()} but another key: it
+   * looks like ours to a client choosing a certificate by issuer name, and fails validation. Made
+   * on first use.
+   */
+  public synchronized GeneratedCertificate impostorClient() {
+    if (impostorClient == null) {
+      GeneratedCertificate impostorCa =
+          CertificateGenerator.ca("niotls test CA " + type).keyType(type).generate();
+      impostorClient =
+          CertificateGenerator.leaf("niotls test client")
+              .keyType(type)
+              .issuer(impostorCa)
+              .generate();
+    }
+    return impostorClient;
   }
 }

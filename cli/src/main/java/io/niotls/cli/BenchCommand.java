@@ -1,0 +1,192 @@
+package io.niotls.cli;
+
+import io.niotls.context.CertificateGenerator;
+import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.context.GeneratedCertificate;
+import io.niotls.context.TlsContext;
+import io.niotls.uri.TransportUri;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code niotls bench [URI]}: full (or resumed) TLS handshakes as fast as they go. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {
+      "Makes --connections TLS connections, --concurrency at a time, each a full handshake"
+          + " (or a resumed one with --resume) followed by close_notify, and reports handshakes"
+          + " per second, latency percentiles (p50, p90, p99, max), failures by reason and the"
+          + " server's peak memory per connection.",
+      "Without URI it starts an embedded niotls server on 127.0.0.1 in the same process, with a"
+          + " fresh self-signed certificate (--key ec or rsa) that the client verifies."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  /** The embedded server's key type. */
+  public enum Key {
+    EC(KeyType.EC_P256),
+    RSA(KeyType.RSA_2048);
+
+    final KeyType type;
+
+    Key(KeyType type) {
+      this.type = type;
+    }
+  }
+
+  private final Io io;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "URI",
+      description = "the TLS server to load (default: an embedded one on 127.0.0.1)")
+  String uri;
+
+  @Option(
+      names = {"-n", "--connections"},
+      paramLabel = "N",
+      description = "connections to make (default: ${DEFAULT-VALUE})")
+  long connections = 2000;
+
+  @Option(
+      names = {"-c", "--concurrency"},
+      paramLabel = "C",
+      description = "connections in flight at once (default: ${DEFAULT-VALUE})")
+  int concurrency = 100;
+
+  @Option(
+      names = "--resume",
+      description = "resume the session of an earlier connection instead of full handshakes")
+  boolean resume;
+
+  @Option(
+      names = "--key",
+      paramLabel = "TYPE",
+      description = "the embedded server's key: ec (P-256, the default) or rsa (2048 bits)")
+  Key key;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "stop starting connections after this long: 10s, 1m")
+  Duration duration;
+
+  @Option(names = "--json", description = "print one JSON object instead of the text report")
+  boolean json;
+
+  @Option(names = "--no-progress", description = "no progress display on stderr")
+  boolean noProgress;
+
+  @Mixin TlsOptions tls = new TlsOptions();
+
+  @Mixin ClientTrustOptions trust = new ClientTrustOptions();
+
+  BenchCommand(Io io) {
+    this.io = io;
+  }
+
+  /**
+   * A bench run, checked and built.
+   *
+   * @param target the server to load; for the embedded server its URI with port 0
+   * @param serverContext the embedded server's context; null against a URI
+   * @param clientContext the client's context
+   * @param keyType "ec" or "rsa" for the embedded server; null against a URI
+   * @param duration null for no cap
+   */
+  public record Plan(
+      TransportUri target,
+      TlsContext serverContext,
+      TlsContext clientContext,
+      long connections,
+      int concurrency,
+      boolean resume,
+      String keyType,
+      Duration duration,
+      boolean json,
+      boolean progress) {
+
+    public boolean embedded() {
+      return serverContext != null;
+    }
+  }
+
+  /**
+   * Checks the options and builds both contexts, without connecting.
+   *
+   * @throws CliException or IllegalArgumentException for bad input: exit code 2
+   */
+  Plan prepare() {
+    if (connections < 1) {
+      throw CliException.usage("--connections must be at least 1");
+    }
+    if (concurrency < 1) {
+      throw CliException.usage("--concurrency must be at least 1");
+    }
+    if (duration != null && duration.isZero()) {
+      throw CliException.usage("--duration must be more than 0, e.g. 30s");
+    }
+    boolean embedded = uri == null;
+    TransportUri target =
+        embedded ? TransportUri.parse("tls://127.0.0.1:0") : TransportUri.parse(uri);
+    if (!target.isTls()) {
+      throw CliException.usage("bench measures TLS handshakes: give a tls:// URI, not " + target);
+    }
+    if (!embedded && target.port() == 0) {
+      throw CliException.usage(
+          "cannot connect to port 0 in " + target + ": give the server's port");
+    }
+    if (!embedded && key != null) {
+      throw CliException.usage("--key chooses the embedded server's key: drop it or the URI");
+    }
+    if (embedded
+        && (trust.trust != null
+            || !trust.pins.isEmpty()
+            || trust.insecure
+            || trust.serverName != null)) {
+      throw CliException.usage(
+          "--trust, --pin, --insecure and --servername are for a URI target; the embedded"
+              + " server's certificate is trusted already");
+    }
+    TlsContext.Builder client = TlsContext.forClient();
+    tls.applyTo(client, target);
+    // without --resume every connection must pay for a full handshake
+    client.sessionResumption(resume);
+    TlsContext serverContext = null;
+    Key chosen = key == null ? Key.EC : key;
+    if (embedded) {
+      GeneratedCertificate cert =
+          CertificateGenerator.selfSigned(chosen.type, KeyOptions.LOCAL_NAMES);
+      TlsContext.Builder server = TlsContext.forServer(cert.keyMaterial());
+      tls.applyTo(server, target);
+      serverContext = server.build();
+      client.trustCertificates(List.of(cert.certificate()));
+    } else {
+      trust.applyTo(client);
+    }
+    return new Plan(
+        target,
+        serverContext,
+        client.build(),
+        connections,
+        concurrency,
+        resume,
+        embedded ? chosen.name().toLowerCase(java.util.Locale.ROOT) : null,
+        duration,
+        json,
+        !noProgress);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return BenchRunner.run(prepare(), io);
+  }
+}

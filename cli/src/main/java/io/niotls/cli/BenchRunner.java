@@ -1,0 +1,154 @@
+package io.niotls.cli;
+
+import io.niotls.cli.bench.BenchResult;
+import io.niotls.cli.bench.BenchStats;
+import io.niotls.cli.bench.FailureReasons;
+import io.niotls.cli.bench.MemorySampler;
+import io.niotls.cli.bench.Progress;
+import io.niotls.cli.bench.ServerMemory;
+import io.niotls.cli.server.EchoHandler;
+import io.niotls.cli.server.Tally;
+import io.niotls.context.TlsContext;
+import io.niotls.loop.ServerOptions;
+import io.niotls.loop.TlsClient;
+import io.niotls.loop.TlsHandler;
+import io.niotls.loop.TlsServer;
+import io.niotls.loop.TlsSession;
+import io.niotls.uri.TransportUri;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs {@code niotls bench}: optionally an embedded server, then {@code connections} connects at
+ * most {@code concurrency} at a time, each timed from connect to the end of its handshake and then
+ * closed with close_notify; a slot frees when its connection has closed.
+ */
+final class BenchRunner {
+  /** No handshake in a bench needs more than this beyond its own deadline to end. */
+  private static final Duration SLACK = Duration.ofSeconds(10);
+
+  private static final TlsHandler QUIET = new TlsHandler() {};
+
+  private BenchRunner() {}
+
+  static int run(BenchCommand.Plan plan, Io io) throws Exception {
+    TlsServer server = null;
+    MemorySampler sampler = null;
+    TransportUri target = plan.target();
+    BenchResult result;
+    try {
+      if (plan.embedded()) {
+        Tally tally = new Tally(0, () -> {});
+        ServerOptions options =
+            ServerOptions.builder()
+                .maxConcurrentHandshakes(Math.max(1024, plan.concurrency()))
+                .build();
+        server =
+            ServerRunner.bind(
+                target, plan.serverContext(), tally.counting(EchoHandler::new), options);
+        target = server.uri();
+        sampler = MemorySampler.start(tally, plan.serverContext().bufferPool());
+      }
+      try (TlsClient client = TlsClient.create()) {
+        if (plan.resume()) {
+          prime(client, target, plan.clientContext());
+        }
+        result = load(client, target, plan, io, sampler);
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+    io.out().print(plan.json() ? result.toJson() + System.lineSeparator() : result.toText());
+    io.out().flush();
+    return result.stats().failures() == 0 ? Main.OK : Main.FAILED;
+  }
+
+  private static BenchResult load(
+      TlsClient client, TransportUri target, BenchCommand.Plan plan, Io io, MemorySampler sampler)
+      throws InterruptedException {
+    BenchStats stats = new BenchStats();
+    Semaphore slots = new Semaphore(plan.concurrency());
+    AtomicLong lastEnd = new AtomicLong();
+    TlsContext context = plan.clientContext();
+    boolean cut = false;
+    long start = System.nanoTime();
+    long deadline = plan.duration() == null ? Long.MAX_VALUE : start + plan.duration().toNanos();
+    try (Progress progress =
+        Progress.create(io.err(), plan.connections(), plan.progress(), System.console() != null)) {
+      for (long i = 0; i < plan.connections(); i++) {
+        if (!acquire(slots, deadline)) {
+          cut = true;
+          break;
+        }
+        long begin = System.nanoTime();
+        client
+            .connect(target, context, QUIET)
+            .whenComplete(
+                (session, failure) -> {
+                  long end = System.nanoTime();
+                  lastEnd.accumulateAndGet(end, Math::max);
+                  if (failure == null) {
+                    stats.success(end - begin, session.info());
+                    session.close().whenComplete((ok, e) -> slots.release());
+                  } else {
+                    stats.failure(FailureReasons.of(failure));
+                    slots.release();
+                  }
+                  progress.update(stats.finished(), stats.failures());
+                });
+      }
+      Duration wait = context.handshakeTimeout().plus(SLACK);
+      if (!slots.tryAcquire(plan.concurrency(), wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        io.err()
+            .println(
+                "niotls: some connections had not ended "
+                    + wait.toSeconds()
+                    + " s after the last start");
+      }
+    }
+    ServerMemory memory = sampler == null ? null : sampler.stop();
+    long elapsed = Math.max(0, lastEnd.get() - start);
+    return new BenchResult(
+        target.toString(),
+        plan.embedded(),
+        plan.connections(),
+        plan.concurrency(),
+        plan.resume(),
+        context.provider().name(),
+        plan.keyType(),
+        elapsed,
+        stats,
+        memory,
+        cut);
+  }
+
+  /** Takes a slot, or gives up at {@code deadline} (nanoTime) and says so. */
+  private static boolean acquire(Semaphore slots, long deadline) throws InterruptedException {
+    if (deadline == Long.MAX_VALUE) {
+      slots.acquire();
+      return true;
+    }
+    long left = deadline - System.nanoTime();
+    return left > 0 && slots.tryAcquire(left, TimeUnit.NANOSECONDS);
+  }
+
+  /** One connection first, not counted, so that there is a session to resume. */
+  private static void prime(TlsClient client, TransportUri target, TlsContext context)
+      throws InterruptedException {
+    Duration wait = context.handshakeTimeout().plus(SLACK);
+    try {
+      TlsSession first =
+          client.connect(target, context, QUIET).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      first.close().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw CliException.failed(
+          "the first connection to " + target + " failed: " + FailureReasons.of(e), e);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.niotls.cli;
+
+import io.niotls.context.KeyMaterial;
+import io.niotls.context.TlsContext;
+import io.niotls.uri.TransportUri;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code niotls client URI}: like {@code openssl s_client}, on niotls's selector loop. */
+@Command(
+    name = "client",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {
+      "Connects to URI, prints a handshake summary to stderr (protocol, cipher, ALPN, peer"
+          + " subject, SHA-256 fingerprint, resumed), then copies stdin to the connection and the"
+          + " connection to stdout. At the end of stdin, once the server has been quiet for"
+          + " --linger, it sends close_notify and waits for the server's.",
+      "The server's certificate is checked against the system CAs and the host name unless"
+          + " --trust, --pin or --insecure say otherwise."
+    })
+public final class ClientCommand implements Callable<Integer> {
+  private final Io io;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "URI",
+      description = "tls://host:port (also tlsv1.2://, tlsv1.3://), or tcp:// with --starttls")
+  String uri;
+
+  @Mixin ClientTrustOptions trust = new ClientTrustOptions();
+
+  @Mixin TlsOptions tls = new TlsOptions();
+
+  @Option(
+      names = "--starttls",
+      paramLabel = "PROTOCOL",
+      description = "smtp: on a tcp:// URI, speak SMTP up to STARTTLS, then TLS")
+  ServerCommand.StartTls startTls;
+
+  @Mixin KeyOptions keys = new KeyOptions();
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "no handshake summary on stderr")
+  boolean quiet;
+
+  @Option(
+      names = "--linger",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description =
+          "at the end of stdin, wait until the server has been quiet this long before sending"
+              + " close_notify, so replies on their way are not lost (default: 1s)")
+  Duration linger = Duration.ofSeconds(1);
+
+  ClientCommand(Io io) {
+    this.io = io;
+  }
+
+  /**
+   * What the client will do, checked and built.
+   *
+   * @param context null for a plain tcp:// connection
+   */
+  public record Plan(TransportUri uri, TlsContext context, boolean smtp) {}
+
+  /**
+   * Checks the options and builds the context, without connecting.
+   *
+   * @throws CliException or IllegalArgumentException for bad input: exit code 2
+   */
+  Plan prepare() {
+    TransportUri where = TransportUri.parse(uri);
+    boolean smtp = startTls == ServerCommand.StartTls.SMTP;
+    if (smtp && where.isTls()) {
+      throw CliException.usage(
+          "--starttls smtp needs a tcp:// URI: the connection starts in plaintext and upgrades"
+              + " (e.g. tcp://mail.example.com:587)");
+    }
+    if (where.port() == 0) {
+      throw CliException.usage("cannot connect to port 0 in " + where + ": give the server's port");
+    }
+    if (!where.isTls() && !smtp) {
+      return new Plan(where, null, false);
+    }
+    TlsContext.Builder builder = TlsContext.forClient();
+    tls.applyTo(builder, where);
+    trust.applyTo(builder);
+    KeyMaterial key = keys.load();
+    if (key != null) {
+      builder.keyMaterial(key);
+    }
+    return new Plan(where, builder.build(), smtp);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return ClientRunner.run(prepare(), io, quiet, linger);
+  }
+}

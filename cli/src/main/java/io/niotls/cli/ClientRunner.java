@@ -1,0 +1,176 @@
+package io.niotls.cli;
+
+import io.niotls.cli.client.ClientHandler;
+import io.niotls.engine.SessionInfo;
+import io.niotls.loop.ClientOptions;
+import io.niotls.loop.CloseReason;
+import io.niotls.loop.TlsClient;
+import io.niotls.loop.TlsSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code niotls client}: connect, summary, stdin to the session and the session to stdout.
+ *
+ * <p>At the end of stdin the client waits until the server has been quiet for {@code linger} before
+ * it sends close_notify: data that arrives after our close_notify is discarded (as with {@code
+ * SSL_shutdown}), and an echo or a reply may still be on its way.
+ */
+final class ClientRunner {
+  private ClientRunner() {}
+
+  static int run(ClientCommand.Plan plan, Io io, boolean quiet, Duration linger)
+      throws InterruptedException {
+    ClientHandler handler =
+        new ClientHandler(io.out(), io.err(), plan.smtp() ? plan.context() : null);
+    try (TlsClient client = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
+      TlsSession session;
+      try {
+        TlsSession connected =
+            client.connect(plan.uri(), plan.smtp() ? null : plan.context(), handler).get();
+        session = plan.smtp() ? startTls(connected, handler, plan) : handler.secured().get();
+      } catch (ExecutionException e) {
+        Throwable cause = unwrap(e);
+        // connect failures name the address already; TLS failures get the URI
+        String where =
+            cause instanceof java.net.ConnectException
+                    || cause instanceof java.net.SocketTimeoutException
+                    || cause instanceof java.net.UnknownHostException
+                ? ""
+                : "TLS with " + plan.uri() + " failed: ";
+        throw CliException.failed(where + Main.describe(cause), cause);
+      }
+      if (!quiet && plan.context() != null) {
+        summary(io.err(), plan, session.info());
+      }
+      Thread pump = new Thread(() -> pump(io.in(), session, handler, linger), "niotls-stdin");
+      pump.setDaemon(true);
+      pump.start();
+      // Ctrl-C or SIGTERM: still end with close_notify, briefly
+      Thread hook = new Thread(() -> closeQuietly(session), "niotls-client-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        session.closeFuture().join();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running
+        }
+      }
+    }
+    CloseReason reason = handler.reason();
+    if (reason == CloseReason.CLOSE_NOTIFY
+        || reason == CloseReason.LOCAL
+        || reason == CloseReason.EOF) {
+      return Main.OK;
+    }
+    String why = handler.cause() == null ? "" : ": " + Main.describe(handler.cause());
+    throw CliException.failed(
+        "the connection to " + plan.uri() + " ended badly (" + reason + ")" + why, handler.cause());
+  }
+
+  /**
+   * Waits for the SMTP dialogue and the STARTTLS handshake, which the loop's deadlines do not cover
+   * as a whole: a server that never answers would otherwise keep us forever.
+   */
+  private static TlsSession startTls(
+      TlsSession plain, ClientHandler handler, ClientCommand.Plan plan)
+      throws InterruptedException, ExecutionException {
+    Duration limit = plan.context().handshakeTimeout().multipliedBy(2);
+    try {
+      return handler.secured().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      plain.close();
+      throw CliException.failed(
+          "the SMTP server at "
+              + plan.uri()
+              + " did not get to TLS within "
+              + limit.toSeconds()
+              + " s",
+          e);
+    }
+  }
+
+  /** Copies stdin to the session; at its end, lingers, then closes with close_notify. */
+  private static void pump(
+      InputStream in, TlsSession session, ClientHandler handler, Duration linger) {
+    byte[] buffer = new byte[16 * 1024];
+    try {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+        while (!session.write(chunk)) {
+          if (!session.isOpen()) {
+            return;
+          }
+          handler.writable().tryAcquire(100, TimeUnit.MILLISECONDS);
+        }
+      }
+      long quietNanos = linger.toNanos();
+      long giveUp = System.nanoTime() + quietNanos + TimeUnit.SECONDS.toNanos(10);
+      long eof = System.nanoTime();
+      while (session.isOpen() && System.nanoTime() - giveUp < 0) {
+        long last = Math.max(handler.lastData(), eof);
+        boolean flushed = session.queuedBytes() == 0;
+        if (flushed && System.nanoTime() - last >= quietNanos) {
+          break;
+        }
+        Thread.sleep(10);
+      }
+    } catch (IOException e) {
+      // stdin failed: end the session as at end of input
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    session.close();
+  }
+
+  private static void closeQuietly(TlsSession session) {
+    try {
+      session.close().get(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      // shutting down anyway
+    }
+  }
+
+  private static void summary(PrintStream err, ClientCommand.Plan plan, SessionInfo info) {
+    err.println("connected to " + plan.uri() + " with " + plan.context().providerNote());
+    err.println("  protocol     " + info.protocol());
+    err.println("  cipher       " + info.cipherSuite());
+    err.println("  alpn         " + orNone(info.applicationProtocol()));
+    err.println("  sni          " + orNone(info.serverName()));
+    if (info.peerCertificates().isEmpty()) {
+      err.println("  peer         no certificate");
+    } else {
+      X509Certificate leaf = info.peerCertificates().get(0);
+      err.println("  peer         " + leaf.getSubjectX500Principal().getName());
+      err.println("  issuer       " + leaf.getIssuerX500Principal().getName());
+      err.println("  fingerprint  " + info.peerFingerprint());
+    }
+    err.println("  resumed      " + (info.resumed() ? "yes" : "no"));
+    err.println("---");
+    err.flush();
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof ExecutionException || e instanceof CompletionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static String orNone(String s) {
+    return s == null ? "none" : s;
+  }
+}

@@ -1,0 +1,189 @@
+package io.niotls.cli;
+
+import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.context.ClientAuth;
+import io.niotls.context.KeyMaterial;
+import io.niotls.context.TlsContext;
+import io.niotls.uri.TransportUri;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code niotls server [URI]}: an echo, HTTP or SMTP-STARTTLS server on the selector loop. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {
+      "Listens on URI and serves every connection on niotls's selector loop. When ready it prints"
+          + " one line: listening <uri with the real port> sha256:<certificate fingerprint>.",
+      "Runs until interrupted (Ctrl-C, SIGTERM: a graceful shutdown), or until --max-connections"
+          + " or --duration."
+    })
+public final class ServerCommand implements Callable<Integer> {
+  /** What a server does with a connection's data. */
+  public enum Mode {
+    /** Sends every byte back. */
+    ECHO,
+    /** Answers HTTP/1.1 requests with a page showing the TLS session. */
+    HTTP
+  }
+
+  /** Plaintext protocols that upgrade to TLS in place. */
+  public enum StartTls {
+    SMTP
+  }
+
+  private final Io io;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "URI",
+      description =
+          "where to listen: tls://, tlsv1.2://, tlsv1.3:// or tcp:// (default: ${DEFAULT-VALUE})",
+      defaultValue = "tls://127.0.0.1:8443")
+  String uri;
+
+  @Option(names = "--mode", paramLabel = "MODE", description = "echo (default) or http")
+  Mode mode = Mode.ECHO;
+
+  @Option(
+      names = "--starttls",
+      paramLabel = "PROTOCOL",
+      description = "smtp: on a tcp:// URI, speak SMTP and upgrade to TLS on STARTTLS")
+  StartTls startTls;
+
+  @Mixin KeyOptions keys = new KeyOptions();
+
+  @Mixin TlsOptions tls = new TlsOptions();
+
+  @Option(
+      names = "--client-auth",
+      paramLabel = "MODE",
+      description = "ask clients for a certificate: none (default), optional or require")
+  ClientAuth clientAuth = ClientAuth.NONE;
+
+  @Option(
+      names = "--trust",
+      paramLabel = "PEM",
+      description = "the CA certificates that sign client certificates (with --client-auth)")
+  Path trust;
+
+  @Option(names = "--no-reuse-address", description = "bind without SO_REUSEADDR")
+  boolean noReuseAddress;
+
+  @Option(names = "--no-tcp-nodelay", description = "leave Nagle's algorithm on (TCP_NODELAY off)")
+  boolean noTcpNoDelay;
+
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description = "stop after N connections have come and gone")
+  Long maxConnections;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "stop after this long: 30s, 5m")
+  Duration duration;
+
+  ServerCommand(Io io) {
+    this.io = io;
+  }
+
+  /**
+   * Everything a server needs, checked and built: the URI, the TLS context (null for plain tcp://
+   * without STARTTLS) and what to do with connections.
+   */
+  public record Plan(
+      TransportUri uri,
+      TlsContext context,
+      Mode mode,
+      boolean smtp,
+      boolean reuseAddress,
+      boolean tcpNoDelay,
+      Long maxConnections,
+      Duration duration) {}
+
+  /**
+   * Checks the options and builds the context, without binding anything.
+   *
+   * @throws CliException or IllegalArgumentException (TlsConfigException, TransportUri) for bad
+   *     input: exit code 2
+   */
+  Plan prepare() {
+    TransportUri where = TransportUri.parse(uri);
+    boolean smtp = startTls == StartTls.SMTP;
+    if (smtp && where.isTls()) {
+      throw CliException.usage(
+          "--starttls smtp needs a tcp:// URI: the connection starts in plaintext and upgrades"
+              + " (e.g. tcp://127.0.0.1:2525)");
+    }
+    if (smtp && mode == Mode.HTTP) {
+      throw CliException.usage("--starttls smtp and --mode http do not go together");
+    }
+    if (maxConnections != null && maxConnections < 1) {
+      throw CliException.usage("--max-connections must be at least 1");
+    }
+    if (duration != null && duration.isZero()) {
+      throw CliException.usage("--duration must be more than 0, e.g. 30s");
+    }
+    if (mode == Mode.HTTP && !tls.alpn.isEmpty() && !tls.alpn.contains("http/1.1")) {
+      throw CliException.usage(
+          "--mode http speaks HTTP/1.1 only: --alpn "
+              + String.join(",", tls.alpn)
+              + " must include http/1.1");
+    }
+    if (clientAuth != ClientAuth.NONE && trust == null) {
+      throw CliException.usage(
+          "--client-auth "
+              + clientAuth.name().toLowerCase(Locale.ROOT)
+              + " needs --trust PEM: the CA certificates that sign client certificates");
+    }
+    if (trust != null && clientAuth == ClientAuth.NONE) {
+      throw CliException.usage(
+          "--trust on a server is for client certificates: add --client-auth optional or require");
+    }
+    boolean speaksTls = where.isTls() || smtp;
+    if (!speaksTls) {
+      if (keys.given() || clientAuth != ClientAuth.NONE) {
+        throw CliException.usage(
+            where + " is plaintext: key and client-auth options need tls:// or --starttls smtp");
+      }
+      return new Plan(
+          where, null, mode, false, !noReuseAddress, !noTcpNoDelay, maxConnections, duration);
+    }
+    KeyMaterial key = keys.loadOrGenerate(KeyType.EC_P256);
+    TlsContext.Builder builder = TlsContext.forServer(key);
+    tls.applyTo(builder, where);
+    if (mode == Mode.HTTP && tls.alpn.isEmpty()) {
+      builder.alpn("http/1.1");
+    }
+    if (clientAuth != ClientAuth.NONE) {
+      builder.trustPem(trust).clientAuth(clientAuth);
+    }
+    return new Plan(
+        where,
+        builder.build(),
+        mode,
+        smtp,
+        !noReuseAddress,
+        !noTcpNoDelay,
+        maxConnections,
+        duration);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Plan plan = prepare();
+    return ServerRunner.run(plan, io);
+  }
+}

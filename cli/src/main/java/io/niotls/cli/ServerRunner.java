@@ -1,0 +1,128 @@
+package io.niotls.cli;
+
+import io.niotls.cli.ServerCommand.Mode;
+import io.niotls.cli.server.EchoHandler;
+import io.niotls.cli.server.HttpHandler;
+import io.niotls.cli.server.SmtpHandler;
+import io.niotls.cli.server.Tally;
+import io.niotls.context.TlsContext;
+import io.niotls.loop.ServerOptions;
+import io.niotls.loop.ServerStats;
+import io.niotls.loop.TlsHandler;
+import io.niotls.loop.TlsServer;
+import io.niotls.uri.TransportUri;
+import java.io.IOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Runs {@code niotls server}: binds, prints the listening line, serves until told to stop. */
+final class ServerRunner {
+  /** How long a stopping server gives its sessions to finish their close_notify exchange. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(3);
+
+  private ServerRunner() {}
+
+  static int run(ServerCommand.Plan plan, Io io) throws IOException, InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
+    Tally tally =
+        new Tally(plan.maxConnections() == null ? 0 : plan.maxConnections(), stop::countDown);
+    TlsServer server =
+        bind(plan.uri(), plan.context(), tally.counting(handlers(plan)), options(plan));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              // SIGINT/SIGTERM: let the main thread shut the server down gracefully, bounded
+              stop.countDown();
+              await(stopped, SHUTDOWN_GRACE.plusSeconds(2));
+            },
+            "niotls-server-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      io.out().println(listeningLine(server.uri(), plan.context()));
+      io.out().flush();
+      if (plan.duration() != null) {
+        stop.await(plan.duration().toMillis(), TimeUnit.MILLISECONDS);
+      } else {
+        stop.await();
+      }
+    } finally {
+      server.shutdownGracefully(SHUTDOWN_GRACE);
+      server.close();
+      io.err()
+          .println("stopped: " + tally.closed() + " connections served" + handshakes(plan, server));
+      io.err().flush();
+      stopped.countDown(); // after the last word: a shutdown hook waiting on it lets the JVM halt
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it is what stopped us
+      }
+    }
+    return Main.OK;
+  }
+
+  /** STARTTLS upgrades are not counted as handshakes by the server: counts for tls:// only. */
+  private static String handshakes(ServerCommand.Plan plan, TlsServer server) {
+    if (!plan.uri().isTls()) {
+      return "";
+    }
+    ServerStats stats = server.stats();
+    return " ("
+        + stats.handshakesCompleted()
+        + " handshakes, "
+        + stats.handshakesFailed()
+        + " failed)";
+  }
+
+  /**
+   * Binds a server, turning a refused address into a one-line failure.
+   *
+   * @throws CliException (exit 1) when the address is in use or cannot be bound
+   */
+  static TlsServer bind(
+      TransportUri uri,
+      TlsContext context,
+      Supplier<? extends TlsHandler> handlers,
+      ServerOptions options)
+      throws IOException {
+    try {
+      return TlsServer.bind(uri, uri.isTls() ? context : null, handlers, options);
+    } catch (BindException e) {
+      throw CliException.failed(e.getMessage(), e);
+    }
+  }
+
+  /** {@code listening tls://127.0.0.1:40123 sha256:<hex>}; no fingerprint for plain tcp://. */
+  static String listeningLine(TransportUri uri, TlsContext context) {
+    return "listening " + uri + (context == null ? "" : " " + context.keyMaterial().fingerprint());
+  }
+
+  private static ServerOptions options(ServerCommand.Plan plan) {
+    return ServerOptions.builder()
+        .reuseAddress(plan.reuseAddress())
+        .tcpNoDelay(plan.tcpNoDelay())
+        .closeTimeout(SHUTDOWN_GRACE)
+        .build();
+  }
+
+  private static Supplier<TlsHandler> handlers(ServerCommand.Plan plan) {
+    if (plan.smtp()) {
+      TlsContext context = plan.context();
+      String hostname = plan.uri().isIpLiteral() ? "localhost" : plan.uri().host();
+      return () -> new SmtpHandler(context, hostname);
+    }
+    return plan.mode() == Mode.HTTP ? HttpHandler::new : EchoHandler::new;
+  }
+
+  private static void await(CountDownLatch latch, Duration timeout) {
+    try {
+      latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

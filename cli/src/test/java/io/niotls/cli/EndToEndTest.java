@@ -1,0 +1,152 @@
+package io.niotls.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The niotls command as separate processes: a server, the client and bench against it, and real
+ * peers (openssl s_client, curl) against the server's modes. Every process is destroyed at the end,
+ * and every wait is bounded.
+ */
+class EndToEndTest {
+  private static final Duration START = Duration.ofSeconds(30);
+  private static final Duration RUN = Duration.ofSeconds(60);
+
+  private static NiotlsProcess echoServer;
+  private static Listening echo;
+
+  @BeforeAll
+  static void startEchoServer() throws Exception {
+    echoServer = NiotlsProcess.niotls("server", "tls://127.0.0.1:0");
+    echo = Listening.parse(echoServer.nextLine(START));
+  }
+
+  @AfterAll
+  static void stopEchoServer() throws Exception {
+    if (echoServer != null) {
+      echoServer.close();
+    }
+  }
+
+  @Test
+  void theClientSendsStdinAndPrintsTheEchoThenEndsCleanly() throws Exception {
+    try (NiotlsProcess client =
+        NiotlsProcess.niotls("client", echo.uri().toString(), "--pin", echo.fingerprint())) {
+      client.write("hello, niotls\nsecond line\n").endInput();
+      assertThat(client.waitFor(RUN)).as(client.err()).isZero();
+      assertThat(client.out()).isEqualTo("hello, niotls\nsecond line\n");
+      assertThat(client.err())
+          .contains("connected to " + echo.uri())
+          .contains("protocol     TLSv1.3")
+          .contains("peer         CN=localhost")
+          .contains("fingerprint  " + echo.fingerprint())
+          .contains("resumed      no");
+    }
+  }
+
+  @Test
+  void benchLoadsTheServerAndReportsJson() throws Exception {
+    try (NiotlsProcess bench =
+        NiotlsProcess.niotls(
+            "bench",
+            echo.uri().toString(),
+            "--pin",
+            echo.fingerprint(),
+            "--connections",
+            "200",
+            "--concurrency",
+            "20",
+            "--json")) {
+      assertThat(bench.waitFor(RUN)).as(bench.err()).isZero();
+      Map<String, Object> json = MiniJson.object(bench.out().strip());
+      assertThat(json)
+          .containsEntry("handshakes", 200.0)
+          .containsEntry("failures", 0.0)
+          .containsEntry("protocol", "TLSv1.3")
+          .containsEntry("resumed", 0.0)
+          .containsEntry("embedded", false)
+          .containsKey("provider");
+      assertThat((Double) json.get("handshakesPerSecond")).isPositive();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> latency = (Map<String, Object>) json.get("latencyMs");
+      assertThat((Double) latency.get("p50")).isPositive();
+      assertThat((Double) latency.get("max")).isGreaterThanOrEqualTo((Double) latency.get("p99"));
+    }
+  }
+
+  @Test
+  void opensslStartTlsSmtpCompletesAndIsEchoed() throws Exception {
+    try (NiotlsProcess server =
+        NiotlsProcess.niotls("server", "--starttls", "smtp", "tcp://127.0.0.1:0")) {
+      Listening smtp = Listening.parse(server.nextLine(START));
+      assertThat(smtp.uri().toString()).startsWith("tcp://");
+      try (NiotlsProcess openssl =
+          NiotlsProcess.program(
+              "openssl",
+              "s_client",
+              "-starttls",
+              "smtp",
+              "-connect",
+              "127.0.0.1:" + smtp.port(),
+              "-quiet",
+              "-crlf")) {
+        // -quiet implies -ign_eof: s_client runs until the server's 221 closes the connection
+        openssl.write("hello over starttls\nQUIT\n").endInput();
+        assertThat(openssl.waitFor(RUN)).as(openssl.err()).isZero();
+        assertThat(openssl.out())
+            .contains("hello over starttls\n")
+            .contains("221 2.0.0 localhost closing connection");
+      }
+    }
+  }
+
+  @Test
+  void curlGetsThePageWithTheNegotiatedProtocol() throws Exception {
+    try (NiotlsProcess server =
+        NiotlsProcess.niotls("server", "--mode", "http", "tls://127.0.0.1:0")) {
+      Listening http = Listening.parse(server.nextLine(START));
+      try (NiotlsProcess curl =
+          NiotlsProcess.program(
+              "curl", "-sS", "-k", "--max-time", "20", "https://127.0.0.1:" + http.port() + "/")) {
+        assertThat(curl.waitFor(RUN)).as(curl.err()).isZero();
+        assertThat(curl.out())
+            .contains("protocol:            TLSv1.3")
+            .contains("alpn:                http/1.1")
+            .contains("request:             GET / HTTP/1.1");
+      }
+    }
+  }
+
+  @Test
+  void sigtermStopsTheServerGracefully() throws Exception {
+    try (NiotlsProcess server = NiotlsProcess.niotls("server", "tls://127.0.0.1:0")) {
+      Listening.parse(server.nextLine(START));
+      server.terminate();
+      assertThat(server.waitFor(RUN)).isEqualTo(143); // 128 + SIGTERM, after the hook ran
+      assertThat(server.err()).contains("stopped: 0 connections served");
+    }
+  }
+
+  @Test
+  void theServerAndClientWorkOverIpv6Loopback() throws Exception {
+    try (NiotlsProcess server =
+        NiotlsProcess.niotls("server", "tls://[::1]:0", "--max-connections", "1")) {
+      Listening v6 = Listening.parse(server.nextLine(START));
+      assertThat(v6.uri().host()).isEqualTo("::1");
+      try (NiotlsProcess client =
+          NiotlsProcess.niotls("client", v6.uri().toString(), "--pin", v6.fingerprint())) {
+        client.write("over ipv6\n").endInput();
+        assertThat(client.waitFor(RUN)).as(client.err()).isZero();
+        assertThat(client.out()).isEqualTo("over ipv6\n");
+      }
+      // --max-connections 1: the server stops by itself after the client's connection
+      assertThat(server.waitFor(RUN)).as(server.err()).isZero();
+      assertThat(server.err()).contains("stopped: 1 connections served (1 handshakes, 0 failed)");
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.niotls.loop;
+
+import io.niotls.engine.Status;
+import io.niotls.engine.TlsException;
+
+/**
+ * Why a {@link TlsSession} ended, as told to {@link TlsHandler#onClosed} (on the session's loop
+ * thread). {@link #EOF} is the plaintext counterpart of {@link #CLOSE_NOTIFY}.
+ */
+public enum CloseReason {
+  /** The peer ended the TLS session cleanly with close_notify. */
+  CLOSE_NOTIFY,
+  /** {@code tcp://} sessions only: the peer closed its side; the clean end of plaintext. */
+  EOF,
+  /**
+   * The TCP stream ended without close_notify (during the handshake or after): the data may be
+   * truncated. Never a clean end for TLS.
+   */
+  TRUNCATED,
+  /** A TLS failure (bad certificate, no shared protocol, bad record); the cause says which. */
+  ALERT,
+  /** The handshake (or connect) deadline passed before the session opened. */
+  TIMEOUT,
+  /**
+   * Anything else: connect refused, connection reset, a handler that threw, plaintext refused after
+   * STARTTLS (CVE-2011-0411); the cause says what.
+   */
+  ERROR,
+  /** We closed it: {@link TlsSession#close()}, or a server or loop group shutting down. */
+  LOCAL;
+
+  /** The reason a failure stands for: TLS failures by status, everything else ERROR. */
+  static CloseReason of(Throwable failure) {
+    if (failure instanceof TlsException tls) {
+      if (tls.status() == Status.SSL) {
+        return ALERT;
+      }
+      // the engine reports EOF without close_notify as SYSCALL with no I/O cause
+      return tls.getCause() == null ? TRUNCATED : ERROR;
+    }
+    return ERROR;
+  }
+}

@@ -1,0 +1,46 @@
+package io.niotls.loop;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Where a {@link Connection} is in its life. {@link Connection#moveTo} is the only way on. */
+enum Phase {
+  /** Made, not yet on its loop. */
+  NEW,
+  /** Client: the TCP connect is in progress (OP_CONNECT). */
+  CONNECTING,
+  /** The TLS handshake runs: the first one, or a STARTTLS one. */
+  HANDSHAKING,
+  /** Carries application data, TLS or plaintext. */
+  OPEN,
+  /**
+   * STARTTLS was asked for: the last plaintext is being written; nothing is read until the
+   * handshake starts, and its first byte must start a TLS record.
+   */
+  UPGRADING,
+  /** Closing gracefully: flushing queued data, close_notify, waiting for the peer's (bounded). */
+  CLOSING,
+  /** The socket is closed and the handler told. */
+  CLOSED;
+
+  private Set<Phase> next;
+
+  static {
+    NEW.next = EnumSet.of(CONNECTING, HANDSHAKING, OPEN, CLOSED);
+    CONNECTING.next = EnumSet.of(HANDSHAKING, OPEN, CLOSED);
+    HANDSHAKING.next = EnumSet.of(OPEN, CLOSED);
+    OPEN.next = EnumSet.of(UPGRADING, CLOSING, CLOSED);
+    UPGRADING.next = EnumSet.of(HANDSHAKING, CLOSED);
+    CLOSING.next = EnumSet.of(CLOSED);
+    CLOSED.next = EnumSet.noneOf(Phase.class);
+  }
+
+  boolean canMoveTo(Phase target) {
+    return next.contains(target);
+  }
+
+  /** A handshake (or the connect before it) is due: its deadline runs, closing now aborts. */
+  boolean handshakePending() {
+    return this == NEW || this == CONNECTING || this == HANDSHAKING || this == UPGRADING;
+  }
+}

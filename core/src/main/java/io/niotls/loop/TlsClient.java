@@ -1,0 +1,176 @@
+package io.niotls.loop;
+
+import io.niotls.context.TlsContext;
+import io.niotls.uri.TransportUri;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Opens client sessions on a {@link TlsEventLoopGroup}: non-blocking connects, name lookups on the
+ * group's workers (never on a loop), SNI and host name verification from the URI's host.
+ *
+ * <pre>{@code
+ * try (TlsClient client = TlsClient.create()) {
+ *   TlsSession session = client.connect(TransportUri.parse("tls://example.com:443"),
+ *       TlsContext.forClient().build(), handler).join(); // completes when the handshake does
+ *   session.write(ByteBuffer.wrap(request));
+ * }
+ * }</pre>
+ *
+ * <p>Threading: every method may be called from any thread; {@link #close()} blocks and must not be
+ * called on one of the client's loop threads.
+ */
+public final class TlsClient implements AutoCloseable {
+  private final ClientOptions options;
+  private final TlsEventLoopGroup group;
+  private final boolean ownsGroup;
+  private final SessionSet sessions = new SessionSet();
+  private final SessionListener listener =
+      new SessionListener() {
+        @Override
+        public void handshakeEnded(Connection connection, boolean ok) {}
+
+        @Override
+        public void closed(Connection connection) {
+          sessions.remove(connection);
+        }
+      };
+
+  private TlsClient(ClientOptions options) {
+    this.options = options;
+    this.ownsGroup = options.loops() == null;
+    this.group = ownsGroup ? TlsEventLoopGroup.create(options.loopCount()) : options.loops();
+  }
+
+  /** A client with its own loop group (one loop per core) and default options. */
+  public static TlsClient create() {
+    return create(ClientOptions.defaults());
+  }
+
+  /** A client with these options: on their {@link ClientOptions#loops()}, or an own group. */
+  public static TlsClient create(ClientOptions options) {
+    return new TlsClient(options);
+  }
+
+  /**
+   * Connects to the URI's host and port and, for TLS schemes, runs the handshake; {@code handler}
+   * hears everything that happens to the session (also when the connect fails).
+   *
+   * @param uri {@code tls://}/{@code ssl://} (TLS 1.3 and 1.2 as the context allows), {@code
+   *     tlsv1.2://}/{@code tlsv1.3://} (that version only), or {@code tcp://} (plaintext,
+   *     upgradable with {@link TlsSession#startTls}); an IPv6 host in brackets
+   * @param context a client context; may be null for {@code tcp://}. The URI's host is sent as SNI
+   *     (unless an IP address or overridden in the context) and the server's certificate is
+   *     verified against it.
+   * @return completes with the session once it is open (the handshake finished), on the session's
+   *     loop thread; fails with the cause otherwise: a {@link io.niotls.engine.TlsException} for
+   *     TLS failures and handshake timeouts, a {@link java.net.ConnectException} when the connect
+   *     is refused, an {@link java.net.UnknownHostException} when the name does not resolve
+   * @throws IllegalArgumentException if the context does not fit the URI (missing, a server
+   *     context, or lacking the scheme's protocol version)
+   */
+  public CompletableFuture<TlsSession> connect(
+      TransportUri uri, TlsContext context, TlsHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    Setup setup = Setup.of(uri, context, options.session(), false);
+    long deadline =
+        System.nanoTime() + options.session().handshakeTimeoutFor(setup.context()).toNanos();
+    SocketChannel socket;
+    try {
+      socket = SocketChannel.open();
+      socket.configureBlocking(false);
+      socket.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    TlsEventLoop loop = group.next();
+    Connection c =
+        new Connection(
+            loop, socket, handler, setup, listener, uri.toUnresolvedAddress(), uri.host());
+    sessions.add(c);
+    if (uri.isIpLiteral()) {
+      try {
+        connectOnLoop(c, uri.resolve(), deadline); // a literal: no lookup
+      } catch (IOException e) {
+        c.abort(e);
+      }
+    } else {
+      try {
+        group.workers().execute(() -> lookUpAndConnect(c, uri, deadline));
+      } catch (RejectedExecutionException e) {
+        c.abort(new IOException("the client is shut down", e));
+      }
+    }
+    return c.openFuture();
+  }
+
+  private void lookUpAndConnect(Connection c, TransportUri uri, long deadline) {
+    InetSocketAddress address;
+    try {
+      address = uri.resolve();
+    } catch (IOException e) {
+      try {
+        c.eventLoop().execute(() -> c.abort(e));
+      } catch (RejectedExecutionException gone) {
+        c.abort(e);
+      }
+      return;
+    }
+    connectOnLoop(c, address, deadline);
+  }
+
+  private static void connectOnLoop(Connection c, InetSocketAddress address, long deadline) {
+    try {
+      c.eventLoop().execute(() -> c.connect(address, deadline));
+    } catch (RejectedExecutionException e) {
+      c.abort(new IOException("the client's event loop has shut down", e));
+    }
+  }
+
+  /** The loops this client runs on. */
+  public TlsEventLoopGroup loops() {
+    return group;
+  }
+
+  /** Sessions connecting or open, not yet closed. */
+  public int activeSessions() {
+    return sessions.size();
+  }
+
+  /**
+   * Closes every session gracefully (close_notify, {@code timeout} at most), then shuts an own loop
+   * group down. Sessions connected later are not affected on a shared group.
+   *
+   * @return completes when every session is closed (and an own group has terminated)
+   */
+  public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return sessions
+        .closeAll(timeout)
+        .thenCompose(
+            done ->
+                ownsGroup
+                    ? group.shutdownGracefully(
+                        Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))
+                    : CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * Shuts down gracefully (the close timeout plus a second) and waits; with an own loop group,
+   * until its threads have exited.
+   */
+  @Override
+  public void close() {
+    group.refuseOwnThread("TlsClient.close()");
+    shutdownGracefully(options.closeTimeout().plusSeconds(1)).join();
+    if (ownsGroup) {
+      group.close();
+    }
+  }
+}

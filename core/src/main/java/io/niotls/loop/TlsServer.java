@@ -1,0 +1,411 @@
+package io.niotls.loop;
+
+import static java.nio.channels.SelectionKey.OP_ACCEPT;
+
+import io.niotls.context.TlsContext;
+import io.niotls.uri.TransportUri;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * A listening socket whose accepted connections become {@link TlsSession}s spread over a {@link
+ * TlsEventLoopGroup}'s loops, each with its own handler.
+ *
+ * <pre>{@code
+ * TlsServer server = TlsServer.bind(TransportUri.parse("tls://127.0.0.1:8443"), serverContext,
+ *     () -> new TlsHandler() {
+ *       public void onData(TlsSession s, ByteBuffer data) { s.write(data); } // echo
+ *     });
+ * ...
+ * server.close(); // close_notify to every session, then its threads end
+ * }</pre>
+ *
+ * <p>Admission control: at most {@link ServerOptions#maxConcurrentHandshakes()} handshakes run at
+ * once; beyond that the server stops accepting (new connections wait in the kernel's backlog) until
+ * one finishes, and counts the pause in {@link ServerStats#admissionWaits()}. Every handshake has a
+ * deadline from accept ({@link ServerOptions#handshakeTimeout()}).
+ *
+ * <p>Threading: every method may be called from any thread; {@link #bind} and {@link #close()}
+ * block briefly and must not be called on one of the server's loop threads.
+ */
+public final class TlsServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(TlsServer.class.getName());
+  private static final int ACCEPTS_PER_EVENT = 64;
+  private static final long ACCEPT_RETRY_NANOS = 100_000_000;
+
+  private final ServerSocketChannel listener;
+  private final TransportUri uri;
+  private final InetSocketAddress address;
+  private final Setup setup;
+  private final Supplier<? extends TlsHandler> handlers;
+  private final ServerOptions options;
+  private final TlsEventLoopGroup group;
+  private final boolean ownsGroup;
+  private final TlsEventLoop acceptLoop;
+  private final Acceptor acceptor = new Acceptor();
+  private final SessionSet sessions = new SessionSet();
+  private final Counters counters = new Counters();
+  private final AtomicBoolean shuttingDown = new AtomicBoolean();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+  private TlsServer(
+      ServerSocketChannel listener,
+      TransportUri uri,
+      Setup setup,
+      Supplier<? extends TlsHandler> handlers,
+      ServerOptions options)
+      throws IOException {
+    this.listener = listener;
+    this.address = (InetSocketAddress) listener.getLocalAddress();
+    this.uri = uri.withPort(address.getPort());
+    this.setup = setup;
+    this.handlers = handlers;
+    this.options = options;
+    this.ownsGroup = options.loops() == null;
+    this.group = ownsGroup ? TlsEventLoopGroup.create(options.loopCount()) : options.loops();
+    this.acceptLoop = group.next();
+  }
+
+  /** {@link #bind(TransportUri, TlsContext, Supplier, ServerOptions)} with default options. */
+  public static TlsServer bind(
+      TransportUri uri, TlsContext context, Supplier<? extends TlsHandler> handlers)
+      throws IOException {
+    return bind(uri, context, handlers, ServerOptions.defaults());
+  }
+
+  /**
+   * Listens on the URI's host and port (port 0: any free port, see {@link #uri()}) and serves every
+   * connection with a handler from {@code handlers}.
+   *
+   * @param uri {@code tls://}/{@code ssl://} (TLS 1.3 and 1.2 as the context allows), {@code
+   *     tlsv1.2://}/{@code tlsv1.3://} (that version only), or {@code tcp://} (plaintext, which
+   *     handlers may upgrade with {@link TlsSession#startTls})
+   * @param context a server context; may be null for {@code tcp://}
+   * @param handlers makes one handler per accepted connection, on the accepting loop's thread
+   * @throws IllegalArgumentException if the context does not fit the URI (missing, a client
+   *     context, or lacking the scheme's protocol version), saying what to change
+   * @throws BindException if the address is in use ({@code "address already in use:
+   *     127.0.0.1:8443"}) or cannot be bound here
+   * @throws IOException if the host does not resolve or the socket cannot be opened
+   */
+  public static TlsServer bind(
+      TransportUri uri,
+      TlsContext context,
+      Supplier<? extends TlsHandler> handlers,
+      ServerOptions options)
+      throws IOException {
+    Objects.requireNonNull(handlers, "handlers");
+    Setup setup = Setup.of(uri, context, options.session(), true);
+    if (options.loops() != null && options.loops().isShuttingDown()) {
+      throw new IllegalStateException("the given loop group is shutting down");
+    }
+    InetSocketAddress bindTo = uri.resolve(); // may look the name up: bind is a blocking call
+    ServerSocketChannel listener = ServerSocketChannel.open();
+    TlsServer server;
+    try {
+      listener.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+      listener.configureBlocking(false);
+      bindOrExplain(listener, bindTo, uri, options.backlog());
+      server = new TlsServer(listener, uri, setup, handlers, options);
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
+    server.register();
+    return server;
+  }
+
+  private static void bindOrExplain(
+      ServerSocketChannel listener, InetSocketAddress to, TransportUri uri, int backlog)
+      throws IOException {
+    try {
+      listener.bind(to, backlog);
+    } catch (BindException e) {
+      String where = (uri.isIpv6() ? "[" + uri.host() + "]" : uri.host()) + ":" + uri.port();
+      String message = String.valueOf(e.getMessage());
+      BindException clear =
+          new BindException(
+              message.toLowerCase(java.util.Locale.ROOT).contains("in use")
+                  ? "address already in use: "
+                      + where
+                      + " (another socket listens there; pick another port or stop it)"
+                  : "cannot listen on " + where + ": " + message);
+      clear.initCause(e);
+      throw clear;
+    }
+  }
+
+  private void register() throws IOException {
+    CompletableFuture<Void> registered = new CompletableFuture<>();
+    Runnable register =
+        () -> {
+          try {
+            acceptor.key = acceptLoop.register(listener, OP_ACCEPT, acceptor);
+            registered.complete(null);
+          } catch (Throwable t) {
+            registered.completeExceptionally(t);
+          }
+        };
+    if (acceptLoop.inEventLoop()) {
+      register.run();
+    } else {
+      acceptLoop.execute(register);
+    }
+    try {
+      registered.join();
+    } catch (RuntimeException e) {
+      close();
+      throw new IOException("cannot start accepting on " + uri + ": " + e.getCause(), e);
+    }
+  }
+
+  /** The URI listened on, with the real port when 0 was asked for. */
+  public TransportUri uri() {
+    return uri;
+  }
+
+  /** The bound address. */
+  public InetSocketAddress localAddress() {
+    return address;
+  }
+
+  /** The loops serving this server. */
+  public TlsEventLoopGroup loops() {
+    return group;
+  }
+
+  public ServerStats stats() {
+    return counters.snapshot(sessions.size());
+  }
+
+  /**
+   * Stops accepting, sends close_notify to every session and gives them {@code timeout} to finish
+   * before closing the rest at once; an own loop group (no {@link ServerOptions#loops}) then shuts
+   * down too. Idempotent.
+   *
+   * @return completes when the listening socket and every session are closed (and an own group has
+   *     terminated)
+   */
+  public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
+    if (!shuttingDown.compareAndSet(false, true)) {
+      return terminated;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      acceptLoop.execute(acceptor::stop);
+    } catch (RejectedExecutionException gone) {
+      acceptor.stop();
+    }
+    sessions
+        .closeAll(timeout)
+        .thenCompose(
+            done -> {
+              if (!ownsGroup) {
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              long left = Math.max(0, deadline - System.nanoTime());
+              return group.shutdownGracefully(Duration.ofNanos(left));
+            })
+        .whenComplete((ok, error) -> terminated.complete(null));
+    return terminated;
+  }
+
+  /**
+   * Shuts down gracefully, allowing the close timeout plus a second, and waits; with an own loop
+   * group, until its threads have exited.
+   */
+  @Override
+  public void close() {
+    group.refuseOwnThread("TlsServer.close()");
+    shutdownGracefully(options.closeTimeout().plusSeconds(1)).join();
+    if (ownsGroup) {
+      group.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TlsServer[" + uri + "]";
+  }
+
+  private void handOff(SocketChannel socket, long acceptedAt) {
+    Connection c = null;
+    try {
+      socket.configureBlocking(false);
+      socket.setOption(StandardSocketOptions.TCP_NODELAY, setup.config().tcpNoDelay());
+      InetSocketAddress peer = (InetSocketAddress) socket.getRemoteAddress();
+      TlsEventLoop target = group.next();
+      c =
+          new Connection(
+              target,
+              socket,
+              handlers.get(),
+              setup,
+              counters,
+              peer,
+              peer.getAddress().getHostAddress());
+      sessions.add(c);
+      Connection accepted = c;
+      target.execute(() -> accepted.accepted(acceptedAt));
+      if (shuttingDown.get()) {
+        c.close(); // raced with shutdown: it would be missed by closeAll
+      }
+    } catch (Throwable t) {
+      if (c != null) {
+        c.abort(t);
+      } else {
+        closeQuietly(socket);
+        if (setup.context() != null) {
+          counters.handshakeEnded(null, false);
+        }
+        LOG.log(System.Logger.Level.WARNING, this + ": cannot take a connection", t);
+      }
+    }
+  }
+
+  private static void closeQuietly(SocketChannel socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // it was never ours to use
+    }
+  }
+
+  /** The listening socket on its loop: accepts, pauses for admission control, stops. */
+  private final class Acceptor implements Registration {
+    private SelectionKey key;
+    private volatile boolean paused;
+    private final AtomicBoolean resumeQueued = new AtomicBoolean();
+
+    @Override
+    public void ready(int readyOps) {
+      boolean tls = setup.context() != null;
+      for (int i = 0; i < ACCEPTS_PER_EVENT && key.isValid(); i++) {
+        if (tls && counters.handshaking.get() >= options.maxConcurrentHandshakes()) {
+          pause();
+          return;
+        }
+        SocketChannel socket;
+        try {
+          socket = listener.accept();
+        } catch (IOException e) { // out of file descriptors, typically: back off, do not spin
+          LOG.log(System.Logger.Level.WARNING, TlsServer.this + ": accept failed: " + e);
+          key.interestOps(0);
+          acceptLoop.at(System.nanoTime() + ACCEPT_RETRY_NANOS, this::resume);
+          return;
+        }
+        if (socket == null) {
+          return;
+        }
+        long acceptedAt = System.nanoTime();
+        counters.accepted.increment();
+        if (tls) {
+          counters.handshakeStarted();
+        }
+        handOff(socket, acceptedAt);
+      }
+    }
+
+    private void pause() {
+      paused = true;
+      counters.admissionWaits.increment();
+      key.interestOps(0);
+      if (counters.handshaking.get() < options.maxConcurrentHandshakes()) {
+        resume(); // a handshake ended between our check and the pause: nobody else will resume
+      }
+    }
+
+    /** A handshake ended: resume accepting if paused. Any thread. */
+    void slotFreed() {
+      if (paused && resumeQueued.compareAndSet(false, true)) {
+        try {
+          acceptLoop.execute(
+              () -> {
+                resumeQueued.set(false);
+                resume();
+              });
+        } catch (RejectedExecutionException gone) {
+          // the loop is shutting down: nothing to accept any more
+        }
+      }
+    }
+
+    private void resume() {
+      if (key.isValid()
+          && !shuttingDown.get()
+          && counters.handshaking.get() < options.maxConcurrentHandshakes()) {
+        paused = false;
+        key.interestOps(OP_ACCEPT);
+      }
+    }
+
+    void stop() {
+      try {
+        listener.close();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, TlsServer.this + ": closing the listener: " + e);
+      }
+    }
+
+    @Override
+    public void shutdown() {
+      shuttingDown.set(true);
+      stop();
+    }
+
+    @Override
+    public void forceClose() {
+      stop();
+    }
+  }
+
+  /** The server's counters; also what its sessions report to. */
+  private final class Counters implements SessionListener {
+    final LongAdder accepted = new LongAdder();
+    final LongAdder completed = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder admissionWaits = new LongAdder();
+    final AtomicInteger handshaking = new AtomicInteger();
+    final AtomicInteger peak = new AtomicInteger();
+
+    void handshakeStarted() {
+      peak.accumulateAndGet(handshaking.incrementAndGet(), Math::max);
+    }
+
+    @Override
+    public void handshakeEnded(Connection connection, boolean ok) {
+      (ok ? completed : failed).increment();
+      handshaking.decrementAndGet();
+      acceptor.slotFreed();
+    }
+
+    @Override
+    public void closed(Connection connection) {
+      sessions.remove(connection);
+    }
+
+    ServerStats snapshot(int active) {
+      return new ServerStats(
+          accepted.sum(),
+          completed.sum(),
+          failed.sum(),
+          admissionWaits.sum(),
+          peak.get(),
+          handshaking.get(),
+          active);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package io.niotls.loop;
+
+import io.niotls.context.TlsContext;
+import io.niotls.engine.SessionInfo;
+import io.niotls.engine.Status;
+import io.niotls.engine.TlsEngine;
+import io.niotls.engine.TlsException;
+import io.niotls.transport.SocketTransport;
+import io.niotls.transport.Transport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The path of one session's bytes: its socket, its TLS engine once it has one, and its outbound
+ * queue, with the same calls for plaintext and TLS. {@link Connection} decides when; this moves the
+ * bytes.
+ *
+ * <p>Threading: loop-confined, except that while the worker pool runs the engine's delegated tasks
+ * ({@link #runTasks}) the engine belongs to the worker; {@link #taskRunning()} says so and every
+ * engine call here must wait until it is false.
+ */
+final class Wire {
+  private static final int TASK_NONE = 0;
+  private static final int TASK_RUNNING = 1;
+  private static final int TASK_ABANDONED = 2;
+
+  final Outbound outbound;
+  private final SocketChannel channel;
+
+  /** Who may touch the engine: the loop (NONE), a worker (RUNNING), a worker told to free it. */
+  private final AtomicInteger task = new AtomicInteger(TASK_NONE);
+
+  private TlsEngine engine;
+  private FirstRecordGuard guard;
+
+  Wire(SocketChannel channel, Outbound outbound) {
+    this.channel = channel;
+    this.outbound = outbound;
+  }
+
+  SocketChannel channel() {
+    return channel;
+  }
+
+  boolean isTls() {
+    return engine != null;
+  }
+
+  /**
+   * Puts a TLS engine on the socket. {@code protocols} narrows the context's versions (null keeps
+   * them); {@code startTls} guards the first inbound byte against injected plaintext.
+   */
+  void beginTls(
+      TlsContext context, List<String> protocols, boolean startTls, String host, int port) {
+    Transport transport = new SocketTransport(channel);
+    if (startTls) {
+      guard = new FirstRecordGuard(transport);
+      transport = guard;
+    }
+    engine =
+        context.isClient()
+            ? TlsEngine.client(context, transport, host, port)
+            : TlsEngine.server(context, transport);
+    if (protocols != null) {
+      engine.sslEngine().setEnabledProtocols(protocols.toArray(new String[0]));
+    }
+  }
+
+  /** Drives the handshake: OK, WANT_READ, WANT_WRITE or WANT_TASK. */
+  Status handshake() throws IOException {
+    Status s = engine.handshake();
+    if (s.isFatal()) {
+      throw failure();
+    }
+    return s;
+  }
+
+  SessionInfo session() {
+    return engine.session();
+  }
+
+  /**
+   * Reads into {@code buffer} until it is full (OK) or the read stops: WANT_READ, WANT_WRITE,
+   * WANT_TASK, ZERO_RETURN (close_notify, or EOF for plaintext), or SYSCALL/SSL — then the bytes
+   * read so far are still to be delivered before {@link #failure()} is thrown.
+   */
+  Status read(ByteBuffer buffer) throws IOException {
+    if (engine == null) {
+      int n = channel.read(buffer);
+      if (n < 0) {
+        return Status.ZERO_RETURN;
+      }
+      return n == 0 || buffer.hasRemaining() ? Status.WANT_READ : Status.OK;
+    }
+    while (buffer.hasRemaining()) {
+      if (engine.read(buffer) < 0) {
+        return engine.status();
+      }
+    }
+    return Status.OK;
+  }
+
+  /** Hands queued bytes to the engine or socket; true when nothing is left waiting. */
+  boolean flush() throws IOException {
+    if (engine != null && engine.wantsWrite() && engine.handshake() != Status.OK) {
+      if (engine.status().isFatal()) {
+        throw failure();
+      }
+      return false;
+    }
+    for (ByteBuffer head = outbound.peek(); head != null; head = outbound.peek()) {
+      int n = engine == null ? channel.write(head) : engine.write(head);
+      if (n > 0) {
+        outbound.sent(head, n);
+      } else if (engine == null || engine.status() == Status.WANT_WRITE) {
+        return false;
+      } else if (engine.status() == Status.ZERO_RETURN) {
+        outbound.discard(); // the engine takes no more data (the peer closed a TLS 1.2 session)
+      } else {
+        throw failure();
+      }
+    }
+    return !pendingOutput();
+  }
+
+  /** Bytes wait to be written: queued, or ciphertext the socket has not taken yet. */
+  boolean pendingOutput() {
+    return !outbound.isEmpty() || engine != null && engine.wantsWrite();
+  }
+
+  /** The TLS close: SENT, DONE, WANT_*; for plaintext, DONE. A failure counts as DONE. */
+  Status shutdown() {
+    if (engine == null) {
+      return Status.DONE;
+    }
+    Status s = engine.shutdown();
+    return s.isFatal() ? Status.DONE : s; // the peer went first: what we were closing is closed
+  }
+
+  /** Aborts a handshake in progress (close_notify or alert, best effort). */
+  void abortHandshake() {
+    if (engine != null && !taskRunning()) {
+      engine.shutdown();
+    }
+  }
+
+  boolean taskRunning() {
+    return task.get() == TASK_RUNNING;
+  }
+
+  /**
+   * Runs the engine's delegated tasks on {@code workers}. Then, unless the session closed meanwhile
+   * (the worker frees the engine instead), {@code resume} gets the task's failure or null, on the
+   * worker thread: it must hand over to the loop.
+   */
+  void runTasks(Executor workers, Consumer<Throwable> resume) throws IOException {
+    TlsEngine busy = engine;
+    task.set(TASK_RUNNING);
+    try {
+      workers.execute(
+          () -> {
+            Throwable failure = null;
+            try {
+              busy.runTasks();
+            } catch (Throwable t) {
+              failure = t;
+            }
+            if (task.compareAndSet(TASK_RUNNING, TASK_NONE)) {
+              resume.accept(failure);
+            } else {
+              busy.close(); // the session closed while we ran: freeing the engine falls to us
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      task.set(TASK_NONE);
+      throw new IOException("the worker pool has shut down; cannot run the TLS engine's tasks", e);
+    }
+  }
+
+  /** Closes the socket and frees the engine, unless a worker holds it (then the worker does). */
+  void close() {
+    boolean workerHasEngine = task.compareAndSet(TASK_RUNNING, TASK_ABANDONED);
+    if (engine != null && !workerHasEngine) {
+      engine.close();
+    }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing: nothing more to lose
+    }
+    outbound.discard();
+  }
+
+  /** Why the engine failed: the STARTTLS guard's refusal first, else the engine's own. */
+  IOException failure() {
+    if (guard != null && guard.refusal() != null) {
+      return guard.refusal();
+    }
+    TlsException f = engine.failure();
+    return f != null ? f : new IOException("the TLS engine failed with " + engine.status());
+  }
+}

@@ -1,0 +1,40 @@
+package io.niotls.testing;
+
+import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.context.Provider;
+import io.niotls.context.TlsContext;
+
+/**
+ * Which provider plays the client and which the server: one of the four combinations every engine
+ * contract test runs for. Builders start from {@link Contexts}: the server presents the test PKI's
+ * certificate, the client trusts its CA.
+ */
+public record Peers(Provider client, Provider server) {
+  public static final Peers JDK_JDK = new Peers(Provider.JDK, Provider.JDK);
+  public static final Peers OPENSSL_OPENSSL = new Peers(Provider.OPENSSL, Provider.OPENSSL);
+  public static final Peers JDK_OPENSSL = new Peers(Provider.JDK, Provider.OPENSSL);
+  public static final Peers OPENSSL_JDK = new Peers(Provider.OPENSSL, Provider.JDK);
+
+  public TlsContext.Builder clientContext(KeyType keyType) {
+    return Contexts.client(client, keyType);
+  }
+
+  public TlsContext.Builder serverContext(KeyType keyType) {
+    return Contexts.server(server, keyType);
+  }
+
+  /** An EC P-256 client context speaking {@code protocol} only. */
+  public TlsContext.Builder clientContext(String protocol) {
+    return clientContext(KeyType.EC_P256).protocols(protocol);
+  }
+
+  /** An EC P-256 server context speaking {@code protocol} only. */
+  public TlsContext.Builder serverContext(String protocol) {
+    return serverContext(KeyType.EC_P256).protocols(protocol);
+  }
+
+  @Override
+  public String toString() {
+    return client + " client, " + server + " server";
+  }
+}
