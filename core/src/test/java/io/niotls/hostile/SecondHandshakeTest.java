@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * real JDK peer calling {@code beginHandshake()}), a ClientHello repeated during the handshake, and
  * a (forged, well-encrypted) ClientHello after a TLS 1.3 handshake.
  */
-class RenegotiationTest {
+class SecondHandshakeTest {
   private static final int UNEXPECTED_MESSAGE = 10;
 
   @ParameterizedTest
