@@ -198,7 +198,8 @@ public final class TlsEngine implements Closeable {
 
   /**
    * Closes the connection in OpenSSL's two steps: the first call sends close_notify and returns
-   * {@link Status#SENT} (or {@link Status#DONE} when the peer's close_notify was already seen);
+   * {@link Status#SENT} without reading (or {@link Status#DONE} when the peer's close_notify was
+   * already read); then either {@link #read} the peer's last data until ZERO_RETURN, or call again:
    * further calls read, discarding data, until the peer's close_notify arrives ({@code DONE}). May
    * return WANT_WRITE while our close_notify is not yet written. During the handshake it aborts: an
    * alert is sent and the result is DONE. Then {@link #close()} frees the engine.
@@ -222,7 +223,9 @@ public final class TlsEngine implements Closeable {
           }
           sendCloseNotify();
           moveTo(Phase.SHUTDOWN_SENT);
-          return status(flush() ? awaitPeerClose() : Status.WANT_WRITE);
+          // Like SSL_shutdown's first call: no read yet, so a caller that wants the peer's last
+          // data (TLS 1.3 half-close) can still read() it before calling shutdown() again.
+          return status(flush() ? Status.SENT : Status.WANT_WRITE);
         case SHUTDOWN_SENT:
           return status(flush() ? awaitPeerClose() : Status.WANT_WRITE);
         case PEER_CLOSED:

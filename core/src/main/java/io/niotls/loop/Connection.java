@@ -147,7 +147,7 @@ final class Connection extends SessionHandle implements Registration {
 
   @Override
   void enqueue(ByteBuffer bytes) {
-    if (phase == Phase.CLOSING || phase == Phase.CLOSED) {
+    if (phase == Phase.CLOSING || phase == Phase.DRAINING || phase == Phase.CLOSED) {
       outbound.release(bytes.remaining());
     } else {
       outbound.add(bytes);
@@ -199,6 +199,7 @@ final class Connection extends SessionHandle implements Registration {
       }
       case UPGRADING -> upgradeStep();
       case CLOSING -> closeStep();
+      case DRAINING -> drainStep();
       default -> {}
     }
   }
@@ -425,11 +426,49 @@ final class Connection extends SessionHandle implements Registration {
       return;
     }
     switch (wire.shutdown()) {
-      case SENT, WANT_READ -> interest(OP_READ);
+      case SENT -> {
+        moveTo(Phase.DRAINING);
+        drainStep();
+      }
+      case WANT_READ -> interest(OP_READ);
       case WANT_WRITE -> interest(OP_WRITE);
       case WANT_TASK -> runTasks();
       default -> closeNow(closeReason, closeCause); // DONE
     }
+  }
+
+  /** After our close_notify: hands the peer's last data to the handler until its close_notify. */
+  private void drainStep() throws IOException {
+    for (int round = 0; round < READ_ROUNDS; round++) {
+      ByteBuffer buffer = loop.readBuffer();
+      buffer.clear();
+      Status stop = wire.read(buffer);
+      buffer.flip();
+      if (buffer.hasRemaining()) {
+        callback(() -> handler.onData(this, buffer));
+      }
+      switch (stop) {
+        case OK -> {} // the buffer filled up: there may be more
+        case WANT_READ -> {
+          interest(OP_READ);
+          return;
+        }
+        case WANT_WRITE -> {
+          interest(OP_WRITE);
+          return;
+        }
+        case WANT_TASK -> {
+          runTasks();
+          return;
+        }
+        default -> { // ZERO_RETURN: the peer's close_notify; a failure ends the wait too
+          wire.shutdown();
+          closeNow(closeReason, closeCause);
+          return;
+        }
+      }
+    }
+    submit(() -> step(OP_READ));
   }
 
   /** Closes the socket and frees the engine now, then tells the handler and the futures. */

@@ -18,8 +18,13 @@ enum Phase {
    * handshake starts, and its first byte must start a TLS record.
    */
   UPGRADING,
-  /** Closing gracefully: flushing queued data, close_notify, waiting for the peer's (bounded). */
+  /** Closing gracefully: flushing queued data, then our close_notify. */
   CLOSING,
+  /**
+   * Our close_notify is out: the peer's last data still goes to the handler (TLS 1.3 half-close)
+   * until its close_notify arrives or the close timeout ends the wait.
+   */
+  DRAINING,
   /** The socket is closed and the handler told. */
   CLOSED;
 
@@ -31,7 +36,8 @@ enum Phase {
     HANDSHAKING.next = EnumSet.of(OPEN, CLOSED);
     OPEN.next = EnumSet.of(UPGRADING, CLOSING, CLOSED);
     UPGRADING.next = EnumSet.of(HANDSHAKING, CLOSED);
-    CLOSING.next = EnumSet.of(CLOSED);
+    CLOSING.next = EnumSet.of(DRAINING, CLOSED);
+    DRAINING.next = EnumSet.of(CLOSED);
     CLOSED.next = EnumSet.noneOf(Phase.class);
   }
 

@@ -62,7 +62,7 @@ abstract class SessionHandle implements TlsSession {
   @Override
   public boolean write(ByteBuffer src) {
     Phase p = phase;
-    if (closeRequested || p == Phase.CLOSING || p == Phase.CLOSED) {
+    if (closeRequested || p == Phase.CLOSING || p == Phase.DRAINING || p == Phase.CLOSED) {
       return false;
     }
     int n = src.remaining();

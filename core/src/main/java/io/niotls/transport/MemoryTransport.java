@@ -11,14 +11,34 @@ import java.nio.ByteBuffer;
  * the engine report WANT_WRITE the way a full socket does. Buffers are dropped when drained empty,
  * so an idle transport holds no memory.
  *
+ * <p>Two ways avoid a copy each: {@link #feedView} lets the engine read the caller's buffer in
+ * place until {@link #detachInbound()}, and a {@link Sink} receives outbound ciphertext as the
+ * engine writes it instead of buffering it for {@link #drain}. The Netty adapter uses both.
+ *
  * <p>Not thread-safe.
  */
 public final class MemoryTransport implements Transport {
   private static final int INITIAL = 4096;
 
+  /**
+   * Receives outbound ciphertext the moment the engine writes it. The buffer is the engine's own
+   * and is reused after the call returns: copy what you take, keep no reference.
+   */
+  @FunctionalInterface
+  public interface Sink {
+    /**
+     * Takes bytes from {@code ciphertext}, advancing its position.
+     *
+     * @return bytes taken: all of them, or fewer to make the engine report WANT_WRITE
+     */
+    int accept(ByteBuffer ciphertext);
+  }
+
   private final int outboundLimit;
-  private ByteBuffer inbound; // read mode: unread ciphertext
+  private ByteBuffer inbound; // read mode: unread ciphertext, copied in
+  private ByteBuffer view; // the caller's buffer, read in place after inbound
   private ByteBuffer outbound; // read mode: undrained ciphertext
+  private Sink sink;
   private boolean inboundEof;
   private boolean open = true;
 
@@ -34,12 +54,57 @@ public final class MemoryTransport implements Transport {
     this.outboundLimit = outboundLimit;
   }
 
-  /** Appends all remaining bytes of {@code src} to the inbound side. */
+  /** Appends all remaining bytes of {@code src} to the inbound side (copying them). */
   public void feed(ByteBuffer src) {
     if (inboundEof) {
       throw new IllegalStateException("inbound already ended");
     }
+    detachInbound();
     inbound = append(inbound, src, src.remaining());
+  }
+
+  /**
+   * Appends the remaining bytes of {@code src} to the inbound side without copying them: reads take
+   * them straight from {@code src} (advancing its position) until {@link #detachInbound()}, which
+   * the caller must call before it reuses or frees {@code src}. Bytes fed earlier are read first.
+   *
+   * @throws IllegalStateException when inbound already ended
+   */
+  public void feedView(ByteBuffer src) {
+    if (inboundEof) {
+      throw new IllegalStateException("inbound already ended");
+    }
+    detachInbound();
+    view = src;
+  }
+
+  /**
+   * Stops reading the buffer given to {@link #feedView}: the bytes not yet read are copied into the
+   * transport, so the caller may reuse the buffer. A no-op without a view.
+   */
+  public void detachInbound() {
+    if (view != null) {
+      ByteBuffer rest = view;
+      view = null;
+      if (rest.hasRemaining()) {
+        inbound = append(inbound, rest, rest.remaining());
+      }
+    }
+  }
+
+  /**
+   * Hands outbound ciphertext to {@code sink} as the engine writes it, instead of keeping it for
+   * {@link #drain}; bytes already kept go to the sink first. {@code null} restores keeping. The
+   * outbound limit does not apply to a sink: it takes what it wants.
+   */
+  public void sink(Sink sink) {
+    this.sink = sink;
+    if (sink != null && outbound != null) {
+      sink.accept(outbound);
+      if (!outbound.hasRemaining()) {
+        outbound = null;
+      }
+    }
   }
 
   /** Appends {@code bytes} to the inbound side. */
@@ -80,23 +145,32 @@ public final class MemoryTransport implements Transport {
   }
 
   public int pendingInbound() {
-    return inbound == null ? 0 : inbound.remaining();
+    return (inbound == null ? 0 : inbound.remaining()) + (view == null ? 0 : view.remaining());
   }
 
   @Override
   public int read(ByteBuffer dst) {
-    if (inbound == null) {
-      return inboundEof || !open ? -1 : 0;
+    int n = 0;
+    if (inbound != null) {
+      n = copy(inbound, dst, dst.remaining());
+      if (!inbound.hasRemaining()) {
+        inbound = null;
+      }
     }
-    int n = copy(inbound, dst, dst.remaining());
-    if (!inbound.hasRemaining()) {
-      inbound = null;
+    if (view != null && inbound == null) {
+      n += copy(view, dst, dst.remaining());
+    }
+    if (n == 0 && pendingInbound() == 0) {
+      return inboundEof || !open ? -1 : 0;
     }
     return n;
   }
 
   @Override
   public int write(ByteBuffer src) {
+    if (sink != null && outbound == null) {
+      return sink.accept(src);
+    }
     int room = outboundLimit - pendingOutbound();
     int n = Math.min(room, src.remaining());
     if (n > 0) {

@@ -1,0 +1,104 @@
+package io.niotls.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.context.Provider;
+import io.niotls.context.TlsContext;
+import io.niotls.engine.Status;
+import io.niotls.engine.TlsEngine;
+import io.niotls.testing.Contexts;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MemoryTransportTest {
+
+  @Test
+  void fedBytesAreReadInOrderAndEndOfStreamFollows() {
+    MemoryTransport t = new MemoryTransport();
+    t.feed(bytes("abc"));
+    t.feed(bytes("de"));
+    t.feedEof();
+    ByteBuffer dst = ByteBuffer.allocate(4);
+    assertThat(t.read(dst)).isEqualTo(4);
+    assertThat(t.read(dst.clear())).isEqualTo(1);
+    assertThat(dst.get(0)).isEqualTo((byte) 'e');
+    assertThat(t.read(dst.clear())).isEqualTo(-1);
+  }
+
+  @Test
+  void aViewIsReadInPlaceAfterEarlierBytes() {
+    MemoryTransport t = new MemoryTransport();
+    t.feed(bytes("ab"));
+    ByteBuffer view = ByteBuffer.wrap(bytes("cdef"));
+    t.feedView(view);
+    assertThat(t.pendingInbound()).isEqualTo(6);
+    ByteBuffer dst = ByteBuffer.allocate(3);
+    assertThat(t.read(dst)).isEqualTo(3);
+    assertThat(new String(dst.array(), StandardCharsets.US_ASCII)).isEqualTo("abc");
+    assertThat(view.position()).as("the view is consumed in place").isEqualTo(1);
+  }
+
+  @Test
+  void detachingAViewKeepsItsUnreadBytesAndFreesTheBuffer() {
+    MemoryTransport t = new MemoryTransport();
+    byte[] caller = bytes("xyz");
+    t.feedView(ByteBuffer.wrap(caller));
+    ByteBuffer one = ByteBuffer.allocate(1);
+    t.read(one);
+    t.detachInbound();
+    caller[1] = '!';
+    caller[2] = '!';
+    ByteBuffer rest = ByteBuffer.allocate(8);
+    assertThat(t.read(rest)).isEqualTo(2);
+    assertThat(new String(rest.array(), 0, 2, StandardCharsets.US_ASCII)).isEqualTo("yz");
+    assertThat(t.read(rest.clear())).isZero();
+  }
+
+  @Test
+  void feedingAfterAViewKeepsTheOrder() {
+    MemoryTransport t = new MemoryTransport();
+    t.feedView(ByteBuffer.wrap(bytes("12")));
+    t.feed(bytes("34"));
+    ByteBuffer dst = ByteBuffer.allocate(8);
+    assertThat(t.read(dst)).isEqualTo(4);
+    assertThat(new String(dst.array(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("1234");
+  }
+
+  @Test
+  void aSinkReceivesKeptBytesFirstThenEveryWrite() {
+    MemoryTransport t = new MemoryTransport();
+    t.write(ByteBuffer.wrap(bytes("old")));
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    t.sink(
+        src -> {
+          int n = src.remaining();
+          byte[] b = new byte[n];
+          src.get(b);
+          got.writeBytes(b);
+          return n;
+        });
+    assertThat(t.write(ByteBuffer.wrap(bytes("new")))).isEqualTo(3);
+    assertThat(got.toString(StandardCharsets.US_ASCII)).isEqualTo("oldnew");
+    assertThat(t.pendingOutbound()).isZero();
+  }
+
+  @Test
+  void aSinkThatTakesNothingMakesTheEngineWantWrite() {
+    TlsContext client = Contexts.client(Provider.JDK, KeyType.EC_P256).build();
+    MemoryTransport t = new MemoryTransport();
+    t.sink(src -> 0);
+    try (TlsEngine engine = TlsEngine.client(client, t, "localhost", 443)) {
+      assertThat(engine.handshake()).isEqualTo(Status.WANT_WRITE);
+      t.sink(null);
+      assertThat(engine.handshake()).isEqualTo(Status.WANT_READ);
+      assertThat(t.pendingOutbound()).as("the ClientHello").isGreaterThan(100);
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,139 @@
+package io.niotls.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.niotls.engine.Status;
+import io.niotls.engine.TlsEngine;
+import io.niotls.transport.MemoryTransport;
+import java.nio.ByteBuffer;
+
+/**
+ * The inbound half of a {@link TlsHandler}: hands received ciphertext to the engine without copying
+ * it, and decrypts every whole record into plaintext {@link ByteBuf}s sized from the record
+ * framing, so the engine writes straight into them.
+ *
+ * <p>Passive, like the engine: it calls user code only through the {@link Sink} it is given, and
+ * stops when the sink says so. Confined to the channel's event loop.
+ */
+final class RecordReader {
+  private static final int MAX_BATCH = 64 * 1024;
+
+  /** Where plaintext goes. */
+  interface Sink {
+    /** Takes (and owns) a buffer of plaintext; false when reading must stop now. */
+    boolean accept(ByteBuf plaintext);
+  }
+
+  private final TlsEngine engine;
+  private final MemoryTransport transport;
+  private final boolean direct;
+  private final RecordFraming framing = new RecordFraming();
+  private int appBufferSize = TlsHandler.RECORD;
+
+  /**
+   * @param direct decrypt into direct buffers (BoringSSL) or heap buffers (the JDK's engine)
+   */
+  RecordReader(TlsEngine engine, MemoryTransport transport, boolean direct) {
+    this.engine = engine;
+    this.transport = transport;
+    this.direct = direct;
+  }
+
+  /** The handshake is done: the session's record size is known. */
+  void established() {
+    appBufferSize = engine.sslEngine().getSession().getApplicationBufferSize();
+  }
+
+  /**
+   * Hands {@code in}'s readable bytes to the engine, in place when they are one contiguous region;
+   * the caller must call {@link #detach()} before it releases {@code in}.
+   */
+  void feed(ByteBuf in) {
+    framing.scan(in);
+    if (in.nioBufferCount() == 1) {
+      transport.feedView(in.nioBuffer(in.readerIndex(), in.readableBytes()));
+    } else {
+      for (ByteBuffer part : in.nioBuffers()) {
+        transport.feed(part);
+      }
+    }
+  }
+
+  /** Keeps (copies) the bytes the engine has not taken yet, so the fed buffer may go. */
+  void detach() {
+    transport.detachInbound();
+  }
+
+  void feedEof() {
+    transport.feedEof();
+  }
+
+  /**
+   * Decrypts every whole record buffered into plaintext for {@code sink}. Returns how it stopped:
+   * WANT_READ (needs more), ZERO_RETURN (close_notify, or closed for reading), OK (the sink said
+   * stop) or SYSCALL/SSL. Without {@code eof} it does not call the engine while no whole record has
+   * arrived; with it, the engine sees the end of the stream (and reports a truncation).
+   */
+  Status read(ByteBufAllocator alloc, boolean eof, Sink sink) {
+    if (!eof && !framing.hasWholeRecord() && engine.pending() == 0) {
+      return Status.WANT_READ;
+    }
+    ByteBuf plain = null;
+    long produced = 0;
+    try {
+      while (true) {
+        if (plain == null) {
+          plain = allocate(alloc, framing.wholeBodyBytes() - produced + engine.pending());
+        }
+        int n = engine.read(plain.internalNioBuffer(plain.writerIndex(), plain.writableBytes()));
+        if (n > 0) {
+          produced += n;
+          plain.writerIndex(plain.writerIndex() + n);
+          if (plain.writableBytes() < appBufferSize) {
+            ByteBuf full = plain;
+            plain = null;
+            if (!sink.accept(full)) {
+              return Status.OK;
+            }
+          }
+          continue;
+        }
+        Status s = Status.ofCode(n);
+        if (s == Status.WANT_TASK) {
+          engine.runTasks();
+          continue;
+        }
+        if (s == Status.WANT_READ) {
+          framing.consumed();
+        }
+        if (plain.isReadable()) {
+          ByteBuf last = plain;
+          plain = null;
+          sink.accept(last);
+        }
+        return s;
+      }
+    } finally {
+      if (plain != null) {
+        plain.release();
+      }
+    }
+  }
+
+  /**
+   * A buffer for at most {@code expected} bytes of plaintext (what the whole records that arrived
+   * can hold): at least one record's worth when that much may come, so the engine decrypts straight
+   * into it instead of through its own buffer.
+   */
+  private ByteBuf allocate(ByteBufAllocator alloc, long expected) {
+    int capacity;
+    if (expected <= 0) {
+      capacity = appBufferSize; // records the framing did not count: the handshake's last flight
+    } else if (expected < appBufferSize) {
+      capacity = (int) Math.max(expected, 64);
+    } else {
+      capacity = (int) Math.max(appBufferSize, Math.min(expected, MAX_BATCH));
+    }
+    return direct ? alloc.directBuffer(capacity) : alloc.heapBuffer(capacity);
+  }
+}

@@ -1,0 +1,119 @@
+package io.niotls.netty;
+
+import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.context.Provider;
+import io.niotls.context.TlsContext;
+import io.niotls.engine.TlsEngine;
+import io.niotls.testing.Contexts;
+import io.niotls.transport.MemoryTransport;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** ClientHellos for parser tests: real ones from both providers, and hand-built ones. */
+final class ClientHellos {
+  private static final Map<String, TlsContext> CLIENTS = new ConcurrentHashMap<>();
+
+  private ClientHellos() {}
+
+  /** The first flight of a real client engine connecting to {@code host}. */
+  static byte[] real(Provider provider, String protocol, String host) {
+    TlsContext context =
+        CLIENTS.computeIfAbsent(
+            provider + protocol,
+            k ->
+                Contexts.client(provider, KeyType.EC_P256)
+                    .protocols(protocol)
+                    .sessionResumption(false)
+                    .build());
+    MemoryTransport transport = new MemoryTransport();
+    try (TlsEngine engine = TlsEngine.client(context, transport, host, 443)) {
+      engine.handshake();
+      return transport.drainAll();
+    }
+  }
+
+  /** The same handshake bytes cut into records with bodies of at most {@code size} bytes. */
+  static byte[] refragment(byte[] records, int size) {
+    ByteArrayOutputStream handshake = new ByteArrayOutputStream();
+    for (int at = 0; at < records.length; ) {
+      int length = ((records[at + 3] & 0xff) << 8) | (records[at + 4] & 0xff);
+      handshake.write(records, at + 5, length);
+      at += 5 + length;
+    }
+    byte[] body = handshake.toByteArray();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int at = 0; at < body.length; at += size) {
+      int n = Math.min(size, body.length - at);
+      out.write(new byte[] {22, 3, 1, (byte) (n >> 8), (byte) n}, 0, 5);
+      out.write(body, at, n);
+    }
+    return out.toByteArray();
+  }
+
+  /** A one-record TLS 1.2-style ClientHello with the given extensions (none: no block at all). */
+  static byte[] build(byte[]... extensions) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(3);
+    body.write(3);
+    body.writeBytes(new byte[32]); // random
+    body.write(0); // session id
+    body.writeBytes(new byte[] {0, 2, (byte) 0xc0, 0x2b}); // one suite
+    body.writeBytes(new byte[] {1, 0}); // null compression
+    if (extensions.length > 0) {
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      for (byte[] e : extensions) {
+        all.writeBytes(e);
+      }
+      body.writeBytes(u16(all.size()));
+      body.writeBytes(all.toByteArray());
+    }
+    return record(handshake(body.toByteArray()));
+  }
+
+  static byte[] handshake(byte[] body) {
+    ByteArrayOutputStream m = new ByteArrayOutputStream();
+    m.write(1);
+    m.write(body.length >> 16);
+    m.write(body.length >> 8);
+    m.write(body.length);
+    m.writeBytes(body);
+    return m.toByteArray();
+  }
+
+  static byte[] record(byte[] body) {
+    ByteArrayOutputStream r = new ByteArrayOutputStream();
+    r.writeBytes(new byte[] {22, 3, 1});
+    r.writeBytes(u16(body.length));
+    r.writeBytes(body);
+    return r.toByteArray();
+  }
+
+  static byte[] extension(int type, byte[] data) {
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    e.writeBytes(u16(type));
+    e.writeBytes(u16(data.length));
+    e.writeBytes(data);
+    return e.toByteArray();
+  }
+
+  /** A server_name extension listing host names (type 0). */
+  static byte[] sni(String... names) {
+    ByteArrayOutputStream list = new ByteArrayOutputStream();
+    for (String name : names) {
+      byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
+      list.write(0);
+      list.writeBytes(u16(b.length));
+      list.writeBytes(b);
+    }
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    data.writeBytes(u16(list.size()));
+    data.writeBytes(list.toByteArray());
+    return extension(0, data.toByteArray());
+  }
+
+  static byte[] u16(int v) {
+    return new byte[] {(byte) (v >> 8), (byte) v};
+  }
+}
