@@ -27,12 +27,23 @@ import javax.net.ssl.SSLException;
  * Not thread-safe: one thread at a time drives it, except {@link #runTasks()}, which may run on
  * another thread while no other call is in progress.
  *
+ * <p>Floods: after the handshake, at most {@value #MAX_RECORDS_WITHOUT_DATA} records in a row may
+ * carry no application data (empty records, warning alerts, KeyUpdates, session tickets); the next
+ * one fails the engine with SSL ({@code unexpected_message}). A flood therefore costs a bounded
+ * amount of work, and no single call runs for as long as the peer keeps sending. (BoringSSL has
+ * tighter limits of its own for empty records, warnings and KeyUpdates.) A reply the peer asked
+ * for, such as a KeyUpdate, is written before the next record is read, so a peer that does not read
+ * gets WANT_WRITE, not a growing queue.
+ *
  * <p>Buffers: ciphertext in ({@code netIn}), ciphertext out ({@code netOut}) and decrypted
  * plaintext not yet read ({@code appIn}) are taken from the context's pool only while they hold
  * bytes, so an idle connection holds none.
  */
 public final class TlsEngine implements Closeable {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+  /** Records in a row without application data that the engine accepts after the handshake. */
+  public static final int MAX_RECORDS_WITHOUT_DATA = 64;
 
   private final TlsContext context;
   private final SSLEngine ssl;
@@ -48,6 +59,8 @@ public final class TlsEngine implements Closeable {
   private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
   private int appBufferSize;
   private boolean closed;
+  private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
+  private int recordsWithoutData; // in a row, after the handshake
 
   private ByteBuffer netIn; // read mode: ciphertext not yet unwrapped
   private ByteBuffer netOut; // read mode: ciphertext not yet written
@@ -426,11 +439,11 @@ public final class TlsEngine implements Closeable {
         runTasks();
         continue;
       }
-      if (hs == HandshakeStatus.NEED_WRAP) { // a post-handshake reply, such as KeyUpdate's
+      if (hs == HandshakeStatus.NEED_WRAP || wrapDue) { // a reply, such as KeyUpdate's, or an alert
         if (!flush()) {
           return status(Status.WANT_WRITE).code();
         }
-        wrap(EMPTY);
+        wrapDue = wrap(EMPTY).bytesProduced() > 0; // until the engine has nothing more to say
         flush();
         continue;
       }
@@ -566,6 +579,27 @@ public final class TlsEngine implements Closeable {
       pool.release(netIn);
       netIn = null;
     }
+    if (phase.established() && r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+      // After the handshake Netty's engine says NEED_WRAP only here, never in
+      // getHandshakeStatus(): a KeyUpdate reply, or the alert of a failure it found while
+      // unwrapping, which it throws only on the wrap after the one that writes the alert.
+      // read() wraps before it unwraps again; a WANT_READ instead would leave the failure unseen
+      // (a hung connection, or a spinning loop if the bytes are still buffered).
+      wrapDue = true;
+    }
+    if (phase.established() && r.bytesConsumed() > 0) {
+      recordsWithoutData = r.bytesProduced() > 0 ? 0 : recordsWithoutData + 1;
+      if (recordsWithoutData > MAX_RECORDS_WITHOUT_DATA) {
+        throw TlsException.protocol(
+            "unexpected_message",
+            "the peer sent "
+                + recordsWithoutData
+                + " records in a row without application data (empty records, warning alerts or"
+                + " KeyUpdates), more than the "
+                + MAX_RECORDS_WITHOUT_DATA
+                + " niotls allows: a flood");
+      }
+    }
     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
       established();
     }
@@ -575,9 +609,7 @@ public final class TlsEngine implements Closeable {
   private void checkHeader(ByteBuffer in) throws TlsException {
     String problem = RecordHeader.problem(in, maxRecordBody);
     if (problem != null) {
-      throw TlsException.protocol(
-          RecordHeader.bodyLength(in) > maxRecordBody ? "record_overflow" : "unexpected_message",
-          problem);
+      throw TlsException.protocol(RecordHeader.alert(in, maxRecordBody), problem);
     }
     // RFC 5746 renegotiation is refused whatever the provider's defaults: after a TLS 1.2
     // handshake a handshake record can only be a HelloRequest or a renegotiating ClientHello.
