@@ -28,9 +28,17 @@ final class EngineBuffers {
     this.transport = transport;
   }
 
-  /** The ciphertext to unwrap next; an empty buffer when none is buffered. */
+  /**
+   * The ciphertext to unwrap next: netIn, else what the transport offers in place when it is the
+   * kind of buffer the provider reads fastest (direct for BoringSSL, heap for the JDK, whose
+   * ciphers copy direct buffers through arrays anyway), else an empty buffer.
+   */
   ByteBuffer netIn() {
-    return netIn == null ? EMPTY : netIn;
+    if (netIn != null) {
+      return netIn;
+    }
+    ByteBuffer inPlace = transport.inboundInPlace();
+    return inPlace != null && inPlace.isDirect() == pool.isDirect() ? inPlace : EMPTY;
   }
 
   /** Gives netIn back once an unwrap consumed all of it. */

@@ -26,6 +26,17 @@ public interface Transport extends Closeable {
    */
   int write(ByteBuffer src) throws IOException;
 
+  /**
+   * Inbound bytes the engine may decrypt where they are instead of copying them out with {@link
+   * #read}: a buffer in read mode whose position the engine moves past what it consumed, or null
+   * when there are none (the default). A transport offers this only for bytes it already holds in
+   * memory in front of everything else it would read, such as {@link MemoryTransport}'s view of the
+   * caller's buffer; the engine still calls {@link #read} when these are not enough.
+   */
+  default ByteBuffer inboundInPlace() {
+    return null;
+  }
+
   /** Half-closes the outbound direction (FIN) where the transport has one. */
   default void shutdownOutput() throws IOException {}
 
