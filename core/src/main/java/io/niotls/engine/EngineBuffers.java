@@ -49,6 +49,21 @@ final class EngineBuffers {
     }
   }
 
+  /** The body length of the record up next when it is whole, else {@link Integer#MAX_VALUE}. */
+  int nextRecordBody() {
+    ByteBuffer in = netIn();
+    if (!RecordHeader.complete(in)) {
+      return Integer.MAX_VALUE;
+    }
+    int body = RecordHeader.bodyLength(in);
+    return in.remaining() >= RecordHeader.LENGTH + body ? body : Integer.MAX_VALUE;
+  }
+
+  /** Whether any ciphertext waits to be unwrapped, in netIn or in the transport's view. */
+  boolean holdsCiphertext() {
+    return netIn().hasRemaining();
+  }
+
   boolean holdsNetIn() {
     return netIn != null;
   }

@@ -414,6 +414,7 @@ public final class TlsEngine implements Closeable {
 
   private int readRecords(ByteBuffer dst) throws IOException {
     buffers.flush(); // a post-handshake reply left over from an earlier call
+    boolean snugRefused = false;
     while (true) {
       if (buffers.holdsAppIn()) {
         return ok(buffers.take(dst));
@@ -442,7 +443,21 @@ public final class TlsEngine implements Closeable {
         buffers.flush();
         continue;
       }
-      boolean direct = dst.remaining() >= appBufferSize;
+      if (!buffers.holdsCiphertext()) {
+        // Nothing to unwrap: read first instead of asking the provider for a "need more" (and
+        // taking appIn for it) on every call.
+        int wait = fillOrWait();
+        if (wait != 0) {
+          return wait;
+        }
+        continue;
+      }
+      // Straight into dst when it can hold a record's plaintext: the session's application buffer
+      // size, or the body of the whole record up next, which bounds its plaintext. Small records
+      // then skip appIn and a copy.
+      boolean direct =
+          dst.remaining() >= appBufferSize
+              || (!snugRefused && dst.remaining() >= buffers.nextRecordBody());
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
       if (direct && r.bytesProduced() > 0) {
         return ok(r.bytesProduced());
@@ -459,6 +474,10 @@ public final class TlsEngine implements Closeable {
           }
           break; // no progress: needs input
         case BUFFER_OVERFLOW:
+          if (direct && dst.remaining() < appBufferSize) {
+            snugRefused = true; // the provider wants more room than the record's body
+            continue;
+          }
           if (direct) {
             appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
             continue;
@@ -471,15 +490,21 @@ public final class TlsEngine implements Closeable {
           break; // no progress: needs input
         default: // BUFFER_UNDERFLOW
       }
-      int n = buffers.fill();
-      if (n == 0) {
-        // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
-        return status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
-      }
-      if (n < 0) {
-        throw TlsException.truncated(false);
+      int wait = fillOrWait();
+      if (wait != 0) {
+        return wait;
       }
     }
+  }
+
+  /** Reads more ciphertext: 0 when some came, else the code read() returns (a WANT_*). */
+  private int fillOrWait() throws IOException {
+    int n = buffers.fill();
+    if (n < 0) {
+      throw TlsException.truncated(false);
+    }
+    // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
+    return n > 0 ? 0 : status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
   }
 
   /** After our close_notify: reads and discards until the peer's arrives. */

@@ -141,4 +141,25 @@ class InPlaceInboundTest {
       assertThat(plain.flip()).isEqualTo(ByteBuffer.wrap(MESSAGE));
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void aSmallRecordIsDecryptedIntoABufferThatFitsItWithoutTheEnginesOwn(Provider provider) {
+    TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
+    TlsContext serverContext = Contexts.server(provider, KeyType.EC_P256).build();
+    MemoryTransport clientIn = new MemoryTransport();
+    try (TlsEngine client = TlsEngine.client(clientContext, clientIn, "localhost", 443)) {
+      byte[] record = establishAndEncrypt(serverContext, client, clientIn);
+      clientIn.feed(record); // copied: the engine reads it into its network buffer first
+      ByteBuffer plain = ByteBuffer.allocate(record.length); // the body and then some, not 16 KiB
+      long acquiredBefore = clientContext.bufferPool().acquired();
+
+      assertThat(client.read(plain)).isEqualTo(MESSAGE.length);
+
+      assertThat(clientContext.bufferPool().acquired() - acquiredBefore)
+          .as("netIn only, no appIn")
+          .isEqualTo(1);
+      assertThat(plain.flip()).isEqualTo(ByteBuffer.wrap(MESSAGE));
+    }
+  }
 }
