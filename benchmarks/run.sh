@@ -87,7 +87,12 @@ esac
 one=(-p protocol=TLSv1.3 -p key=EC_P256 -p handshake=full -p size=16384)
 
 if [ $# -gt 0 ]; then
-  jmh custom "$@" "${timing[@]}"
+  # the mode's timing (option-value pairs), except the options given on the command line
+  custom=()
+  for ((i = 0; i < ${#timing[@]}; i += 2)); do
+    [[ " $* " == *" ${timing[i]} "* ]] || custom+=("${timing[i]}" "${timing[i + 1]}")
+  done
+  jmh custom "$@" "${custom[@]}"
 else
   case "$mode" in
     smoke)
