@@ -37,16 +37,17 @@ final class Charts {
   private static final int HEIGHT = 520;
 
   /** A chart written to the results directory. */
-  record Image(String file, String aspect, String caption) {}
+  record Image(String file, String topic, String caption) {}
 
   private Charts() {}
 
   static List<Image> render(List<Result> results, Path dir) throws IOException {
-    Set<String> aspects = new LinkedHashSet<>();
-    results.forEach(r -> aspects.add(r.aspect()));
+    Set<String> topics = new LinkedHashSet<>();
+    results.forEach(r -> topics.add(r.topic()));
     List<Image> images = new ArrayList<>();
-    for (String aspect : aspects) {
-      List<Result> of = results.stream().filter(r -> r.aspect().equals(aspect)).toList();
+    for (String topic : topics) {
+      List<Result> of = results.stream().filter(r -> r.topic().equals(topic)).toList();
+      String aspect = of.get(0).aspect();
       List<Result> paired = of.stream().filter(Result::isPaired).toList();
       List<Point> points = paired.isEmpty() ? points(of) : pointsOfPaired(paired);
       if (points.isEmpty()) {
@@ -54,9 +55,9 @@ final class Charts {
       }
       String scaling = scalingParameter(points);
       if (scaling != null) {
-        images.add(lines(aspect, scaling, points, dir));
+        images.add(lines(topic, aspect, scaling, points, dir));
       } else {
-        images.addAll(bars(aspect, points, dir));
+        images.addAll(bars(topic, aspect, points, dir));
       }
     }
     return images;
@@ -105,7 +106,8 @@ final class Charts {
     return null;
   }
 
-  private static List<Image> bars(String aspect, List<Point> points, Path dir) throws IOException {
+  private static List<Image> bars(String topic, String aspect, List<Point> points, Path dir)
+      throws IOException {
     String split = SPLIT.get(aspect);
     Map<String, List<Point>> charts = new LinkedHashMap<>();
     for (Point p : points) {
@@ -127,7 +129,7 @@ final class Charts {
       }
       Figure sample = of.get(0).figure();
       String splitLabel = chart.getKey().isEmpty() ? "" : " — " + split + " " + chart.getKey();
-      String title = Comparisons.words(aspect) + splitLabel + constants(of, varying, split);
+      String title = Comparisons.title(topic) + splitLabel + constants(of, varying, split);
       CategoryChart c =
           new CategoryChartBuilder()
               .width(WIDTH)
@@ -147,16 +149,16 @@ final class Charts {
         c.addSeries(s.getKey(), xs, ys);
       }
       String file =
-          aspect.toLowerCase(Locale.ROOT)
+          fileName(topic)
               + (chart.getKey().isEmpty() ? "" : "-" + chart.getKey().toLowerCase(Locale.ROOT))
               + ".png";
       BitmapEncoder.saveBitmap(c, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
-      images.add(new Image(file, aspect, title));
+      images.add(new Image(file, topic, title));
     }
     return images;
   }
 
-  private static Image lines(String aspect, String x, List<Point> points, Path dir)
+  private static Image lines(String topic, String aspect, String x, List<Point> points, Path dir)
       throws IOException {
     Set<String> varying = varying(points, x);
     Map<String, TreeMap<Double, Double>> series = new LinkedHashMap<>();
@@ -175,7 +177,7 @@ final class Charts {
           .put(Double.parseDouble(xv), p.figure().value());
     }
     Figure sample = points.get(0).figure();
-    String title = Comparisons.words(aspect) + " by " + x + constants(points, varying, x);
+    String title = Comparisons.title(topic) + " by " + x + constants(points, varying, x);
     XYChart c =
         new XYChartBuilder()
             .width(WIDTH)
@@ -198,9 +200,14 @@ final class Charts {
           new ArrayList<>(s.getValue().keySet()),
           new ArrayList<>(s.getValue().values()));
     }
-    String file = "scaling-" + aspect.toLowerCase(Locale.ROOT) + "-" + x + ".png";
+    String file = "scaling-" + fileName(topic) + "-" + x + ".png";
     BitmapEncoder.saveBitmap(c, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
-    return new Image(file, aspect, title);
+    return new Image(file, topic, title);
+  }
+
+  /** {@code loop/Handshake} → {@code loop-handshake}. */
+  private static String fileName(String topic) {
+    return topic.replace('/', '-').toLowerCase(Locale.ROOT);
   }
 
   private static void style(Styler styler) {

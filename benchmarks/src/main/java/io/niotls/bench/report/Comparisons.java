@@ -9,14 +9,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns results into tables, one section per aspect: the figures of every subject side by side, and
- * the niotls / peer ratios of figures measured in the same run (in the same operations, for the
- * interleaved benchmarks). Nothing here knows a benchmark by name beyond the naming convention, so
- * new benchmarks show up as they are added.
+ * Turns results into tables, one section per topic (an aspect in one place): the figures of every
+ * subject side by side, and the niotls / peer ratios of figures measured in the same run (in the
+ * same operations, for the interleaved benchmarks). Nothing here knows a benchmark by name beyond
+ * the naming convention, so new benchmarks show up as they are added.
  */
 final class Comparisons {
   /** Aspects shown first, in this order, with their titles; the rest follow as they come. */
   private static final Map<String, String> TITLES = new LinkedHashMap<>();
+
+  /** How places other than memory are named in titles. */
+  private static final Map<String, String> PLACES = Map.of("loop", "over loopback");
 
   static {
     TITLES.put("Handshake", "Handshakes in memory");
@@ -24,8 +27,8 @@ final class Comparisons {
     TITLES.put("IdleSession", "Memory per idle established session");
   }
 
-  /** One aspect's tables. */
-  record Section(String aspect, String title, List<Table> tables) {}
+  /** One topic's tables (a topic is an aspect in one place: {@link Result#topic()}). */
+  record Section(String topic, String title, List<Table> tables) {}
 
   /** A pair of subjects to compare: niotls's and its peer. */
   record Pair(String ours, String theirs) {
@@ -37,30 +40,43 @@ final class Comparisons {
   private Comparisons() {}
 
   static List<Section> sections(List<Result> results) {
-    Set<String> aspects = new LinkedHashSet<>();
+    Set<String> topics = new LinkedHashSet<>();
     for (String known : TITLES.keySet()) {
-      if (results.stream().anyMatch(r -> r.aspect().equals(known))) {
-        aspects.add(known);
+      if (results.stream().anyMatch(r -> r.topic().equals(known))) {
+        topics.add(known);
       }
     }
-    results.forEach(r -> aspects.add(r.aspect()));
+    results.forEach(r -> topics.add(r.topic()));
     List<Section> sections = new ArrayList<>();
-    for (String aspect : aspects) {
+    for (String topic : topics) {
       List<Table> tables = new ArrayList<>();
-      List<Result> paired = results.stream().filter(r -> r.aspect().equals(aspect)).toList();
-      tables.addAll(pairedTables(aspect, paired.stream().filter(Result::isPaired).toList()));
-      tables.addAll(singleTables(aspect, paired.stream().filter(r -> !r.isPaired()).toList()));
+      List<Result> of = results.stream().filter(r -> r.topic().equals(topic)).toList();
+      String name = words(of.get(0).aspect());
+      tables.addAll(pairedTables(name, of.stream().filter(Result::isPaired).toList()));
+      tables.addAll(singleTables(name, of.stream().filter(r -> !r.isPaired()).toList()));
       tables.removeIf(Table::isEmpty);
       if (!tables.isEmpty()) {
-        sections.add(new Section(aspect, TITLES.getOrDefault(aspect, words(aspect)), tables));
+        sections.add(new Section(topic, title(topic), tables));
       }
     }
     return sections;
   }
 
+  /**
+   * {@code Handshake} → "Handshakes in memory", {@code loop/Handshake} → "Handshake over loopback".
+   */
+  static String title(String topic) {
+    int slash = topic.indexOf('/');
+    if (slash < 0) {
+      return TITLES.getOrDefault(topic, words(topic) + " in memory");
+    }
+    String place = topic.substring(0, slash);
+    return words(topic.substring(slash + 1)) + " " + PLACES.getOrDefault(place, "(" + place + ")");
+  }
+
   // ---- interleaved results -----------------------------------------------------------------
 
-  private static List<Table> pairedTables(String aspect, List<Result> results) {
+  private static List<Table> pairedTables(String name, List<Result> results) {
     if (results.isEmpty()) {
       return List.of();
     }
@@ -76,18 +92,18 @@ final class Comparisons {
 
     Table values =
         new Table(
-            words(aspect) + ", interleaved: " + unit + " of each subject" + columns.constants(),
+            name + ", interleaved: " + unit + " of each subject" + columns.constants(),
             columns.header(subjects.stream().map(Subjects::name).toList()));
     Table ratios =
         new Table(
-            words(aspect)
+            name
                 + ", interleaved: niotls / peer (wall clock, range over iterations; cpu: per CPU"
                 + " second of the benchmark thread)"
                 + columns.constants(),
             columns.header(ratioHeaders(pairs, "cpu")));
     Table alloc =
         new Table(
-            words(aspect) + ", interleaved: bytes allocated per operation" + columns.constants(),
+            name + ", interleaved: bytes allocated per operation" + columns.constants(),
             columns.header(subjects.stream().map(Subjects::name).toList()));
     for (Result r : results) {
       List<String> valueRow = columns.cells(r.params());
@@ -134,17 +150,18 @@ final class Comparisons {
 
   // ---- one-subject results -----------------------------------------------------------------
 
-  private static List<Table> singleTables(String aspect, List<Result> results) {
+  private static List<Table> singleTables(String name, List<Result> results) {
     List<Table> tables = new ArrayList<>();
     Map<String, List<Result>> byMethod = new LinkedHashMap<>();
     results.forEach(r -> byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r));
     for (List<Result> group : byMethod.values()) {
-      tables.addAll(singleTables(aspect, group, byMethod.size() > 1));
+      String title = name + (byMethod.size() > 1 ? " (" + group.get(0).method() + ")" : "");
+      tables.addAll(singleTablesOfMethod(title, group));
     }
     return tables;
   }
 
-  private static List<Table> singleTables(String aspect, List<Result> results, boolean named) {
+  private static List<Table> singleTablesOfMethod(String name, List<Result> results) {
     List<String> subjects = new ArrayList<>();
     for (String subject : Subjects.NAMES.keySet()) {
       if (results.stream().anyMatch(r -> r.subject().equals(subject))) {
@@ -162,13 +179,17 @@ final class Comparisons {
     }
     Columns columns = Columns.of(results);
     Figure sample = Figure.of(results.get(0));
-    String name = words(aspect) + (named ? " (" + results.get(0).method() + ")" : "");
     String altName = sample.altName();
     List<Pair> pairs = pairs(subjects);
 
     Table values =
         new Table(
-            name + ": " + unitName(sample) + " of each subject" + columns.constants(),
+            name
+                + ": "
+                + sample.unit()
+                + " of each subject"
+                + (sample.higherIsBetter() ? "" : " (lower is better)")
+                + columns.constants(),
             columns.header(subjects.stream().map(Subjects::name).toList()));
     Table ratios =
         new Table(
@@ -236,10 +257,6 @@ final class Comparisons {
     return altName.equals("cpu")
         ? " (cpu: per CPU second of the benchmark thread)"
         : " (rss: resident memory growth per session, which counts native memory too)";
-  }
-
-  private static String unitName(Figure f) {
-    return f.unit() + (f.higherIsBetter() ? "" : ", lower is better");
   }
 
   // ---- shared -------------------------------------------------------------------------------

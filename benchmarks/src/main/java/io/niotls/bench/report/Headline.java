@@ -14,8 +14,8 @@ import java.util.function.Predicate;
 final class Headline {
   private Headline() {}
 
-  /** One headline: an aspect, which rows count, and how to say it. */
-  private record Claim(String aspect, Predicate<Map<String, String>> rows, String label) {}
+  /** One headline: a topic, which rows count, and how to say it. */
+  private record Claim(String topic, Predicate<Map<String, String>> rows, String label) {}
 
   private static final List<Claim> CLAIMS =
       List.of(
@@ -41,15 +41,15 @@ final class Headline {
       if (line != null) {
         lines.add(line);
       }
-      covered.add(claim.aspect());
+      covered.add(claim.topic());
     }
     results.stream()
-        .map(Result::aspect)
+        .map(Result::topic)
         .distinct()
-        .filter(a -> !covered.contains(a))
+        .filter(t -> !covered.contains(t))
         .forEach(
-            aspect -> {
-              String line = line(new Claim(aspect, p -> true, Comparisons.words(aspect)), results);
+            topic -> {
+              String line = line(new Claim(topic, p -> true, Comparisons.title(topic)), results);
               if (line != null) {
                 lines.add(line);
               }
@@ -60,7 +60,7 @@ final class Headline {
   private static String line(Claim claim, List<Result> results) {
     List<Result> of =
         results.stream()
-            .filter(r -> r.aspect().equals(claim.aspect()) && claim.rows().test(r.params()))
+            .filter(r -> r.topic().equals(claim.topic()) && claim.rows().test(r.params()))
             .toList();
     List<Result> paired = of.stream().filter(Result::isPaired).toList();
     boolean interleaved = !paired.isEmpty();
@@ -101,13 +101,19 @@ final class Headline {
         + String.join("; ", parts)
         + " ("
         + (interleaved ? "interleaved, " : "")
-        + of.stream()
-            .map(r -> r.params().getOrDefault("provider", ""))
-            .distinct()
-            .filter(s -> !s.isEmpty())
-            .reduce((a, b) -> a + " and " + b)
-            .orElse("")
+        + String.join(
+            " and ",
+            of.stream()
+                .map(r -> provider(r.params()))
+                .distinct()
+                .filter(p -> !p.isEmpty())
+                .toList())
         + ")";
+  }
+
+  private static String provider(Map<String, String> params) {
+    String p = params.getOrDefault("provider", "");
+    return p.equals("OPENSSL") ? "OpenSSL" : p;
   }
 
   private static String range(List<Double> ratios) {

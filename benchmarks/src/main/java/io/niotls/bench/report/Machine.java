@@ -49,7 +49,7 @@ final class Machine {
       facts.put("JMH", first.run().getOrDefault("jmhVersion", "?"));
     }
     facts.put("Netty", versions("netty-handler"));
-    facts.put("netty-tcnative", versions("netty-tcnative"));
+    facts.put("netty-tcnative", tcnative());
     facts.put("niotls commit", run.getProperty("commit", "?"));
     facts.put("Mode", run.getProperty("mode", "?") + " — " + run.getProperty("options", ""));
     facts.put("Started", run.getProperty("started", "?"));
@@ -65,6 +65,29 @@ final class Machine {
       }
     }
     return out.length() == 0 ? "?" : out.toString();
+  }
+
+  /** The tcnative jar's version and the BoringSSL it carries, as far as they can be told. */
+  private static String tcnative() {
+    String jar = "?";
+    // Maven's own record of the artifact: it survives shading, unlike the jar's manifest
+    String pom = "/META-INF/maven/io.netty/netty-tcnative-classes/pom.properties";
+    try (java.io.InputStream in = Machine.class.getResourceAsStream(pom)) {
+      if (in != null) {
+        Properties p = new Properties();
+        p.load(in);
+        jar = p.getProperty("version", "?");
+      }
+    } catch (IOException e) {
+      // leave it unknown
+    }
+    try {
+      return io.netty.handler.ssl.OpenSsl.isAvailable()
+          ? jar + " (" + io.netty.handler.ssl.OpenSsl.versionString() + ")"
+          : jar + " (not loadable here)";
+    } catch (LinkageError e) {
+      return jar;
+    }
   }
 
   static String cpuModel() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -176,9 +177,25 @@ record Result(
     return secondary("cpuNanos") / secondary("cpuOps");
   }
 
-  /** What must match for two results to be compared: aspect, method and every parameter. */
+  /** Packages whose benchmarks run in memory, on one thread. */
+  private static final Set<String> IN_MEMORY = Set.of("bench", "engine", "netty");
+
+  /** Where the benchmark runs: "" in memory, else its package ({@code loop}). */
+  String place() {
+    return IN_MEMORY.contains(family) ? "" : family;
+  }
+
+  /**
+   * The aspect, with the place in front outside memory ({@code Handshake}, {@code loop/Handshake}):
+   * sections and comparisons never mix places.
+   */
+  String topic() {
+    return place().isEmpty() ? aspect : place() + "/" + aspect;
+  }
+
+  /** What must match for two results to be compared: topic, method and every parameter. */
   String key() {
-    return aspect + "." + method + params;
+    return topic() + "." + method + params;
   }
 
   /** The parameter values in order, for a row label. */

@@ -149,12 +149,12 @@ public final class ResultsPage {
     md.append('\n');
     for (Comparisons.Section section : sections) {
       md.append("## ").append(section.title()).append("\n\n");
-      String what = WHAT.get(section.aspect());
+      String what = WHAT.get(section.topic());
       if (what != null) {
         md.append(what).append("\n\n");
       }
       for (Charts.Image image : images) {
-        if (image.aspect().equals(section.aspect())) {
+        if (image.topic().equals(section.topic())) {
           md.append("![").append(image.caption()).append("](").append(image.file()).append(")\n\n");
         }
       }

@@ -7,9 +7,9 @@ import io.niotls.transport.MemoryTransport;
 import java.nio.ByteBuffer;
 
 /**
- * A niotls client and server joined by two {@link MemoryTransport}s, driven in one thread: each
- * side runs until it waits for the other, then its whole flight is moved across, as an event loop
- * or a Netty pipeline would deliver it.
+ * A niotls client and server, each over a {@link MemoryTransport}, joined by two {@link Wire}s and
+ * driven in one thread: each side runs until it waits for the other, then its whole flight is
+ * handed across, as an event loop or a Netty pipeline would deliver it.
  */
 public final class EnginePair implements Duplex {
   /** More round trips than any TLS 1.2 or 1.3 handshake needs. */
@@ -26,40 +26,48 @@ public final class EnginePair implements Duplex {
   }
 
   /**
-   * @param scratch buffers reused by every pair of one thread: the wire between the transports and
-   *     the reader's plaintext
+   * @param scratch buffers reused by every pair of one thread: the wires and the reader's plaintext
    */
-  public EnginePair(ContextPair contexts, Scratch scratch) {
+  EnginePair(ContextPair contexts, Scratch scratch) {
+    this.scratch = scratch;
     this.clientTransport = new MemoryTransport(contexts.client().bufferPool());
     this.serverTransport = new MemoryTransport(contexts.server().bufferPool());
+    clientTransport.sink(scratch.clientToServer);
+    serverTransport.sink(scratch.serverToClient);
     this.client =
         TlsEngine.client(contexts.client(), clientTransport, ContextPair.HOST, ContextPair.PORT);
     this.server = TlsEngine.server(contexts.server(), serverTransport);
-    this.scratch = scratch;
   }
 
   @Override
   public void handshake() {
+    Wire toServer = scratch.clientToServer;
+    Wire toClient = scratch.serverToClient;
     Status c = Status.WANT_READ;
     Status s = Status.WANT_READ;
     for (int flight = 0; flight < MAX_FLIGHTS; flight++) {
       if (c != Status.OK) {
         c = client.handshake();
       }
-      move(clientTransport, serverTransport, scratch.wire);
+      toClient.reclaim(clientTransport);
+      toServer.deliver(serverTransport);
       if (s != Status.OK) {
         s = server.handshake();
       }
-      move(serverTransport, clientTransport, scratch.wire);
+      toServer.reclaim(serverTransport);
+      toClient.deliver(clientTransport);
       if (c == Status.OK && s == Status.OK) {
         readLeftovers();
+        toClient.reclaim(clientTransport);
         return;
       }
       if (c.isFatal() || s.isFatal()) {
+        toClient.reclaim(clientTransport);
         throw new IllegalStateException(
             "handshake failed: client " + client.failure() + ", server " + server.failure());
       }
     }
+    toClient.reclaim(clientTransport);
     throw new IllegalStateException("handshake did not finish: " + client + ", " + server);
   }
 
@@ -86,24 +94,27 @@ public final class EnginePair implements Duplex {
 
   @Override
   public int transfer(Payload payload) {
-    return send(client, clientTransport, server, serverTransport, payload);
+    return send(client, scratch.clientToServer, server, serverTransport, payload);
   }
 
   @Override
   public int reply(Payload payload) {
-    return send(server, serverTransport, client, clientTransport, payload);
+    return send(server, scratch.serverToClient, client, clientTransport, payload);
   }
 
-  private int send(
-      TlsEngine from, MemoryTransport out, TlsEngine to, MemoryTransport in, Payload payload) {
+  private int send(TlsEngine from, Wire wire, TlsEngine to, MemoryTransport in, Payload payload) {
     ByteBuffer src = payload.buffer();
     while (src.hasRemaining()) {
       progress(from.write(src), from);
     }
-    move(out, in, scratch.wire);
+    wire.deliver(in);
     int received = 0;
-    while (received < payload.size()) {
-      received += progress(to.read(scratch.plaintext.clear()), to);
+    try {
+      while (received < payload.size()) {
+        received += progress(to.read(scratch.plaintext.clear()), to);
+      }
+    } finally {
+      wire.reclaim(in);
     }
     return received;
   }
@@ -116,18 +127,10 @@ public final class EnginePair implements Duplex {
     return n;
   }
 
-  /** Moves every pending outbound byte of {@code from} to the inbound side of {@code to}. */
-  public static void move(MemoryTransport from, MemoryTransport to, ByteBuffer wire) {
-    while (from.pendingOutbound() > 0) {
-      wire.clear();
-      from.drain(wire);
-      to.feed(wire.flip());
-    }
-  }
-
   @Override
   public AutoCloseable keepServerOnly() {
     client.close();
+    serverTransport.sink(null);
     return server;
   }
 

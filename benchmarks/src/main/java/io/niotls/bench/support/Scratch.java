@@ -7,8 +7,10 @@ import java.nio.ByteBuffer;
  * would own once, not what a connection costs. Confined to one thread.
  */
 public final class Scratch {
-  /** Carries ciphertext from one memory transport to the other. */
-  final ByteBuffer wire = ByteBuffer.allocate(64 * 1024);
+  /** Carry ciphertext between two memory transports, one per direction. */
+  final Wire clientToServer;
+
+  final Wire serverToClient;
 
   /** Receives plaintext: at least one record's worth, so engines decrypt straight into it. */
   final ByteBuffer plaintext;
@@ -19,6 +21,8 @@ public final class Scratch {
     boolean direct = contexts.client().bufferPool().isDirect();
     int size = contexts.client().bufferPool().bufferSize();
     plaintext = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+    clientToServer = new Wire(64 * 1024, direct);
+    serverToClient = new Wire(64 * 1024, direct);
     raw = new RawEnginePair.Buffers(contexts);
   }
 }
