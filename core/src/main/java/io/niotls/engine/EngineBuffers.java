@@ -89,6 +89,29 @@ final class EngineBuffers {
     }
   }
 
+  /** Room a record's encryption may need beyond its plaintext (header, tag, padding). */
+  private static final int RECORD_OVERHEAD = 256;
+
+  /**
+   * A buffer of the transport's to encrypt {@code plaintext} bytes into directly, when nothing of
+   * ours waits to be written before them and the transport offers one; null otherwise. Only for
+   * direct pools (BoringSSL): its wrap needs room for the record at hand, where the JDK's wants a
+   * whole packet buffer, and is fastest on heap buffers that are copied once anyway. {@link
+   * #endWrapInPlace} must follow.
+   */
+  ByteBuffer beginWrapInPlace(int plaintext) {
+    if (netOut != null || !pool.isDirect()) {
+      return null;
+    }
+    int size = (int) Math.min(pool.bufferSize(), (long) plaintext + RECORD_OVERHEAD);
+    return transport.outboundInPlace(size, true);
+  }
+
+  /** Hands the buffer of {@link #beginWrapInPlace} back: the transport sends what was written. */
+  void endWrapInPlace(ByteBuffer lent) {
+    transport.commitOutbound(lent);
+  }
+
   /** netOut in write mode, for a wrap; {@link #endWrap()} must follow. */
   ByteBuffer beginWrap() {
     netOut = netOut == null ? pool.acquire() : netOut.compact();

@@ -559,6 +559,22 @@ public final class TlsEngine implements Closeable {
   }
 
   private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+    if (phase.established() && src.hasRemaining()) {
+      ByteBuffer lent = buffers.beginWrapInPlace(src.remaining());
+      if (lent != null) {
+        SSLEngineResult r;
+        try {
+          r = ssl.wrap(src, lent);
+        } finally {
+          buffers.endWrapInPlace(lent);
+        }
+        if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+          return r;
+        }
+        // More to write than the record at hand (BoringSSL's pending tickets come first): the
+        // engine's own buffer below has room for it.
+      }
+    }
     SSLEngineResult r;
     try {
       r = ssl.wrap(src, buffers.beginWrap());

@@ -37,6 +37,22 @@ public interface Transport extends Closeable {
     return null;
   }
 
+  /**
+   * Room in the transport's own outbound buffer for the engine to encrypt into, which saves copying
+   * the ciphertext out of the engine's buffer: a buffer in write mode with at least {@code size}
+   * bytes free, direct or heap as asked, or null when the transport has none (the default). The
+   * engine hands it back with {@link #commitOutbound}, which sends what was written into it.
+   */
+  default ByteBuffer outboundInPlace(int size, boolean direct) {
+    return null;
+  }
+
+  /**
+   * Sends what the engine wrote into the buffer {@link #outboundInPlace} lent it: the bytes between
+   * the buffer's position when it was lent and its position now (possibly none).
+   */
+  default void commitOutbound(ByteBuffer lent) {}
+
   /** Half-closes the outbound direction (FIN) where the transport has one. */
   default void shutdownOutput() throws IOException {}
 
