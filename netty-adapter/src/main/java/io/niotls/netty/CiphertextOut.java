@@ -7,9 +7,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * Where the engine's ciphertext goes: the {@link MemoryTransport.Sink} copies each record straight
- * from the engine's network buffer into I/O {@link ByteBuf}s (the one copy between the engine and
- * the socket), which the handler then writes to the channel in order.
+ * Where the engine's ciphertext goes: I/O {@link ByteBuf}s that the handler writes to the channel
+ * in order. BoringSSL encrypts straight into them ({@link #reserve}); the JDK's engine encrypts
+ * into its own heap buffer, which the {@link MemoryTransport.Sink} then copies in (the one copy
+ * between the engine and the socket).
  *
  * <p>Confined to the channel's event loop.
  */
@@ -20,6 +21,7 @@ final class CiphertextOut implements MemoryTransport.Sink {
   private final ArrayDeque<ByteBuf> full = new ArrayDeque<>(4);
   private ByteBuf current;
   private int sizeHint = DEFAULT_SIZE;
+  private int reservedAt; // the lent buffer's position when it was lent
 
   CiphertextOut(ByteBufAllocator alloc) {
     this.alloc = alloc;
@@ -41,6 +43,31 @@ final class CiphertextOut implements MemoryTransport.Sink {
     }
     current.writeBytes(ciphertext);
     return n;
+  }
+
+  /**
+   * Lends the free space of a direct I/O buffer, so that BoringSSL encrypts straight into what the
+   * channel will write: no copy between the engine and the socket. Heap buffers are not lent.
+   */
+  @Override
+  public ByteBuffer reserve(int size, boolean direct) {
+    if (!direct) {
+      return null;
+    }
+    if (current == null || !current.isDirect() || current.writableBytes() < size) {
+      if (current != null) {
+        full.add(current);
+      }
+      current = alloc.directBuffer(Math.max(size, sizeHint));
+    }
+    ByteBuffer lent = current.internalNioBuffer(current.writerIndex(), current.writableBytes());
+    reservedAt = lent.position();
+    return lent;
+  }
+
+  @Override
+  public void commit(ByteBuffer reserved) {
+    current.writerIndex(current.writerIndex() + reserved.position() - reservedAt);
   }
 
   /** The next buffer of ciphertext to write, oldest first; null when there is none. */
