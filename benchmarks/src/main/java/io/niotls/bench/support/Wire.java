@@ -6,10 +6,10 @@ import java.nio.ByteBuffer;
 /**
  * One direction between two {@link MemoryTransport}s, copying nothing the engines do not: the
  * sender's transport hands its ciphertext to this wire as it is written ({@link
- * MemoryTransport.Sink}), and the receiver's transport reads it in place ({@link
- * MemoryTransport#feedView}), which lets the engine decrypt straight from it. That is how the Netty
- * adapter uses the transport too, so a pair over wires costs what a connection would, without a
- * socket. Reused by every pair of one thread.
+ * MemoryTransport.Sink}; BoringSSL encrypts onto it directly), and the receiver's transport reads
+ * it in place ({@link MemoryTransport#feedView}), which lets the engine decrypt straight from it.
+ * That is how the Netty adapter uses the transport too, so a pair over wires costs what a
+ * connection would, without a socket. Reused by every pair of one thread.
  */
 public final class Wire implements MemoryTransport.Sink {
   private final ByteBuffer buffer;
@@ -28,9 +28,15 @@ public final class Wire implements MemoryTransport.Sink {
     return n;
   }
 
-  /** True when the sender wrote something not yet delivered. */
-  boolean loaded() {
-    return buffer.position() > 0;
+  /** Lends the wire itself, so BoringSSL encrypts straight onto it, as into a channel's buffer. */
+  @Override
+  public ByteBuffer reserve(int size, boolean direct) {
+    return direct == buffer.isDirect() && buffer.remaining() >= size ? buffer : null;
+  }
+
+  @Override
+  public void commit(ByteBuffer reserved) {
+    // the engine wrote at the buffer's position, which now ends what was written
   }
 
   /** Hands what was written to {@code to}, to read in place until {@link #reclaim}. */
