@@ -97,8 +97,8 @@ final class Comparisons {
     Table ratios =
         new Table(
             name
-                + ", interleaved: niotls / peer (wall clock, range over iterations; cpu: per CPU"
-                + " second of the benchmark thread)"
+                + ", interleaved: niotls / peer (median turns by the wall clock, range over"
+                + " iterations; cpu: all turns per CPU second of the benchmark thread)"
                 + columns.constants(),
             columns.header(ratioHeaders(pairs, "cpu")));
     Table alloc =

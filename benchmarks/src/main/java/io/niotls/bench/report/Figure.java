@@ -63,8 +63,9 @@ record Figure(
   }
 
   /**
-   * The figure of one subject in an interleaved result: its operations over its own wall-clock
-   * turns, null when the result has no turns of that subject.
+   * The figure of one subject in an interleaved result, null when the result has no turns of that
+   * subject: its operations per second of its median turn (per second of all its turns when the
+   * result has no medians), and per CPU second of all its turns.
    */
   static Figure ofPaired(Result r, String subject) {
     String p = Subjects.counterPrefix(subject);
@@ -74,19 +75,36 @@ record Figure(
       return null;
     }
     String size = r.params().get("size");
-    double scale = size == null ? 1 : Double.parseDouble(size) / 1e6;
-    List<Double> perIteration = new ArrayList<>();
+    double scale = (size == null ? 1 : Double.parseDouble(size) / 1e6) * 1e9;
     List<Double> itOps = r.iterations(p + "Ops");
     List<Double> itWall = r.iterations(p + "WallNs");
+    List<Double> itTurns = r.iterations(p + "Turns");
+    List<Double> itMedian = r.iterations(p + "MedianNs");
+    boolean medians =
+        !itMedian.isEmpty()
+            && itMedian.size() == itOps.size()
+            && itTurns.size() == itOps.size()
+            && itMedian.stream().allMatch(m -> m > 0);
+    List<Double> perIteration = new ArrayList<>();
+    double medianSum = 0;
     for (int i = 0; i < Math.min(itOps.size(), itWall.size()); i++) {
-      perIteration.add(itOps.get(i) / itWall.get(i) * 1e9 * scale);
+      if (medians) {
+        perIteration.add(itOps.get(i) / itTurns.get(i) / itMedian.get(i) * scale);
+        medianSum += itMedian.get(i);
+      } else {
+        perIteration.add(itOps.get(i) / itWall.get(i) * scale);
+      }
     }
+    double value =
+        medians
+            ? ops / r.secondary(p + "Turns") / (medianSum / itMedian.size()) * scale
+            : ops / wall * scale;
     return new Figure(
-        ops / wall * 1e9 * scale,
+        value,
         Double.NaN,
         size == null ? "ops/s" : "MB/s",
         true,
-        ops / r.secondary(p + "CpuNs") * 1e9 * scale,
+        ops / r.secondary(p + "CpuNs") * scale,
         "cpu",
         perIteration);
   }

@@ -135,6 +135,34 @@ class ComparisonsTest {
   }
 
   @Test
+  void medianTurnsDecideTheWallClockRatioWhenThereAreSome() {
+    Map<String, double[]> counters = new LinkedHashMap<>();
+    for (String s : List.of("tlsHandler", "sslHandler")) {
+      counters.put(s + "Ops", new double[] {800, 800});
+      counters.put(s + "Turns", new double[] {100, 100});
+      counters.put(s + "CpuNs", new double[] {1e8, 1e8});
+      counters.put(s + "AllocBytes", new double[] {0, 0});
+    }
+    // one preempted turn made the handler's sum twice as long; its median turn is what counts
+    counters.put("tlsHandlerWallNs", new double[] {2e8, 1e8});
+    counters.put("sslHandlerWallNs", new double[] {1e8, 1e8});
+    counters.put("tlsHandlerMedianNs", new double[] {0.8e6, 0.8e6});
+    counters.put("sslHandlerMedianNs", new double[] {1e6, 1e6});
+    String json =
+        new JmhJson()
+            .add(
+                "io.niotls.bench.PairedRecordBenchmark.records",
+                1,
+                "\"NaN\"",
+                "ops/s",
+                params("provider", "OPENSSL", "size", "16384"),
+                counters)
+            .json();
+
+    assertThat(text(json)).contains("1.25 (1.25–1.25)");
+  }
+
+  @Test
   void aSizeParameterTurnsOperationsIntoMegabytesPerSecond() {
     String json =
         new JmhJson()

@@ -33,4 +33,22 @@ class SubjectClockTest {
     Method m = SubjectClock.class.getMethod(name);
     return (long) m.invoke(clock);
   }
+
+  @Test
+  void theMedianTurnIgnoresATurnThatWasHeldUp() throws Exception {
+    SubjectClock clock = new SubjectClock();
+    clock.reset();
+    for (int i = 0; i < 5; i++) {
+      clock.start();
+      if (i == 2) {
+        Thread.sleep(50); // as if another process had the CPU
+      }
+      clock.stop(Subject.SSL_HANDLER, 1);
+    }
+
+    assertThat(counter(clock, "sslHandlerTurns")).isEqualTo(5);
+    assertThat(counter(clock, "sslHandlerWallNs")).isGreaterThanOrEqualTo(50_000_000L);
+    assertThat(counter(clock, "sslHandlerMedianNs")).isLessThan(10_000_000L);
+    assertThat(counter(clock, "tlsEngineMedianNs")).as("no turns").isZero();
+  }
 }
