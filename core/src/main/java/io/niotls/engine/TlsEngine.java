@@ -1,5 +1,6 @@
 package io.niotls.engine;
 
+import io.niotls.context.ClientAuth;
 import io.niotls.context.DelegatedTasks;
 import io.niotls.context.TlsContext;
 import io.niotls.transport.Transport;
@@ -550,7 +551,9 @@ public final class TlsEngine implements Closeable {
 
   private void established() {
     moveTo(Phase.OPEN);
-    session = SessionInfo.of(ssl, serverName, context.wasResumed(ssl));
+    // A server that asked for no client certificate has none to read: asking would only throw.
+    boolean peerCertificates = context.isClient() || context.clientAuth() != ClientAuth.NONE;
+    session = SessionInfo.of(ssl, serverName, context.wasResumed(ssl), peerCertificates);
     guard.established(session.protocol());
     appBufferSize = ssl.getSession().getApplicationBufferSize();
     if (!context.sessionResumption()) {
