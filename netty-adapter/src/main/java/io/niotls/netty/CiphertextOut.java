@@ -18,7 +18,7 @@ final class CiphertextOut implements MemoryTransport.Sink {
   private static final int DEFAULT_SIZE = 2048;
 
   private final ByteBufAllocator alloc;
-  private final ArrayDeque<ByteBuf> full = new ArrayDeque<>(4);
+  private ArrayDeque<ByteBuf> full; // made when a second buffer is needed: idle handlers hold none
   private ByteBuf current;
   private int sizeHint = DEFAULT_SIZE;
   private int reservedAt; // the lent buffer's position when it was lent
@@ -37,7 +37,7 @@ final class CiphertextOut implements MemoryTransport.Sink {
     int n = ciphertext.remaining();
     if (current == null || current.writableBytes() < n) {
       if (current != null) {
-        full.add(current);
+        full().add(current);
       }
       current = alloc.ioBuffer(Math.max(n, sizeHint));
     }
@@ -56,7 +56,7 @@ final class CiphertextOut implements MemoryTransport.Sink {
     }
     if (current == null || !current.isDirect() || current.writableBytes() < size) {
       if (current != null) {
-        full.add(current);
+        full().add(current);
       }
       current = alloc.directBuffer(Math.max(size, sizeHint));
     }
@@ -70,9 +70,16 @@ final class CiphertextOut implements MemoryTransport.Sink {
     current.writerIndex(current.writerIndex() + reserved.position() - reservedAt);
   }
 
+  private ArrayDeque<ByteBuf> full() {
+    if (full == null) {
+      full = new ArrayDeque<>(4);
+    }
+    return full;
+  }
+
   /** The next buffer of ciphertext to write, oldest first; null when there is none. */
   ByteBuf poll() {
-    ByteBuf next = full.poll();
+    ByteBuf next = full == null ? null : full.poll();
     if (next == null) {
       next = current;
       current = null;
@@ -82,7 +89,7 @@ final class CiphertextOut implements MemoryTransport.Sink {
   }
 
   boolean isEmpty() {
-    return full.isEmpty() && current == null;
+    return (full == null || full.isEmpty()) && current == null;
   }
 
   /** Drops ciphertext that will never be written. */
