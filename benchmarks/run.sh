@@ -74,14 +74,20 @@ records() {
 }
 
 case "$mode" in
-  quick) timing=(-f 1 -wi 1 -w 1s -i 3 -r 1s) ;;
+  quick) timing=(-f 1 -wi 2 -w 1s -i 3 -r 1s) ;;
   full) timing=(-f 2 -wi 3 -w 2s -i 5 -r 2s) ;;
   smoke) timing=(-f 0 -wi 0 -i 1 -r 100ms -foe true) ;;
+esac
+# allocation per operation (-prof gc) settles fast: a shorter run for the one-subject benchmarks
+case "$mode" in
+  quick) gc_timing=(-f 1 -wi 1 -w 1s -i 2 -r 1s) ;;
+  *) gc_timing=("${timing[@]}") ;;
 esac
 # the idle-session benchmarks: one long operation each, in a JVM of their own (fixed heap)
 case "$mode" in
   smoke) idle=(-f 0 -foe true -p sessions=20) ;;
-  *) idle=(-f 1 -wi 0 -i 1) ;;
+  quick) idle=(-f 1 -wi 0) ;;
+  full) idle=(-f 1 -wi 0 -i 3) ;;
 esac
 # one-subject benchmarks in quick and smoke: one configuration per provider
 one=(-p protocol=TLSv1.3 -p key=EC_P256 -p handshake=full -p size=16384)
@@ -108,9 +114,15 @@ else
       jmh paired-handshake '\.PairedHandshakeBenchmark' "${timing[@]}"
       records paired-record '\.PairedRecordBenchmark' "${timing[@]}"
       jmh single-gc '\.(engine|netty)\.[A-Za-z]*(Handshake|Record)Benchmark' "${one[@]}" \
-        -p cipher=AES_GCM -prof gc "${timing[@]}"
-      jmh idle-session-1000 'IdleSessionBenchmark' -p sessions=1000 "${idle[@]}"
-      jmh idle-session-10000 'IdleSessionBenchmark' -p sessions=10000 -p provider=OPENSSL "${idle[@]}"
+        -p cipher=AES_GCM -prof gc "${gc_timing[@]}"
+      # BoringSSL: the median of three rounds at 1,000, one round at 10,000 (where a stray megabyte
+      # matters less); the JDK's slower handshakes: one round at 1,000
+      jmh idle-session-openssl-1000 'IdleSessionBenchmark' -p sessions=1000 -p provider=OPENSSL \
+        -i 3 "${idle[@]}"
+      jmh idle-session-openssl-10000 'IdleSessionBenchmark' -p sessions=10000 -p provider=OPENSSL \
+        -i 1 "${idle[@]}"
+      jmh idle-session-jdk-1000 'IdleSessionBenchmark' -p sessions=1000 -p provider=JDK -i 1 \
+        "${idle[@]}"
       jmh loopback '\.loop\.' "${timing[@]}"
       ;;
     full)

@@ -254,9 +254,7 @@ final class Comparisons {
   }
 
   private static String altNote(String altName) {
-    return altName.equals("cpu")
-        ? " (cpu: per CPU second of the benchmark thread)"
-        : " (rss: resident memory growth per session, which counts native memory too)";
+    return " (" + altName + ": per CPU second of the benchmark thread)";
   }
 
   // ---- shared -------------------------------------------------------------------------------
@@ -347,7 +345,7 @@ final class Comparisons {
 
   static String withError(Figure f) {
     if (f.unit().equals("B/session")) {
-      return bytes(f.value()) + (Double.isNaN(f.alt()) ? "" : " (rss " + bytes(f.alt()) + ")");
+      return bytes(f.value());
     }
     return Double.isNaN(f.error())
         ? number(f.value())

@@ -6,13 +6,13 @@ import java.util.List;
 /**
  * The number a result is compared by, with a second one that a shared machine disturbs less.
  *
- * @param value ops/s, MB/s (10^6 bytes; when the benchmark has a {@code size} parameter), bytes per
- *     idle session, or the primary score as JMH gave it
+ * @param value ops/s, MB/s (10^6 bytes; when the benchmark has a {@code size} parameter), heap
+ *     bytes per idle session (the median over iterations), or the primary score as JMH gave it
  * @param error its 99.9% confidence half-width, NaN when unknown
  * @param higherIsBetter true for rates, false for times and sizes
  * @param alt the figure that ignores the machine's load: operations per CPU second of the benchmark
- *     thread ({@code cpu}), or resident memory per idle session ({@code rss}); NaN when absent
- * @param altName {@code cpu}, {@code rss} or null
+ *     thread ({@code cpu}); NaN when absent
+ * @param altName {@code cpu} or null
  * @param perIteration {@code value} per measurement iteration (interleaved results), for spreads
  */
 record Figure(
@@ -29,12 +29,12 @@ record Figure(
     double sessions = r.secondary("sessionsHeld");
     if (!Double.isNaN(sessions) && !Double.isNaN(r.secondary("heapBytes"))) {
       return new Figure(
-          r.secondary("heapBytes") / sessions,
+          median(r.iterations("heapBytes"), r.iterations("sessionsHeld")),
           Double.NaN,
           "B/session",
           false,
-          r.secondary("rssBytes") / sessions,
-          "rss",
+          Double.NaN,
+          null,
           List.of());
     }
     double cpuPerOp = r.cpuNanosPerOp();
@@ -107,6 +107,20 @@ record Figure(
         ops / r.secondary(p + "CpuNs") * scale,
         "cpu",
         perIteration);
+  }
+
+  /** The median over iterations of {@code num / den}. */
+  private static double median(List<Double> num, List<Double> den) {
+    List<Double> q = new ArrayList<>();
+    for (int i = 0; i < Math.min(num.size(), den.size()); i++) {
+      q.add(num.get(i) / den.get(i));
+    }
+    if (q.isEmpty()) {
+      return Double.NaN;
+    }
+    q.sort(null);
+    int n = q.size();
+    return n % 2 == 1 ? q.get(n / 2) : (q.get(n / 2 - 1) + q.get(n / 2)) / 2;
   }
 
   /** Bytes allocated per operation by the subject's turns of an interleaved result. */

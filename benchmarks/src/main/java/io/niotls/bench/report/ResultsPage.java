@@ -43,12 +43,13 @@ public final class ResultsPage {
               + " The cipher is forced on both sides with a suite override. BoringSSL does not let"
               + " TLS 1.3 suites be chosen, so OpenSSL + TLS 1.3 + ChaCha20 is not measured.",
           "IdleSession",
-          "The server side of `sessions` established, idle connections held at once (clients"
-              + " freed after their handshakes): heap growth after full GCs divided by the"
-              + " sessions, in a JVM with a fixed, pre-touched heap. For the handlers the same"
-              + " number of bare EmbeddedChannels is measured first and subtracted, so the figure"
-              + " is the handler's own. rss is the process's resident growth per session, which"
-              + " also counts native memory (BoringSSL's SSL objects); it is rough.");
+          "The server side of `sessions` established, idle connections (TLS 1.3, full handshakes)"
+              + " held at once, their clients freed: heap growth after full collections (and"
+              + " finalization, which Netty's OpenSslEngine needs) divided by the sessions, the"
+              + " median over iterations. For the handlers the same number of bare EmbeddedChannels"
+              + " is measured first and subtracted, so the figure is the handler's own. Native"
+              + " memory is not counted: BoringSSL's SSL objects are the same for every subject on"
+              + " one provider.");
 
   private ResultsPage() {}
 
