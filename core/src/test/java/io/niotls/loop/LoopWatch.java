@@ -55,15 +55,15 @@ final class LoopWatch implements AutoCloseable {
   }
 
   /**
-   * Every loop of {@code server} still serves: as many sequential echo exchanges as it has loops
-   * (accepted sessions go to its loops in turn), each within 20 s.
+   * Every loop of {@code server} still serves: as many sequential clients as it has loops (accepted
+   * sessions go to its loops in turn) each complete a handshake within 20 s and close cleanly.
    */
   static void serves(TlsServer server, TlsContext clientContext) throws Exception {
     try (TlsClient client = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
       for (int i = 0; i < server.loops().size(); i++) {
-        Exchange exchange = new Exchange(new byte[] {'o', 'k', (byte) i});
-        client.connect(server.uri(), clientContext, exchange);
-        exchange.result.get(20, TimeUnit.SECONDS);
+        TlsSession session =
+            client.connect(server.uri(), clientContext, new Recorder()).get(20, TimeUnit.SECONDS);
+        session.close().get(20, TimeUnit.SECONDS);
       }
     }
   }
