@@ -49,6 +49,12 @@ final class JdkEngineFactory implements EngineFactory {
     if (!context.alpn().isEmpty()) {
       parameters.setApplicationProtocols(context.alpn().toArray(new String[0]));
     }
+    if (!context.isClient() && !context.alpn().isEmpty() && !context.requireAlpn()) {
+      // SunJSSE refuses a client that shares no protocol (no_application_protocol); BoringSSL
+      // goes on without ALPN. Unless ALPN is required, both go on: "" means no ALPN.
+      engine.setHandshakeApplicationProtocolSelector(
+          (e, offered) -> context.alpn().stream().filter(offered::contains).findFirst().orElse(""));
+    }
     switch (context.clientAuth()) {
       case REQUIRE -> parameters.setNeedClientAuth(true);
       case OPTIONAL -> parameters.setWantClientAuth(true);

@@ -46,6 +46,7 @@ public final class TlsContext {
   private final boolean hostnameVerification;
   private final String serverName;
   private final List<String> alpn;
+  private final boolean requireAlpn;
   private final ClientAuth clientAuth;
   private final boolean sessionResumption;
   private final Duration handshakeTimeout;
@@ -63,6 +64,7 @@ public final class TlsContext {
     hostnameVerification = b.hostnameVerification && b.trust.validateChain();
     serverName = b.serverName;
     alpn = List.copyOf(b.alpn);
+    requireAlpn = b.requireAlpn;
     clientAuth = b.clientAuth;
     sessionResumption = b.sessionResumption;
     handshakeTimeout = b.handshakeTimeout;
@@ -217,6 +219,14 @@ public final class TlsContext {
     return alpn;
   }
 
+  /**
+   * Server: whether a client must share one of the {@link #alpn()} protocols, else its handshake is
+   * refused with {@code no_application_protocol}.
+   */
+  public boolean requireAlpn() {
+    return requireAlpn;
+  }
+
   public ClientAuth clientAuth() {
     return clientAuth;
   }
@@ -244,7 +254,7 @@ public final class TlsContext {
         + providerNote
         + " "
         + protocols
-        + (alpn.isEmpty() ? "" : " alpn=" + alpn)
+        + (alpn.isEmpty() ? "" : " alpn=" + alpn + (requireAlpn ? " (required)" : ""))
         + (client ? "" : " clientAuth=" + clientAuth);
   }
 
@@ -267,6 +277,7 @@ public final class TlsContext {
     private boolean hostnameVerification = true;
     private String serverName;
     private List<String> alpn = List.of();
+    private boolean requireAlpn;
     private ClientAuth clientAuth = ClientAuth.NONE;
     private boolean sessionResumption = true;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -379,9 +390,24 @@ public final class TlsContext {
       return this;
     }
 
-    /** ALPN protocols, most preferred first. */
+    /**
+     * ALPN protocols, most preferred first. A server picks the first of its own that the client
+     * offers; when the client offers none of them the handshake goes on without ALPN (its {@code
+     * applicationProtocol} is null), unless {@link #requireAlpn}.
+     */
     public Builder alpn(String... protocols) {
       alpn = List.copyOf(Arrays.asList(protocols));
+      return this;
+    }
+
+    /**
+     * Server: a client whose ClientHello offers none of the {@link #alpn} protocols, or no ALPN
+     * extension at all, is refused with a fatal {@code no_application_protocol} alert (RFC 7301
+     * section 3.2 defines it for the first case; a server that requires ALPN has nothing to speak
+     * with the second either). Off by default. Needs {@link #alpn}.
+     */
+    public Builder requireAlpn(boolean required) {
+      requireAlpn = required;
       return this;
     }
 
@@ -423,6 +449,13 @@ public final class TlsContext {
       if (trustMode == TrustMode.PINS_ONLY && pins.isEmpty()) {
         throw new TlsConfigException(
             "pinsReplaceChainValidation() needs at least one pin(\"sha256:...\")");
+      }
+      if (requireAlpn && client) {
+        throw new TlsConfigException(
+            "requireAlpn is a server setting; a client sees the server's choice in its session");
+      }
+      if (requireAlpn && alpn.isEmpty()) {
+        throw new TlsConfigException("requireAlpn(true) needs the protocols: alpn(\"h2\", ...)");
       }
       if (trustMode == TrustMode.TRUST_ALL && !pins.isEmpty()) {
         throw new TlsConfigException("insecureTrustAll() and pin(...) contradict each other");
