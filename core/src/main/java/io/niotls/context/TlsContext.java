@@ -47,6 +47,7 @@ public final class TlsContext {
   private final String serverName;
   private final List<String> alpn;
   private final boolean requireAlpn;
+  private final List<String> sniNames;
   private final ClientAuth clientAuth;
   private final boolean sessionResumption;
   private final Duration handshakeTimeout;
@@ -65,6 +66,7 @@ public final class TlsContext {
     serverName = b.serverName;
     alpn = List.copyOf(b.alpn);
     requireAlpn = b.requireAlpn;
+    sniNames = List.copyOf(b.sniNames);
     clientAuth = b.clientAuth;
     sessionResumption = b.sessionResumption;
     handshakeTimeout = b.handshakeTimeout;
@@ -181,6 +183,11 @@ public final class TlsContext {
       }
     } else {
       parameters.setUseCipherSuitesOrder(true);
+      if (!sniNames.isEmpty()) {
+        // SunJSSE and Netty's BoringSSL engine both consult these matchers for a client's SNI
+        // name and answer a name none of them matches with a fatal unrecognized_name alert
+        parameters.setSNIMatchers(List.of(ServerNames.matcher(sniNames)));
+      }
     }
   }
 
@@ -227,6 +234,15 @@ public final class TlsContext {
     return requireAlpn;
   }
 
+  /**
+   * Server, strict SNI: the names (and {@code *.domain} wildcards) a client may ask for; a client
+   * asking for another gets {@code unrecognized_name}. Empty when not strict: any name, or none,
+   * gets our certificate.
+   */
+  public List<String> sniNames() {
+    return sniNames;
+  }
+
   public ClientAuth clientAuth() {
     return clientAuth;
   }
@@ -255,6 +271,7 @@ public final class TlsContext {
         + " "
         + protocols
         + (alpn.isEmpty() ? "" : " alpn=" + alpn + (requireAlpn ? " (required)" : ""))
+        + (sniNames.isEmpty() ? "" : " sniStrict=" + sniNames)
         + (client ? "" : " clientAuth=" + clientAuth);
   }
 
@@ -278,6 +295,7 @@ public final class TlsContext {
     private String serverName;
     private List<String> alpn = List.of();
     private boolean requireAlpn;
+    private List<String> sniNames = List.of();
     private ClientAuth clientAuth = ClientAuth.NONE;
     private boolean sessionResumption = true;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -411,6 +429,24 @@ public final class TlsContext {
       return this;
     }
 
+    /**
+     * Server, strict SNI: a client that asks for a server name (SNI) other than these is refused
+     * with a fatal {@code unrecognized_name} alert, instead of getting our certificate anyway (the
+     * default). Names are host names, case-insensitive; {@code *.example.com} matches one label.
+     * With no names, the DNS names of our certificate's subject alternative names. A client that
+     * sends no SNI (one that connects by IP address) is not refused.
+     */
+    public Builder sniStrict(String... knownNames) {
+      if (knownNames.length > 0) {
+        sniNames = ServerNames.check(knownNames);
+      } else if (keyMaterial == null) {
+        throw new TlsConfigException("sniStrict() is a server setting: give the names it serves");
+      } else {
+        sniNames = ServerNames.of(keyMaterial.certificate());
+      }
+      return this;
+    }
+
     public Builder clientAuth(ClientAuth clientAuth) {
       if (client) {
         throw new TlsConfigException("clientAuth is a server setting; clients give keyMaterial");
@@ -456,6 +492,10 @@ public final class TlsContext {
       }
       if (requireAlpn && alpn.isEmpty()) {
         throw new TlsConfigException("requireAlpn(true) needs the protocols: alpn(\"h2\", ...)");
+      }
+      if (client && !sniNames.isEmpty()) {
+        throw new TlsConfigException(
+            "sniStrict is a server setting; a client sends one name: serverName(...)");
       }
       if (trustMode == TrustMode.TRUST_ALL && !pins.isEmpty()) {
         throw new TlsConfigException("insecureTrustAll() and pin(...) contradict each other");

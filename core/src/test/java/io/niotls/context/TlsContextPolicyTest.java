@@ -33,4 +33,52 @@ class TlsContextPolicyTest {
     assertThat(strict.requireAlpn()).isTrue();
     assertThat(strict.toString()).contains("alpn=[h2] (required)");
   }
+
+  @Test
+  void sniStrictWithoutNamesTakesTheCertificatesDnsNames() {
+    TlsContext context = TlsContext.forServer(SERVER).sniStrict().build();
+
+    assertThat(context.sniNames()).containsExactly("localhost");
+    assertThat(context.toString()).contains("sniStrict=[localhost]");
+  }
+
+  @Test
+  void sniStrictNamesAreLowerCasedAndWildcardsTakeOneLabel() {
+    TlsContext context =
+        TlsContext.forServer(SERVER).sniStrict("Mail.Example.COM", "*.test").build();
+
+    assertThat(context.sniNames()).containsExactly("mail.example.com", "*.test");
+  }
+
+  @Test
+  void sniStrictRefusesWhatIsNotAHostName() {
+    for (String bad : new String[] {"", "a.*.test", "*test", "host."}) {
+      assertThatThrownBy(() -> TlsContext.forServer(SERVER).sniStrict(bad))
+          .isInstanceOf(TlsConfigException.class)
+          .hasMessage("sniStrict: '" + bad + "' is not a host name or a *.domain wildcard");
+    }
+  }
+
+  @Test
+  void sniStrictIsAServerSetting() {
+    assertThatThrownBy(() -> TlsContext.forClient().sniStrict("localhost").build())
+        .isInstanceOf(TlsConfigException.class)
+        .hasMessageStartingWith("sniStrict is a server setting");
+    assertThatThrownBy(() -> TlsContext.forClient().sniStrict())
+        .isInstanceOf(TlsConfigException.class)
+        .hasMessageStartingWith("sniStrict() is a server setting");
+  }
+
+  @Test
+  void sniStrictWithoutNamesNeedsACertificateThatNamesAHost() {
+    KeyMaterial ipOnly =
+        CertificateGenerator.leaf("address only")
+            .subjectAltNames("127.0.0.1")
+            .generate()
+            .keyMaterial();
+
+    assertThatThrownBy(() -> TlsContext.forServer(ipOnly).sniStrict())
+        .isInstanceOf(TlsConfigException.class)
+        .hasMessageEndingWith("names no DNS host: give the names it serves");
+  }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.context.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
+import io.niotls.engine.Status;
 import io.niotls.engine.TlsException;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.TestPki;
 import io.niotls.uri.TransportUri;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +93,107 @@ class ServerPolicyTest {
 
     assertThat(o.clientFailure).isNull();
     assertThat(o.session.info().applicationProtocol()).isNull();
+  }
+
+  @ParameterizedTest(name = "client {0}, server {1}")
+  @CsvSource({"JDK,JDK", "JDK,OPENSSL", "OPENSSL,JDK", "OPENSSL,OPENSSL"})
+  void aStrictServerRefusesANameItDoesNotServeWithUnrecognizedName(
+      Provider clientProvider, Provider serverProvider) throws Exception {
+    TlsContext server = Contexts.server(serverProvider, KeyType.EC_P256).sniStrict().build();
+    TlsContext client =
+        Contexts.client(clientProvider, KeyType.EC_P256)
+            .serverName("unknown.example")
+            .hostnameVerification(false)
+            .build();
+
+    Outcome o = handshake(server, client);
+
+    assertThat(o.clientFailure.alert()).isEqualTo("unrecognized_name");
+    assertThat(o.clientFailure.status()).isEqualTo(Status.SSL);
+    assertThat(o.serverClose.reason()).isEqualTo(CloseReason.ALERT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aStrictServerServesTheNamesItKnowsAndClientsThatSendNone(Provider provider)
+      throws Exception {
+    TlsContext server =
+        Contexts.server(provider, KeyType.EC_P256).sniStrict("*.test", "localhost").build();
+    TlsContext client = Contexts.client(provider, KeyType.EC_P256).build();
+
+    Outcome byName = handshake(server, client, "tls://localhost:%d");
+    Outcome byAddress = handshake(server, client, "tls://127.0.0.1:%d"); // an IP: no SNI
+    TlsContext wildcard =
+        Contexts.client(provider, KeyType.EC_P256)
+            .serverName("mail.test")
+            .hostnameVerification(false)
+            .build();
+    Outcome byWildcard = handshake(server, wildcard);
+
+    assertThat(byName.clientFailure).isNull();
+    assertThat(byName.session.info().serverName()).isEqualTo("localhost");
+    assertThat(byAddress.clientFailure).isNull();
+    assertThat(byWildcard.clientFailure).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aLenientServerAnswersAnUnknownNameWithItsCertificate(Provider provider) throws Exception {
+    TlsContext server = Contexts.server(provider, KeyType.EC_P256).build();
+    TlsContext client =
+        Contexts.client(provider, KeyType.EC_P256)
+            .serverName("unknown.example")
+            .hostnameVerification(false)
+            .build();
+
+    Outcome o = handshake(server, client);
+
+    assertThat(o.clientFailure).isNull();
+    assertThat(o.session.info().peerCertificates().get(0))
+        .isEqualTo(TestPki.of(KeyType.EC_P256).server().certificate());
+    assertThat(o.serverSession.info().serverName()).isEqualTo("unknown.example");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aClientWithTheDefaultsRefusesASelfSignedServerAndSaysWhy(Provider provider)
+      throws Exception {
+    TlsContext server =
+        TlsContext.forServer(TestPki.of(KeyType.EC_P256).stranger().keyMaterial())
+            .provider(provider)
+            .build();
+    TlsContext client = TlsContext.forClient().provider(provider).build(); // system trust
+
+    Outcome o = handshake(server, client, "tls://localhost:%d");
+
+    assertThat(o.clientFailure.status()).isEqualTo(Status.SSL);
+    assertThat(o.clientFailure.getMessage())
+        .startsWith(
+            "the peer's certificate is not trusted: add its CA to the trust settings or pin it");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aClientWithTheDefaultsRefusesACertificateForAnotherHostAndSaysWhy(Provider provider)
+      throws Exception {
+    TlsContext server =
+        TlsContext.forServer(TestPki.of(KeyType.EC_P256).otherServer().keyMaterial())
+            .provider(provider)
+            .build();
+    TlsContext client = Contexts.client(provider, KeyType.EC_P256).build(); // trusts the CA
+
+    Outcome o = handshake(server, client, "tls://localhost:%d");
+
+    assertThat(o.clientFailure.getMessage())
+        .startsWith("the peer's certificate does not name the host we connected to");
   }
 
   /** How one handshake ended on each side. */
