@@ -1,6 +1,7 @@
 package io.niotls.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.niotls.context.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
@@ -17,6 +18,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -156,7 +158,9 @@ class StartTlsLeftoversTest {
           .hasMessageContaining("CVE-2011-0411")
           .hasMessageContaining("7 plaintext byte(s)");
       assertThat(List.copyOf(smtp.lines)).containsExactly("STARTTLS");
-      assertThat(smtp.upgraded).isCompletedExceptionally();
+      assertThatThrownBy(() -> smtp.upgraded.get(LIMIT, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasMessageContaining("CVE-2011-0411");
       watch.assertNothingEscaped();
     }
   }
