@@ -152,6 +152,11 @@ public final class TlsContext {
     return engines.newEngine(peerHost, uncached ? -1 : peerPort);
   }
 
+  /** The provider's engine maker, for tests of what it keeps. */
+  EngineFactory engineFactory() {
+    return engines;
+  }
+
   /** Frees what {@link #newSslEngine} made. */
   public void releaseSslEngine(SSLEngine engine) {
     engines.release(engine);
