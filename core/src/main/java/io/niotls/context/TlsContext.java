@@ -486,6 +486,12 @@ public final class TlsContext {
       return this;
     }
 
+    /**
+     * The context, immutable.
+     *
+     * @throws TlsConfigException when settings contradict each other, or a server's certificate
+     *     chain is not valid now (expired, or not yet valid: the message names the dates)
+     */
     public TlsContext build() {
       if (trustMode == TrustMode.PINS_ONLY && pins.isEmpty()) {
         throw new TlsConfigException(
@@ -509,6 +515,9 @@ public final class TlsContext {
         String mode = clientAuth.name().toLowerCase(Locale.ROOT);
         throw new TlsConfigException(
             "client auth " + mode + " with insecureTrustAll() would accept any client: give trust");
+      }
+      if (!client) {
+        CertificateDates.requireValid(keyMaterial.chain(), java.time.Instant.now());
       }
       trust = new VerifyingTrustManager.Spec(trustMode == TrustMode.CHAIN, trustStore, pins);
       return new TlsContext(this);
