@@ -45,7 +45,7 @@ final class RecordHeader {
   static String problem(ByteBuffer buffer, int maxBody) {
     int type = contentType(buffer);
     int major = buffer.get(buffer.position() + 1) & 0xff;
-    if (type < CHANGE_CIPHER_SPEC || type > HEARTBEAT || major != 3) {
+    if (!isTls(buffer)) {
       return looksLikeHttp(buffer)
           ? "the peer sent plaintext HTTP to a TLS endpoint: use https:// or a TLS client"
           : String.format(
@@ -54,6 +54,13 @@ final class RecordHeader {
               type, major);
     }
     int length = bodyLength(buffer);
+    if (length == 0) {
+      // encryption always adds bytes, and unencrypted records must not be empty: a zero-length
+      // record on the wire is never valid, and a stream of them costs work and carries nothing
+      return "the peer sent an empty "
+          + typeName(type)
+          + " record, which is never valid on the wire (RFC 8446 section 5.1, RFC 5246 6.2.1)";
+    }
     if (length > maxBody) {
       return "the peer announced a "
           + length
@@ -62,6 +69,40 @@ final class RecordHeader {
           + " TLS allows";
     }
     return null;
+  }
+
+  /**
+   * The alert that answers {@link #problem}: {@code record_overflow} for a TLS record that is too
+   * long, {@code unexpected_message} for anything that is not a TLS record; null when the header is
+   * acceptable.
+   */
+  static String alert(ByteBuffer buffer, int maxBody) {
+    int length = bodyLength(buffer);
+    if (!isTls(buffer) || length == 0) {
+      return "unexpected_message";
+    }
+    return length > maxBody ? "record_overflow" : null;
+  }
+
+  private static String typeName(int type) {
+    switch (type) {
+      case CHANGE_CIPHER_SPEC:
+        return "change_cipher_spec";
+      case ALERT:
+        return "alert";
+      case HANDSHAKE:
+        return "handshake";
+      case APPLICATION_DATA:
+        return "application data";
+      default:
+        return "heartbeat";
+    }
+  }
+
+  private static boolean isTls(ByteBuffer buffer) {
+    int type = contentType(buffer);
+    int major = buffer.get(buffer.position() + 1) & 0xff;
+    return type >= CHANGE_CIPHER_SPEC && type <= HEARTBEAT && major == 3;
   }
 
   private static boolean looksLikeHttp(ByteBuffer buffer) {

@@ -103,7 +103,26 @@ public final class TlsException extends IOException {
       hint = "the peers share no protocol version (niotls speaks TLS 1.3 and 1.2 only)";
     } else if (lower.contains("no_application_protocol")) {
       hint = "the peers share no ALPN protocol";
-    } else if (lower.contains("cipher") || lower.contains("handshake_failure")) {
+    } else if (lower.contains("bad_record_mac")
+        || lower.contains("bad_decrypt")
+        || lower.contains("tag mismatch")
+        || lower.contains("for aead cipher fragment")) {
+      hint =
+          "a record failed to decrypt: it was altered in transit, or the peer sent plaintext"
+              + " where encrypted records were due";
+    } else if (lower.contains(":unexpected_record")
+        || lower.contains(":unexpected_message")
+        || lower.contains("unexpected handshake message")
+        || lower.contains("unexpected renegotiation")
+        || lower.contains("before handshake complete")
+        || lower.contains("unrecognized ssl message")) {
+      hint =
+          "the peer sent a record or message that is not allowed at this point (application"
+              + " data before the handshake finished, a second hello, or not TLS)";
+    } else if (lower.contains("cipher suite")
+        || lower.contains("no_shared_cipher")
+        || lower.contains("no_cipher")
+        || lower.contains("handshake_failure")) {
       hint = "the peers share no cipher suite or key type, or a certificate was refused";
     } else if (lower.contains("certificate_required") || lower.contains("bad_certificate")) {
       hint = "a client certificate was required and not given, or refused";

@@ -1,5 +1,6 @@
 package io.niotls.transport;
 
+import io.niotls.buffer.BufferPool;
 import java.nio.ByteBuffer;
 
 /**
@@ -35,6 +36,7 @@ public final class MemoryTransport implements Transport {
   }
 
   private final int outboundLimit;
+  private final BufferPool pool; // null: plain heap buffers
   private ByteBuffer inbound; // read mode: unread ciphertext, copied in
   private ByteBuffer view; // the caller's buffer, read in place after inbound
   private ByteBuffer outbound; // read mode: undrained ciphertext
@@ -48,9 +50,19 @@ public final class MemoryTransport implements Transport {
   }
 
   public MemoryTransport(int outboundLimit) {
+    this(null, outboundLimit);
+  }
+
+  /** A transport whose buffers come from {@code pool} (typically the context's). */
+  public MemoryTransport(BufferPool pool) {
+    this(pool, Integer.MAX_VALUE);
+  }
+
+  public MemoryTransport(BufferPool pool, int outboundLimit) {
     if (outboundLimit <= 0) {
       throw new IllegalArgumentException("outboundLimit must be > 0");
     }
+    this.pool = pool;
     this.outboundLimit = outboundLimit;
   }
 
@@ -102,7 +114,7 @@ public final class MemoryTransport implements Transport {
     if (sink != null && outbound != null) {
       sink.accept(outbound);
       if (!outbound.hasRemaining()) {
-        outbound = null;
+        outbound = free(outbound);
       }
     }
   }
@@ -128,7 +140,7 @@ public final class MemoryTransport implements Transport {
     }
     int n = copy(outbound, dst, dst.remaining());
     if (!outbound.hasRemaining()) {
-      outbound = null;
+      outbound = free(outbound);
     }
     return n;
   }
@@ -154,7 +166,7 @@ public final class MemoryTransport implements Transport {
     if (inbound != null) {
       n = copy(inbound, dst, dst.remaining());
       if (!inbound.hasRemaining()) {
-        inbound = null;
+        inbound = free(inbound);
       }
     }
     if (view != null && inbound == null) {
@@ -184,9 +196,28 @@ public final class MemoryTransport implements Transport {
     return open;
   }
 
+  /** Ends the transport and gives its buffers back; pending bytes are dropped. */
   @Override
   public void close() {
     open = false;
+    inbound = free(inbound);
+    outbound = free(outbound);
+  }
+
+  /** Gives a drained buffer back to the pool if it came from there; returns null. */
+  private ByteBuffer free(ByteBuffer buffer) {
+    if (buffer != null && pooled(buffer)) {
+      pool.release(buffer);
+    }
+    return null;
+  }
+
+  // Grown buffers are at least twice the pool's size, and unpooled first buffers larger than it,
+  // so the capacity tells a pooled buffer apart.
+  private boolean pooled(ByteBuffer buffer) {
+    return pool != null
+        && buffer.capacity() == pool.bufferSize()
+        && buffer.isDirect() == pool.isDirect();
   }
 
   private static int copy(ByteBuffer from, ByteBuffer to, int max) {
@@ -199,14 +230,19 @@ public final class MemoryTransport implements Transport {
   }
 
   /** Appends {@code n} bytes of {@code src} to a read-mode buffer, growing it as needed. */
-  private static ByteBuffer append(ByteBuffer buffer, ByteBuffer src, int n) {
+  private ByteBuffer append(ByteBuffer buffer, ByteBuffer src, int n) {
     if (buffer == null) {
-      buffer = ByteBuffer.allocate(Math.max(INITIAL, n)).flip();
+      buffer =
+          pool != null && n <= pool.bufferSize()
+              ? pool.acquire().flip()
+              : ByteBuffer.allocate(Math.max(pool == null ? INITIAL : pool.bufferSize() + 1, n))
+                  .flip();
     }
     if (buffer.capacity() - buffer.remaining() < n) {
       ByteBuffer grown =
           ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.remaining() + n));
       grown.put(buffer).flip();
+      free(buffer);
       buffer = grown;
     }
     buffer.compact();

@@ -101,4 +101,47 @@ class MemoryTransportTest {
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
+
+  @Test
+  void pooledBuffersGoBackWhenDrainedSoSteadyTrafficAllocatesNothing() {
+    io.niotls.buffer.BufferPool pool = new io.niotls.buffer.BufferPool(32 * 1024, false, 8);
+    MemoryTransport transport = new MemoryTransport(pool);
+    ByteBuffer record = ByteBuffer.allocate(16 * 1024);
+    ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
+    for (int i = 0; i < 100; i++) {
+      transport.feed(record.clear());
+      transport.read(sink.clear());
+      transport.write(record.clear());
+      transport.drain(sink.clear());
+    }
+    assertThat(pool.allocated()).as("buffers ever allocated").isLessThanOrEqualTo(2);
+    assertThat(pool.outstanding()).as("held by an idle transport").isZero();
+  }
+
+  @Test
+  void closingGivesPooledBuffersBack() {
+    io.niotls.buffer.BufferPool pool = new io.niotls.buffer.BufferPool(4096, false, 8);
+    MemoryTransport transport = new MemoryTransport(pool);
+    transport.feed(new byte[100]);
+    transport.write(ByteBuffer.allocate(100));
+    assertThat(pool.outstanding()).isEqualTo(2);
+    transport.close();
+    assertThat(pool.outstanding()).isZero();
+  }
+
+  @Test
+  void bytesBeyondAPooledBufferStillArriveInOrder() {
+    io.niotls.buffer.BufferPool pool = new io.niotls.buffer.BufferPool(1024, false, 8);
+    MemoryTransport transport = new MemoryTransport(pool);
+    byte[] data = new byte[5000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) i;
+    }
+    transport.feed(java.util.Arrays.copyOfRange(data, 0, 700));
+    transport.feed(java.util.Arrays.copyOfRange(data, 700, 5000));
+    ByteBuffer out = ByteBuffer.allocate(5000);
+    transport.read(out);
+    assertThat(out.array()).isEqualTo(data);
+    assertThat(pool.outstanding()).isZero();
+  }
 }

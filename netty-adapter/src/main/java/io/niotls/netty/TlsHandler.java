@@ -210,7 +210,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
     closePromise.attach(ctx.executor());
     boolean direct = context.provider() == Provider.OPENSSL;
     writer = new RecordWriter(ctx, direct);
-    MemoryTransport transport = new MemoryTransport();
+    MemoryTransport transport = new MemoryTransport(context.bufferPool());
     transport.sink(writer.sink());
     engine =
         context.isClient()

@@ -1,0 +1,140 @@
+package io.niotls.bench.support;
+
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+
+/**
+ * The baseline: two bare {@link SSLEngine}s from the same contexts niotls uses, handshaking through
+ * two ByteBuffers with the tightest loop that is still correct. Each side wraps and unwraps until
+ * it needs the peer's bytes, delegated tasks run inline, and no byte is copied that the engines do
+ * not copy themselves. The buffers are made once by {@link Buffers} and reused for every handshake.
+ */
+public final class RawEnginePair implements AutoCloseable {
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  private static final int MAX_FLIGHTS = 16;
+
+  public final SSLEngine client;
+  public final SSLEngine server;
+  private final ContextPair contexts;
+  private final Buffers buffers;
+
+  /** The four buffers of a raw pair, of the kind (heap or direct) the provider is fastest with. */
+  public static final class Buffers {
+    /** Ciphertext, write mode between calls. */
+    public final ByteBuffer clientToServer;
+
+    public final ByteBuffer serverToClient;
+
+    /** Plaintext out of unwrap; never read during a handshake. */
+    public final ByteBuffer clientApp;
+
+    public final ByteBuffer serverApp;
+
+    public Buffers(ContextPair contexts) {
+      boolean direct = contexts.client().bufferPool().isDirect();
+      int size = contexts.client().bufferPool().bufferSize();
+      clientToServer = allocate(4 * size, direct);
+      serverToClient = allocate(4 * size, direct);
+      clientApp = allocate(size, direct);
+      serverApp = allocate(size, direct);
+    }
+
+    public static ByteBuffer allocate(int size, boolean direct) {
+      return direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+    }
+  }
+
+  public RawEnginePair(ContextPair contexts, Buffers buffers) {
+    this.contexts = contexts;
+    this.buffers = buffers;
+    this.client = contexts.client().newSslEngine(ContextPair.HOST, ContextPair.PORT);
+    this.server = contexts.server().newSslEngine(null, -1);
+  }
+
+  /**
+   * Drives both handshakes to completion. As niotls does with resumption off, both sessions are
+   * invalidated at the end, so the next client does not offer this one.
+   *
+   * @throws SSLException when either engine fails
+   * @throws IllegalStateException when the handshake does not finish
+   */
+  public void handshake() throws SSLException {
+    ByteBuffer c2s = buffers.clientToServer.clear();
+    ByteBuffer s2c = buffers.serverToClient.clear();
+    client.beginHandshake();
+    server.beginHandshake();
+    boolean clientDone = false;
+    boolean serverDone = false;
+    for (int flight = 0; flight < MAX_FLIGHTS; flight++) {
+      if (!clientDone) {
+        clientDone = drive(client, s2c, c2s, buffers.clientApp);
+      }
+      if (!serverDone) {
+        serverDone = drive(server, c2s, s2c, buffers.serverApp);
+      }
+      if (clientDone && serverDone) {
+        client.getSession().invalidate();
+        server.getSession().invalidate();
+        return;
+      }
+    }
+    throw new IllegalStateException(
+        "handshake did not finish: client "
+            + client.getHandshakeStatus()
+            + ", server "
+            + server.getHandshakeStatus());
+  }
+
+  /**
+   * Runs one engine until it needs the peer's bytes. {@code in} and {@code out} are in write mode.
+   *
+   * @return true once its handshake has finished
+   */
+  private static boolean drive(SSLEngine engine, ByteBuffer in, ByteBuffer out, ByteBuffer app)
+      throws SSLException {
+    while (true) {
+      switch (engine.getHandshakeStatus()) {
+        case NEED_TASK:
+          for (Runnable task = engine.getDelegatedTask();
+              task != null;
+              task = engine.getDelegatedTask()) {
+            task.run();
+          }
+          break;
+        case NEED_WRAP:
+          if (engine.wrap(EMPTY, out).getHandshakeStatus() == HandshakeStatus.FINISHED) {
+            return true;
+          }
+          break;
+        case NEED_UNWRAP:
+        case NEED_UNWRAP_AGAIN:
+          in.flip();
+          SSLEngineResult r;
+          try {
+            r = engine.unwrap(in, app);
+          } finally {
+            in.compact();
+            app.clear();
+          }
+          if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+            return true;
+          }
+          if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+            return false; // BUFFER_UNDERFLOW or nothing to do yet: the peer's turn
+          }
+          break;
+        default: // NOT_HANDSHAKING: finished without saying FINISHED
+          return true;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    contexts.client().releaseSslEngine(client);
+    contexts.server().releaseSslEngine(server);
+  }
+}

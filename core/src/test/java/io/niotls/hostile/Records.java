@@ -1,0 +1,112 @@
+package io.niotls.hostile;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hand-built TLS records and record-layer parsing for hostile tests: what a malicious or confused
+ * peer puts on the wire, byte by byte (RFC 8446 section 5.1, RFC 5246 section 6.2).
+ */
+final class Records {
+  static final int CHANGE_CIPHER_SPEC = 20;
+  static final int ALERT = 21;
+  static final int HANDSHAKE = 22;
+  static final int APPLICATION_DATA = 23;
+
+  static final int WARNING = 1;
+  static final int FATAL = 2;
+
+  /** 2^14 + 256: the largest TLS 1.3 ciphertext body. */
+  static final int MAX_TLS13_BODY = (1 << 14) + 256;
+
+  /** 2^14 + 2048: the largest TLS 1.2 ciphertext body (and the limit before negotiation). */
+  static final int MAX_TLS12_BODY = (1 << 14) + 2048;
+
+  private Records() {}
+
+  /** A 5-byte record header: type, legacy version 3.3, body length. */
+  static byte[] header(int type, int bodyLength) {
+    return new byte[] {
+      (byte) type, 3, 3, (byte) (bodyLength >>> 8), (byte) bodyLength,
+    };
+  }
+
+  /** A whole plaintext record. */
+  static byte[] record(int type, byte[] body) {
+    return concat(header(type, body.length), body);
+  }
+
+  /** A plaintext alert record, as sent before encryption starts. */
+  static byte[] alert(int level, int description) {
+    return record(ALERT, new byte[] {(byte) level, (byte) description});
+  }
+
+  static byte[] httpGet() {
+    return "GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: curl/8.0\r\nAccept: */*\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  static byte[] repeat(byte[] unit, int times) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(unit.length * times);
+    for (int i = 0; i < times; i++) {
+      out.writeBytes(unit);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
+  /** The last plaintext record in {@code stream}, which must be a fatal alert: its description. */
+  static int lastFatalAlert(byte[] stream) {
+    List<Parsed> records = parse(stream);
+    if (records.isEmpty()) {
+      throw new AssertionError("no record was sent");
+    }
+    Parsed last = records.get(records.size() - 1);
+    if (last.type() != ALERT || last.body().length != 2 || last.body()[0] != FATAL) {
+      throw new AssertionError("the last record sent is not a plaintext fatal alert: " + last);
+    }
+    return last.body()[1] & 0xff;
+  }
+
+  /** One parsed record: its content type and body (still encrypted when it was). */
+  record Parsed(int type, byte[] body) {
+    @Override
+    public String toString() {
+      return "record type " + type + ", " + body.length + " bytes";
+    }
+  }
+
+  /**
+   * Splits a byte stream into whole records; a trailing partial record is left out.
+   *
+   * @throws IllegalArgumentException if the stream is not a sequence of TLS records
+   */
+  static List<Parsed> parse(byte[] stream) {
+    List<Parsed> records = new ArrayList<>();
+    int at = 0;
+    while (at + 5 <= stream.length) {
+      int type = stream[at] & 0xff;
+      if (type < CHANGE_CIPHER_SPEC || type > 24 || stream[at + 1] != 3) {
+        throw new IllegalArgumentException("not a TLS record at offset " + at);
+      }
+      int length = ((stream[at + 3] & 0xff) << 8) | (stream[at + 4] & 0xff);
+      if (at + 5 + length > stream.length) {
+        break;
+      }
+      byte[] body = new byte[length];
+      System.arraycopy(stream, at + 5, body, 0, length);
+      records.add(new Parsed(type, body));
+      at += 5 + length;
+    }
+    return records;
+  }
+}
