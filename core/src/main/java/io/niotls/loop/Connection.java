@@ -490,11 +490,15 @@ final class Connection extends SessionHandle implements Registration {
     } catch (Throwable t) {
       LOG.log(System.Logger.Level.WARNING, "onClosed of " + this + " threw", t);
     }
-    Throwable why =
-        cause != null ? cause : new IOException("the session closed (" + reason + ") first");
-    opened.completeExceptionally(why);
-    if (upgrade != null) {
-      upgrade.future.completeExceptionally(why);
+    if (!opened.isDone() || upgrade != null) {
+      // Only a future still waiting needs the why: an exception per ordinary close (its stack
+      // trace filled in for nobody) cost a busy server several microseconds per connection.
+      Throwable why =
+          cause != null ? cause : new IOException("the session closed (" + reason + ") first");
+      opened.completeExceptionally(why);
+      if (upgrade != null) {
+        upgrade.future.completeExceptionally(why);
+      }
     }
     closed.complete(null);
     listener.closed(this);
