@@ -43,7 +43,7 @@ public record SessionInfo(
         session.getCipherSuite(),
         alpn == null || alpn.isEmpty() ? null : alpn,
         engine.getUseClientMode() ? clientServerName : requestedServerName(session),
-        peerCertificates(session),
+        mayHavePeerCertificates(engine) ? peerCertificates(session) : List.of(),
         resumed);
   }
 
@@ -56,6 +56,14 @@ public record SessionInfo(
       }
     }
     return null;
+  }
+
+  /**
+   * A server that asked for no client certificate has none to read, and asking would throw (and
+   * fill in the stack trace of) an SSLPeerUnverifiedException on every handshake.
+   */
+  private static boolean mayHavePeerCertificates(SSLEngine engine) {
+    return engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth();
   }
 
   private static List<X509Certificate> peerCertificates(SSLSession session) {
