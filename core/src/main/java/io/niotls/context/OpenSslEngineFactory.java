@@ -79,6 +79,12 @@ final class OpenSslEngineFactory implements EngineFactory {
 
   @Override
   public SSLEngine newEngine(String host, int port) {
+    if (!context.isClient()) {
+      // The SslContext already holds all a server engine needs (protocols, suites, client auth,
+      // server cipher order, ALPN); reading and re-setting them per engine converted every suite
+      // name both ways and made BoringSSL parse the cipher list again, on every handshake.
+      return sslContext.newEngine(ByteBufAllocator.DEFAULT);
+    }
     SSLEngine engine =
         host == null
             ? sslContext.newEngine(ByteBufAllocator.DEFAULT)
