@@ -41,7 +41,10 @@ final class Connection extends SessionHandle implements Registration {
   private final TlsHandler handler;
   private final Setup setup;
   private final SessionListener listener;
+
+  /** What a client-role handshake verifies and sends as SNI; null for accepted sessions. */
   private final String peerHost;
+
   private final int peerPort;
   private final Wire wire;
   private final CompletableFuture<TlsSession> opened = new CompletableFuture<>();
@@ -253,7 +256,11 @@ final class Connection extends SessionHandle implements Registration {
   }
 
   private void beginHandshake(TlsContext context, boolean startTls) throws IOException {
-    wire.beginTls(context, startTls ? null : setup.protocols(), startTls, peerHost, peerPort);
+    String host = peerHost;
+    if (host == null && context.isClient()) { // an accepted session upgrading as the client
+      host = remote.getAddress().getHostAddress();
+    }
+    wire.beginTls(context, startTls ? null : setup.protocols(), startTls, host, peerPort);
     moveTo(Phase.HANDSHAKING);
     handshakeStep();
   }
