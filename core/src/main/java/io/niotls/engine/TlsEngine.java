@@ -1,6 +1,5 @@
 package io.niotls.engine;
 
-import io.niotls.buffer.BufferPool;
 import io.niotls.context.DelegatedTasks;
 import io.niotls.context.TlsContext;
 import io.niotls.transport.Transport;
@@ -40,15 +39,14 @@ import javax.net.ssl.SSLException;
  * bytes, so an idle connection holds none.
  */
 public final class TlsEngine implements Closeable {
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
-
   /** Records in a row without application data that the engine accepts after the handshake. */
   public static final int MAX_RECORDS_WITHOUT_DATA = 64;
 
   private final TlsContext context;
   private final SSLEngine ssl;
   private final Transport transport;
-  private final BufferPool pool;
+  private final EngineBuffers buffers;
+  private final RecordGuard guard = new RecordGuard();
   private final String serverName;
   private final boolean inlineTasks;
 
@@ -56,21 +54,15 @@ public final class TlsEngine implements Closeable {
   private Status status = Status.OK;
   private TlsException failure;
   private SessionInfo session;
-  private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
   private int appBufferSize;
   private boolean closed;
   private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
-  private int recordsWithoutData; // in a row, after the handshake
-
-  private ByteBuffer netIn; // read mode: ciphertext not yet unwrapped
-  private ByteBuffer netOut; // read mode: ciphertext not yet written
-  private ByteBuffer appIn; // read mode: plaintext not yet read
 
   private TlsEngine(TlsContext context, Transport transport, String peerHost, int peerPort) {
     this.context = context;
     this.transport = transport;
     this.ssl = context.newSslEngine(peerHost, peerPort);
-    this.pool = context.bufferPool();
+    this.buffers = new EngineBuffers(context.bufferPool(), transport);
     this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
     this.inlineTasks = context.delegatedTasks() == DelegatedTasks.INLINE;
     this.appBufferSize = ssl.getSession().getApplicationBufferSize();
@@ -88,12 +80,18 @@ public final class TlsEngine implements Closeable {
     return new TlsEngine(context, transport, host, port);
   }
 
-  /** A server engine (the {@code SSL_accept} side). */
+  /**
+   * A server engine (the {@code SSL_accept} side). When the context {@code requireAlpn()}, the
+   * client's ClientHello is read on its way in and refused with {@code no_application_protocol}
+   * unless it offers one of the context's ALPN protocols.
+   */
   public static TlsEngine server(TlsContext context, Transport transport) {
     if (context.isClient()) {
       throw new IllegalArgumentException("TlsEngine.server needs a context from forServer()");
     }
-    return new TlsEngine(context, transport, null, -1);
+    Transport guarded =
+        context.requireAlpn() ? new AlpnGuard(transport, context.alpn()) : transport;
+    return new TlsEngine(context, guarded, null, -1);
   }
 
   /**
@@ -117,7 +115,7 @@ public final class TlsEngine implements Closeable {
         return driveHandshake();
       default:
         try {
-          return status(flush() ? Status.OK : Status.WANT_WRITE);
+          return status(buffers.flush() ? Status.OK : Status.WANT_WRITE);
         } catch (IOException e) {
           return fail(TlsException.transport(e));
         }
@@ -174,7 +172,7 @@ public final class TlsEngine implements Closeable {
       }
     }
     try {
-      if (!flush()) {
+      if (!buffers.flush()) {
         return status(Status.WANT_WRITE).code();
       }
       int consumed = 0;
@@ -184,7 +182,7 @@ public final class TlsEngine implements Closeable {
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
           return consumed > 0 ? ok(consumed) : status(Status.ZERO_RETURN).code();
         }
-        if (!flush()) {
+        if (!buffers.flush()) {
           break;
         }
       }
@@ -213,30 +211,30 @@ public final class TlsEngine implements Closeable {
           moveTo(Phase.CLOSED);
           return status(Status.DONE);
         case HANDSHAKING:
-          flush();
+          buffers.flush();
           sendCloseNotify();
           moveTo(Phase.CLOSED);
-          return status(flush() ? Status.DONE : Status.WANT_WRITE);
+          return status(buffers.flush() ? Status.DONE : Status.WANT_WRITE);
         case OPEN:
-          if (!flush()) {
+          if (!buffers.flush()) {
             return status(Status.WANT_WRITE);
           }
           sendCloseNotify();
           moveTo(Phase.SHUTDOWN_SENT);
           // Like SSL_shutdown's first call: no read yet, so a caller that wants the peer's last
           // data (TLS 1.3 half-close) can still read() it before calling shutdown() again.
-          return status(flush() ? Status.SENT : Status.WANT_WRITE);
+          return status(buffers.flush() ? Status.SENT : Status.WANT_WRITE);
         case SHUTDOWN_SENT:
-          return status(flush() ? awaitPeerClose() : Status.WANT_WRITE);
+          return status(buffers.flush() ? awaitPeerClose() : Status.WANT_WRITE);
         case PEER_CLOSED:
-          if (!flush()) {
+          if (!buffers.flush()) {
             return status(Status.WANT_WRITE);
           }
           sendCloseNotify();
           moveTo(Phase.CLOSED);
-          return status(flush() ? Status.DONE : Status.WANT_WRITE);
+          return status(buffers.flush() ? Status.DONE : Status.WANT_WRITE);
         default: // CLOSED
-          return status(flush() ? Status.DONE : Status.WANT_WRITE);
+          return status(buffers.flush() ? Status.DONE : Status.WANT_WRITE);
       }
     } catch (SSLException e) {
       return fail(TlsException.fromEngine(e));
@@ -267,7 +265,7 @@ public final class TlsEngine implements Closeable {
     if (phase != Phase.FAILED && phase != Phase.CLOSED) {
       moveTo(Phase.CLOSED);
     }
-    releaseBuffers();
+    buffers.releaseAll();
     context.releaseSslEngine(ssl);
     try {
       transport.close();
@@ -302,17 +300,17 @@ public final class TlsEngine implements Closeable {
 
   /** Decrypted bytes buffered and not yet read ({@code SSL_pending}). */
   public int pending() {
-    return appIn == null ? 0 : appIn.remaining();
+    return buffers.pending();
   }
 
   /** True while ciphertext waits to be written: the caller should wait for writability. */
   public boolean wantsWrite() {
-    return netOut != null && netOut.hasRemaining();
+    return buffers.wantsWrite();
   }
 
   /** Whether this engine holds any pooled buffer (false for an idle connection). */
   public boolean holdsBuffers() {
-    return netIn != null || netOut != null || appIn != null;
+    return buffers.holdsAny();
   }
 
   public boolean isClient() {
@@ -331,7 +329,7 @@ public final class TlsEngine implements Closeable {
   private Status driveHandshake() {
     try {
       while (phase == Phase.HANDSHAKING) {
-        if (!flush()) {
+        if (!buffers.flush()) {
           return status(Status.WANT_WRITE);
         }
         HandshakeStatus hs = ssl.getHandshakeStatus();
@@ -343,7 +341,7 @@ public final class TlsEngine implements Closeable {
             runTasks();
             break;
           case NEED_WRAP:
-            wrap(EMPTY);
+            wrap(EngineBuffers.empty());
             break;
           case NEED_UNWRAP:
           case NEED_UNWRAP_AGAIN:
@@ -356,10 +354,10 @@ public final class TlsEngine implements Closeable {
             established();
         }
       }
-      if (context.isClient() && netIn != null) {
+      if (context.isClient() && buffers.holdsNetIn()) {
         readAhead();
       }
-      return status(flush() ? Status.OK : Status.WANT_WRITE);
+      return status(buffers.flush() ? Status.OK : Status.WANT_WRITE);
     } catch (SSLException e) {
       return fail(TlsException.fromEngine(e));
     } catch (TlsException e) {
@@ -374,7 +372,7 @@ public final class TlsEngine implements Closeable {
     // Read first when no whole record is buffered: an unwrap without new bytes would only repeat
     // the "need more" that ended the previous call, a wasted call into the provider per flight.
     // An end of stream is reported only if the unwrap below cannot go on without more input.
-    int firstRead = holdsWholeRecord() ? 1 : fill();
+    int firstRead = buffers.holdsWholeRecord() ? 1 : buffers.fill();
     // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
     // reports the handshake finished on an unwrap after the one that consumed the client Finished.
     SSLEngineResult r = unwrapIntoAppIn();
@@ -393,10 +391,11 @@ public final class TlsEngine implements Closeable {
         throw TlsException.protocol(
             "close_notify", "the peer closed the connection during the handshake");
       case BUFFER_OVERFLOW:
-        throw new IllegalStateException("appIn smaller than a record: " + appIn);
+        throw new IllegalStateException("appIn smaller than a record");
       default: // BUFFER_UNDERFLOW
     }
-    int n = firstRead <= 0 ? firstRead : fill(); // no second read when the first found nothing
+    int n =
+        firstRead <= 0 ? firstRead : buffers.fill(); // no second read when the first found nothing
     if (n < 0) {
       throw TlsException.truncated(true);
     }
@@ -409,7 +408,7 @@ public final class TlsEngine implements Closeable {
    * buffered records now, or a client that never reads would never cache a session.
    */
   private void readAhead() throws IOException {
-    while (appIn == null && phase == Phase.OPEN && holdsWholeRecord()) {
+    while (!buffers.holdsAppIn() && phase == Phase.OPEN && buffers.holdsWholeRecord()) {
       SSLEngineResult r = unwrapIntoAppIn();
       if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
         moveTo(Phase.PEER_CLOSED);
@@ -420,10 +419,10 @@ public final class TlsEngine implements Closeable {
   }
 
   private int readRecords(ByteBuffer dst) throws IOException {
-    flush(); // a post-handshake reply left over from an earlier call
+    buffers.flush(); // a post-handshake reply left over from an earlier call
     while (true) {
-      if (appIn != null) {
-        return ok(take(dst));
+      if (buffers.holdsAppIn()) {
+        return ok(buffers.take(dst));
       }
       if (phase == Phase.PEER_CLOSED || phase == Phase.CLOSED) {
         return status(Status.ZERO_RETURN).code();
@@ -440,11 +439,13 @@ public final class TlsEngine implements Closeable {
         continue;
       }
       if (hs == HandshakeStatus.NEED_WRAP || wrapDue) { // a reply, such as KeyUpdate's, or an alert
-        if (!flush()) {
+        if (!buffers.flush()) {
           return status(Status.WANT_WRITE).code();
         }
-        wrapDue = wrap(EMPTY).bytesProduced() > 0; // until the engine has nothing more to say
-        flush();
+        wrapDue =
+            wrap(EngineBuffers.empty()).bytesProduced()
+                > 0; // until the engine has nothing more to say
+        buffers.flush();
         continue;
       }
       boolean direct = dst.remaining() >= appBufferSize;
@@ -468,7 +469,7 @@ public final class TlsEngine implements Closeable {
             appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
             continue;
           }
-          throw new IllegalStateException("appIn smaller than a record: " + appIn);
+          throw new IllegalStateException("appIn smaller than a record");
         case OK:
           if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
             continue;
@@ -476,7 +477,7 @@ public final class TlsEngine implements Closeable {
           break; // no progress: needs input
         default: // BUFFER_UNDERFLOW
       }
-      int n = fill();
+      int n = buffers.fill();
       if (n == 0) {
         // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
         return status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
@@ -491,7 +492,7 @@ public final class TlsEngine implements Closeable {
   private Status awaitPeerClose() throws IOException {
     while (phase == Phase.SHUTDOWN_SENT) {
       SSLEngineResult r = unwrapIntoAppIn();
-      releaseAppIn();
+      buffers.releaseAppIn();
       switch (r.getStatus()) {
         case CLOSED:
           if (ssl.isInboundDone()) {
@@ -506,7 +507,7 @@ public final class TlsEngine implements Closeable {
           }
           // fall through: no progress, needs input
         default:
-          int n = fill();
+          int n = buffers.fill();
           if (n == 0) {
             return Status.SENT;
           }
@@ -515,14 +516,14 @@ public final class TlsEngine implements Closeable {
           }
       }
     }
-    releaseBuffers();
+    buffers.releaseAll();
     return Status.DONE;
   }
 
   private void sendCloseNotify() throws IOException {
     ssl.closeOutbound();
     for (int i = 0; i < 4 && !ssl.isOutboundDone(); i++) {
-      if (wrap(EMPTY).bytesProduced() == 0 || !flush()) {
+      if (wrap(EngineBuffers.empty()).bytesProduced() == 0 || !buffers.flush()) {
         return;
       }
     }
@@ -531,9 +532,7 @@ public final class TlsEngine implements Closeable {
   private void established() {
     moveTo(Phase.OPEN);
     session = SessionInfo.of(ssl, serverName, context.wasResumed(ssl));
-    if ("TLSv1.3".equals(session.protocol())) {
-      maxRecordBody = RecordHeader.MAX_TLS13_BODY;
-    }
+    guard.established(session.protocol());
     appBufferSize = ssl.getSession().getApplicationBufferSize();
     if (!context.sessionResumption()) {
       ssl.getSession().invalidate();
@@ -541,15 +540,14 @@ public final class TlsEngine implements Closeable {
   }
 
   private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
-    netOut = netOut == null ? pool.acquire() : netOut.compact();
     SSLEngineResult r;
     try {
-      r = ssl.wrap(src, netOut);
+      r = ssl.wrap(src, buffers.beginWrap());
     } finally {
-      netOut.flip();
+      buffers.endWrap();
     }
     if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-      throw new IllegalStateException("netOut smaller than a record: " + netOut);
+      throw new IllegalStateException("netOut smaller than a record");
     }
     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
       established();
@@ -558,27 +556,20 @@ public final class TlsEngine implements Closeable {
   }
 
   private SSLEngineResult unwrapIntoAppIn() throws IOException {
-    appIn = appIn == null ? pool.acquire() : appIn.compact();
     try {
-      return unwrap(appIn);
+      return unwrap(buffers.beginUnwrapIntoAppIn());
     } finally {
-      appIn.flip();
-      if (!appIn.hasRemaining()) {
-        releaseAppIn();
-      }
+      buffers.endUnwrapIntoAppIn();
     }
   }
 
   private SSLEngineResult unwrap(ByteBuffer dst) throws IOException {
-    ByteBuffer src = netIn == null ? EMPTY : netIn;
-    if (netIn != null && RecordHeader.complete(netIn)) {
-      checkHeader(netIn);
+    ByteBuffer src = buffers.netIn();
+    if (RecordHeader.complete(src)) {
+      guard.checkHeader(src, phase.established());
     }
     SSLEngineResult r = ssl.unwrap(src, dst);
-    if (netIn != null && !netIn.hasRemaining()) {
-      pool.release(netIn);
-      netIn = null;
-    }
+    buffers.afterUnwrap();
     if (phase.established() && r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
       // After the handshake Netty's engine says NEED_WRAP only here, never in
       // getHandshakeStatus(): a KeyUpdate reply, or the alert of a failure it found while
@@ -587,86 +578,13 @@ public final class TlsEngine implements Closeable {
       // (a hung connection, or a spinning loop if the bytes are still buffered).
       wrapDue = true;
     }
-    if (phase.established() && r.bytesConsumed() > 0) {
-      recordsWithoutData = r.bytesProduced() > 0 ? 0 : recordsWithoutData + 1;
-      if (recordsWithoutData > MAX_RECORDS_WITHOUT_DATA) {
-        throw TlsException.protocol(
-            "unexpected_message",
-            "the peer sent "
-                + recordsWithoutData
-                + " records in a row without application data (empty records, warning alerts or"
-                + " KeyUpdates), more than the "
-                + MAX_RECORDS_WITHOUT_DATA
-                + " niotls allows: a flood");
-      }
+    if (phase.established()) {
+      guard.unwrapped(r.bytesConsumed(), r.bytesProduced());
     }
     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
       established();
     }
     return r;
-  }
-
-  private void checkHeader(ByteBuffer in) throws TlsException {
-    String problem = RecordHeader.problem(in, maxRecordBody);
-    if (problem != null) {
-      throw TlsException.protocol(RecordHeader.alert(in, maxRecordBody), problem);
-    }
-    // RFC 5746 renegotiation is refused whatever the provider's defaults: after a TLS 1.2
-    // handshake a handshake record can only be a HelloRequest or a renegotiating ClientHello.
-    if (phase.established()
-        && RecordHeader.contentType(in) == RecordHeader.HANDSHAKE
-        && "TLSv1.2".equals(session.protocol())) {
-      throw TlsException.protocol(
-          "no_renegotiation",
-          "the peer tried to renegotiate the TLS 1.2 session; niotls refuses renegotiation");
-    }
-  }
-
-  private boolean holdsWholeRecord() {
-    return netIn != null
-        && RecordHeader.complete(netIn)
-        && netIn.remaining() >= RecordHeader.LENGTH + RecordHeader.bodyLength(netIn);
-  }
-
-  /** Reads from the transport into netIn: bytes read, 0 when none now, -1 at end of stream. */
-  private int fill() throws IOException {
-    netIn = netIn == null ? pool.acquire() : netIn.compact();
-    try {
-      return transport.read(netIn);
-    } finally {
-      netIn.flip();
-      if (!netIn.hasRemaining()) {
-        pool.release(netIn);
-        netIn = null;
-      }
-    }
-  }
-
-  /** Writes pending ciphertext: true when none is left. */
-  private boolean flush() throws IOException {
-    if (netOut == null) {
-      return true;
-    }
-    while (netOut.hasRemaining()) {
-      if (transport.write(netOut) == 0) {
-        return false;
-      }
-    }
-    pool.release(netOut);
-    netOut = null;
-    return true;
-  }
-
-  private int take(ByteBuffer dst) {
-    int n = Math.min(dst.remaining(), appIn.remaining());
-    int limit = appIn.limit();
-    appIn.limit(appIn.position() + n);
-    dst.put(appIn);
-    appIn.limit(limit);
-    if (!appIn.hasRemaining()) {
-      releaseAppIn();
-    }
-    return n;
   }
 
   private Status fail(TlsException e) {
@@ -676,7 +594,7 @@ public final class TlsEngine implements Closeable {
         sendAlert();
       }
       moveTo(Phase.FAILED);
-      releaseBuffers();
+      buffers.releaseAll();
     }
     return status(failure.status());
   }
@@ -686,7 +604,7 @@ public final class TlsEngine implements Closeable {
    */
   private void sendAlert() {
     try {
-      if (flush()) {
+      if (buffers.flush()) {
         sendCloseNotify();
       }
     } catch (Exception ignored) {
@@ -709,25 +627,6 @@ public final class TlsEngine implements Closeable {
   private int ok(int n) {
     status = Status.OK;
     return n;
-  }
-
-  private void releaseAppIn() {
-    if (appIn != null) {
-      pool.release(appIn);
-      appIn = null;
-    }
-  }
-
-  private void releaseBuffers() {
-    if (netIn != null) {
-      pool.release(netIn);
-      netIn = null;
-    }
-    if (netOut != null) {
-      pool.release(netOut);
-      netOut = null;
-    }
-    releaseAppIn();
   }
 
   @Override

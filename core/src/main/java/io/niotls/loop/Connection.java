@@ -321,9 +321,12 @@ final class Connection extends SessionHandle implements Registration {
       buffer.flip();
       if (buffer.hasRemaining()) {
         deliver(buffer);
+        if (phase == Phase.OPEN && upgrade == null && !outbound.isEmpty()) {
+          wire.flush(); // replies go out before the next record (a close_notify?) is read
+        }
       }
       switch (stop) {
-        case OK -> {} // the buffer filled up: there may be more
+        case OK -> {} // a record's data, or a full buffer: there may be more
         case WANT_READ -> {
           return;
         }
@@ -455,7 +458,7 @@ final class Connection extends SessionHandle implements Registration {
         callback(() -> handler.onData(this, buffer));
       }
       switch (stop) {
-        case OK -> {} // the buffer filled up: there may be more
+        case OK -> {} // a record's data: there may be more
         case WANT_READ -> {
           interest(OP_READ);
           return;

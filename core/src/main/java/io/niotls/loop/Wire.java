@@ -90,9 +90,14 @@ final class Wire {
   }
 
   /**
-   * Reads into {@code buffer} until it is full (OK) or the read stops: WANT_READ, WANT_WRITE,
-   * WANT_TASK, ZERO_RETURN (close_notify, or EOF for plaintext), or SYSCALL/SSL — then the bytes
-   * read so far are still to be delivered before {@link #failure()} is thrown.
+   * Reads into {@code buffer}: for TLS, one record's data (OK: there may be more), for plaintext
+   * what the socket has (OK when that filled the buffer). Else the read stops: WANT_READ,
+   * WANT_WRITE, WANT_TASK, ZERO_RETURN (close_notify, or EOF for plaintext), or SYSCALL/SSL — then
+   * any bytes read are still to be delivered before {@link #failure()} is thrown.
+   *
+   * <p>One record at a time, so the handler sees the data before the engine reads on: a reply it
+   * writes to the peer's last record goes out before a close_notify right behind that record is
+   * read (BoringSSL closes both directions the moment it reads close_notify).
    */
   Status read(ByteBuffer buffer) throws IOException {
     if (engine == null) {
@@ -102,12 +107,7 @@ final class Wire {
       }
       return n == 0 || buffer.hasRemaining() ? Status.WANT_READ : Status.OK;
     }
-    while (buffer.hasRemaining()) {
-      if (engine.read(buffer) < 0) {
-        return engine.status();
-      }
-    }
-    return Status.OK;
+    return engine.read(buffer) < 0 ? engine.status() : Status.OK;
   }
 
   /** Hands queued bytes to the engine or socket; true when nothing is left waiting. */

@@ -1,0 +1,158 @@
+package io.niotls.engine;
+
+import io.niotls.buffer.BufferPool;
+import io.niotls.transport.Transport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The engine's three network-side buffers and the transport I/O that fills and empties them:
+ * ciphertext in ({@code netIn}), ciphertext out ({@code netOut}) and decrypted plaintext not yet
+ * read ({@code appIn}). Each is taken from the pool only while it holds bytes and given back as
+ * soon as it is empty, so an idle connection holds none. Between calls every buffer that exists is
+ * in read mode: its bytes are between position and limit.
+ *
+ * <p>Confined to the thread driving the engine.
+ */
+final class EngineBuffers {
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+  private final BufferPool pool;
+  private final Transport transport;
+  private ByteBuffer netIn;
+  private ByteBuffer netOut;
+  private ByteBuffer appIn;
+
+  EngineBuffers(BufferPool pool, Transport transport) {
+    this.pool = pool;
+    this.transport = transport;
+  }
+
+  /** The ciphertext to unwrap next; an empty buffer when none is buffered. */
+  ByteBuffer netIn() {
+    return netIn == null ? EMPTY : netIn;
+  }
+
+  /** Gives netIn back once an unwrap consumed all of it. */
+  void afterUnwrap() {
+    if (netIn != null && !netIn.hasRemaining()) {
+      pool.release(netIn);
+      netIn = null;
+    }
+  }
+
+  boolean holdsNetIn() {
+    return netIn != null;
+  }
+
+  /** A whole record (header and body) is buffered. */
+  boolean holdsWholeRecord() {
+    return netIn != null
+        && RecordHeader.complete(netIn)
+        && netIn.remaining() >= RecordHeader.LENGTH + RecordHeader.bodyLength(netIn);
+  }
+
+  /** Reads from the transport into netIn: bytes read, 0 when none now, -1 at end of stream. */
+  int fill() throws IOException {
+    netIn = netIn == null ? pool.acquire() : netIn.compact();
+    try {
+      return transport.read(netIn);
+    } finally {
+      netIn.flip();
+      if (!netIn.hasRemaining()) {
+        pool.release(netIn);
+        netIn = null;
+      }
+    }
+  }
+
+  /** netOut in write mode, for a wrap; {@link #endWrap()} must follow. */
+  ByteBuffer beginWrap() {
+    netOut = netOut == null ? pool.acquire() : netOut.compact();
+    return netOut;
+  }
+
+  void endWrap() {
+    netOut.flip();
+  }
+
+  /** Writes pending ciphertext: true when none is left. */
+  boolean flush() throws IOException {
+    if (netOut == null) {
+      return true;
+    }
+    while (netOut.hasRemaining()) {
+      if (transport.write(netOut) == 0) {
+        return false;
+      }
+    }
+    pool.release(netOut);
+    netOut = null;
+    return true;
+  }
+
+  boolean wantsWrite() {
+    return netOut != null && netOut.hasRemaining();
+  }
+
+  /** appIn in write mode, for an unwrap; {@link #endUnwrapIntoAppIn()} must follow. */
+  ByteBuffer beginUnwrapIntoAppIn() {
+    appIn = appIn == null ? pool.acquire() : appIn.compact();
+    return appIn;
+  }
+
+  void endUnwrapIntoAppIn() {
+    appIn.flip();
+    if (!appIn.hasRemaining()) {
+      releaseAppIn();
+    }
+  }
+
+  boolean holdsAppIn() {
+    return appIn != null;
+  }
+
+  int pending() {
+    return appIn == null ? 0 : appIn.remaining();
+  }
+
+  /** Moves buffered plaintext into {@code dst}; returns how many bytes. */
+  int take(ByteBuffer dst) {
+    int n = Math.min(dst.remaining(), appIn.remaining());
+    int limit = appIn.limit();
+    appIn.limit(appIn.position() + n);
+    dst.put(appIn);
+    appIn.limit(limit);
+    if (!appIn.hasRemaining()) {
+      releaseAppIn();
+    }
+    return n;
+  }
+
+  void releaseAppIn() {
+    if (appIn != null) {
+      pool.release(appIn);
+      appIn = null;
+    }
+  }
+
+  boolean holdsAny() {
+    return netIn != null || netOut != null || appIn != null;
+  }
+
+  void releaseAll() {
+    if (netIn != null) {
+      pool.release(netIn);
+      netIn = null;
+    }
+    if (netOut != null) {
+      pool.release(netOut);
+      netOut = null;
+    }
+    releaseAppIn();
+  }
+
+  static ByteBuffer empty() {
+    return EMPTY;
+  }
+}
