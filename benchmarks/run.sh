@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
-# Builds the JMH jar, runs the benchmarks, writes JMH's JSON to benchmarks/results/ and prints
-# the niotls / peer ratios measured in that same run.
+# Builds the JMH jar, runs the benchmark suite, keeps JMH's JSON in benchmarks/results/runs/ and
+# renders the results page: a table of every niotls / peer comparison measured in the same run,
+# PNG charts, and the headline lines for the project README.
 #
-#   benchmarks/run.sh quick [jmh args...]   1 fork, 2 x 2 s warmup, 3 x 2 s measurement
-#   benchmarks/run.sh full  [jmh args...]   3 forks, 5 x 2 s warmup, 5 x 2 s measurement
-#   benchmarks/run.sh smoke [jmh args...]   1 fork, one 100 ms iteration, no warmup: CI runs
-#                                           this so no benchmark rots; its numbers mean nothing
+#   benchmarks/run.sh quick   about ten minutes on two cores; renders benchmarks/results/
+#   benchmarks/run.sh full    more forks and iterations, every parameter; renders benchmarks/results/
+#   benchmarks/run.sh smoke   every benchmark once, briefly, in one JVM, failing on the first error:
+#                             CI runs it so none rots. Its numbers mean nothing; its page is
+#                             rendered into the run directory only.
 #
-# Extra arguments go to JMH, e.g. a benchmark regex and profilers:
-#   benchmarks/run.sh quick 'Handshake' -p provider=OPENSSL -prof gc
+# Extra arguments run one JMH invocation with the mode's timing instead of the suite, e.g.
+#   benchmarks/run.sh quick 'PairedHandshake' -p provider=OPENSSL -prof gc
 # JAVA=/path/to/java picks the JVM that runs (and forks) the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-}
 case "$mode" in
-  quick) opts=(-f 1 -wi 2 -w 2s -i 3 -r 2s) ;;
-  full) opts=(-f 3 -wi 5 -w 2s -i 5 -r 2s) ;;
-  smoke) opts=(-f 1 -wi 0 -i 1 -r 100ms) ;;
+  quick | full | smoke) ;;
   *)
     echo "usage: $0 quick|full|smoke [jmh args...]" >&2
     exit 2
@@ -29,13 +29,125 @@ java=${JAVA:-java}
 jar=benchmarks/target/benchmarks.jar
 mvn -B -q -pl benchmarks -am package -DskipTests
 
-mkdir -p benchmarks/results
-out="benchmarks/results/$mode-$(date +%Y%m%d-%H%M%S).json"
-"$java" -jar "$jar" "${opts[@]}" -rf json -rff "$out" "$@"
+run="benchmarks/results/runs/$mode-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$run"
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+available=$("$java" -jar "$jar" -l)
+
+# Several JMH runs may share this machine (other sessions benchmarking): JMH's lock would make the
+# second one exit, so it is ignored; the interleaved benchmarks keep their ratios under such load.
+jvm=(-Djmh.ignoreLock=true)
+commands=""
+failed=()
+
+# jmh NAME REGEX [JMH OPTIONS...]: one JMH invocation into $run/NAME.json, skipped when no
+# benchmark matches REGEX (so the suite runs before every benchmark family exists).
+jmh() {
+  local name=$1 regex=$2
+  shift 2
+  if ! grep -qE -- "$regex" <<<"$available"; then
+    echo "== $name: no benchmark matches '$regex'; skipped"
+    return 0
+  fi
+  echo "== $name: $regex $*"
+  commands+="${commands:+ ;; }java -jar $jar '$regex' $*"
+  set +e
+  "$java" "${jvm[@]}" -jar "$jar" "$regex" "$@" -rf json -rff "$run/$name.json" 2>&1 |
+    tee "$run/$name.log" |
+    grep -E '^(# (Benchmark|Parameters):|Iteration|<failure>|[A-Za-z.]*(Exception|Error))'
+  local status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" -ne 0 ] || grep -q '<failure>' "$run/$name.log"; then
+    failed+=("$run/$name.log")
+  fi
+}
+
+# The record benchmarks' ChaCha20 runs leave out OpenSSL + TLS 1.3: BoringSSL does not let TLS 1.3
+# suites be chosen (it negotiates AES-GCM), and the benchmarks refuse to measure the wrong cipher.
+records() {
+  local name=$1 regex=$2
+  shift 2
+  jmh "$name-aes" "$regex" -p cipher=AES_GCM "$@"
+  jmh "$name-chacha-jdk" "$regex" -p cipher=CHACHA20 -p provider=JDK "$@"
+  jmh "$name-chacha-openssl" "$regex" -p cipher=CHACHA20 -p provider=OPENSSL -p protocol=TLSv1.2 "$@"
+}
+
+case "$mode" in
+  quick) timing=(-f 1 -wi 1 -w 1s -i 3 -r 1s) ;;
+  full) timing=(-f 2 -wi 3 -w 2s -i 5 -r 2s) ;;
+  smoke) timing=(-f 0 -wi 0 -i 1 -r 100ms -foe true) ;;
+esac
+# the idle-session benchmarks: one long operation each, in a JVM of their own (fixed heap)
+case "$mode" in
+  smoke) idle=(-f 0 -foe true -p sessions=20) ;;
+  *) idle=(-f 1 -wi 0 -i 1) ;;
+esac
+# one-subject benchmarks in quick and smoke: one configuration per provider
+one=(-p protocol=TLSv1.3 -p key=EC_P256 -p handshake=full -p size=16384)
+
+if [ $# -gt 0 ]; then
+  # the mode's timing (option-value pairs), except the options given on the command line
+  custom=()
+  for ((i = 0; i < ${#timing[@]}; i += 2)); do
+    [[ " $* " == *" ${timing[i]} "* ]] || custom+=("${timing[i]}" "${timing[i + 1]}")
+  done
+  jmh custom "$@" "${custom[@]}"
+else
+  case "$mode" in
+    smoke)
+      jmh paired-handshake '\.PairedHandshakeBenchmark' "${timing[@]}"
+      records paired-record '\.PairedRecordBenchmark' -p size=16384 "${timing[@]}"
+      jmh single-handshake '\.(engine|netty)\.[A-Za-z]*HandshakeBenchmark' "${one[@]}" "${timing[@]}"
+      jmh single-record '\.(engine|netty)\.[A-Za-z]*RecordBenchmark' "${one[@]}" -p cipher=AES_GCM \
+        "${timing[@]}"
+      jmh idle-session 'IdleSessionBenchmark' "${idle[@]}"
+      jmh loopback '\.loop\.' "${timing[@]}"
+      ;;
+    quick)
+      jmh paired-handshake '\.PairedHandshakeBenchmark' "${timing[@]}"
+      records paired-record '\.PairedRecordBenchmark' "${timing[@]}"
+      jmh single-gc '\.(engine|netty)\.[A-Za-z]*(Handshake|Record)Benchmark' "${one[@]}" \
+        -p cipher=AES_GCM -prof gc "${timing[@]}"
+      jmh idle-session-1000 'IdleSessionBenchmark' -p sessions=1000 "${idle[@]}"
+      jmh idle-session-10000 'IdleSessionBenchmark' -p sessions=10000 -p provider=OPENSSL "${idle[@]}"
+      jmh loopback '\.loop\.' "${timing[@]}"
+      ;;
+    full)
+      jmh paired-handshake '\.PairedHandshakeBenchmark' "${timing[@]}"
+      records paired-record '\.PairedRecordBenchmark' "${timing[@]}"
+      jmh single-handshake '\.(engine|netty)\.[A-Za-z]*HandshakeBenchmark' -prof gc "${timing[@]}"
+      records single-record '\.(engine|netty)\.[A-Za-z]*RecordBenchmark' -prof gc "${timing[@]}"
+      jmh idle-session 'IdleSessionBenchmark' "${idle[@]}"
+      jmh loopback '\.loop\.' "${timing[@]}"
+      ;;
+  esac
+fi
+
+{
+  echo "mode=$mode"
+  echo "options=${timing[*]}"
+  echo "command=benchmarks/run.sh $mode${*:+ $*}"
+  echo "commands=${commands//\\/\\\\}" # a properties file: backslashes escaped
+  echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' (with local changes)')"
+  echo "started=$started"
+  echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "load.before=$load_before"
+  echo "load.after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+} >"$run/run.properties"
 
 echo
 if [ "$mode" = smoke ]; then
-  echo "== smoke run: every benchmark ran; no warmup and 100 ms each, so these are not measurements"
+  echo "== smoke run: every benchmark ran once, briefly; these numbers are not measurements"
+  out="$run"
+elif [ $# -gt 0 ]; then
+  out="$run" # a partial run does not replace the committed page
+else
+  out=benchmarks/results
 fi
-echo "== niotls / peer, same run ($("$java" -version 2>&1 | head -n 1); $(nproc) cpus) -> $out"
-"$java" -cp "$jar" io.niotls.bench.report.Ratios "$out" | tee "${out%.json}.txt"
+"$java" -cp "$jar" io.niotls.bench.report.ResultsPage --out "$out" "$run" | tee "$run/report.txt"
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED: benchmarks failed; see ${failed[*]}" >&2
+  exit 1
+fi

@@ -21,6 +21,7 @@ public final class BufferPool {
   private final MpmcArrayQueue<ByteBuffer> free;
   private final LongAdder outstanding = new LongAdder();
   private final LongAdder allocated = new LongAdder();
+  private final LongAdder acquired = new LongAdder();
 
   /**
    * @param bufferSize capacity of every buffer, at least one whole TLS record
@@ -41,6 +42,7 @@ public final class BufferPool {
   /** A cleared buffer of {@link #bufferSize()} bytes, in write mode. */
   public ByteBuffer acquire() {
     outstanding.increment();
+    acquired.increment();
     ByteBuffer buffer = free.relaxedPoll();
     if (buffer != null) {
       return buffer.clear();
@@ -73,6 +75,11 @@ public final class BufferPool {
   /** Buffers ever allocated by this pool (not reused from it). */
   public long allocated() {
     return allocated.sum();
+  }
+
+  /** Buffers handed out by {@link #acquire()} so far, reused or new: how often a record moved. */
+  public long acquired() {
+    return acquired.sum();
   }
 
   /** Free buffers held for reuse. */

@@ -28,9 +28,17 @@ final class EngineBuffers {
     this.transport = transport;
   }
 
-  /** The ciphertext to unwrap next; an empty buffer when none is buffered. */
+  /**
+   * The ciphertext to unwrap next: netIn, else what the transport offers in place when it is the
+   * kind of buffer the provider reads fastest (direct for BoringSSL, heap for the JDK, whose
+   * ciphers copy direct buffers through arrays anyway), else an empty buffer.
+   */
   ByteBuffer netIn() {
-    return netIn == null ? EMPTY : netIn;
+    if (netIn != null) {
+      return netIn;
+    }
+    ByteBuffer inPlace = transport.inboundInPlace();
+    return inPlace != null && inPlace.isDirect() == pool.isDirect() ? inPlace : EMPTY;
   }
 
   /** Gives netIn back once an unwrap consumed all of it. */
@@ -39,6 +47,21 @@ final class EngineBuffers {
       pool.release(netIn);
       netIn = null;
     }
+  }
+
+  /** The body length of the record up next when it is whole, else {@link Integer#MAX_VALUE}. */
+  int nextRecordBody() {
+    ByteBuffer in = netIn();
+    if (!RecordHeader.complete(in)) {
+      return Integer.MAX_VALUE;
+    }
+    int body = RecordHeader.bodyLength(in);
+    return in.remaining() >= RecordHeader.LENGTH + body ? body : Integer.MAX_VALUE;
+  }
+
+  /** Whether any ciphertext waits to be unwrapped, in netIn or in the transport's view. */
+  boolean holdsCiphertext() {
+    return netIn().hasRemaining();
   }
 
   boolean holdsNetIn() {
@@ -64,6 +87,29 @@ final class EngineBuffers {
         netIn = null;
       }
     }
+  }
+
+  /** Room a record's encryption may need beyond its plaintext (header, tag, padding). */
+  private static final int RECORD_OVERHEAD = 256;
+
+  /**
+   * A buffer of the transport's to encrypt {@code plaintext} bytes into directly, when nothing of
+   * ours waits to be written before them and the transport offers one; null otherwise. Only for
+   * direct pools (BoringSSL): its wrap needs room for the record at hand, where the JDK's wants a
+   * whole packet buffer, and is fastest on heap buffers that are copied once anyway. {@link
+   * #endWrapInPlace} must follow.
+   */
+  ByteBuffer beginWrapInPlace(int plaintext) {
+    if (netOut != null || !pool.isDirect()) {
+      return null;
+    }
+    int size = (int) Math.min(pool.bufferSize(), (long) plaintext + RECORD_OVERHEAD);
+    return transport.outboundInPlace(size, true);
+  }
+
+  /** Hands the buffer of {@link #beginWrapInPlace} back: the transport sends what was written. */
+  void endWrapInPlace(ByteBuffer lent) {
+    transport.commitOutbound(lent);
   }
 
   /** netOut in write mode, for a wrap; {@link #endWrap()} must follow. */

@@ -35,7 +35,12 @@ public record SessionInfo(
     return peerCertificates.isEmpty() ? null : Fingerprint.sha256(peerCertificates.get(0));
   }
 
-  static SessionInfo of(SSLEngine engine, String clientServerName, boolean resumed) {
+  /**
+   * @param peerCertificates false when the peer cannot have sent any (a server that asked for no
+   *     client certificate): the SSLEngine would throw, at the cost of a stack trace, to say so
+   */
+  static SessionInfo of(
+      SSLEngine engine, String clientServerName, boolean resumed, boolean peerCertificates) {
     SSLSession session = engine.getSession();
     String alpn = engine.getApplicationProtocol();
     return new SessionInfo(
@@ -43,7 +48,7 @@ public record SessionInfo(
         session.getCipherSuite(),
         alpn == null || alpn.isEmpty() ? null : alpn,
         engine.getUseClientMode() ? clientServerName : requestedServerName(session),
-        mayHavePeerCertificates(engine) ? peerCertificates(session) : List.of(),
+        peerCertificates ? peerCertificates(session) : List.of(),
         resumed);
   }
 
@@ -68,14 +73,6 @@ public record SessionInfo(
       }
     }
     return null;
-  }
-
-  /**
-   * A server that asked for no client certificate has none to read, and asking would throw (and
-   * fill in the stack trace of) an SSLPeerUnverifiedException on every handshake.
-   */
-  private static boolean mayHavePeerCertificates(SSLEngine engine) {
-    return engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth();
   }
 
   private static List<X509Certificate> peerCertificates(SSLSession session) {

@@ -1,5 +1,6 @@
 package io.niotls.engine;
 
+import io.niotls.context.ClientAuth;
 import io.niotls.context.DelegatedTasks;
 import io.niotls.context.TlsContext;
 import io.niotls.transport.Transport;
@@ -420,6 +421,7 @@ public final class TlsEngine implements Closeable {
 
   private int readRecords(ByteBuffer dst) throws IOException {
     buffers.flush(); // a post-handshake reply left over from an earlier call
+    boolean snugRefused = false;
     while (true) {
       if (buffers.holdsAppIn()) {
         return ok(buffers.take(dst));
@@ -448,7 +450,21 @@ public final class TlsEngine implements Closeable {
         buffers.flush();
         continue;
       }
-      boolean direct = dst.remaining() >= appBufferSize;
+      if (!buffers.holdsCiphertext()) {
+        // Nothing to unwrap: read first instead of asking the provider for a "need more" (and
+        // taking appIn for it) on every call.
+        int wait = fillOrWait();
+        if (wait != 0) {
+          return wait;
+        }
+        continue;
+      }
+      // Straight into dst when it can hold a record's plaintext: the session's application buffer
+      // size, or the body of the whole record up next, which bounds its plaintext. Small records
+      // then skip appIn and a copy.
+      boolean direct =
+          dst.remaining() >= appBufferSize
+              || (!snugRefused && dst.remaining() >= buffers.nextRecordBody());
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
       if (direct && r.bytesProduced() > 0) {
         return ok(r.bytesProduced());
@@ -465,6 +481,10 @@ public final class TlsEngine implements Closeable {
           }
           break; // no progress: needs input
         case BUFFER_OVERFLOW:
+          if (direct && dst.remaining() < appBufferSize) {
+            snugRefused = true; // the provider wants more room than the record's body
+            continue;
+          }
           if (direct) {
             appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
             continue;
@@ -477,15 +497,21 @@ public final class TlsEngine implements Closeable {
           break; // no progress: needs input
         default: // BUFFER_UNDERFLOW
       }
-      int n = buffers.fill();
-      if (n == 0) {
-        // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
-        return status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
-      }
-      if (n < 0) {
-        throw TlsException.truncated(false);
+      int wait = fillOrWait();
+      if (wait != 0) {
+        return wait;
       }
     }
+  }
+
+  /** Reads more ciphertext: 0 when some came, else the code read() returns (a WANT_*). */
+  private int fillOrWait() throws IOException {
+    int n = buffers.fill();
+    if (n < 0) {
+      throw TlsException.truncated(false);
+    }
+    // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
+    return n > 0 ? 0 : status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
   }
 
   /** After our close_notify: reads and discards until the peer's arrives. */
@@ -531,7 +557,9 @@ public final class TlsEngine implements Closeable {
 
   private void established() {
     moveTo(Phase.OPEN);
-    session = SessionInfo.of(ssl, serverName, context.wasResumed(ssl));
+    // A server that asked for no client certificate has none to read: asking would only throw.
+    boolean peerCertificates = context.isClient() || context.clientAuth() != ClientAuth.NONE;
+    session = SessionInfo.of(ssl, serverName, context.wasResumed(ssl), peerCertificates);
     guard.established(session.protocol());
     appBufferSize = ssl.getSession().getApplicationBufferSize();
     if (!context.sessionResumption()) {
@@ -540,6 +568,22 @@ public final class TlsEngine implements Closeable {
   }
 
   private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+    if (phase.established() && src.hasRemaining()) {
+      ByteBuffer lent = buffers.beginWrapInPlace(src.remaining());
+      if (lent != null) {
+        SSLEngineResult r;
+        try {
+          r = ssl.wrap(src, lent);
+        } finally {
+          buffers.endWrapInPlace(lent);
+        }
+        if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+          return r;
+        }
+        // More to write than the record at hand (BoringSSL's pending tickets come first): the
+        // engine's own buffer below has room for it.
+      }
+    }
     SSLEngineResult r;
     try {
       r = ssl.wrap(src, buffers.beginWrap());

@@ -33,6 +33,18 @@ public final class MemoryTransport implements Transport {
      * @return bytes taken: all of them, or fewer to make the engine report WANT_WRITE
      */
     int accept(ByteBuffer ciphertext);
+
+    /**
+     * Room for {@code size} bytes that the engine may encrypt into directly instead of handing them
+     * to {@link #accept}: a buffer in write mode of the kind asked for, or null (the default) when
+     * the sink has none of that kind.
+     */
+    default ByteBuffer reserve(int size, boolean direct) {
+      return null;
+    }
+
+    /** Takes the bytes written into the buffer {@link #reserve} returned, up to its position. */
+    default void commit(ByteBuffer reserved) {}
   }
 
   private final int outboundLimit;
@@ -176,6 +188,27 @@ public final class MemoryTransport implements Transport {
       return inboundEof || !open ? -1 : 0;
     }
     return n;
+  }
+
+  /**
+   * The caller's buffer given to {@link #feedView}, when nothing fed earlier is still unread: the
+   * engine decrypts straight from it, which saves copying each record into a network buffer.
+   */
+  @Override
+  public ByteBuffer inboundInPlace() {
+    boolean earlier = inbound != null && inbound.hasRemaining();
+    return !earlier && view != null && view.hasRemaining() ? view : null;
+  }
+
+  /** The sink's own buffer, when there is a sink and nothing is kept for {@link #drain}. */
+  @Override
+  public ByteBuffer outboundInPlace(int size, boolean direct) {
+    return sink != null && outbound == null ? sink.reserve(size, direct) : null;
+  }
+
+  @Override
+  public void commitOutbound(ByteBuffer lent) {
+    sink.commit(lent);
   }
 
   @Override

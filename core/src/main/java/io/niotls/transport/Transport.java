@@ -26,6 +26,33 @@ public interface Transport extends Closeable {
    */
   int write(ByteBuffer src) throws IOException;
 
+  /**
+   * Inbound bytes the engine may decrypt where they are instead of copying them out with {@link
+   * #read}: a buffer in read mode whose position the engine moves past what it consumed, or null
+   * when there are none (the default). A transport offers this only for bytes it already holds in
+   * memory in front of everything else it would read, such as {@link MemoryTransport}'s view of the
+   * caller's buffer; the engine still calls {@link #read} when these are not enough.
+   */
+  default ByteBuffer inboundInPlace() {
+    return null;
+  }
+
+  /**
+   * Room in the transport's own outbound buffer for the engine to encrypt into, which saves copying
+   * the ciphertext out of the engine's buffer: a buffer in write mode with at least {@code size}
+   * bytes free, direct or heap as asked, or null when the transport has none (the default). The
+   * engine hands it back with {@link #commitOutbound}, which sends what was written into it.
+   */
+  default ByteBuffer outboundInPlace(int size, boolean direct) {
+    return null;
+  }
+
+  /**
+   * Sends what the engine wrote into the buffer {@link #outboundInPlace} lent it: the bytes between
+   * the buffer's position when it was lent and its position now (possibly none).
+   */
+  default void commitOutbound(ByteBuffer lent) {}
+
   /** Half-closes the outbound direction (FIN) where the transport has one. */
   default void shutdownOutput() throws IOException {}
 

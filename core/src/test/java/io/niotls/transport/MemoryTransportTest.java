@@ -42,6 +42,24 @@ class MemoryTransportTest {
   }
 
   @Test
+  void theViewIsOfferedInPlaceOnlyOnceEarlierBytesAreRead() {
+    MemoryTransport t = new MemoryTransport();
+    assertThat(t.inboundInPlace()).isNull();
+    t.feed(new byte[0]);
+    t.feedView(ByteBuffer.wrap(bytes("z")));
+    assertThat(t.inboundInPlace()).as("nothing unread before it").isNotNull();
+    t.read(ByteBuffer.allocate(1));
+    t.feed(bytes("ab"));
+    ByteBuffer view = ByteBuffer.wrap(bytes("cd"));
+    t.feedView(view);
+    assertThat(t.inboundInPlace()).as("copied bytes come first").isNull();
+    t.read(ByteBuffer.allocate(2));
+    assertThat(t.inboundInPlace()).isSameAs(view);
+    view.position(view.limit());
+    assertThat(t.inboundInPlace()).as("a consumed view").isNull();
+  }
+
+  @Test
   void detachingAViewKeepsItsUnreadBytesAndFreesTheBuffer() {
     MemoryTransport t = new MemoryTransport();
     byte[] caller = bytes("xyz");

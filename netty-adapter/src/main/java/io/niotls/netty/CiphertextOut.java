@@ -7,9 +7,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * Where the engine's ciphertext goes: the {@link MemoryTransport.Sink} copies each record straight
- * from the engine's network buffer into I/O {@link ByteBuf}s (the one copy between the engine and
- * the socket), which the handler then writes to the channel in order.
+ * Where the engine's ciphertext goes: I/O {@link ByteBuf}s that the handler writes to the channel
+ * in order. BoringSSL encrypts straight into them ({@link #reserve}); the JDK's engine encrypts
+ * into its own heap buffer, which the {@link MemoryTransport.Sink} then copies in (the one copy
+ * between the engine and the socket).
  *
  * <p>Confined to the channel's event loop.
  */
@@ -17,9 +18,10 @@ final class CiphertextOut implements MemoryTransport.Sink {
   private static final int DEFAULT_SIZE = 2048;
 
   private final ByteBufAllocator alloc;
-  private final ArrayDeque<ByteBuf> full = new ArrayDeque<>(4);
+  private ArrayDeque<ByteBuf> full; // made when a second buffer is needed: idle handlers hold none
   private ByteBuf current;
   private int sizeHint = DEFAULT_SIZE;
+  private int reservedAt; // the lent buffer's position when it was lent
 
   CiphertextOut(ByteBufAllocator alloc) {
     this.alloc = alloc;
@@ -35,7 +37,7 @@ final class CiphertextOut implements MemoryTransport.Sink {
     int n = ciphertext.remaining();
     if (current == null || current.writableBytes() < n) {
       if (current != null) {
-        full.add(current);
+        full().add(current);
       }
       current = alloc.ioBuffer(Math.max(n, sizeHint));
     }
@@ -43,9 +45,41 @@ final class CiphertextOut implements MemoryTransport.Sink {
     return n;
   }
 
+  /**
+   * Lends the free space of a direct I/O buffer, so that BoringSSL encrypts straight into what the
+   * channel will write: no copy between the engine and the socket. Heap buffers are not lent.
+   */
+  @Override
+  public ByteBuffer reserve(int size, boolean direct) {
+    if (!direct) {
+      return null;
+    }
+    if (current == null || !current.isDirect() || current.writableBytes() < size) {
+      if (current != null) {
+        full().add(current);
+      }
+      current = alloc.directBuffer(Math.max(size, sizeHint));
+    }
+    ByteBuffer lent = current.internalNioBuffer(current.writerIndex(), current.writableBytes());
+    reservedAt = lent.position();
+    return lent;
+  }
+
+  @Override
+  public void commit(ByteBuffer reserved) {
+    current.writerIndex(current.writerIndex() + reserved.position() - reservedAt);
+  }
+
+  private ArrayDeque<ByteBuf> full() {
+    if (full == null) {
+      full = new ArrayDeque<>(4);
+    }
+    return full;
+  }
+
   /** The next buffer of ciphertext to write, oldest first; null when there is none. */
   ByteBuf poll() {
-    ByteBuf next = full.poll();
+    ByteBuf next = full == null ? null : full.poll();
     if (next == null) {
       next = current;
       current = null;
@@ -55,7 +89,7 @@ final class CiphertextOut implements MemoryTransport.Sink {
   }
 
   boolean isEmpty() {
-    return full.isEmpty() && current == null;
+    return (full == null || full.isEmpty()) && current == null;
   }
 
   /** Drops ciphertext that will never be written. */

@@ -25,7 +25,7 @@ final class PlaintextQueue extends AbstractCoalescingBufferQueue {
    *     JDK's engine, which is fastest on arrays)
    */
   PlaintextQueue(Channel channel, boolean direct) {
-    super(channel, 16);
+    super(channel, 4); // grows when writes pile up; an idle connection keeps a small one
     this.direct = direct;
   }
 

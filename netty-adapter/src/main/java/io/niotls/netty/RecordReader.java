@@ -89,6 +89,14 @@ final class RecordReader {
         if (n > 0) {
           produced += n;
           plain.writerIndex(plain.writerIndex() + n);
+          if (!eof && transport.pendingInbound() == 0 && !engine.holdsBuffers()) {
+            // Every byte that arrived is decrypted: another read could only say WANT_READ.
+            framing.consumed();
+            ByteBuf last = plain;
+            plain = null;
+            sink.accept(last);
+            return Status.WANT_READ;
+          }
           if (plain.writableBytes() < appBufferSize) {
             ByteBuf full = plain;
             plain = null;

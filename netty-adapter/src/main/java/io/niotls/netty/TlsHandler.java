@@ -294,6 +294,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
   private void handshakeDone(ChannelHandlerContext ctx) {
     moveTo(HandlerState.OPEN);
     handshakeDeadline.cancel(false);
+    handshakeDeadline = null; // an idle connection keeps nothing of its handshake
     session = engine.session();
     reader.established();
     writer.established(context.provider(), session.protocol());
@@ -587,6 +588,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
     moveTo(HandlerState.DONE);
     if (handshakeDeadline != null) {
       handshakeDeadline.cancel(false);
+      handshakeDeadline = null;
     }
     if (writer.writeCiphertext(ctx, null) != null) {
       ctx.flush();

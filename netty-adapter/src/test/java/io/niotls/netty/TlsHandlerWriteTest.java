@@ -178,6 +178,25 @@ class TlsHandlerWriteTest {
   }
 
   @Test
+  void aLoneSmallWriteOfTheEnginesKindIsEncryptedFromItsOwnMemory() {
+    EmbeddedChannel channel = new EmbeddedChannel();
+    try {
+      PlaintextQueue queue = new PlaintextQueue(channel, true);
+      ByteBuf small = ByteBufAllocator.DEFAULT.directBuffer(1024).writeZero(1024);
+      queue.add(small, channel.newPromise());
+      ByteBuf chunk =
+          queue.remove(ByteBufAllocator.DEFAULT, TlsHandler.RECORD, channel.newPromise());
+      try {
+        assertThat(chunk).as("not copied into a record-sized buffer").isSameAs(small);
+      } finally {
+        chunk.release();
+      }
+    } finally {
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  @Test
   void smallWritesAreMergedIntoOneBufferOfTheEnginesKind() {
     EmbeddedChannel channel = new EmbeddedChannel();
     try {

@@ -7,10 +7,9 @@ import io.niotls.context.TlsContext;
 import java.util.List;
 
 /**
- * A client and a server context for benchmarks: a fresh CA and an EC P-256 {@code localhost}
- * certificate made at setup, one provider, one protocol version, and session resumption off so
- * every handshake is a full one. The raw SSLEngine benchmarks take their engines from the same
- * contexts, so provider, suites, certificates and verification are identical on both sides.
+ * A niotls client and server context for one {@link Spec}. The raw SSLEngine benchmarks take their
+ * engines from the same contexts, so provider, suites, certificates and verification are identical
+ * on both sides; {@link Fixture} builds Netty's contexts to match.
  */
 public record ContextPair(TlsContext client, TlsContext server) {
   /** The name the client connects to and verifies; the certificate's only SAN. */
@@ -18,32 +17,37 @@ public record ContextPair(TlsContext client, TlsContext server) {
 
   public static final int PORT = 443;
 
-  /** Contexts for full handshakes (resumption off) with an EC P-256 server certificate. */
+  /** Full handshakes (resumption off) with a fresh EC P-256 certificate. */
   public static ContextPair of(Provider provider, String protocol) {
-    return of(provider, protocol, false);
+    return Fixture.of(Spec.full(provider, protocol)).niotls();
   }
 
-  public static ContextPair of(Provider provider, String protocol, boolean resumption) {
+  /** Contexts for {@code spec}, presenting {@code leaf} and trusting {@code ca}. */
+  static ContextPair of(Spec spec, GeneratedCertificate ca, GeneratedCertificate leaf) {
+    TlsContext.Builder server =
+        TlsContext.forServer(leaf.keyMaterial())
+            .provider(spec.provider())
+            .protocols(spec.protocol())
+            .sessionResumption(spec.resumption());
+    TlsContext.Builder client =
+        TlsContext.forClient()
+            .provider(spec.provider())
+            .protocols(spec.protocol())
+            .trustCertificates(List.of(ca.certificate()))
+            .sessionResumption(spec.resumption());
+    List<String> suites = spec.cipher().suites(spec.protocol(), spec.key());
+    if (suites != null) {
+      server.cipherSuites(suites.toArray(new String[0]));
+      client.cipherSuites(suites.toArray(new String[0]));
+    }
+    return new ContextPair(client.build(), server.build());
+  }
+
+  /** A CA and a {@link #HOST} certificate signed by it, with {@code key}'s kind of key. */
+  static GeneratedCertificate[] certificates(CertificateGenerator.KeyType key) {
     GeneratedCertificate ca = CertificateGenerator.ca("niotls bench CA").generate();
     GeneratedCertificate leaf =
-        CertificateGenerator.leaf(HOST)
-            .keyType(CertificateGenerator.KeyType.EC_P256)
-            .subjectAltNames(HOST)
-            .issuer(ca)
-            .generate();
-    TlsContext server =
-        TlsContext.forServer(leaf.keyMaterial())
-            .provider(provider)
-            .protocols(protocol)
-            .sessionResumption(resumption)
-            .build();
-    TlsContext client =
-        TlsContext.forClient()
-            .provider(provider)
-            .protocols(protocol)
-            .trustCertificates(List.of(ca.certificate()))
-            .sessionResumption(resumption)
-            .build();
-    return new ContextPair(client, server);
+        CertificateGenerator.leaf(HOST).keyType(key).subjectAltNames(HOST).issuer(ca).generate();
+    return new GeneratedCertificate[] {ca, leaf};
   }
 }

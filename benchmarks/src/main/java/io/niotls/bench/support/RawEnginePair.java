@@ -10,9 +10,9 @@ import javax.net.ssl.SSLException;
  * The baseline: two bare {@link SSLEngine}s from the same contexts niotls uses, handshaking through
  * two ByteBuffers with the tightest loop that is still correct. Each side wraps and unwraps until
  * it needs the peer's bytes, delegated tasks run inline, and no byte is copied that the engines do
- * not copy themselves. The buffers are made once by {@link Buffers} and reused for every handshake.
+ * not copy themselves. The buffers are made once ({@link Buffers}) and reused by every pair.
  */
-public final class RawEnginePair implements AutoCloseable {
+public final class RawEnginePair implements Duplex {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   private static final int MAX_FLIGHTS = 16;
 
@@ -20,6 +20,9 @@ public final class RawEnginePair implements AutoCloseable {
   public final SSLEngine server;
   private final ContextPair contexts;
   private final Buffers buffers;
+  private final boolean resumption;
+  private final ByteBuffer plaintext;
+  private Boolean resumed; // the context answers once per engine
 
   /** The four buffers of a raw pair, of the kind (heap or direct) the provider is fastest with. */
   public static final class Buffers {
@@ -47,9 +50,11 @@ public final class RawEnginePair implements AutoCloseable {
     }
   }
 
-  public RawEnginePair(ContextPair contexts, Buffers buffers) {
-    this.contexts = contexts;
-    this.buffers = buffers;
+  RawEnginePair(Fixture fixture) {
+    this.contexts = fixture.niotls();
+    this.buffers = fixture.scratch().raw;
+    this.plaintext = fixture.scratch().plaintext;
+    this.resumption = fixture.spec().resumption();
     this.client = contexts.client().newSslEngine(ContextPair.HOST, ContextPair.PORT);
     this.server = contexts.server().newSslEngine(null, -1);
   }
@@ -58,10 +63,18 @@ public final class RawEnginePair implements AutoCloseable {
    * Drives both handshakes to completion. As niotls does with resumption off, both sessions are
    * invalidated at the end, so the next client does not offer this one.
    *
-   * @throws SSLException when either engine fails
-   * @throws IllegalStateException when the handshake does not finish
+   * @throws IllegalStateException when either engine fails or the handshake does not finish
    */
-  public void handshake() throws SSLException {
+  @Override
+  public void handshake() {
+    try {
+      handshakeOrThrow();
+    } catch (SSLException e) {
+      throw new IllegalStateException("raw handshake failed: " + e, e);
+    }
+  }
+
+  private void handshakeOrThrow() throws SSLException {
     ByteBuffer c2s = buffers.clientToServer.clear();
     ByteBuffer s2c = buffers.serverToClient.clear();
     client.beginHandshake();
@@ -76,8 +89,11 @@ public final class RawEnginePair implements AutoCloseable {
         serverDone = drive(server, c2s, s2c, buffers.serverApp);
       }
       if (clientDone && serverDone) {
-        client.getSession().invalidate();
-        server.getSession().invalidate();
+        readLeftovers(s2c);
+        if (!resumption) {
+          client.getSession().invalidate();
+          server.getSession().invalidate();
+        }
         return;
       }
     }
@@ -86,6 +102,24 @@ public final class RawEnginePair implements AutoCloseable {
             + client.getHandshakeStatus()
             + ", server "
             + server.getHandshakeStatus());
+  }
+
+  /** The server's records after its last flight (TLS 1.3 tickets), unwrapped by the client. */
+  private void readLeftovers(ByteBuffer s2c) throws SSLException {
+    s2c.flip();
+    try {
+      while (s2c.hasRemaining()) {
+        SSLEngineResult r = client.unwrap(s2c, buffers.clientApp.clear());
+        if (r.bytesProduced() > 0) {
+          throw new IllegalStateException("the server sent data after its handshake");
+        }
+        if (r.bytesConsumed() == 0) {
+          break;
+        }
+      }
+    } finally {
+      s2c.compact();
+    }
   }
 
   /**
@@ -130,6 +164,69 @@ public final class RawEnginePair implements AutoCloseable {
           return true;
       }
     }
+  }
+
+  @Override
+  public boolean resumed() {
+    if (resumed == null) {
+      resumed = contexts.client().wasResumed(client);
+    }
+    return resumed;
+  }
+
+  @Override
+  public Facts facts() {
+    return new Facts(
+        client.getSession().getProtocol(), client.getSession().getCipherSuite(), resumed());
+  }
+
+  /**
+   * The client wraps all of {@code payload} into one buffer and the server unwraps all of it, with
+   * no transport in between.
+   */
+  @Override
+  public int transfer(Payload payload) {
+    return send(client, server, buffers.clientToServer, payload);
+  }
+
+  @Override
+  public int reply(Payload payload) {
+    return send(server, client, buffers.serverToClient, payload);
+  }
+
+  private int send(SSLEngine from, SSLEngine to, ByteBuffer net, Payload payload) {
+    ByteBuffer src = payload.buffer();
+    net.clear();
+    try {
+      while (src.hasRemaining()) {
+        ok(from.wrap(src, net));
+      }
+      net.flip();
+      int received = 0;
+      while (net.hasRemaining()) {
+        received += ok(to.unwrap(net, plaintext.clear())).bytesProduced();
+      }
+      return received;
+    } catch (SSLException e) {
+      throw new IllegalStateException("raw transfer failed: " + e, e);
+    } finally {
+      net.clear();
+    }
+  }
+
+  private static SSLEngineResult ok(SSLEngineResult result) {
+    if (result.getStatus() != SSLEngineResult.Status.OK) {
+      throw new IllegalStateException("raw engine: " + result);
+    }
+    return result;
+  }
+
+  @Override
+  public AutoCloseable keepServerOnly() {
+    contexts.client().releaseSslEngine(client);
+    SSLEngine kept = server;
+    ContextPair owner = contexts;
+    return () -> owner.server().releaseSslEngine(kept);
   }
 
   @Override

@@ -1,0 +1,28 @@
+package io.niotls.bench.support;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Buffers that pairs of one thread reuse instead of allocating per connection: what an event loop
+ * would own once, not what a connection costs. Confined to one thread.
+ */
+public final class Scratch {
+  /** Carry ciphertext between two memory transports, one per direction. */
+  final Wire clientToServer;
+
+  final Wire serverToClient;
+
+  /** Receives plaintext: at least one record's worth, so engines decrypt straight into it. */
+  final ByteBuffer plaintext;
+
+  final RawEnginePair.Buffers raw;
+
+  Scratch(ContextPair contexts) {
+    boolean direct = contexts.client().bufferPool().isDirect();
+    int size = contexts.client().bufferPool().bufferSize();
+    plaintext = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+    clientToServer = new Wire(64 * 1024, direct);
+    serverToClient = new Wire(64 * 1024, direct);
+    raw = new RawEnginePair.Buffers(contexts);
+  }
+}

@@ -1,0 +1,118 @@
+package io.niotls.bench.report;
+
+import static io.niotls.bench.report.JmhJson.params;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsPageTest {
+  private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
+
+  /** A run directory with interleaved handshakes and a loopback scaling curve, as run.sh leaves. */
+  private static Path run(Path dir) throws IOException {
+    JmhJson json = new JmhJson();
+    for (String provider : List.of("JDK", "OPENSSL")) {
+      for (String handshake : List.of("full", "resumed")) {
+        Map<String, double[]> counters = new LinkedHashMap<>();
+        for (String s : List.of("tlsEngine", "rawSslEngine", "tlsHandler", "sslHandler")) {
+          counters.put(s + "WallNs", new double[] {1e9, 1e9});
+          counters.put(s + "CpuNs", new double[] {1e9, 1e9});
+          counters.put(s + "AllocBytes", new double[] {1e6, 1e6});
+          counters.put(s + "Ops", new double[] {s.startsWith("tls") ? 1100 : 1000, 1000});
+        }
+        json.add(
+            "io.niotls.bench.PairedHandshakeBenchmark.handshakes",
+            1,
+            "\"NaN\"",
+            "ops/s",
+            params("provider", provider, "protocol", "TLSv1.3", "handshake", handshake),
+            counters);
+      }
+    }
+    for (int c : new int[] {1, 10, 100, 1000}) {
+      json.add(
+          "io.niotls.bench.loop.TlsServerHandshakeBenchmark.handshake",
+          100.0 * c,
+          params("concurrency", "" + c));
+      json.add(
+          "io.niotls.bench.loop.NettyServerHandshakeBenchmark.handshake",
+          90.0 * c,
+          params("concurrency", "" + c));
+    }
+    Path run = Files.createDirectories(dir.resolve("run"));
+    Files.writeString(run.resolve("paired.json"), json.json());
+    Files.writeString(
+        run.resolve("run.properties"),
+        "mode=quick\ncommand=benchmarks/run.sh quick\ncommit=abc1234\nload.before=5.0 4.0 3.0\n"
+            + "commands=java -jar benchmarks.jar '\\\\.Paired' -f 1\n");
+    return run;
+  }
+
+  @Test
+  void thePageNamesTheMachineTheVersionsAndTheCommand(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("out");
+    ResultsPage.main(new String[] {"--out", out.toString(), run(dir).toString()});
+
+    String page = Files.readString(out.resolve("README.md"));
+
+    assertThat(page).contains("| CPU | " + Machine.cpuModel() + " |");
+    assertThat(page)
+        .contains("| Netty | 4.1.139.Final |")
+        .contains("| netty-tcnative | 2.0.84.Final");
+    assertThat(page)
+        .contains("OpenJDK 64-Bit Server VM 17.0.15+6")
+        .contains("| niotls commit | abc1234 |");
+    assertThat(page).contains("benchmarks/run.sh quick").contains("'\\.Paired'");
+    assertThat(page)
+        .contains("## Handshakes in memory")
+        .contains("## Handshake over loopback")
+        .doesNotContain("## Record");
+  }
+
+  @Test
+  void everyChartIsAPngThePageShows(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("out");
+    ResultsPage.main(new String[] {"--out", out.toString(), run(dir).toString()});
+
+    String page = Files.readString(out.resolve("README.md"));
+    List<Path> charts;
+    try (var files = Files.list(out)) {
+      charts = files.filter(f -> f.toString().endsWith(".png")).sorted().toList();
+    }
+
+    assertThat(charts)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly(
+            "handshake-full.png",
+            "handshake-resumed.png",
+            "scaling-loop-handshake-concurrency.png");
+    for (Path chart : charts) {
+      byte[] head = new byte[4];
+      System.arraycopy(Files.readAllBytes(chart), 0, head, 0, 4);
+      assertThat(head).isEqualTo(PNG);
+      assertThat(page).contains("](" + chart.getFileName() + ")");
+    }
+  }
+
+  @Test
+  void theHeadlineGivesTheRangeOfEachComparison(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("out");
+    ResultsPage.main(new String[] {"--out", out.toString(), run(dir).toString()});
+
+    List<String> headline = Files.readAllLines(out.resolve("HEADLINE.md"));
+
+    assertThat(headline).hasSizeBetween(3, 6);
+    assertThat(headline.get(0))
+        .startsWith("- **Full handshakes in memory (EC P-256):**")
+        .contains("TlsHandler 1.05× Netty SslHandler")
+        .contains("interleaved");
+    assertThat(headline).anySatisfy(l -> assertThat(l).contains("TlsServer 1.11× Netty server"));
+  }
+}
