@@ -94,10 +94,11 @@ final class OpenSslEngineFactory implements EngineFactory {
 
   @Override
   public SSLEngine newEngine(String host, int port) {
-    if (!context.isClient()) {
-      // The SslContext already holds all a server engine needs (protocols, suites, client auth,
-      // server cipher order, ALPN); reading and re-setting them per engine converted every suite
-      // name both ways and made BoringSSL parse the cipher list again, on every handshake.
+    if (!context.isClient() && context.sniNames().isEmpty()) {
+      // The SslContext already holds all such a server engine needs (protocols, suites, client
+      // auth, server cipher order, ALPN); reading and re-setting them per engine converted every
+      // suite name both ways and made BoringSSL parse the cipher list again, on every handshake.
+      // Only sniStrict's SNI matchers exist per engine alone.
       return sslContext.newEngine(ByteBufAllocator.DEFAULT);
     }
     SSLEngine engine =
