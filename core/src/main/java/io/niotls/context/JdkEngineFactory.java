@@ -8,6 +8,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 
 /** SunJSSE engines. */
@@ -33,6 +34,12 @@ final class JdkEngineFactory implements EngineFactory {
               : new KeyManager[] {new SingleKeyManager(context.keyMaterial(), fullHandshakes::add)};
       TrustManager[] trusts = {trust.build(fullHandshakes::add)};
       sslContext.init(keys, trusts, null);
+      if (context.isClient() && !context.sessionResumption()) {
+        // Sessions of engines made for port -1 are never looked up again, but SunJSSE still keeps
+        // each one by its id, up to 20,480 of them (javax.net.ssl.sessionCacheSize): heap that
+        // grows with every handshake of a client that does not resume. One is enough.
+        sslContext.getClientSessionContext().setSessionCacheSize(1);
+      }
     } catch (GeneralSecurityException e) {
       throw new TlsConfigException(
           "the JDK TLS provider could not be set up: " + e.getMessage(), e);
@@ -49,6 +56,12 @@ final class JdkEngineFactory implements EngineFactory {
     if (!context.alpn().isEmpty()) {
       parameters.setApplicationProtocols(context.alpn().toArray(new String[0]));
     }
+    if (!context.isClient() && !context.alpn().isEmpty() && !context.requireAlpn()) {
+      // SunJSSE refuses a client that shares no protocol (no_application_protocol); BoringSSL
+      // goes on without ALPN. Unless ALPN is required, both go on: "" means no ALPN.
+      engine.setHandshakeApplicationProtocolSelector(
+          (e, offered) -> context.alpn().stream().filter(offered::contains).findFirst().orElse(""));
+    }
     switch (context.clientAuth()) {
       case REQUIRE -> parameters.setNeedClientAuth(true);
       case OPTIONAL -> parameters.setWantClientAuth(true);
@@ -56,6 +69,11 @@ final class JdkEngineFactory implements EngineFactory {
     }
     engine.setSSLParameters(parameters);
     return engine;
+  }
+
+  /** The sessions SunJSSE keeps for clients of this context. */
+  SSLSessionContext clientSessions() {
+    return sslContext.getClientSessionContext();
   }
 
   @Override

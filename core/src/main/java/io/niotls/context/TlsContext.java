@@ -46,6 +46,8 @@ public final class TlsContext {
   private final boolean hostnameVerification;
   private final String serverName;
   private final List<String> alpn;
+  private final boolean requireAlpn;
+  private final List<String> sniNames;
   private final ClientAuth clientAuth;
   private final boolean sessionResumption;
   private final Duration handshakeTimeout;
@@ -63,6 +65,8 @@ public final class TlsContext {
     hostnameVerification = b.hostnameVerification && b.trust.validateChain();
     serverName = b.serverName;
     alpn = List.copyOf(b.alpn);
+    requireAlpn = b.requireAlpn;
+    sniNames = List.copyOf(b.sniNames);
     clientAuth = b.clientAuth;
     sessionResumption = b.sessionResumption;
     handshakeTimeout = b.handshakeTimeout;
@@ -148,6 +152,11 @@ public final class TlsContext {
     return engines.newEngine(peerHost, uncached ? -1 : peerPort);
   }
 
+  /** The provider's engine maker, for tests of what it keeps. */
+  EngineFactory engineFactory() {
+    return engines;
+  }
+
   /** Frees what {@link #newSslEngine} made. */
   public void releaseSslEngine(SSLEngine engine) {
     engines.release(engine);
@@ -179,6 +188,11 @@ public final class TlsContext {
       }
     } else {
       parameters.setUseCipherSuitesOrder(true);
+      if (!sniNames.isEmpty()) {
+        // SunJSSE and Netty's BoringSSL engine both consult these matchers for a client's SNI
+        // name and answer a name none of them matches with a fatal unrecognized_name alert
+        parameters.setSNIMatchers(List.of(ServerNames.matcher(sniNames)));
+      }
     }
   }
 
@@ -217,6 +231,23 @@ public final class TlsContext {
     return alpn;
   }
 
+  /**
+   * Server: whether a client must share one of the {@link #alpn()} protocols, else its handshake is
+   * refused with {@code no_application_protocol}.
+   */
+  public boolean requireAlpn() {
+    return requireAlpn;
+  }
+
+  /**
+   * Server, strict SNI: the names (and {@code *.domain} wildcards) a client may ask for; a client
+   * asking for another gets {@code unrecognized_name}. Empty when not strict: any name, or none,
+   * gets our certificate.
+   */
+  public List<String> sniNames() {
+    return sniNames;
+  }
+
   public ClientAuth clientAuth() {
     return clientAuth;
   }
@@ -244,7 +275,8 @@ public final class TlsContext {
         + providerNote
         + " "
         + protocols
-        + (alpn.isEmpty() ? "" : " alpn=" + alpn)
+        + (alpn.isEmpty() ? "" : " alpn=" + alpn + (requireAlpn ? " (required)" : ""))
+        + (sniNames.isEmpty() ? "" : " sniStrict=" + sniNames)
         + (client ? "" : " clientAuth=" + clientAuth);
   }
 
@@ -267,6 +299,8 @@ public final class TlsContext {
     private boolean hostnameVerification = true;
     private String serverName;
     private List<String> alpn = List.of();
+    private boolean requireAlpn;
+    private List<String> sniNames = List.of();
     private ClientAuth clientAuth = ClientAuth.NONE;
     private boolean sessionResumption = true;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -379,9 +413,42 @@ public final class TlsContext {
       return this;
     }
 
-    /** ALPN protocols, most preferred first. */
+    /**
+     * ALPN protocols, most preferred first. A server picks the first of its own that the client
+     * offers; when the client offers none of them the handshake goes on without ALPN (its {@code
+     * applicationProtocol} is null), unless {@link #requireAlpn}.
+     */
     public Builder alpn(String... protocols) {
       alpn = List.copyOf(Arrays.asList(protocols));
+      return this;
+    }
+
+    /**
+     * Server: a client whose ClientHello offers none of the {@link #alpn} protocols, or no ALPN
+     * extension at all, is refused with a fatal {@code no_application_protocol} alert (RFC 7301
+     * section 3.2 defines it for the first case; a server that requires ALPN has nothing to speak
+     * with the second either). Off by default. Needs {@link #alpn}.
+     */
+    public Builder requireAlpn(boolean required) {
+      requireAlpn = required;
+      return this;
+    }
+
+    /**
+     * Server, strict SNI: a client that asks for a server name (SNI) other than these is refused
+     * with a fatal {@code unrecognized_name} alert, instead of getting our certificate anyway (the
+     * default). Names are host names, case-insensitive; {@code *.example.com} matches one label.
+     * With no names, the DNS names of our certificate's subject alternative names. A client that
+     * sends no SNI (one that connects by IP address) is not refused.
+     */
+    public Builder sniStrict(String... knownNames) {
+      if (knownNames.length > 0) {
+        sniNames = ServerNames.check(knownNames);
+      } else if (keyMaterial == null) {
+        throw new TlsConfigException("sniStrict() is a server setting: give the names it serves");
+      } else {
+        sniNames = ServerNames.of(keyMaterial.certificate());
+      }
       return this;
     }
 
@@ -419,10 +486,27 @@ public final class TlsContext {
       return this;
     }
 
+    /**
+     * The context, immutable.
+     *
+     * @throws TlsConfigException when settings contradict each other, or a server's certificate
+     *     chain is not valid now (expired, or not yet valid: the message names the dates)
+     */
     public TlsContext build() {
       if (trustMode == TrustMode.PINS_ONLY && pins.isEmpty()) {
         throw new TlsConfigException(
             "pinsReplaceChainValidation() needs at least one pin(\"sha256:...\")");
+      }
+      if (requireAlpn && client) {
+        throw new TlsConfigException(
+            "requireAlpn is a server setting; a client sees the server's choice in its session");
+      }
+      if (requireAlpn && alpn.isEmpty()) {
+        throw new TlsConfigException("requireAlpn(true) needs the protocols: alpn(\"h2\", ...)");
+      }
+      if (client && !sniNames.isEmpty()) {
+        throw new TlsConfigException(
+            "sniStrict is a server setting; a client sends one name: serverName(...)");
       }
       if (trustMode == TrustMode.TRUST_ALL && !pins.isEmpty()) {
         throw new TlsConfigException("insecureTrustAll() and pin(...) contradict each other");
@@ -431,6 +515,9 @@ public final class TlsContext {
         String mode = clientAuth.name().toLowerCase(Locale.ROOT);
         throw new TlsConfigException(
             "client auth " + mode + " with insecureTrustAll() would accept any client: give trust");
+      }
+      if (!client) {
+        CertificateDates.requireValid(keyMaterial.chain(), java.time.Instant.now());
       }
       trust = new VerifyingTrustManager.Spec(trustMode == TrustMode.CHAIN, trustStore, pins);
       return new TlsContext(this);

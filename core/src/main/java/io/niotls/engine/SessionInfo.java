@@ -44,12 +44,24 @@ public record SessionInfo(
     SSLSession session = engine.getSession();
     String alpn = engine.getApplicationProtocol();
     return new SessionInfo(
-        session.getProtocol(),
+        canonical(session.getProtocol()),
         session.getCipherSuite(),
         alpn == null || alpn.isEmpty() ? null : alpn,
         engine.getUseClientMode() ? clientServerName : requestedServerName(session),
         peerCertificates ? peerCertificates(session) : List.of(),
         resumed);
+  }
+
+  /**
+   * The constant for a known version name: BoringSSL's engine returns a new String per session, and
+   * a session keeps its SessionInfo as long as it lives.
+   */
+  private static String canonical(String protocol) {
+    return switch (protocol) {
+      case "TLSv1.3" -> "TLSv1.3";
+      case "TLSv1.2" -> "TLSv1.2";
+      default -> protocol;
+    };
   }
 
   private static String requestedServerName(SSLSession session) {

@@ -81,12 +81,18 @@ public final class TlsEngine implements Closeable {
     return new TlsEngine(context, transport, host, port);
   }
 
-  /** A server engine (the {@code SSL_accept} side). */
+  /**
+   * A server engine (the {@code SSL_accept} side). When the context {@code requireAlpn()}, the
+   * client's ClientHello is read on its way in and refused with {@code no_application_protocol}
+   * unless it offers one of the context's ALPN protocols.
+   */
   public static TlsEngine server(TlsContext context, Transport transport) {
     if (context.isClient()) {
       throw new IllegalArgumentException("TlsEngine.server needs a context from forServer()");
     }
-    return new TlsEngine(context, transport, null, -1);
+    Transport guarded =
+        context.requireAlpn() ? new AlpnGuard(transport, context.alpn()) : transport;
+    return new TlsEngine(context, guarded, null, -1);
   }
 
   /**

@@ -41,7 +41,10 @@ final class Connection extends SessionHandle implements Registration {
   private final TlsHandler handler;
   private final Setup setup;
   private final SessionListener listener;
+
+  /** What a client-role handshake verifies and sends as SNI; null for accepted sessions. */
   private final String peerHost;
+
   private final int peerPort;
   private final Wire wire;
   private final CompletableFuture<TlsSession> opened = new CompletableFuture<>();
@@ -253,7 +256,11 @@ final class Connection extends SessionHandle implements Registration {
   }
 
   private void beginHandshake(TlsContext context, boolean startTls) throws IOException {
-    wire.beginTls(context, startTls ? null : setup.protocols(), startTls, peerHost, peerPort);
+    String host = peerHost;
+    if (host == null && context.isClient()) { // an accepted session upgrading as the client
+      host = remote.getAddress().getHostAddress();
+    }
+    wire.beginTls(context, startTls ? null : setup.protocols(), startTls, host, peerPort);
     moveTo(Phase.HANDSHAKING);
     handshakeStep();
   }
@@ -314,9 +321,12 @@ final class Connection extends SessionHandle implements Registration {
       buffer.flip();
       if (buffer.hasRemaining()) {
         deliver(buffer);
+        if (phase == Phase.OPEN && upgrade == null && !outbound.isEmpty()) {
+          wire.flush(); // replies go out before the next record (a close_notify?) is read
+        }
       }
       switch (stop) {
-        case OK -> {} // the buffer filled up: there may be more
+        case OK -> {} // a record's data, or a full buffer: there may be more
         case WANT_READ -> {
           return;
         }
@@ -448,7 +458,7 @@ final class Connection extends SessionHandle implements Registration {
         callback(() -> handler.onData(this, buffer));
       }
       switch (stop) {
-        case OK -> {} // the buffer filled up: there may be more
+        case OK -> {} // a record's data: there may be more
         case WANT_READ -> {
           interest(OP_READ);
           return;
@@ -490,11 +500,15 @@ final class Connection extends SessionHandle implements Registration {
     } catch (Throwable t) {
       LOG.log(System.Logger.Level.WARNING, "onClosed of " + this + " threw", t);
     }
-    Throwable why =
-        cause != null ? cause : new IOException("the session closed (" + reason + ") first");
-    opened.completeExceptionally(why);
-    if (upgrade != null) {
-      upgrade.future.completeExceptionally(why);
+    if (!opened.isDone() || upgrade != null) {
+      // Only a future still waiting needs the why: an exception per ordinary close (its stack
+      // trace filled in for nobody) cost a busy server several microseconds per connection.
+      Throwable why =
+          cause != null ? cause : new IOException("the session closed (" + reason + ") first");
+      opened.completeExceptionally(why);
+      if (upgrade != null) {
+        upgrade.future.completeExceptionally(why);
+      }
     }
     closed.complete(null);
     listener.closed(this);

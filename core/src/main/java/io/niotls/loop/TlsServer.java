@@ -256,7 +256,7 @@ public final class TlsServer implements AutoCloseable {
               setup,
               counters,
               peer,
-              peer.getAddress().getHostAddress());
+              null); // the peer's address text only if it upgrades as a client: not per accept
       sessions.add(c);
       Connection accepted = c;
       target.execute(() -> accepted.accepted(acceptedAt));

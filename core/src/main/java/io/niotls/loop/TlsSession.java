@@ -66,6 +66,13 @@ public interface TlsSession {
    * CVE-2011-0411. A handler that buffers input itself must check that its own buffer holds nothing
    * past the command.
    *
+   * <p>What the loop guarantees after this call: it keeps no plaintext across the upgrade (every
+   * read goes into a buffer that is cleared before the next), so from the call on {@link
+   * TlsHandler#onData} sees only bytes decrypted by the new TLS session; a partial line left behind
+   * the command is refused like a whole one. What it cannot know is the handler's own state from
+   * the plaintext phase: a protocol's rules for discarding it (SMTP: RFC 3207 section 4.2, the EHLO
+   * reply and anything learned before TLS) are the handler's to follow.
+   *
    * @return completes with this session when the handshake is done; fails with the cause (and the
    *     session closes) when it fails, times out ({@code context.handshakeTimeout()}), is refused
    *     as above, or the session is not an open plaintext session

@@ -1,0 +1,235 @@
+package io.niotls.bench.loop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prints the loopback tables from JMH JSON result files: for each configuration of the interleaved
+ * loopback benchmarks, each server's full handshakes per second, its CPU time per handshake (and
+ * the client's), connect-to-open and close times, and the niotls / Netty and niotls / openssl
+ * ratios, by wall clock and by server CPU time, with the range of the per-iteration wall ratios.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.niotls.bench.loop.LoopReport result.json...
+ * </pre>
+ */
+public final class LoopReport {
+  private static final String[] SUBJECTS = {"TlsServer", "NettyServer", "OpensslServer"};
+  private static final String[] SHORT = {"niotls", "netty", "openssl"};
+
+  private LoopReport() {}
+
+  public static void main(String[] args) throws IOException {
+    for (String file : args) {
+      System.out.print(report(Files.readString(Path.of(file))));
+    }
+  }
+
+  static String report(String json) {
+    StringBuilder out = new StringBuilder();
+    for (Object o : (List<?>) new Parser(json).value()) {
+      Map<?, ?> entry = (Map<?, ?>) o;
+      String benchmark = (String) entry.get("benchmark");
+      if (!benchmark.contains(".loop.Paired")) {
+        continue;
+      }
+      Map<?, ?> metrics = (Map<?, ?>) entry.get("secondaryMetrics");
+      out.append(benchmark.substring(benchmark.lastIndexOf(".loop.") + 6))
+          .append(' ')
+          .append(entry.get("params"))
+          .append('\n');
+      double[] rate = new double[SUBJECTS.length];
+      double[] cpu = new double[SUBJECTS.length];
+      List<List<Double>> perIteration = new ArrayList<>();
+      for (int i = 0; i < SUBJECTS.length; i++) {
+        String p = Character.toLowerCase(SUBJECTS[i].charAt(0)) + SUBJECTS[i].substring(1);
+        double ops = score(metrics, p + "Ops");
+        perIteration.add(rates(metrics, p));
+        if (!(ops > 0)) {
+          rate[i] = cpu[i] = Double.NaN;
+          continue;
+        }
+        rate[i] = ops / score(metrics, p + "WallNs") * 1e9;
+        cpu[i] = score(metrics, p + "CpuNs") / ops;
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  %-8s %8.0f handshakes/s  server %7.1f us cpu/handshake  client %6.1f us"
+                    + "  handshake %7.2f ms  close %7.2f ms  (%.0f connections)%n",
+                SHORT[i],
+                rate[i],
+                cpu[i] / 1e3,
+                score(metrics, p + "ClientCpuNs") / ops / 1e3,
+                score(metrics, p + "HandshakeNs") / ops / 1e6,
+                score(metrics, p + "CloseNs") / ops / 1e6,
+                ops));
+      }
+      for (int peer = 1; peer < SUBJECTS.length; peer++) {
+        if (Double.isNaN(rate[0]) || Double.isNaN(rate[peer])) {
+          continue;
+        }
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  niotls/%-7s wall %.3f%s  server cpu %.3f%n",
+                SHORT[peer],
+                rate[0] / rate[peer],
+                range(perIteration.get(0), perIteration.get(peer)),
+                cpu[peer] / cpu[0]));
+      }
+    }
+    return out.toString();
+  }
+
+  /** " (lo-hi)" of the per-iteration wall ratios, "" with fewer than two. */
+  private static String range(List<Double> ours, List<Double> theirs) {
+    int n = Math.min(ours.size(), theirs.size());
+    if (n < 2) {
+      return "";
+    }
+    double lo = Double.MAX_VALUE;
+    double hi = -Double.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      double q = ours.get(i) / theirs.get(i);
+      lo = Math.min(lo, q);
+      hi = Math.max(hi, q);
+    }
+    return String.format(Locale.ROOT, " (%.3f-%.3f)", lo, hi);
+  }
+
+  private static double score(Map<?, ?> metrics, String name) {
+    Object m = metrics == null ? null : metrics.get(name);
+    return m instanceof Map<?, ?> map ? number(map.get("score")) : Double.NaN;
+  }
+
+  /** Handshakes per second in each measurement iteration (JMH's rawData, all forks). */
+  private static List<Double> rates(Map<?, ?> metrics, String p) {
+    List<Double> ops = raw(metrics, p + "Ops");
+    List<Double> wall = raw(metrics, p + "WallNs");
+    List<Double> rates = new ArrayList<>();
+    for (int i = 0; i < Math.min(ops.size(), wall.size()); i++) {
+      rates.add(ops.get(i) / wall.get(i) * 1e9);
+    }
+    return rates;
+  }
+
+  private static List<Double> raw(Map<?, ?> metrics, String name) {
+    List<Double> values = new ArrayList<>();
+    Object m = metrics == null ? null : metrics.get(name);
+    if (m instanceof Map<?, ?> map && map.get("rawData") instanceof List<?> forks) {
+      for (Object fork : forks) {
+        for (Object v : (List<?>) fork) {
+          values.add(number(v));
+        }
+      }
+    }
+    return values;
+  }
+
+  private static double number(Object v) {
+    if (v instanceof Double d) {
+      return d;
+    }
+    return v == null ? Double.NaN : Double.parseDouble(v.toString());
+  }
+
+  /** Just enough JSON for JMH's result files: objects, arrays, strings, numbers, literals. */
+  private static final class Parser {
+    private final String s;
+    private int i;
+
+    Parser(String s) {
+      this.s = s;
+    }
+
+    Object value() {
+      skip();
+      char c = s.charAt(i);
+      if (c == '{') {
+        Map<String, Object> map = new LinkedHashMap<>();
+        i++;
+        skip();
+        if (s.charAt(i) == '}') {
+          i++;
+          return map;
+        }
+        while (true) {
+          skip();
+          String key = string();
+          skip();
+          i++; // ':'
+          map.put(key, value());
+          skip();
+          if (s.charAt(i++) == '}') {
+            return map;
+          }
+        }
+      }
+      if (c == '[') {
+        List<Object> list = new ArrayList<>();
+        i++;
+        skip();
+        if (s.charAt(i) == ']') {
+          i++;
+          return list;
+        }
+        while (true) {
+          list.add(value());
+          skip();
+          if (s.charAt(i++) == ']') {
+            return list;
+          }
+        }
+      }
+      if (c == '"') {
+        return string();
+      }
+      int start = i;
+      while (i < s.length() && ",}] \n\r\t".indexOf(s.charAt(i)) < 0) {
+        i++;
+      }
+      String word = s.substring(start, i);
+      return switch (word) {
+        case "true" -> Boolean.TRUE;
+        case "false" -> Boolean.FALSE;
+        case "null" -> null;
+        default -> Double.parseDouble(word);
+      };
+    }
+
+    private String string() {
+      StringBuilder b = new StringBuilder();
+      i++; // opening quote
+      while (s.charAt(i) != '"') {
+        char c = s.charAt(i++);
+        if (c == '\\') {
+          char e = s.charAt(i++);
+          switch (e) {
+            case 'n' -> b.append('\n');
+            case 't' -> b.append('\t');
+            case 'u' -> {
+              b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+              i += 4;
+            }
+            default -> b.append(e);
+          }
+        } else {
+          b.append(c);
+        }
+      }
+      i++;
+      return b.toString();
+    }
+
+    private void skip() {
+      while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+        i++;
+      }
+    }
+  }
+}
