@@ -89,6 +89,8 @@ case "$mode" in
   quick) idle=(-f 1 -wi 0) ;;
   full) idle=(-f 1 -wi 0 -i 3) ;;
 esac
+# the in-memory idle-session benchmarks (the loop package has its own)
+idle_regex='\.(engine|netty)\.[A-Za-z]*IdleSessionBenchmark'
 # one-subject benchmarks in quick and smoke: one configuration per provider
 one=(-p protocol=TLSv1.3 -p key=EC_P256 -p handshake=full -p size=16384)
 
@@ -102,13 +104,14 @@ if [ $# -gt 0 ]; then
 else
   case "$mode" in
     smoke)
-      jmh paired-handshake '\.PairedHandshakeBenchmark' "${timing[@]}"
-      records paired-record '\.PairedRecordBenchmark' -p size=16384 "${timing[@]}"
-      jmh single-handshake '\.(engine|netty)\.[A-Za-z]*HandshakeBenchmark' "${one[@]}" "${timing[@]}"
-      jmh single-record '\.(engine|netty)\.[A-Za-z]*RecordBenchmark' "${one[@]}" -p cipher=AES_GCM \
+      # few JMH invocations: each costs a JVM start; every code path still runs once
+      jmh paired '\.Paired(Handshake|Record)Benchmark' -p cipher=AES_GCM -p size=16384 "${timing[@]}"
+      jmh paired-chacha '\.PairedRecordBenchmark' -p cipher=CHACHA20 -p provider=JDK -p size=1024 \
         "${timing[@]}"
-      jmh idle-session 'IdleSessionBenchmark' "${idle[@]}"
-      jmh loopback '\.loop\.' "${timing[@]}"
+      jmh single '\.(engine|netty)\.[A-Za-z]*(Handshake|Record)Benchmark' "${one[@]}" \
+        -p cipher=AES_GCM "${timing[@]}"
+      jmh idle-session '\.(engine|netty)\.[A-Za-z]*IdleSessionBenchmark' "${idle[@]}"
+      jmh loopback '\.loop\.' -p concurrency=10 -p loops=1 -p sessions=50 "${timing[@]}"
       ;;
     quick)
       jmh paired-handshake '\.PairedHandshakeBenchmark' "${timing[@]}"
@@ -117,21 +120,24 @@ else
         -p cipher=AES_GCM -prof gc "${gc_timing[@]}"
       # BoringSSL: the median of three rounds at 1,000, one round at 10,000 (where a stray megabyte
       # matters less); the JDK's slower handshakes: one round at 1,000
-      jmh idle-session-openssl-1000 'IdleSessionBenchmark' -p sessions=1000 -p provider=OPENSSL \
+      jmh idle-session-openssl-1000 "$idle_regex" -p sessions=1000 -p provider=OPENSSL \
         -i 3 "${idle[@]}"
-      jmh idle-session-openssl-10000 'IdleSessionBenchmark' -p sessions=10000 -p provider=OPENSSL \
+      jmh idle-session-openssl-10000 "$idle_regex" -p sessions=10000 -p provider=OPENSSL \
         -i 1 "${idle[@]}"
-      jmh idle-session-jdk-1000 'IdleSessionBenchmark' -p sessions=1000 -p provider=JDK -i 1 \
+      jmh idle-session-jdk-1000 "$idle_regex" -p sessions=1000 -p provider=JDK -i 1 \
         "${idle[@]}"
-      jmh loopback '\.loop\.' "${timing[@]}"
+      jmh loopback-handshake '\.loop\.PairedFullHandshakeBenchmark' "${timing[@]}"
+      jmh loopback-scaling '\.loop\.PairedScalingBenchmark' "${timing[@]}"
+      jmh loopback-idle-session '\.loop\.[A-Za-z]*IdleSessionBenchmark' -p sessions=1000 "${idle[@]}" -i 1
       ;;
     full)
       jmh paired-handshake '\.PairedHandshakeBenchmark' "${timing[@]}"
       records paired-record '\.PairedRecordBenchmark' "${timing[@]}"
       jmh single-handshake '\.(engine|netty)\.[A-Za-z]*HandshakeBenchmark' -prof gc "${timing[@]}"
       records single-record '\.(engine|netty)\.[A-Za-z]*RecordBenchmark' -prof gc "${timing[@]}"
-      jmh idle-session 'IdleSessionBenchmark' "${idle[@]}"
-      jmh loopback '\.loop\.' "${timing[@]}"
+      jmh idle-session "$idle_regex" "${idle[@]}"
+      jmh loopback '\.loop\.Paired' "${timing[@]}"
+      jmh loopback-idle-session '\.loop\.[A-Za-z]*IdleSessionBenchmark' "${idle[@]}"
       ;;
   esac
 fi

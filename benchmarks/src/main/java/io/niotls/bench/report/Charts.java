@@ -26,8 +26,8 @@ import org.knowm.xchart.style.Styler;
  */
 final class Charts {
   /** Parameters that make a curve: the figure as the load grows. */
-  static final Set<String> SCALING =
-      Set.of("concurrency", "connections", "inflight", "loops", "threads", "clients");
+  static final List<String> SCALING =
+      List.of("concurrency", "connections", "inflight", "clients", "loops", "threads");
 
   /** The parameter whose values get a chart each, per aspect. */
   private static final Map<String, String> SPLIT =
@@ -168,9 +168,8 @@ final class Charts {
         continue;
       }
       String name = Subjects.name(p.subject());
-      String rest = category(p.params(), varying);
-      if (!varying.isEmpty()) {
-        name += " " + rest;
+      for (String v : varying) {
+        name += ", " + v + " " + p.params().getOrDefault(v, "?");
       }
       series
           .computeIfAbsent(name, k -> new TreeMap<>())

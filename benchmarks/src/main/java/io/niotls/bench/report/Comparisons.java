@@ -97,8 +97,9 @@ final class Comparisons {
     Table ratios =
         new Table(
             name
-                + ", interleaved: niotls / peer (median turns by the wall clock, range over"
-                + " iterations; cpu: all turns per CPU second of the benchmark thread)"
+                + ", interleaved: niotls / peer (median turns by the wall clock where measured,"
+                + " range over iterations; cpu: per CPU second of the benchmark thread in memory,"
+                + " of the server over loopback)"
                 + columns.constants(),
             columns.header(ratioHeaders(pairs, "cpu")));
     Table alloc =
@@ -254,7 +255,9 @@ final class Comparisons {
   }
 
   private static String altNote(String altName) {
-    return " (" + altName + ": per CPU second of the benchmark thread)";
+    return altName.equals("heap")
+        ? " (heap: the heap alone)"
+        : " (" + altName + ": per CPU second of the benchmark thread)";
   }
 
   // ---- shared -------------------------------------------------------------------------------
@@ -344,8 +347,8 @@ final class Comparisons {
   }
 
   static String withError(Figure f) {
-    if (f.unit().equals("B/session")) {
-      return bytes(f.value());
+    if (f.unit().startsWith("B/session")) {
+      return bytes(f.value()) + (Double.isNaN(f.alt()) ? "" : " (heap " + bytes(f.alt()) + ")");
     }
     return Double.isNaN(f.error())
         ? number(f.value())

@@ -10,9 +10,10 @@ import java.util.List;
  *     bytes per idle session (the median over iterations), or the primary score as JMH gave it
  * @param error its 99.9% confidence half-width, NaN when unknown
  * @param higherIsBetter true for rates, false for times and sizes
- * @param alt the figure that ignores the machine's load: operations per CPU second of the benchmark
- *     thread ({@code cpu}); NaN when absent
- * @param altName {@code cpu} or null
+ * @param alt a second figure: operations per CPU second ({@code cpu}, which the machine's load
+ *     disturbs less), or the heap alone when the value is heap and native memory ({@code heap});
+ *     NaN when absent
+ * @param altName {@code cpu}, {@code heap} or null
  * @param perIteration {@code value} per measurement iteration (interleaved results), for spreads
  */
 record Figure(
@@ -28,14 +29,20 @@ record Figure(
   static Figure of(Result r) {
     double sessions = r.secondary("sessionsHeld");
     if (!Double.isNaN(sessions) && !Double.isNaN(r.secondary("heapBytes"))) {
-      return new Figure(
-          median(r.iterations("heapBytes"), r.iterations("sessionsHeld")),
-          Double.NaN,
-          "B/session",
-          false,
-          Double.NaN,
-          null,
-          List.of());
+      List<Double> held = r.iterations("sessionsHeld");
+      double heap = median(r.iterations("heapBytes"), held);
+      if (!Double.isNaN(r.secondary("rssBytes"))) {
+        // heap and native together (the loopback servers read both): the figure that fills RAM
+        return new Figure(
+            median(r.iterations("rssBytes"), held),
+            Double.NaN,
+            "B/session (heap + native)",
+            false,
+            heap,
+            "heap",
+            List.of());
+      }
+      return new Figure(heap, Double.NaN, "B/session", false, Double.NaN, null, List.of());
     }
     double cpuPerOp = r.cpuNanosPerOp();
     double opsPerCpuSecond = 1e9 / cpuPerOp;

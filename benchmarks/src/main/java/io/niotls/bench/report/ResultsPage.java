@@ -138,7 +138,8 @@ public final class ResultsPage {
         .append(" while the load of this shared machine moves the absolute numbers. A ratio is")
         .append(" niotls / peer: above 1 means niotls is faster; for memory, below 1 means it")
         .append(" uses less. The *cpu* ratios compare operations per CPU second of the benchmark")
-        .append(" thread, which other processes disturb less than the wall clock.\n\n");
+        .append(" thread in memory, or of the server over loopback, which other processes disturb")
+        .append(" less than the wall clock.\n\n");
     if (!headline.isEmpty()) {
       md.append("## Headline\n\n");
       headline.forEach(line -> md.append(line).append('\n'));

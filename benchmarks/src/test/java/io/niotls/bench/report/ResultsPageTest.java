@@ -37,15 +37,29 @@ class ResultsPageTest {
       }
     }
     for (int c : new int[] {1, 10, 100, 1000}) {
+      Map<String, double[]> loop = new LinkedHashMap<>();
+      loop.put("tlsServerOps", new double[] {100.0 * c});
+      loop.put("tlsServerWallNs", new double[] {1e9});
+      loop.put("tlsServerCpuNs", new double[] {5e8});
+      loop.put("nettyServerOps", new double[] {90.0 * c});
+      loop.put("nettyServerWallNs", new double[] {1e9});
+      loop.put("nettyServerCpuNs", new double[] {5e8});
       json.add(
-          "io.niotls.bench.loop.TlsServerHandshakeBenchmark.handshake",
-          100.0 * c,
-          params("concurrency", "" + c));
-      json.add(
-          "io.niotls.bench.loop.NettyServerHandshakeBenchmark.handshake",
-          90.0 * c,
-          params("concurrency", "" + c));
+          "io.niotls.bench.loop.PairedScalingBenchmark.rounds",
+          1,
+          "\"NaN\"",
+          "ops/s",
+          params("provider", "OPENSSL", "concurrency", "" + c, "loops", "1"),
+          loop);
     }
+    json.add(
+        "io.niotls.bench.engine.TlsEngineRecordBenchmark.write",
+        2000,
+        params("provider", "JDK", "size", "16384"));
+    json.add(
+        "io.niotls.bench.engine.RawSslEngineRecordBenchmark.write",
+        2000,
+        params("provider", "JDK", "size", "16384"));
     Path run = Files.createDirectories(dir.resolve("run"));
     Files.writeString(run.resolve("paired.json"), json.json());
     Files.writeString(
@@ -72,8 +86,9 @@ class ResultsPageTest {
     assertThat(page).contains("benchmarks/run.sh quick").contains("'\\.Paired'");
     assertThat(page)
         .contains("## Handshakes in memory")
-        .contains("## Handshake over loopback")
-        .doesNotContain("## Record");
+        .contains("## Scaling over loopback")
+        .contains("## Record throughput in memory")
+        .doesNotContain("## Memory");
   }
 
   @Test
@@ -92,7 +107,8 @@ class ResultsPageTest {
         .containsExactly(
             "handshake-full.png",
             "handshake-resumed.png",
-            "scaling-loop-handshake-concurrency.png");
+            "record-16384.png",
+            "scaling-loop-scaling-concurrency.png");
     for (Path chart : charts) {
       byte[] head = new byte[4];
       System.arraycopy(Files.readAllBytes(chart), 0, head, 0, 4);
@@ -113,6 +129,8 @@ class ResultsPageTest {
         .startsWith("- **Full handshakes in memory (EC P-256):**")
         .contains("TlsHandler 1.05× Netty SslHandler")
         .contains("interleaved");
-    assertThat(headline).anySatisfy(l -> assertThat(l).contains("TlsServer 1.11× Netty server"));
+    assertThat(headline)
+        .anySatisfy(l -> assertThat(l).contains("TlsServer 1.11× Netty server"))
+        .anySatisfy(l -> assertThat(l).contains("TlsEngine 1.00× raw SSLEngine"));
   }
 }
