@@ -80,7 +80,7 @@ case "$mode" in
 esac
 # allocation per operation (-prof gc) settles fast: a shorter run for the one-subject benchmarks
 case "$mode" in
-  quick) gc_timing=(-f 1 -wi 1 -w 1s -i 2 -r 1s) ;;
+  quick) gc_timing=(-f 1 -wi 1 -w 1s -i 1 -r 1s) ;;
   *) gc_timing=("${timing[@]}") ;;
 esac
 # the idle-session benchmarks: one long operation each, in a JVM of their own (fixed heap)
@@ -114,7 +114,10 @@ else
       jmh loopback '\.loop\.' -p concurrency=10 -p loops=1 -p sessions=50 "${timing[@]}"
       ;;
     quick)
-      jmh paired-handshake '\.PairedHandshakeBenchmark' "${timing[@]}"
+      # RSA-2048 only for full handshakes: resuming does not use the certificate's key
+      jmh paired-handshake-ec '\.PairedHandshakeBenchmark' -p key=EC_P256 "${timing[@]}"
+      jmh paired-handshake-rsa '\.PairedHandshakeBenchmark' -p key=RSA_2048 -p handshake=full \
+        "${timing[@]}"
       records paired-record '\.PairedRecordBenchmark' "${timing[@]}"
       jmh single-gc '\.(engine|netty)\.[A-Za-z]*(Handshake|Record)Benchmark' "${one[@]}" \
         -p cipher=AES_GCM -prof gc "${gc_timing[@]}"
@@ -127,7 +130,7 @@ else
       jmh idle-session-jdk-1000 "$idle_regex" -p sessions=1000 -p provider=JDK -i 1 \
         "${idle[@]}"
       jmh loopback-handshake '\.loop\.PairedFullHandshakeBenchmark' "${timing[@]}"
-      jmh loopback-scaling '\.loop\.PairedScalingBenchmark' "${timing[@]}"
+      jmh loopback-scaling '\.loop\.PairedScalingBenchmark' -f 1 -wi 1 -w 1s -i 2 -r 1s
       jmh loopback-idle-session '\.loop\.[A-Za-z]*IdleSessionBenchmark' -p sessions=1000 "${idle[@]}" -i 1
       ;;
     full)
