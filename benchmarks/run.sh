@@ -32,6 +32,8 @@ mvn -B -q -pl benchmarks -am package -DskipTests
 run="benchmarks/results/runs/$mode-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run"
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# the commit the jar was just built from (edits made while the suite runs do not count)
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' (with local changes)')"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 available=$("$java" -jar "$jar" -l)
 
@@ -150,7 +152,7 @@ fi
   echo "options=${timing[*]}"
   echo "command=benchmarks/run.sh $mode${*:+ $*}"
   echo "commands=${commands//\\/\\\\}" # a properties file: backslashes escaped
-  echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' (with local changes)')"
+  echo "commit=$commit"
   echo "started=$started"
   echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "load.before=$load_before"

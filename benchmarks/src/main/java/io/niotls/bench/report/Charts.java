@@ -108,16 +108,28 @@ final class Charts {
 
   private static List<Image> bars(String topic, String aspect, List<Point> points, Path dir)
       throws IOException {
-    String split = SPLIT.get(aspect);
+    // One chart per value of the aspect's split parameter and per provider: the JDK's handshakes
+    // are an order of magnitude slower than BoringSSL's and would not show beside them.
+    List<String> splits = new ArrayList<>();
+    if (SPLIT.containsKey(aspect)) {
+      splits.add(SPLIT.get(aspect));
+    }
+    splits.add("provider");
     Map<String, List<Point>> charts = new LinkedHashMap<>();
     for (Point p : points) {
-      String key = split == null ? "" : p.params().getOrDefault(split, "");
-      charts.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+      List<String> key = new ArrayList<>();
+      for (String split : splits) {
+        String v = p.params().get(split);
+        if (v != null) {
+          key.add(split + " " + v);
+        }
+      }
+      charts.computeIfAbsent(String.join(", ", key), k -> new ArrayList<>()).add(p);
     }
     List<Image> images = new ArrayList<>();
     for (Map.Entry<String, List<Point>> chart : charts.entrySet()) {
       List<Point> of = chart.getValue();
-      Set<String> varying = varying(of, split);
+      Set<String> varying = varying(of, splits);
       Map<String, Map<String, Double>> bySubject = new LinkedHashMap<>(); // subject -> cat -> value
       Set<String> categories = new LinkedHashSet<>();
       for (Point p : of) {
@@ -128,8 +140,8 @@ final class Charts {
             .put(category, p.figure().value());
       }
       Figure sample = of.get(0).figure();
-      String splitLabel = chart.getKey().isEmpty() ? "" : " — " + split + " " + chart.getKey();
-      String title = Comparisons.title(topic) + splitLabel + constants(of, varying, split);
+      String splitLabel = chart.getKey().isEmpty() ? "" : " — " + chart.getKey();
+      String title = Comparisons.title(topic) + splitLabel + constants(of, varying, splits);
       CategoryChart c =
           new CategoryChartBuilder()
               .width(WIDTH)
@@ -150,7 +162,14 @@ final class Charts {
       }
       String file =
           fileName(topic)
-              + (chart.getKey().isEmpty() ? "" : "-" + chart.getKey().toLowerCase(Locale.ROOT))
+              + (chart.getKey().isEmpty()
+                  ? ""
+                  : "-"
+                      + chart
+                          .getKey()
+                          .replaceAll("[a-z]+ ", "")
+                          .replace(", ", "-")
+                          .toLowerCase(Locale.ROOT))
               + ".png";
       BitmapEncoder.saveBitmap(c, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
       images.add(new Image(file, topic, title));
@@ -160,7 +179,7 @@ final class Charts {
 
   private static Image lines(String topic, String aspect, String x, List<Point> points, Path dir)
       throws IOException {
-    Set<String> varying = varying(points, x);
+    Set<String> varying = varying(points, List.of(x));
     Map<String, TreeMap<Double, Double>> series = new LinkedHashMap<>();
     for (Point p : points) {
       String xv = p.params().get(x);
@@ -176,7 +195,7 @@ final class Charts {
           .put(Double.parseDouble(xv), p.figure().value());
     }
     Figure sample = points.get(0).figure();
-    String title = Comparisons.title(topic) + " by " + x + constants(points, varying, x);
+    String title = Comparisons.title(topic) + " by " + x + constants(points, varying, List.of(x));
     XYChart c =
         new XYChartBuilder()
             .width(WIDTH)
@@ -220,8 +239,8 @@ final class Charts {
     }
   }
 
-  /** Parameters that differ between the points, except {@code except}. */
-  private static Set<String> varying(List<Point> points, String except) {
+  /** Parameters that differ between the points, except those in {@code except}. */
+  private static Set<String> varying(List<Point> points, List<String> except) {
     Map<String, Set<String>> values = new LinkedHashMap<>();
     for (Point p : points) {
       p.params().forEach((k, v) -> values.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(v));
@@ -229,20 +248,20 @@ final class Charts {
     Set<String> varying = new LinkedHashSet<>();
     values.forEach(
         (k, v) -> {
-          if (v.size() > 1 && !k.equals(except)) {
+          if (v.size() > 1 && !except.contains(k)) {
             varying.add(k);
           }
         });
     return varying;
   }
 
-  private static String constants(List<Point> points, Set<String> varying, String except) {
+  private static String constants(List<Point> points, Set<String> varying, List<String> except) {
     Map<String, String> constant = new TreeMap<>();
     for (Point p : points) {
       p.params()
           .forEach(
               (k, v) -> {
-                if (!varying.contains(k) && !k.equals(except)) {
+                if (!varying.contains(k) && !except.contains(k)) {
                   constant.put(k, v);
                 }
               });

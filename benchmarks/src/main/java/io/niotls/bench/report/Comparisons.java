@@ -130,7 +130,16 @@ final class Comparisons {
       }
       ratios.add(ratioRow);
     }
-    return List.of(ratios, values, alloc);
+    boolean allocated =
+        results.stream()
+            .anyMatch(
+                r ->
+                    subjects.stream()
+                        .anyMatch(
+                            s ->
+                                !Double.isNaN(
+                                    r.secondary(Subjects.counterPrefix(s) + "AllocBytes"))));
+    return allocated ? List.of(ratios, values, alloc) : List.of(ratios, values);
   }
 
   /** " (lo–hi)" over the iterations' ratios, or nothing with fewer than two iterations. */

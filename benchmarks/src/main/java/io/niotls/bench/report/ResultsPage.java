@@ -89,6 +89,11 @@ public final class ResultsPage {
     System.out.print(text(sections, headline));
     if (out != null) {
       Files.createDirectories(out);
+      try (Stream<Path> old = Files.list(out)) { // charts of an earlier run that this one lacks
+        for (Path png : old.filter(f -> f.toString().endsWith(".png")).toList()) {
+          Files.delete(png);
+        }
+      }
       List<Charts.Image> images = Charts.render(results, out);
       Files.writeString(
           out.resolve("README.md"), markdown(results, run, sections, headline, images));

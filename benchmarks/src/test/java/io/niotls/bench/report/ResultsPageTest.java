@@ -105,9 +105,11 @@ class ResultsPageTest {
     assertThat(charts)
         .extracting(p -> p.getFileName().toString())
         .containsExactly(
-            "handshake-full.png",
-            "handshake-resumed.png",
-            "record-16384.png",
+            "handshake-full-jdk.png",
+            "handshake-full-openssl.png",
+            "handshake-resumed-jdk.png",
+            "handshake-resumed-openssl.png",
+            "record-16384-jdk.png",
             "scaling-loop-scaling-concurrency.png");
     for (Path chart : charts) {
       byte[] head = new byte[4];
