@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 sessions=${1:-100000}
 providers=${2:-JDK,OPENSSL}
-reserve=300 # descriptors a JVM needs besides its sessions: jars, libraries, selectors, pipes
+reserve=100 # descriptors a JVM needs besides its sessions (about 15: jars, libraries, selectors)
 
 want=$((sessions + reserve))
 hard=$(ulimit -Hn)

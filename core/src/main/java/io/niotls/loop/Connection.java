@@ -179,6 +179,7 @@ final class Connection extends SessionHandle implements Registration {
   /** Runs one step, then flushes and sets interest; any failure closes the session. */
   private void entry(Step step) {
     try {
+      wire.rearm();
       step.run();
       afterEvent();
     } catch (Throwable t) {

@@ -5,7 +5,6 @@ import io.niotls.engine.SessionInfo;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.engine.TlsException;
-import io.niotls.transport.SocketTransport;
 import io.niotls.transport.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,6 +40,7 @@ final class Wire {
   private volatile int task = TASK_NONE;
 
   private TlsEngine engine;
+  private LoopSocketTransport socket; // the engine's transport, under the guard if any
   private FirstRecordGuard guard;
 
   Wire(SocketChannel channel, Outbound outbound) {
@@ -62,7 +62,8 @@ final class Wire {
    */
   void beginTls(
       TlsContext context, List<String> protocols, boolean startTls, String host, int port) {
-    Transport transport = new SocketTransport(channel);
+    socket = new LoopSocketTransport(channel);
+    Transport transport = socket;
     if (startTls) {
       guard = new FirstRecordGuard(transport);
       transport = guard;
@@ -73,6 +74,13 @@ final class Wire {
             : TlsEngine.server(context, transport);
     if (protocols != null) {
       engine.sslEngine().setEnabledProtocols(protocols.toArray(new String[0]));
+    }
+  }
+
+  /** A new loop event on the session: the engine's next read asks the socket again. */
+  void rearm() {
+    if (socket != null) {
+      socket.rearm();
     }
   }
 
