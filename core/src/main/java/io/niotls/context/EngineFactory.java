@@ -1,5 +1,8 @@
 package io.niotls.context;
 
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 
 /** Makes and frees the SSLEngines of one provider. Thread-safe. */
@@ -12,4 +15,16 @@ interface EngineFactory {
 
   /** Whether the engine's finished handshake resumed a session. */
   boolean wasResumed(SSLEngine engine);
+
+  /** The SNI host name a client sent to this server engine, or null; asked once, at its end. */
+  default String requestedServerName(SSLEngine engine) {
+    if (engine.getSession() instanceof ExtendedSSLSession session) {
+      for (SNIServerName name : session.getRequestedServerNames()) {
+        if (name instanceof SNIHostName host) {
+          return host.getAsciiName();
+        }
+      }
+    }
+    return null;
+  }
 }

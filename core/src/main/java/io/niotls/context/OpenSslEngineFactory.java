@@ -7,9 +7,11 @@ import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -152,6 +154,22 @@ final class OpenSslEngineFactory implements EngineFactory {
     } catch (Throwable e) {
       return false;
     }
+  }
+
+  /**
+   * Straight from BoringSSL: Netty's session would build an SNIHostName, whose constructor runs the
+   * name through IDN.toASCII (a tenth of a resumed handshake's CPU) and which the engine then keeps
+   * for as long as the connection lives.
+   */
+  @Override
+  public String requestedServerName(SSLEngine engine) {
+    if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+      synchronized (openSsl) {
+        long ssl = openSsl.sslPointer();
+        return ssl == 0 ? null : SSL.getSniHostname(ssl);
+      }
+    }
+    return EngineFactory.super.requestedServerName(engine);
   }
 
   /**

@@ -167,6 +167,11 @@ public final class TlsContext {
     return engines.wasResumed(engine);
   }
 
+  /** The SNI host name a client sent to this server engine, or null (asked once, at its end). */
+  public String requestedServerName(SSLEngine engine) {
+    return engines.requestedServerName(engine);
+  }
+
   /** The SNI name a client sends for {@code host}: the override, else the host unless an IP. */
   public String serverNameFor(String host) {
     if (serverName != null) {

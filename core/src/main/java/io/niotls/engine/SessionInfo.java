@@ -5,9 +5,6 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -36,18 +33,19 @@ public record SessionInfo(
   }
 
   /**
+   * @param serverName the SNI name the client sent, as either side knows it
    * @param peerCertificates false when the peer cannot have sent any (a server that asked for no
    *     client certificate): the SSLEngine would throw, at the cost of a stack trace, to say so
    */
   static SessionInfo of(
-      SSLEngine engine, String clientServerName, boolean resumed, boolean peerCertificates) {
+      SSLEngine engine, String serverName, boolean resumed, boolean peerCertificates) {
     SSLSession session = engine.getSession();
     String alpn = engine.getApplicationProtocol();
     return new SessionInfo(
         canonical(session.getProtocol()),
         session.getCipherSuite(),
         alpn == null || alpn.isEmpty() ? null : alpn,
-        engine.getUseClientMode() ? clientServerName : requestedServerName(session),
+        serverName,
         peerCertificates ? peerCertificates(session) : List.of(),
         resumed);
   }
@@ -62,17 +60,6 @@ public record SessionInfo(
       case "TLSv1.2" -> "TLSv1.2";
       default -> protocol;
     };
-  }
-
-  private static String requestedServerName(SSLSession session) {
-    if (session instanceof ExtendedSSLSession extended) {
-      for (SNIServerName name : extended.getRequestedServerNames()) {
-        if (name instanceof SNIHostName host) {
-          return host.getAsciiName();
-        }
-      }
-    }
-    return null;
   }
 
   private static List<X509Certificate> peerCertificates(SSLSession session) {

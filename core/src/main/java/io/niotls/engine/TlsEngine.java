@@ -559,7 +559,8 @@ public final class TlsEngine implements Closeable {
     moveTo(Phase.OPEN);
     // A server that asked for no client certificate has none to read: asking would only throw.
     boolean peerCertificates = context.isClient() || context.clientAuth() != ClientAuth.NONE;
-    session = SessionInfo.of(ssl, serverName, context.wasResumed(ssl), peerCertificates);
+    String sni = context.isClient() ? serverName : context.requestedServerName(ssl);
+    session = SessionInfo.of(ssl, sni, context.wasResumed(ssl), peerCertificates);
     guard.established(session.protocol());
     appBufferSize = ssl.getSession().getApplicationBufferSize();
     if (!context.sessionResumption()) {
