@@ -10,7 +10,6 @@ import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.transport.MemoryTransport;
 import java.nio.ByteBuffer;
-import javax.net.ssl.SSLException;
 
 /**
  * The outbound half of a {@link TlsHandler}: the queue of plaintext written and not yet encrypted,
@@ -92,7 +91,7 @@ final class RecordWriter {
   Throwable failure(Status s) {
     return s.isFatal()
         ? engine.failure()
-        : new SSLException("the TLS connection is closed for writing (" + s + ")");
+        : Stackless.sslException("the TLS connection is closed for writing (" + s + ")");
   }
 
   /** Encrypts one chunk (at most a record's worth) and releases it. */

@@ -25,7 +25,6 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
  * TLS in a Netty pipeline, done by the niotls {@link TlsEngine} over a {@link MemoryTransport}: the
@@ -240,7 +239,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    end(ctx, new SSLException("the TlsHandler was removed from the pipeline"));
+    end(ctx, Stackless.sslException("the TlsHandler was removed from the pipeline"));
   }
 
   @Override
@@ -435,7 +434,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
         return engine.failure();
       }
     }
-    return new ClosedChannelException();
+    return Stackless.closedChannel();
   }
 
   private void readIfNeeded(ChannelHandlerContext ctx) {
@@ -453,7 +452,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
       promise.tryFailure(new UnsupportedMessageTypeException(msg, ByteBuf.class));
     } else if (state == HandlerState.DONE || state == HandlerState.CLOSING || closeNotifySent) {
       ReferenceCountUtil.release(msg);
-      promise.tryFailure(new SSLException("the TLS connection is closed for writing"));
+      promise.tryFailure(Stackless.sslException("the TLS connection is closed for writing"));
     } else {
       writer.queue((ByteBuf) msg, promise);
     }
@@ -532,7 +531,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
     }
     if (state == HandlerState.HANDSHAKING) {
       engine.shutdown(); // aborts the handshake with an alert
-      end(ctx, new SSLException("the channel was closed during the TLS handshake"));
+      end(ctx, Stackless.sslException("the channel was closed during the TLS handshake"));
     }
     if (disc) {
       ctx.disconnect(promise);
