@@ -26,6 +26,8 @@ esac
 shift
 
 java=${JAVA:-java}
+# 10,000 idle loopback sessions hold 10,000 descriptors in the server JVM and as many in the client's
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
 jar=benchmarks/target/benchmarks.jar
 mvn -B -q -pl benchmarks -am package -DskipTests
 
@@ -133,7 +135,8 @@ else
         "${idle[@]}"
       jmh loopback-handshake '\.loop\.PairedFullHandshakeBenchmark' "${timing[@]}"
       jmh loopback-scaling '\.loop\.PairedScalingBenchmark' -f 1 -wi 1 -w 1s -i 2 -r 1s
-      jmh loopback-idle-session '\.loop\.[A-Za-z]*IdleSessionBenchmark' -p sessions=1000 "${idle[@]}" -i 1
+      jmh loopback-idle-session '\.loop\.[A-Za-z]*IdleSessionBenchmark' -p sessions=1000,10000 \
+        "${idle[@]}" -i 1
       ;;
     full)
       jmh paired-handshake '\.PairedHandshakeBenchmark' "${timing[@]}"

@@ -87,13 +87,33 @@ final class MemoryRun implements AutoCloseable {
    * reading; then the sessions are closed.
    */
   IdleMemoryRow measure(int n) throws IOException, InterruptedException {
-    MemoryReading before = MemoryReading.parse(server.ask("measure", "memory"));
-    open(n);
-    awaitSessions(before.sessions() + n);
+    MemoryReading before = reading();
+    hold(n);
     Thread.sleep(1000); // idle: whatever a handshake left to finish is finished
-    MemoryReading after = MemoryReading.parse(server.ask("measure", "memory"));
+    MemoryReading after = reading();
     closeAll();
     return IdleMemoryRow.of(spec.server(), spec.provider(), n, before, after);
+  }
+
+  /** The server's memory now, after full collections (see {@link MemoryServer}). */
+  MemoryReading reading() throws IOException {
+    return MemoryReading.parse(server.ask("measure", "memory"));
+  }
+
+  /** Opens {@code n} more sessions and waits until the server holds them all. */
+  void hold(int n) throws IOException, InterruptedException {
+    int before = sessions();
+    open(n);
+    awaitSessions(before + n);
+  }
+
+  /** The sessions the server holds. */
+  int sessions() throws IOException {
+    return Integer.parseInt(server.ask("sessions", "sessions").split(" ")[1]);
+  }
+
+  Spec spec() {
+    return spec;
   }
 
   private void open(int n) throws IOException {
@@ -104,7 +124,7 @@ final class MemoryRun implements AutoCloseable {
     }
   }
 
-  private void closeAll() throws IOException, InterruptedException {
+  void closeAll() throws IOException, InterruptedException {
     client.ask("close", "closed");
     awaitSessions(0);
   }
@@ -112,7 +132,7 @@ final class MemoryRun implements AutoCloseable {
   private void awaitSessions(int n) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      int now = Integer.parseInt(server.ask("sessions", "sessions").split(" ")[1]);
+      int now = sessions();
       if (now == n) {
         return;
       }
