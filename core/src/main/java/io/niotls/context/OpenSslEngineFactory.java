@@ -136,8 +136,18 @@ final class OpenSslEngineFactory implements EngineFactory {
         host == null
             ? sslContext.newEngine(ByteBufAllocator.DEFAULT)
             : sslContext.newEngine(ByteBufAllocator.DEFAULT, host, port);
-    SSLParameters parameters = engine.getSSLParameters();
-    context.configure(parameters, host);
+    SSLParameters parameters;
+    if (context.isClient()) {
+      // The SslContext already set the protocols and suites: parameters that name them again made
+      // Netty turn every suite name around and BoringSSL parse the cipher list again, per engine (a
+      // tenth of a resumed handshake). Fresh parameters leave them as they are; on a client engine
+      // their client-auth flags mean nothing.
+      parameters = new SSLParameters();
+      context.configureConnection(parameters, host);
+    } else {
+      parameters = engine.getSSLParameters(); // keeps the client-auth flags
+      context.configure(parameters, host);
+    }
     engine.setSSLParameters(parameters);
     return engine;
   }

@@ -183,6 +183,15 @@ public final class TlsContext {
   void configure(SSLParameters parameters, String host) {
     parameters.setProtocols(protocols.toArray(new String[0]));
     parameters.setCipherSuites(cipherSuites.toArray(new String[0]));
+    configureConnection(parameters, host);
+  }
+
+  /**
+   * The settings of one connection alone, for an engine whose protocols and suites are already the
+   * context's: the SNI name and host name verification of a client, the suite order and SNI
+   * matchers of a server.
+   */
+  void configureConnection(SSLParameters parameters, String host) {
     if (client) {
       String sni = serverNameFor(host);
       if (sni != null) {
