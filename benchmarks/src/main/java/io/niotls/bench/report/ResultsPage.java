@@ -52,7 +52,32 @@ public final class ResultsPage {
               + " median over iterations. For the handlers the same number of bare EmbeddedChannels"
               + " is measured first and subtracted, so the figure is the handler's own. Native"
               + " memory is not counted: BoringSSL's SSL objects are the same for every subject on"
-              + " one provider.");
+              + " one provider.",
+          "loop/FullHandshake",
+          "niotls's TlsServer, a Netty NIO server with Netty's SslHandler (same provider,"
+              + " certificate, protocol and suites, `loops` event-loop threads each) and, as an"
+              + " outside reference, `openssl s_server`, all up at once and loaded in turn by one and"
+              + " the same client in this JVM (niotls's TlsClient over BoringSSL, resumption off,"
+              + " `concurrency` handshakes in flight, each connection closed after its handshake)."
+              + " Client and servers share the two cores, and the client takes more CPU per"
+              + " handshake than any server, so the wall-clock ratio understates a server's own"
+              + " difference; the cpu ratio compares the server threads' CPU per handshake. The"
+              + " provider is the servers' (the client is always BoringSSL). openssl s_server is"
+              + " one thread serving one connection at a time, the rest waiting in its backlog: it"
+              + " shows what OpenSSL's own handshake costs, not how a server schedules many.",
+          "loop/Scaling",
+          "The loopback handshake rate of TlsServer and the Netty server, interleaved as above,"
+              + " as the handshakes in flight grow from 1 to 1,000 and the servers' event loops"
+              + " from 1 to 2 (OpenSSL, TLS 1.3).",
+          "loop/IdleSession",
+          "The server alone in its JVM holds `sessions` established, idle TLS 1.3 connections"
+              + " from a client in another JVM: heap growth after full collections, and native"
+              + " memory (glibc's bytes in use less what the JVM itself malloc'd, by its Native"
+              + " Memory Tracking), divided by the sessions. At 1,000 sessions Netty's figure"
+              + " still carries the first chunk of its pooled allocator's direct memory, shared by"
+              + " every channel; the 10,000 row is the one to read. The capacity run"
+              + " ([CAPACITY.md](CAPACITY.md), `benchmarks/capacity.sh`) holds 100,000 sessions at"
+              + " once with the same method.");
 
   private ResultsPage() {}
 
