@@ -1,6 +1,6 @@
 package io.niotls.loop;
 
-import io.niotls.transport.Transport;
+import io.niotls.transport.SocketTransport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -16,12 +16,11 @@ import java.nio.channels.SocketChannel;
  * <p>Loop-confined: {@link Connection} calls {@link #rearm()} at the start of every event on the
  * session, and every WANT_READ it gets leaves OP_READ set, so no data is left unannounced.
  */
-final class LoopSocketTransport implements Transport {
-  private final SocketChannel channel;
+final class LoopSocketTransport extends SocketTransport {
   private boolean drained;
 
   LoopSocketTransport(SocketChannel channel) {
-    this.channel = channel;
+    super(channel);
   }
 
   /** A new loop event: the next read asks the socket again. */
@@ -35,37 +34,10 @@ final class LoopSocketTransport implements Transport {
       return 0;
     }
     int wanted = dst.remaining();
-    int n = channel.read(dst);
+    int n = super.read(dst);
     if (n >= 0 && n < wanted) {
       drained = true;
     }
     return n;
-  }
-
-  @Override
-  public int write(ByteBuffer src) throws IOException {
-    return channel.write(src);
-  }
-
-  @Override
-  public void shutdownOutput() throws IOException {
-    if (channel.isOpen()) {
-      channel.shutdownOutput();
-    }
-  }
-
-  @Override
-  public boolean isOpen() {
-    return channel.isOpen();
-  }
-
-  @Override
-  public void close() throws IOException {
-    channel.close();
-  }
-
-  @Override
-  public String toString() {
-    return "LoopSocketTransport" + channel;
   }
 }

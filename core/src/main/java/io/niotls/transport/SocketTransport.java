@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
-/** A transport over a non-blocking {@link SocketChannel}. */
-public final class SocketTransport implements Transport {
+/**
+ * A transport over a non-blocking {@link SocketChannel}. Open for extension only so that a caller
+ * can decide when a read goes to the socket (the selector loop stops at a short read).
+ */
+public class SocketTransport implements Transport {
   private final SocketChannel channel;
 
   public SocketTransport(SocketChannel channel) {
@@ -48,6 +51,6 @@ public final class SocketTransport implements Transport {
 
   @Override
   public String toString() {
-    return "SocketTransport" + channel;
+    return getClass().getSimpleName() + channel;
   }
 }

@@ -1,7 +1,6 @@
 package io.niotls.bench.loop;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class Capacity {
   private Capacity() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = options(args);
+    Map<String, String> o = IdleMemory.options(args);
     int sessions = Integer.parseInt(o.getOrDefault("sessions", "100000"));
     int perProcess = Integer.parseInt(o.getOrDefault("per-process", "19000"));
     int shards = (sessions + perProcess - 1) / perProcess;
@@ -149,16 +148,5 @@ public final class Capacity {
     IdleMemoryRow first = rows.get(0);
     return new IdleMemoryRow(
         first.server(), first.provider(), n, heap / n, outside / n, jvm / n, direct / n, rss / n);
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> o = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("options are --name value, got " + args[i]);
-      }
-      o.put(args[i].substring(2), args[i + 1]);
-    }
-    return o;
   }
 }

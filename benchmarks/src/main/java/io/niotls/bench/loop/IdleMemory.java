@@ -112,7 +112,8 @@ public final class IdleMemory {
     return out.toString();
   }
 
-  private static Map<String, String> options(String[] args) {
+  /** {@code --name value} pairs, in order. */
+  static Map<String, String> options(String[] args) {
     Map<String, String> o = new LinkedHashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--")) {
