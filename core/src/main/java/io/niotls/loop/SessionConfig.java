@@ -23,6 +23,13 @@ record SessionConfig(
     return context != null ? context.handshakeTimeout() : Duration.ofSeconds(10);
   }
 
+  static int positive(int n, String what) {
+    if (n < 1) {
+      throw new IllegalArgumentException(what + " must be positive, got " + n);
+    }
+    return n;
+  }
+
   static Duration positive(Duration d, String what) {
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(what + " must be positive, got " + d);

@@ -1,0 +1,115 @@
+package io.niotls.loop;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What {@link ServerOptions} and {@link ClientOptions} share: the loops to run on and the settings
+ * of every session. Immutable and thread-safe; made by the subclass's builder.
+ */
+abstract class LoopOptions {
+  private final TlsEventLoopGroup loops;
+  private final int loopCount;
+  private final SessionConfig session;
+
+  LoopOptions(Builder<?> b) {
+    loops = b.loops;
+    loopCount = b.loopCount;
+    session =
+        new SessionConfig(b.tcpNoDelay, b.handshakeTimeout, b.closeTimeout, b.maxOutboundBytes);
+  }
+
+  /** TCP_NODELAY on each session's socket (default true). */
+  public boolean tcpNoDelay() {
+    return session.tcpNoDelay();
+  }
+
+  /**
+   * The handshake deadline, from accept (servers) or connect (clients); null (the default): the
+   * context's, 10 s for tcp://.
+   */
+  public Duration handshakeTimeout() {
+    return session.handshakeTimeout();
+  }
+
+  /** How long a graceful close waits for the peer's close_notify (default 3 s). */
+  public Duration closeTimeout() {
+    return session.closeTimeout();
+  }
+
+  /** The outbound queue limit per session, bytes (default 256 KiB). */
+  public int maxOutboundBytes() {
+    return session.maxOutboundBytes();
+  }
+
+  /** The loops to run on; null (the default): start and own a group. */
+  public TlsEventLoopGroup loops() {
+    return loops;
+  }
+
+  /** How many loops an owned group has (default: one per core). */
+  public int loopCount() {
+    return loopCount;
+  }
+
+  SessionConfig session() {
+    return session;
+  }
+
+  /** The settings every builder of loop options has; {@code B} is the builder itself. */
+  abstract static class Builder<B extends Builder<B>> {
+    private boolean tcpNoDelay = true;
+    private Duration handshakeTimeout;
+    private Duration closeTimeout = Duration.ofSeconds(3);
+    private int maxOutboundBytes = 256 * 1024;
+    private TlsEventLoopGroup loops;
+    private int loopCount = Runtime.getRuntime().availableProcessors();
+
+    Builder() {}
+
+    abstract B self();
+
+    /**
+     * TCP_NODELAY: on by default, so a handshake's last flight and the first request or response do
+     * not wait on Nagle's algorithm for the peer's delayed ACK.
+     */
+    public B tcpNoDelay(boolean on) {
+      tcpNoDelay = on;
+      return self();
+    }
+
+    /**
+     * The handshake deadline, absolute from accept (servers) or from {@link TlsClient#connect}
+     * (clients: name lookup, connect and handshake): a session that has not opened by then is
+     * closed ({@link CloseReason#TIMEOUT}). Default: the context's {@code handshakeTimeout()}.
+     */
+    public B handshakeTimeout(Duration timeout) {
+      handshakeTimeout = SessionConfig.positive(timeout, "handshakeTimeout");
+      return self();
+    }
+
+    /** How long a graceful close waits for the peer's close_notify before closing anyway. */
+    public B closeTimeout(Duration timeout) {
+      closeTimeout = SessionConfig.positive(timeout, "closeTimeout");
+      return self();
+    }
+
+    /** The outbound queue limit per session, bytes; see {@link TlsSession#write}. */
+    public B maxOutboundBytes(int bytes) {
+      maxOutboundBytes = SessionConfig.positive(bytes, "maxOutboundBytes");
+      return self();
+    }
+
+    /** Run on these loops (shared, not shut down with the owner) instead of an own group. */
+    public B loops(TlsEventLoopGroup group) {
+      loops = Objects.requireNonNull(group, "group");
+      return self();
+    }
+
+    /** How many loops the own group has (ignored with {@link #loops}). */
+    public B loopCount(int count) {
+      loopCount = SessionConfig.positive(count, "loopCount");
+      return self();
+    }
+  }
+}
