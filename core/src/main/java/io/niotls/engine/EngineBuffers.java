@@ -94,14 +94,16 @@ final class EngineBuffers {
 
   /**
    * A buffer of the transport's to encrypt {@code plaintext} bytes into directly, when nothing of
-   * ours waits to be written before them and the transport offers one; null otherwise. Only for
-   * direct pools (BoringSSL): its wrap needs room for the record at hand, where the JDK's wants a
-   * whole packet buffer, and is fastest on heap buffers that are copied once anyway. {@link
-   * #endWrapInPlace} must follow.
+   * ours waits to be written before them and the transport offers one of the pool's kind; null
+   * otherwise. BoringSSL's wrap needs room for the record at hand; the JDK's wants a whole packet
+   * buffer, so a heap sink is asked for that much. {@link #endWrapInPlace} must follow.
    */
   ByteBuffer beginWrapInPlace(int plaintext) {
-    if (netOut != null || !pool.isDirect()) {
+    if (netOut != null) {
       return null;
+    }
+    if (!pool.isDirect()) {
+      return transport.outboundInPlace(pool.bufferSize(), false);
     }
     int size = (int) Math.min(pool.bufferSize(), (long) plaintext + RECORD_OVERHEAD);
     return transport.outboundInPlace(size, true);
