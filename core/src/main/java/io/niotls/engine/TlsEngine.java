@@ -628,6 +628,11 @@ public final class TlsEngine implements Closeable {
     }
     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
       established();
+      if (r.getStatus() == SSLEngineResult.Status.CLOSED && ssl.isInboundDone()) {
+        // The peer closed right behind its last flight and BoringSSL took its close_notify on
+        // the unwrap that ended the handshake: no later read will see it again.
+        moveTo(Phase.PEER_CLOSED);
+      }
     }
     return r;
   }

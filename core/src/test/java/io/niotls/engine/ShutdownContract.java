@@ -112,6 +112,58 @@ interface ShutdownContract extends Contract {
     }
   }
 
+  /**
+   * The side whose handshake ends first (the TLS 1.3 client, the TLS 1.2 server) closes at once:
+   * its close_notify travels right behind its last flight, and then its socket closes. The other
+   * side finishes its handshake on those bytes and must read ZERO_RETURN, not a truncation at the
+   * end of the stream. (BoringSSL reports the close_notify on the very unwrap that ends the
+   * handshake.)
+   */
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("io.niotls.engine.Cases#protocolExtremes")
+  default void aCloseNotifyRightBehindTheLastFlightIsSeen(String protocol, Chunks chunks) {
+    TlsContext clientContext = peers().clientContext(protocol).build();
+    TlsContext serverContext = peers().serverContext(protocol).build();
+    try (MemoryPair pair =
+        MemoryPair.builder(clientContext, serverContext).chunks(chunks).build()) {
+      Status c = null;
+      Status s = null;
+      for (int step = 0; step < 64 && c != Status.OK && s != Status.OK; step++) {
+        c = pair.client.handshake();
+        if (c == Status.WANT_TASK) {
+          pair.client.runTasks();
+        }
+        if (c != Status.OK) {
+          s = pair.server.handshake();
+          if (s == Status.WANT_TASK) {
+            pair.server.runTasks();
+          }
+        }
+        if (c != Status.OK && s != Status.OK) {
+          pair.pumpAll();
+        }
+      }
+      boolean clientFirst = c == Status.OK;
+      TlsEngine first = clientFirst ? pair.client : pair.server;
+      TlsEngine second = clientFirst ? pair.server : pair.client;
+      assertThat(first.shutdown()).isEqualTo(Status.SENT);
+      pair.pumpAll();
+      (clientFirst ? pair.serverTransport : pair.clientTransport).feedEof();
+
+      Status done = second.handshake();
+      for (int step = 0; step < 8 && done == Status.WANT_TASK; step++) {
+        second.runTasks();
+        done = second.handshake();
+      }
+      assertThat(done).as("%s ends its handshake", second).isEqualTo(Status.OK);
+      MemoryPair.Received seen = pair.readAll(second);
+      assertThat(seen.status())
+          .as("%s reads the close_notify: %s", second, second.failure())
+          .isEqualTo(Status.ZERO_RETURN);
+      assertThat(second.isPeerClosed()).isTrue();
+    }
+  }
+
   @Test
   default void closingTwiceIsHarmless() {
     MemoryPair pair = established("TLSv1.3", Chunks.wholeRecords());
