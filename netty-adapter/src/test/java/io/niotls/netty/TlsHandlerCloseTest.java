@@ -345,6 +345,47 @@ class TlsHandlerCloseTest {
   }
 
   /** Closes its channel when the peer's close_notify arrives, as Netty applications do. */
+  /**
+   * The side whose handshake ends first (the TLS 1.3 client, the TLS 1.2 server) closes on its
+   * handshake event: its close_notify leaves right behind its last flight and reaches the peer in
+   * the same read. The peer ends its handshake and reports a clean close_notify, not a truncation.
+   */
+  @ParameterizedTest
+  @MethodSource("io.niotls.netty.Fixtures#providersAndProtocols")
+  void aCloseNotifyInTheReadThatEndsTheHandshakeIsACleanEnd(Provider provider, String protocol) {
+    boolean clientFirst = protocol.equals("TLSv1.3");
+    Recorder peerEvents = new Recorder();
+    ChannelHandler closer = new CloseOnHandshake();
+    TlsHandler client = TlsHandler.client(Fixtures.client(provider, protocol), "localhost", 443);
+    TlsHandler server = TlsHandler.server(Fixtures.server(provider, protocol));
+    try (EmbeddedPair pair =
+        new EmbeddedPair(
+            Integer.MAX_VALUE,
+            new ChannelHandler[] {client, clientFirst ? closer : peerEvents},
+            new ChannelHandler[] {server, clientFirst ? peerEvents : closer})) {
+      pair.pumpUntilQuiet();
+      TlsHandler peer = clientFirst ? server : client;
+
+      assertThat(peer.handshakeFuture().isSuccess()).isTrue();
+      assertThat(peer.closeFuture().isSuccess())
+          .as("close_notify seen: %s", peer.closeFuture().cause())
+          .isTrue();
+      assertThat(peerEvents.events(SslCloseCompletionEvent.class))
+          .containsExactly(SslCloseCompletionEvent.SUCCESS);
+    }
+  }
+
+  /** Closes the channel as soon as its handshake succeeds. */
+  static final class CloseOnHandshake extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      ctx.fireUserEventTriggered(evt);
+      if (evt == SslHandshakeCompletionEvent.SUCCESS) {
+        ctx.close();
+      }
+    }
+  }
+
   static final class CloseOnCloseNotify extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
