@@ -6,9 +6,7 @@ import io.niotls.context.Provider;
 import io.niotls.engine.Status;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -20,12 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DrippedHandshakeTest {
   private static final int MAX_STEPS = 200_000;
 
-  static Stream<Arguments> providersAndProtocols() {
-    return OversizedRecordTest.providersAndProtocols();
-  }
-
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("providersAndProtocols")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
   void aClientHelloDrippedOneByteAtATimeCompletesTheHandshake(Provider provider, String protocol) {
     Provider other = provider == Provider.JDK ? Provider.OPENSSL : Provider.JDK;
     try (Victim server = Victim.server(provider, protocol);

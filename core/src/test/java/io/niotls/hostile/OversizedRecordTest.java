@@ -23,11 +23,6 @@ class OversizedRecordTest {
     return NotTlsInputTest.rolesAndProviders();
   }
 
-  static Stream<Arguments> providersAndProtocols() {
-    return Stream.of(Provider.JDK, Provider.OPENSSL)
-        .flatMap(p -> Stream.of("TLSv1.2", "TLSv1.3").map(v -> Arguments.of(p, v)));
-  }
-
   static int limit(String protocol) {
     return "TLSv1.3".equals(protocol) ? Records.MAX_TLS13_BODY : Records.MAX_TLS12_BODY;
   }
@@ -60,7 +55,7 @@ class OversizedRecordTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("providersAndProtocols")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
   void anOversizedHeaderAfterTheHandshakeIsRefusedFromItsFiveBytes(
       Provider provider, String protocol) throws Exception {
     int limit = limit(protocol);

@@ -18,10 +18,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -34,17 +32,12 @@ class OpensslPeerTest {
 
   @TempDir Path dir;
 
-  static Stream<Arguments> providersAndProtocols() {
-    return Stream.of(Provider.JDK, Provider.OPENSSL)
-        .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
-  }
-
   private static String flag(String protocol) {
     return "TLSv1.3".equals(protocol) ? "-tls1_3" : "-tls1_2";
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("providersAndProtocols")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
   void engineAsClientTalksToOpensslServer(Provider provider, String protocol) throws Exception {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
@@ -88,7 +81,7 @@ class OpensslPeerTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("providersAndProtocols")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
   void engineAsServerTalksToOpensslClient(Provider provider, String protocol) throws Exception {
     TestPki pki = TestPki.ec();
     pki.ca().writeCertificatePem(dir.resolve("ca.pem"));

@@ -16,10 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -31,18 +29,13 @@ class OpensslLoopTest {
 
   @TempDir Path dir;
 
-  static Stream<Arguments> providersAndProtocols() {
-    return Stream.of(Provider.JDK, Provider.OPENSSL)
-        .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
-  }
-
   private static String scheme(String protocol) {
     return "TLSv1.3".equals(protocol) ? "tlsv1.3" : "tlsv1.2";
   }
 
   /** The s_server speaks both versions: the URI's scheme alone picks one. */
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("providersAndProtocols")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
   void tlsClientTalksToOpensslServerInTheVersionItsSchemeNames(Provider provider, String protocol)
       throws Exception {
     TestPki pki = TestPki.ec();
@@ -86,7 +79,7 @@ class OpensslLoopTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("providersAndProtocols")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
   void opensslClientTalksToTlsServerEcho(Provider provider, String protocol) throws Exception {
     TestPki.ec().ca().writeCertificatePem(dir.resolve("ca.pem"));
     TlsContext context = Contexts.server(provider, KeyType.EC_P256).build();

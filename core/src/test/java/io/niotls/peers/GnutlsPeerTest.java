@@ -10,10 +10,8 @@ import io.niotls.testing.Contexts;
 import io.niotls.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -29,11 +27,6 @@ class GnutlsPeerTest {
 
   @TempDir Path dir;
 
-  static Stream<Arguments> providersAndProtocols() {
-    return Stream.of(Provider.JDK, Provider.OPENSSL)
-        .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
-  }
-
   /** A GnuTLS priority string that allows exactly one protocol version. */
   private static String priority(String protocol) {
     return "--priority=NORMAL:-VERS-ALL:+VERS-"
@@ -41,7 +34,7 @@ class GnutlsPeerTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("providersAndProtocols")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
   void gnutlsCliTalksToANiotlsServer(Provider provider, String protocol) throws Exception {
     TestPki.ec().ca().writeCertificatePem(dir.resolve("ca.pem"));
     TlsContext context = Contexts.server(provider, KeyType.EC_P256).protocols(protocol).build();
@@ -75,7 +68,7 @@ class GnutlsPeerTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("providersAndProtocols")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
   void aNiotlsClientTalksToGnutlsServ(Provider provider, String protocol) throws Exception {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));

@@ -4,6 +4,7 @@ import io.niotls.context.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Matrix;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,11 +43,10 @@ final class Fixtures {
 
   /** Both providers times both protocol versions. */
   static Stream<Arguments> providersAndProtocols() {
-    return Stream.of(Provider.JDK, Provider.OPENSSL)
-        .flatMap(p -> PROTOCOLS.stream().map(v -> Arguments.of(p, v)));
+    return Matrix.providersAndProtocols();
   }
 
   static Stream<Provider> providers() {
-    return Stream.of(Provider.JDK, Provider.OPENSSL);
+    return Matrix.providers();
   }
 }
