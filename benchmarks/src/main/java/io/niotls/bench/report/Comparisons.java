@@ -86,9 +86,20 @@ final class Comparisons {
         subjects.add(subject);
       }
     }
+    if (subjects.isEmpty()) {
+      return List.of();
+    }
     List<Pair> pairs = pairs(subjects);
     Columns columns = Columns.of(results);
-    String unit = Figure.ofPaired(results.get(0), subjects.get(0)).unit();
+    // Any figure will do for the unit, but not the first one blindly: a short (smoke) iteration can
+    // leave a subject without a single turn in one result and with turns in the next.
+    String unit =
+        results.stream()
+            .map(r -> Figure.ofPaired(r, subjects.get(0)))
+            .filter(f -> f != null)
+            .findFirst()
+            .orElseThrow()
+            .unit();
 
     Table values =
         new Table(

@@ -135,6 +135,41 @@ class ComparisonsTest {
   }
 
   @Test
+  void aSubjectWithoutTurnsInTheFirstResultStillGetsItsColumn() {
+    // a smoke iteration of 100 ms can end before a subject had its turn in one result
+    Map<String, double[]> none = new LinkedHashMap<>();
+    none.put("tlsHandlerWallNs", new double[] {0});
+    none.put("tlsHandlerOps", new double[] {0});
+    none.put("sslHandlerWallNs", new double[] {1e9});
+    none.put("sslHandlerOps", new double[] {1000});
+    Map<String, double[]> both = new LinkedHashMap<>(none);
+    both.put("tlsHandlerWallNs", new double[] {1e9});
+    both.put("tlsHandlerOps", new double[] {1500});
+    String json =
+        new JmhJson()
+            .add(
+                "io.niotls.bench.PairedHandshakeBenchmark.handshakes",
+                1,
+                "\"NaN\"",
+                "ops/s",
+                params("provider", "JDK", "protocol", "TLSv1.3"),
+                none)
+            .add(
+                "io.niotls.bench.PairedHandshakeBenchmark.handshakes",
+                1,
+                "\"NaN\"",
+                "ops/s",
+                params("provider", "OPENSSL", "protocol", "TLSv1.3"),
+                both)
+            .json();
+
+    String text = text(json);
+
+    assertThat(row(text, "JDK")).contains("–");
+    assertThat(row(text, "OPENSSL")).contains("1.50");
+  }
+
+  @Test
   void medianTurnsDecideTheWallClockRatioWhenThereAreSome() {
     Map<String, double[]> counters = new LinkedHashMap<>();
     for (String s : List.of("tlsHandler", "sslHandler")) {
