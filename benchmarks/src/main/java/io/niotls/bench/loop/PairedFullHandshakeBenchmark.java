@@ -25,6 +25,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * primary score, operations per second, counts rounds and means nothing): per server, handshakes
  * per second of wall clock and per second of the server's own CPU time.
  *
+ * <p>Warm-up matters more here than in memory: a server gets a third of each iteration, and Netty's
+ * pipeline reaches its steady rate only after about 8 s of its own load, so {@code run.sh} gives
+ * these benchmarks 8 warm-up iterations of 3 s.
+ *
  * <p>{@code loops}: the server's event-loop threads (both servers alike); the client has {@link
  * LoopbackRounds#CLIENT_LOOPS}. Client and servers share the machine's cores.
  */
