@@ -1,6 +1,6 @@
 package io.niotls.netty;
 
-import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /**
  * Follows the TLS record framing of the inbound ciphertext (RFC 8446 section 5.1: a 5-byte header
@@ -20,16 +20,28 @@ final class RecordFraming {
   private int wholeRecords; // records completed since the engine last wanted more
   private long wholeBodyBytes;
 
-  /** Notes the ciphertext bytes of {@code in}, from its reader index; does not move it. */
-  void scan(ByteBuf in) {
-    int at = in.readerIndex();
-    int end = in.writerIndex();
+  /**
+   * Notes the ciphertext bytes of {@code in}, from its position to its limit; does not move it.
+   * Reads the NIO view the engine will read, by absolute index: a ByteBuf's {@code getByte} goes
+   * through the buffer's wrappers and checks per byte, and this runs for every read.
+   */
+  void scan(ByteBuffer in) {
+    int at = in.position();
+    int end = in.limit();
     while (at < end) {
-      if (headerSeen < HEADER) {
+      if (headerSeen == 0 && end - at >= HEADER) { // the usual case: a whole header at hand
+        length = in.getShort(at + 3) & 0xffff;
+        bodyLeft = length;
+        at += HEADER;
+        headerSeen = HEADER;
+        if (bodyLeft == 0) {
+          completeRecord();
+        }
+      } else if (headerSeen < HEADER) {
         if (headerSeen == 3) {
-          length = (in.getByte(at) & 0xff) << 8;
+          length = (in.get(at) & 0xff) << 8;
         } else if (headerSeen == 4) {
-          length |= in.getByte(at) & 0xff;
+          length |= in.get(at) & 0xff;
           bodyLeft = length;
         }
         at++;

@@ -49,11 +49,15 @@ final class RecordReader {
    * the caller must call {@link #detach()} before it releases {@code in}.
    */
   void feed(ByteBuf in) {
-    framing.scan(in);
     if (in.nioBufferCount() == 1) {
-      transport.feedView(in.nioBuffer(in.readerIndex(), in.readableBytes()));
+      // The buffer's own cached NIO view (no duplicate made per read): it is read only between
+      // here and detach(), by position and limit, before anything else can ask for it.
+      ByteBuffer view = in.internalNioBuffer(in.readerIndex(), in.readableBytes());
+      framing.scan(view);
+      transport.feedView(view);
     } else {
       for (ByteBuffer part : in.nioBuffers()) {
+        framing.scan(part);
         transport.feed(part);
       }
     }

@@ -100,13 +100,24 @@ class TlsHandlerRecordSplitTest {
     TlsHandler server = TlsHandler.server(Fixtures.server(provider, "TLSv1.3"));
     try (EmbeddedPair pair = EmbeddedPair.of(client, server)) {
       pair.pumpUntilQuiet();
-      byte[] data = random(5000, 7);
-      pair.server.writeAndFlush(Unpooled.wrappedBuffer(data));
-      byte[] ciphertext = drainOutbound(pair.server);
+      // three records, cut into components inside the first header, inside a body, inside the
+      // second header and right after the third: each component is scanned on its own
+      byte[] data = random(9000, 7);
+      int[] recordEnds = new int[3];
+      ByteArrayOutputStream stream = new ByteArrayOutputStream();
+      for (int i = 0; i < 3; i++) {
+        pair.server.writeAndFlush(Unpooled.wrappedBuffer(data, i * 3000, 3000));
+        stream.writeBytes(drainOutbound(pair.server));
+        recordEnds[i] = stream.size();
+      }
+      byte[] ciphertext = stream.toByteArray();
+      int[] cuts = {0, 2, 1000, recordEnds[0] + 3, recordEnds[1] + 5, ciphertext.length};
       CompositeByteBuf composite = ByteBufAllocator.DEFAULT.compositeBuffer();
-      composite.addComponent(true, Unpooled.wrappedBuffer(ciphertext, 0, 1000));
-      composite.addComponent(
-          true, Unpooled.wrappedBuffer(ciphertext, 1000, ciphertext.length - 1000));
+      for (int i = 0; i + 1 < cuts.length; i++) {
+        composite.addComponent(
+            true, Unpooled.wrappedBuffer(ciphertext, cuts[i], cuts[i + 1] - cuts[i]));
+      }
+      assertThat(composite.nioBufferCount()).isEqualTo(cuts.length - 1);
       pair.client.pipeline().fireChannelRead(composite);
       pair.client.pipeline().fireChannelReadComplete();
       assertThat(EmbeddedPair.readInbound(pair.client)).isEqualTo(data);
