@@ -66,6 +66,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
   private final int peerPort;
   private final HandlerPromise handshakePromise = new HandlerPromise();
   private final HandlerPromise closePromise = new HandlerPromise();
+  private final RecordReader.Sink plaintextSink = this::deliver; // made once, not per read
   private boolean startTls;
   private volatile long closeNotifyFlushTimeoutMillis = 3000;
   private volatile long closeNotifyReadTimeoutMillis;
@@ -370,15 +371,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
    * (needs more), ZERO_RETURN (the peer's close_notify), OK (the state changed under it) or fatal.
    */
   private Status readRecords(ChannelHandlerContext ctx, boolean eof) {
-    Status s =
-        reader.read(
-            ctx.alloc(),
-            eof,
-            plaintext -> {
-              firedChannelRead = true;
-              ctx.fireChannelRead(plaintext); // user code: it may close or remove this handler
-              return state == HandlerState.OPEN;
-            });
+    Status s = reader.read(ctx.alloc(), eof, plaintextSink);
     if (state == HandlerState.DONE) {
       return Status.OK;
     }
@@ -389,6 +382,13 @@ public final class TlsHandler extends ChannelDuplexHandler {
       peerClosed(ctx);
     }
     return s;
+  }
+
+  /** Passes one buffer of plaintext on; false when reading must stop (the state changed). */
+  private boolean deliver(ByteBuf plaintext) {
+    firedChannelRead = true;
+    ctx.fireChannelRead(plaintext); // user code: it may close or remove this handler
+    return state == HandlerState.OPEN;
   }
 
   private void peerClosed(ChannelHandlerContext ctx) {
