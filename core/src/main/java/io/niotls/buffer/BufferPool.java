@@ -19,9 +19,10 @@ public final class BufferPool {
   private final int bufferSize;
   private final boolean direct;
   private final MpmcArrayQueue<ByteBuffer> free;
-  private final LongAdder outstanding = new LongAdder();
-  private final LongAdder allocated = new LongAdder();
+  // two counters, one update per acquire and per release: outstanding is their difference
   private final LongAdder acquired = new LongAdder();
+  private final LongAdder released = new LongAdder();
+  private final LongAdder allocated = new LongAdder();
 
   /**
    * @param bufferSize capacity of every buffer, at least one whole TLS record
@@ -41,7 +42,6 @@ public final class BufferPool {
 
   /** A cleared buffer of {@link #bufferSize()} bytes, in write mode. */
   public ByteBuffer acquire() {
-    outstanding.increment();
     acquired.increment();
     ByteBuffer buffer = free.relaxedPoll();
     if (buffer != null) {
@@ -53,7 +53,7 @@ public final class BufferPool {
 
   /** Gives a buffer back. The caller must not touch it afterwards. */
   public void release(ByteBuffer buffer) {
-    outstanding.decrement();
+    released.increment();
     if (buffer.capacity() == bufferSize && buffer.isDirect() == direct) {
       free.relaxedOffer(buffer);
     }
@@ -69,7 +69,8 @@ public final class BufferPool {
 
   /** Buffers taken and not yet given back: zero when every connection is idle or closed. */
   public long outstanding() {
-    return outstanding.sum();
+    long given = released.sum(); // first: a release racing these reads then never makes it negative
+    return acquired.sum() - given;
   }
 
   /** Buffers ever allocated by this pool (not reused from it). */

@@ -12,6 +12,12 @@ final class HostNames {
 
   /** IPv4 dotted quad or IPv6 literal (with or without brackets): never sent as SNI. */
   static boolean isIpLiteral(String host) {
-    return host.indexOf(':') >= 0 || IPV4.matcher(host).matches();
+    if (host.indexOf(':') >= 0) {
+      return true;
+    }
+    // a dotted quad ends in a digit: names like "localhost" skip the pattern (asked per connection)
+    return !host.isEmpty()
+        && Character.isDigit(host.charAt(host.length() - 1))
+        && IPV4.matcher(host).matches();
   }
 }

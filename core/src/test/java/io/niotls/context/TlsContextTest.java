@@ -99,6 +99,9 @@ class TlsContextTest {
     assertThat(plain.serverNameFor("example.org")).isEqualTo("example.org");
     assertThat(plain.serverNameFor("127.0.0.1")).isNull();
     assertThat(plain.serverNameFor("::1")).isNull();
+    assertThat(plain.serverNameFor("10.20.30.4")).isNull();
+    assertThat(plain.serverNameFor("node7")).isEqualTo("node7"); // ends in a digit, still a name
+    assertThat(plain.serverNameFor("1.2.3.4.example")).isEqualTo("1.2.3.4.example");
     TlsContext overridden =
         TlsContext.forClient().provider(Provider.JDK).serverName("api.example.org").build();
     assertThat(overridden.serverNameFor("127.0.0.1")).isEqualTo("api.example.org");
