@@ -64,7 +64,11 @@ public final class ResultsPage {
               + " difference; the cpu ratio compares the server threads' CPU per handshake. The"
               + " provider is the servers' (the client is always BoringSSL). openssl s_server is"
               + " one thread serving one connection at a time, the rest waiting in its backlog: it"
-              + " shows what OpenSSL's own handshake costs, not how a server schedules many.",
+              + " shows what OpenSSL's own handshake costs, not how a server schedules many."
+              + " Each server first gets about 8 s of its own load in warm-up iterations: Netty's"
+              + " pipeline reaches its steady rate only after that long (about 3,000 handshakes/s"
+              + " in its first seconds, 4,800/s after), and a shorter warm-up measured niotls"
+              + " against a cold Netty.",
           "loop/Scaling",
           "The loopback handshake rate of TlsServer and the Netty server, interleaved as above,"
               + " as the handshakes in flight grow from 1 to 1,000 and the servers' event loops"
