@@ -30,7 +30,7 @@ final class RecordFraming {
     int end = in.limit();
     while (at < end) {
       if (headerSeen == 0 && end - at >= HEADER) { // the usual case: a whole header at hand
-        length = in.getShort(at + 3) & 0xffff;
+        length = ((in.get(at + 3) & 0xff) << 8) | (in.get(at + 4) & 0xff); // any byte order
         bodyLeft = length;
         at += HEADER;
         headerSeen = HEADER;
