@@ -160,7 +160,12 @@ fi
 
 {
   echo "mode=$mode"
-  echo "options=${timing[*]}"
+  if [ $# -gt 0 ]; then
+    options="$* ${custom[*]}" # what the one custom invocation ran with
+    echo "options=${options//\\/\\\\}"
+  else
+    echo "options=${timing[*]}; loopback handshakes ${loop_timing[*]}"
+  fi
   echo "command=benchmarks/run.sh $mode${*:+ $*}"
   echo "commands=${commands//\\/\\\\}" # a properties file: backslashes escaped
   echo "commit=$commit"
