@@ -62,6 +62,14 @@ public final class BenchCommand implements Callable<Integer> {
   int concurrency = 100;
 
   @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      description =
+          "connections made first and not counted, so that the JIT has compiled both ends"
+              + " (default: ${DEFAULT-VALUE}; 0 measures from a cold start)")
+  long warmup = 500;
+
+  @Option(
       names = "--resume",
       description = "resume the session of an earlier connection instead of full handshakes")
   boolean resume;
@@ -107,6 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
       TlsContext serverContext,
       TlsContext clientContext,
       long connections,
+      long warmup,
       int concurrency,
       boolean resume,
       String keyType,
@@ -127,6 +136,9 @@ public final class BenchCommand implements Callable<Integer> {
   Plan prepare() {
     if (connections < 1) {
       throw CliException.usage("--connections must be at least 1");
+    }
+    if (warmup < 0) {
+      throw CliException.usage("--warmup must be 0 or more");
     }
     if (concurrency < 1) {
       throw CliException.usage("--concurrency must be at least 1");
@@ -177,6 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
         serverContext,
         client.build(),
         connections,
+        warmup,
         concurrency,
         resume,
         embedded ? chosen.name().toLowerCase(java.util.Locale.ROOT) : null,

@@ -21,11 +21,14 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
- * Runs {@code niotls bench}: optionally an embedded server, then {@code connections} connects at
- * most {@code concurrency} at a time, each timed from connect to the end of its handshake and then
- * closed with close_notify; a slot frees when its connection has closed.
+ * Runs {@code niotls bench}: optionally an embedded server, then {@code warmup} connections that
+ * are not counted, then {@code connections} connects at most {@code concurrency} at a time, each
+ * timed from connect to the end of its handshake and then closed with close_notify; a slot frees
+ * when its connection has closed.
  */
 final class BenchRunner {
   /** No handshake in a bench needs more than this beyond its own deadline to end. */
@@ -37,12 +40,12 @@ final class BenchRunner {
 
   static int run(BenchCommand.Plan plan, Io io) throws Exception {
     TlsServer server = null;
-    MemorySampler sampler = null;
+    Tally tally = null;
     TransportUri target = plan.target();
     BenchResult result;
     try {
       if (plan.embedded()) {
-        Tally tally = new Tally(0, () -> {});
+        tally = new Tally(0, () -> {});
         ServerOptions options =
             ServerOptions.builder()
                 .maxConcurrentHandshakes(Math.max(1024, plan.concurrency()))
@@ -51,12 +54,15 @@ final class BenchRunner {
             ServerRunner.bind(
                 target, plan.serverContext(), tally.counting(EchoHandler::new), options);
         target = server.uri();
-        sampler = MemorySampler.start(tally, plan.serverContext().bufferPool());
       }
       try (TlsClient client = TlsClient.create()) {
         if (plan.resume()) {
           prime(client, target, plan.clientContext());
         }
+        warmUp(client, target, plan, io);
+        // the server's memory is sampled over the measured connections only
+        MemorySampler sampler =
+            tally == null ? null : MemorySampler.start(tally, plan.serverContext().bufferPool());
         result = load(client, target, plan, io, sampler);
       }
     } finally {
@@ -73,44 +79,27 @@ final class BenchRunner {
       TlsClient client, TransportUri target, BenchCommand.Plan plan, Io io, MemorySampler sampler)
       throws InterruptedException {
     BenchStats stats = new BenchStats();
-    Semaphore slots = new Semaphore(plan.concurrency());
     AtomicLong lastEnd = new AtomicLong();
     TlsContext context = plan.clientContext();
-    boolean cut = false;
     long start = System.nanoTime();
     long deadline = plan.duration() == null ? Long.MAX_VALUE : start + plan.duration().toNanos();
+    boolean cut;
     try (Progress progress =
         Progress.create(io.err(), plan.connections(), plan.progress(), System.console() != null)) {
-      for (long i = 0; i < plan.connections(); i++) {
-        if (!acquire(slots, deadline)) {
-          cut = true;
-          break;
-        }
-        long begin = System.nanoTime();
-        client
-            .connect(target, context, QUIET)
-            .whenComplete(
-                (session, failure) -> {
-                  long end = System.nanoTime();
-                  lastEnd.accumulateAndGet(end, Math::max);
-                  if (failure == null) {
-                    stats.success(end - begin, session.info());
-                    session.close().whenComplete((ok, e) -> slots.release());
-                  } else {
-                    stats.failure(FailureReasons.of(failure));
-                    slots.release();
-                  }
-                  progress.update(stats.finished(), stats.failures());
-                });
-      }
-      Duration wait = context.handshakeTimeout().plus(SLACK);
-      if (!slots.tryAcquire(plan.concurrency(), wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        io.err()
-            .println(
-                "niotls: some connections had not ended "
-                    + wait.toSeconds()
-                    + " s after the last start");
-      }
+      cut =
+          !connections(
+              client,
+              target,
+              plan,
+              plan.connections(),
+              deadline,
+              stats,
+              () -> false,
+              end -> {
+                lastEnd.accumulateAndGet(end, Math::max);
+                progress.update(stats.finished(), stats.failures());
+              },
+              io);
     }
     ServerMemory memory = sampler == null ? null : sampler.stop();
     long elapsed = Math.max(0, lastEnd.get() - start);
@@ -126,6 +115,90 @@ final class BenchRunner {
         stats,
         memory,
         cut);
+  }
+
+  /**
+   * {@code --warmup} connections, made like the measured ones and then forgotten, so that both
+   * ends' code is compiled before the clock starts. The first failure ends the warm-up (said on
+   * stderr): the measured run then reports failures the usual way.
+   */
+  private static void warmUp(TlsClient client, TransportUri target, BenchCommand.Plan plan, Io io)
+      throws InterruptedException {
+    if (plan.warmup() == 0) {
+      return;
+    }
+    BenchStats stats = new BenchStats();
+    connections(
+        client,
+        target,
+        plan,
+        plan.warmup(),
+        Long.MAX_VALUE,
+        stats,
+        () -> stats.failures() > 0,
+        end -> {},
+        io);
+    if (stats.failures() > 0) {
+      io.err()
+          .println(
+              "niotls: warm-up stopped after "
+                  + stats.finished()
+                  + " connections: "
+                  + String.join(", ", stats.failuresByReason().keySet()));
+    }
+  }
+
+  /**
+   * Makes {@code count} connections, at most the plan's concurrency at a time, each timed from
+   * connect to the end of its handshake into {@code stats} and then closed; {@code ended} hears
+   * each one end (nanoTime); none starts once {@code stop} says so. Returns false when {@code
+   * deadline} (nanoTime) cut it short. Waits for the connections in flight to end, and says so on
+   * stderr when some did not.
+   */
+  private static boolean connections(
+      TlsClient client,
+      TransportUri target,
+      BenchCommand.Plan plan,
+      long count,
+      long deadline,
+      BenchStats stats,
+      BooleanSupplier stop,
+      LongConsumer ended,
+      Io io)
+      throws InterruptedException {
+    TlsContext context = plan.clientContext();
+    Semaphore slots = new Semaphore(plan.concurrency());
+    boolean complete = true;
+    for (long i = 0; i < count && !stop.getAsBoolean(); i++) {
+      if (!acquire(slots, deadline)) {
+        complete = false;
+        break;
+      }
+      long begin = System.nanoTime();
+      client
+          .connect(target, context, QUIET)
+          .whenComplete(
+              (session, failure) -> {
+                long end = System.nanoTime();
+                if (failure == null) {
+                  stats.success(end - begin, session.info());
+                  session.close().whenComplete((ok, e) -> slots.release());
+                } else {
+                  stats.failure(FailureReasons.of(failure));
+                  slots.release();
+                }
+                ended.accept(end);
+              });
+    }
+    Duration wait = context.handshakeTimeout().plus(SLACK);
+    if (!slots.tryAcquire(plan.concurrency(), wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      io.err()
+          .println(
+              "niotls: some connections had not ended "
+                  + wait.toSeconds()
+                  + " s after the last start");
+    }
+    return complete;
   }
 
   /** Takes a slot, or gives up at {@code deadline} (nanoTime) and says so. */

@@ -312,6 +312,7 @@ class ErrorMessagesTest {
         .isEqualTo("niotls: --connections must be at least 1");
     assertThat(error("bench", "--concurrency", "0"))
         .isEqualTo("niotls: --concurrency must be at least 1");
+    assertThat(error("bench", "--warmup", "-1")).isEqualTo("niotls: --warmup must be 0 or more");
   }
 
   @Test

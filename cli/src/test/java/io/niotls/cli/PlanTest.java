@@ -191,6 +191,8 @@ class PlanTest {
     BenchCommand.Plan plan = Cli.<BenchCommand>parse("bench").prepare();
     assertThat(plan.connections()).isEqualTo(2000);
     assertThat(plan.concurrency()).isEqualTo(100);
+    assertThat(plan.warmup()).isEqualTo(500);
+    assertThat(Cli.<BenchCommand>parse("bench", "--warmup", "0").prepare().warmup()).isZero();
     assertThat(plan.embedded()).isTrue();
     assertThat(plan.clientContext().sessionResumption()).isFalse();
     assertThat(plan.target().toString()).isEqualTo("tls://127.0.0.1:0");

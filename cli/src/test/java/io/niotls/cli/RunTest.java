@@ -158,6 +158,33 @@ class RunTest {
     Map<String, Object> json = json(r);
     assertThat(json).containsEntry("handshakes", 0.0).containsEntry("failures", 6.0);
     assertThat(json.get("failuresByReason")).isEqualTo(Map.of("connect: Connection refused", 6.0));
+    assertThat(r.err()).contains("niotls: warm-up stopped after ").contains("Connection refused");
+  }
+
+  @Test
+  void warmUpConnectionsAreMadeButNotCounted() throws Exception {
+    try (Cli.Background server =
+        Cli.start("", "server", "tls://127.0.0.1:0", "--max-connections", "25")) {
+      Listening listening = Listening.parse(server.nextLine(WAIT));
+      Cli.Result r =
+          Cli.run(
+              "bench",
+              "--insecure",
+              "-n",
+              "10",
+              "-c",
+              "4",
+              "--warmup",
+              "15",
+              "--json",
+              "--no-progress",
+              listening.uri().toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(json(r)).containsEntry("handshakes", 10.0).containsEntry("failures", 0.0);
+      assertThat(server.exitCode(WAIT)).isZero();
+      assertThat(server.err())
+          .isEqualTo("stopped: 25 connections served (25 handshakes, 0 failed)\n");
+    }
   }
 
   @Test
