@@ -144,12 +144,18 @@ public final class TlsContext {
 
   /** A configured SSLEngine for one connection. Low level: {@code TlsEngine} calls this. */
   public SSLEngine newSslEngine(String peerHost, int peerPort) {
+    // A client that names its server checks that name and only that name. Both providers' host
+    // name checks (SunJSSE's trust manager, which Netty's engine calls too) try the SNI name and,
+    // when it does not match, quietly fall back to the engine's peer host: so the peer host is
+    // the name as well. It also keys the session cache, so a session verified for one name is
+    // never resumed for another.
+    String identity = client && serverName != null ? serverName : peerHost;
     // Both client session caches (SunJSSE's and netty-tcnative's) key sessions by host and port
     // and keep none for port -1. Invalidating the session after the handshake is not enough: a
     // TLS 1.3 NewSessionTicket read later puts a fresh, resumable one in the cache. The host
     // stays, for SNI and host name verification.
-    boolean uncached = client && !sessionResumption && peerHost != null;
-    return engines.newEngine(peerHost, uncached ? -1 : peerPort);
+    boolean uncached = client && !sessionResumption && identity != null;
+    return engines.newEngine(identity, uncached ? -1 : peerPort);
   }
 
   /** The provider's engine maker, for tests of what it keeps. */

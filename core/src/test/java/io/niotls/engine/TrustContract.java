@@ -85,6 +85,35 @@ interface TrustContract extends Contract {
   }
 
   @Test
+  default void aServerNameOverrideIsTheOnlyIdentityChecked() {
+    // The certificate names localhost and 127.0.0.1; the client connects to 127.0.0.1 but names
+    // another server. SunJSSE's trust manager, left to itself, falls back to the connect host
+    // when the SNI name does not match, and would accept.
+    TlsContext client = peers().clientContext(KeyType.EC_P256).serverName("evil.example").build();
+    try (MemoryPair pair =
+        MemoryPair.builder(client, serverWith(TestPki.ec().server()))
+            .host("127.0.0.1", 443)
+            .build()) {
+      TlsException failure = handshakeFailure(pair, pair.client);
+
+      assertThat(failure).hasMessageContaining("evil.example");
+    }
+  }
+
+  @Test
+  default void aServerNameOverrideThatTheCertificateNamesIsAccepted() {
+    TlsContext client = peers().clientContext(KeyType.EC_P256).serverName("localhost").build();
+    try (MemoryPair pair =
+        MemoryPair.builder(client, serverWith(TestPki.ec().server()))
+            .host("127.0.0.1", 443)
+            .build()) {
+      pair.handshake();
+
+      assertThat(pair.client.session().serverName()).isEqualTo("localhost");
+    }
+  }
+
+  @Test
   default void aServerWhoseChainIsNotTrustedIsRefused() {
     TlsContext client = peers().clientContext(KeyType.EC_P256).build();
     try (MemoryPair pair =
