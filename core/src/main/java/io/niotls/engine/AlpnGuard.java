@@ -8,17 +8,12 @@ import java.util.List;
 /**
  * A server's transport while a context {@code requireAlpn()}: reads the client's ClientHello as it
  * passes (the bytes go on to the engine unchanged) and, when its ALPN list is missing or shares no
- * protocol with ours, answers with a fatal {@code no_application_protocol} alert (RFC 7301 section
- * 3.2) instead of letting the last byte of the ClientHello through. Both providers so give the same
- * answer, which BoringSSL through netty-tcnative cannot give on its own. After the ClientHello it
- * only passes bytes on. Not thread-safe, like every transport.
+ * protocol with ours, has the engine answer with a fatal {@code no_application_protocol} alert (RFC
+ * 7301 section 3.2) instead of letting the last byte of the ClientHello through. Both providers so
+ * give the same answer, which BoringSSL through netty-tcnative cannot give on its own. After the
+ * ClientHello it only passes bytes on. Not thread-safe, like every transport.
  */
 final class AlpnGuard implements Transport {
-  private static final byte ALERT = 21;
-  private static final byte FATAL = 2;
-  private static final byte NO_APPLICATION_PROTOCOL = 120;
-  private static final byte DECODE_ERROR = 50;
-
   private final Transport inner;
   private final List<String> ours;
   private ClientHelloReader hello = new ClientHelloReader();
@@ -42,8 +37,7 @@ final class AlpnGuard implements Transport {
         List<String> offered = hello.alpn();
         hello = null;
         if (offered == null || offered.stream().noneMatch(ours::contains)) {
-          throw refuse(
-              NO_APPLICATION_PROTOCOL,
+          throw TlsException.refusal(
               "no_application_protocol",
               "the client "
                   + (offered == null
@@ -57,21 +51,11 @@ final class AlpnGuard implements Transport {
       case MALFORMED -> {
         String why = hello.problem();
         hello = null;
-        throw refuse(DECODE_ERROR, "decode_error", why);
+        throw TlsException.refusal("decode_error", why);
       }
       default -> hello = null; // not a ClientHello: the engine refuses it in its own words
     }
     return n;
-  }
-
-  /** Sends the fatal alert (best effort: it fits any socket buffer) and says why. */
-  private TlsException refuse(byte description, String alert, String why) {
-    try {
-      inner.write(ByteBuffer.wrap(new byte[] {ALERT, 3, 3, 0, 2, FATAL, description}));
-    } catch (IOException ignored) {
-      // the peer is gone or going: the refusal stands
-    }
-    return TlsException.protocol(alert, why);
   }
 
   @Override

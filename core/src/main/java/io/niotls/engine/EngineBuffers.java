@@ -139,6 +139,11 @@ final class EngineBuffers {
     return true;
   }
 
+  /** netOut in read mode, after {@link #endWrap()}: the ciphertext waiting to be written. */
+  ByteBuffer netOut() {
+    return netOut;
+  }
+
   boolean wantsWrite() {
     return netOut != null && netOut.hasRemaining();
   }

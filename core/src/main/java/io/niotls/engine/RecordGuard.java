@@ -8,9 +8,18 @@ import java.nio.ByteBuffer;
  * 1.2 handshake, and floods of records that carry no application data.
  */
 final class RecordGuard {
+  private final boolean refuseRenegotiation;
   private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
   private boolean tls12;
   private int recordsWithoutData; // in a row, after the handshake
+
+  /**
+   * @param refuseRenegotiation false where the provider refuses renegotiation itself, with the
+   *     fatal alert the RFC names
+   */
+  RecordGuard(boolean refuseRenegotiation) {
+    this.refuseRenegotiation = refuseRenegotiation;
+  }
 
   /**
    * The handshake negotiated {@code protocol}: TLS 1.3 allows smaller records, 1.2 no handshake.
@@ -26,12 +35,15 @@ final class RecordGuard {
   void checkHeader(ByteBuffer in, boolean established) throws TlsException {
     String problem = RecordHeader.problem(in, maxRecordBody);
     if (problem != null) {
-      throw TlsException.protocol(RecordHeader.alert(in, maxRecordBody), problem);
+      throw TlsException.refusal(RecordHeader.alert(in, maxRecordBody), problem);
     }
     // RFC 5746 renegotiation is refused whatever the provider's defaults: after a TLS 1.2
     // handshake a handshake record can only be a HelloRequest or a renegotiating ClientHello.
-    if (established && tls12 && RecordHeader.contentType(in) == RecordHeader.HANDSHAKE) {
-      throw TlsException.protocol(
+    if (refuseRenegotiation
+        && established
+        && tls12
+        && RecordHeader.contentType(in) == RecordHeader.HANDSHAKE) {
+      throw TlsException.refusal(
           "no_renegotiation",
           "the peer tried to renegotiate the TLS 1.2 session; niotls refuses renegotiation");
     }
@@ -44,7 +56,7 @@ final class RecordGuard {
     }
     recordsWithoutData = produced > 0 ? 0 : recordsWithoutData + 1;
     if (recordsWithoutData > TlsEngine.MAX_RECORDS_WITHOUT_DATA) {
-      throw TlsException.protocol(
+      throw TlsException.refusal(
           "unexpected_message",
           "the peer sent "
               + recordsWithoutData

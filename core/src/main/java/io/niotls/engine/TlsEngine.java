@@ -2,6 +2,7 @@ package io.niotls.engine;
 
 import io.niotls.context.ClientAuth;
 import io.niotls.context.DelegatedTasks;
+import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.transport.Transport;
 import java.io.Closeable;
@@ -47,7 +48,7 @@ public final class TlsEngine implements Closeable {
   private final SSLEngine ssl;
   private final Transport transport;
   private final EngineBuffers buffers;
-  private final RecordGuard guard = new RecordGuard();
+  private final RecordGuard guard;
   private final String serverName;
   private final boolean inlineTasks;
 
@@ -58,6 +59,7 @@ public final class TlsEngine implements Closeable {
   private int appBufferSize;
   private boolean closed;
   private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
+  private boolean sealing; // a record of ours was encrypted: our alerts must be too
 
   private TlsEngine(TlsContext context, Transport transport, String peerHost, int peerPort) {
     this.context = context;
@@ -67,6 +69,11 @@ public final class TlsEngine implements Closeable {
     this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
     this.inlineTasks = context.delegatedTasks() == DelegatedTasks.INLINE;
     this.appBufferSize = ssl.getSession().getApplicationBufferSize();
+    // A BoringSSL server refuses a renegotiating ClientHello itself, with the fatal
+    // no_renegotiation alert niotls cannot seal; its client would go along, as SunJSSE would.
+    boolean providerRefusesRenegotiation =
+        !context.isClient() && context.provider() == Provider.OPENSSL;
+    this.guard = new RecordGuard(!providerRefusesRenegotiation);
   }
 
   /**
@@ -557,6 +564,7 @@ public final class TlsEngine implements Closeable {
 
   private void established() {
     moveTo(Phase.OPEN);
+    sealing = true;
     // A server that asked for no client certificate has none to read: asking would only throw.
     boolean peerCertificates = context.isClient() || context.clientAuth() != ClientAuth.NONE;
     String sni = context.isClient() ? serverName : context.requestedServerName(ssl);
@@ -594,6 +602,9 @@ public final class TlsEngine implements Closeable {
     if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
       throw new IllegalStateException("netOut smaller than a record");
     }
+    if (!sealing && r.bytesProduced() > 0) {
+      sealing = FatalAlerts.sealsFromHere(buffers.netOut(), r.bytesProduced());
+    }
     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
       established();
     }
@@ -628,6 +639,12 @@ public final class TlsEngine implements Closeable {
     }
     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
       established();
+      // The unwrap that ends the handshake may have read more than the peer's last flight: a bad
+      // record right behind it fails BoringSSL's engine, which then only says so on a wrap (its
+      // NEED_WRAP shows in no later status). And a BoringSSL TLS 1.3 server keeps its session
+      // tickets until it next wraps: this one sends them, so a client that closes without
+      // reading or writing can still resume. The next read wraps first.
+      wrapDue = true;
       if (r.getStatus() == SSLEngineResult.Status.CLOSED && ssl.isInboundDone()) {
         // The peer closed right behind its last flight and BoringSSL took its close_notify on
         // the unwrap that ended the handshake: no later read will see it again.
@@ -641,7 +658,7 @@ public final class TlsEngine implements Closeable {
     if (phase != Phase.FAILED) {
       failure = e;
       if (e.status() == Status.SSL) {
-        sendAlert();
+        sendAlert(e);
       }
       moveTo(Phase.FAILED);
       buffers.releaseAll();
@@ -650,15 +667,45 @@ public final class TlsEngine implements Closeable {
   }
 
   /**
-   * Best effort: the SSLEngine queues an alert when it fails; write it if the transport takes it.
+   * Best effort, never a close_notify: a failure the provider decided has its fatal alert queued in
+   * the provider, and the next wraps write it; for a refusal of ours, see {@link FatalAlerts}.
    */
-  private void sendAlert() {
+  private void sendAlert(TlsException e) {
     try {
-      if (buffers.flush()) {
-        sendCloseNotify();
+      if (e.isRefusal() && !sealing) {
+        ByteBuffer alert = FatalAlerts.plaintext(e.alert());
+        buffers.beginWrap().put(alert);
+        buffers.endWrap();
+        buffers.flush();
+        return; // the provider may have its next flight ready: it must not follow the alert
+      }
+      if (e.isRefusal()) {
+        provoke(e.alert());
+      }
+      for (int i = 0; i < 4; i++) { // a provider that is done says so with 0 bytes
+        if (wrap(EngineBuffers.empty()).bytesProduced() == 0) {
+          break;
+        }
       }
     } catch (Exception ignored) {
-      // the connection is failing anyway; the original cause is what matters
+      // the engine throws its failure once the alert is out; the original cause is what matters
+    }
+    try {
+      buffers.flush();
+    } catch (IOException ignored) {
+      // the peer is gone: nothing more to tell it
+    }
+  }
+
+  /** Feeds the provider a record its own record layer refuses with a fatal alert. */
+  private void provoke(String alert) {
+    try {
+      ssl.unwrap(
+          FatalAlerts.provocation(context.provider(), alert), buffers.beginUnwrapIntoAppIn());
+    } catch (SSLException expected) {
+      // SunJSSE throws here and has queued its alert; BoringSSL's engine says so on the wrap
+    } finally {
+      buffers.endUnwrapIntoAppIn();
     }
   }
 

@@ -16,9 +16,16 @@ public final class TlsException extends IOException {
 
   private final Status status;
   private final String alert;
+  private final boolean refusal;
 
   public TlsException(Status status, String alert, String message, Throwable cause) {
+    this(status, alert, message, cause, false);
+  }
+
+  private TlsException(
+      Status status, String alert, String message, Throwable cause, boolean refusal) {
     super(message, cause);
+    this.refusal = refusal;
     if (!status.isFatal()) {
       throw new IllegalArgumentException("a TlsException carries SSL or SYSCALL, not " + status);
     }
@@ -36,9 +43,22 @@ public final class TlsException extends IOException {
     return alert;
   }
 
-  /** A protocol failure detected by the engine itself (bad record, refused renegotiation). */
+  /**
+   * A protocol failure the engine itself ends the connection for (a bad record, refused
+   * renegotiation, no shared ALPN protocol): the peer is sent {@code alert}, fatal.
+   */
+  static TlsException refusal(String alert, String message) {
+    return new TlsException(Status.SSL, alert, message, null, true);
+  }
+
+  /** A protocol failure the engine found that is not ours to answer (the peer went first). */
   static TlsException protocol(String alert, String message) {
     return new TlsException(Status.SSL, alert, message, null);
+  }
+
+  /** Whether niotls decided this failure, and so sends its alert itself. */
+  boolean isRefusal() {
+    return refusal;
   }
 
   /** The transport ended without close_notify. */
@@ -74,7 +94,11 @@ public final class TlsException extends IOException {
       return jdk.group(1);
     }
     Matcher openssl = OPENSSL_ALERT.matcher(text);
-    return openssl.find() ? openssl.group(1).toLowerCase(Locale.ROOT) : null;
+    if (openssl.find()) {
+      return openssl.group(1).toLowerCase(Locale.ROOT);
+    }
+    // BoringSSL names the reason of a refusal it sent, not the alert: this one has its own
+    return text.contains(":NO_RENEGOTIATION") ? "no_renegotiation" : null;
   }
 
   private static String describe(Throwable cause, String text) {
@@ -84,7 +108,9 @@ public final class TlsException extends IOException {
     }
     String lower = all.toString().toLowerCase(Locale.ROOT);
     String hint;
-    if (lower.contains("subject alternative") || lower.contains("hostname")) {
+    if (lower.contains(":no_renegotiation")) {
+      hint = "the peer tried to renegotiate the TLS 1.2 session; niotls refuses renegotiation";
+    } else if (lower.contains("subject alternative") || lower.contains("hostname")) {
       hint = "the peer's certificate does not name the host we connected to";
     } else if (lower.contains("pkix") || lower.contains("unable to find valid certification")) {
       hint = "the peer's certificate is not trusted: add its CA to the trust settings or pin it";

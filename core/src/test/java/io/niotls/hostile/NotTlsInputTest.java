@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.context.Provider;
 import io.niotls.engine.Status;
-import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +44,7 @@ class NotTlsInputTest {
       assertThat(victim.why())
           .startsWith("the peer sent data that is not TLS (record header 42 ")
           .endsWith("wrong port or protocol?");
-      assertRepliedWithCloseAtMost(victim);
+      assertRefusedWithFatalAlert(victim, Records.UNEXPECTED_MESSAGE);
       assertThat(victim.outstanding()).as("buffers held after the failure").isZero();
     }
   }
@@ -61,7 +60,7 @@ class NotTlsInputTest {
       assertThat(victim.why())
           .isEqualTo(
               "the peer sent plaintext HTTP to a TLS endpoint: use https:// or a TLS client");
-      assertRepliedWithCloseAtMost(victim);
+      assertRefusedWithFatalAlert(victim, Records.UNEXPECTED_MESSAGE);
     }
   }
 
@@ -84,12 +83,12 @@ class NotTlsInputTest {
   }
 
   /**
-   * What the victim wrote back is at most two plaintext alerts (an alert and close_notify): never a
-   * flood, never application data.
+   * What the victim wrote back is one plaintext record, a fatal alert with {@code description}:
+   * never a close_notify that would look like a clean end, never a flood, never application data.
    */
-  static void assertRepliedWithCloseAtMost(Victim victim) {
-    List<Records.Parsed> reply = Records.parse(victim.output());
-    assertThat(reply).hasSizeLessThanOrEqualTo(2);
-    assertThat(reply).allSatisfy(r -> assertThat(r.type()).isEqualTo(Records.ALERT));
+  static void assertRefusedWithFatalAlert(Victim victim, int description) {
+    byte[] reply = victim.output();
+    assertThat(Records.parse(reply)).hasSize(1);
+    assertThat(Records.lastFatalAlert(reply)).isEqualTo(description);
   }
 }

@@ -39,7 +39,7 @@ class OversizedRecordTest {
           .isEqualTo("the peer announced a 18433-byte record, more than the 18432 TLS allows");
       assertThat(victim.transport.pendingInbound()).as("bytes left unread").isZero();
       assertThat(victim.outstanding()).as("buffers held after the failure").isZero();
-      NotTlsInputTest.assertRepliedWithCloseAtMost(victim);
+      NotTlsInputTest.assertRefusedWithFatalAlert(victim, Records.RECORD_OVERFLOW);
     }
   }
 

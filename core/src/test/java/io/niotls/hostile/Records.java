@@ -18,6 +18,11 @@ final class Records {
   static final int WARNING = 1;
   static final int FATAL = 2;
 
+  // alert descriptions (RFC 8446 section 6)
+  static final int UNEXPECTED_MESSAGE = 10;
+  static final int RECORD_OVERFLOW = 22;
+  static final int NO_RENEGOTIATION = 100;
+
   /** 2^14 + 256: the largest TLS 1.3 ciphertext body. */
   static final int MAX_TLS13_BODY = (1 << 14) + 256;
 
