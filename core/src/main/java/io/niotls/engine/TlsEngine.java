@@ -682,10 +682,23 @@ public final class TlsEngine implements Closeable {
       if (e.isRefusal()) {
         provoke(e.alert());
       }
+      int produced = 0;
       for (int i = 0; i < 4; i++) { // a provider that is done says so with 0 bytes
-        if (wrap(EngineBuffers.empty()).bytesProduced() == 0) {
+        int n = wrap(EngineBuffers.empty()).bytesProduced();
+        produced += n;
+        if (n == 0) {
           break;
         }
+      }
+      if (produced == 0
+          && !sealing
+          && context.provider() == Provider.JDK // BoringSSL's engine wrote its alert already
+          && !"close_notify".equals(e.alert())) {
+        // SunJSSE sends no alert for a hello it could not parse (it has no handshake under way
+        // yet) and often names none: a peer whose first flight could not be read is told so
+        String alert = e.alert() != null ? e.alert() : "decode_error";
+        buffers.beginWrap().put(FatalAlerts.plaintext(alert));
+        buffers.endWrap();
       }
     } catch (Exception ignored) {
       // the engine throws its failure once the alert is out; the original cause is what matters

@@ -1,0 +1,53 @@
+package io.niotls.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.context.Provider;
+import io.niotls.context.TlsContext;
+import io.niotls.testing.Contexts;
+import io.niotls.transport.MemoryTransport;
+import java.util.HexFormat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Failures the provider decides: its own fatal alert goes out, and nothing hangs. */
+class ProviderAlertTest {
+
+  /**
+   * A ClientHello whose cipher-suite list claims more bytes than the message holds: refused with a
+   * fatal decode_error, alone on the wire (no user_canceled or close_notify in its place).
+   * BoringSSL sends it itself; SunJSSE, which has no handshake under way yet, sends nothing and
+   * niotls sends the alert for it.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aMalformedClientHelloGetsTheProvidersFatalAlert(Provider provider) {
+    TlsContext server = Contexts.server(provider, KeyType.EC_P256).build();
+    MemoryTransport transport = new MemoryTransport();
+    try (TlsEngine engine = TlsEngine.server(server, transport)) {
+      // handshake header: client_hello of 41 bytes; version, random, empty session id, then a
+      // cipher-suite length of 0xfffe that the message cannot hold
+      byte[] body =
+          HexFormat.of()
+              .parseHex("010000290303" + "00".repeat(32) + "00" + "fffe" + "1301" + "0100");
+      byte[] record = new byte[5 + body.length];
+      record[0] = 22;
+      record[1] = 3;
+      record[2] = 1;
+      record[3] = (byte) (body.length >> 8);
+      record[4] = (byte) body.length;
+      System.arraycopy(body, 0, record, 5, body.length);
+      transport.feed(record);
+
+      assertThat(engine.handshake()).isEqualTo(Status.SSL);
+      byte[] reply = transport.drainAll();
+      assertThat(reply).as("one plaintext fatal alert").hasSize(7);
+      assertThat(reply[0]).isEqualTo((byte) 21);
+      assertThat(reply[5]).as("level: fatal").isEqualTo((byte) 2);
+      assertThat(reply[6] & 0xff).as("decode_error (50) or illegal_parameter (47)").isIn(50, 47);
+    }
+  }
+}
