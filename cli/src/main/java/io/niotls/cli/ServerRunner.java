@@ -71,11 +71,22 @@ final class ServerRunner {
       return "";
     }
     ServerStats stats = server.stats();
+    // Echoed bytes a TLS 1.2 (or BoringSSL engine) close_notify cut off are not a clean end
+    String unsent =
+        stats.unsentSessions() == 0
+            ? ""
+            : "; "
+                + stats.unsentSessions()
+                + " closed by the peer with "
+                + stats.unsentBytes()
+                + " bytes unsent";
     return " ("
         + stats.handshakesCompleted()
         + " handshakes, "
         + stats.handshakesFailed()
-        + " failed)";
+        + " failed"
+        + unsent
+        + ")";
   }
 
   /**

@@ -8,8 +8,16 @@ import io.niotls.engine.TlsException;
  * thread). {@link #EOF} is the plaintext counterpart of {@link #CLOSE_NOTIFY}.
  */
 public enum CloseReason {
-  /** The peer ended the TLS session cleanly with close_notify. */
+  /** The peer ended the TLS session cleanly with close_notify, and all we wrote was sent. */
   CLOSE_NOTIFY,
+  /**
+   * The peer ended the TLS session with close_notify while bytes the application had written were
+   * still queued, and they were never sent: TLS 1.2 lets a close_notify end both directions (RFC
+   * 5246 section 7.2.1), as does Netty's BoringSSL engine in TLS 1.3, and a peer that stops reading
+   * after its close_notify lets nothing more through before the close timeout. {@link
+   * TlsSession#unsentBytes()} says how many bytes; the cause says it in words.
+   */
+  CLOSE_NOTIFY_UNSENT,
   /** {@code tcp://} sessions only: the peer closed its side; the clean end of plaintext. */
   EOF,
   /**

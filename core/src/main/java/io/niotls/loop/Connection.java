@@ -316,15 +316,18 @@ final class Connection extends SessionHandle implements Registration {
       if (phase != Phase.OPEN || !autoRead || upgrade != null || wire.taskRunning()) {
         return;
       }
+      if (wire.isTls() && wire.pendingOutput() && !wire.flush()) {
+        // Replies to what was read wait for the socket: read on only once they are out, or a
+        // close_notify up next would end the session with them unsent.
+        readWaitsForWrite = true;
+        return;
+      }
       ByteBuffer buffer = loop.readBuffer();
       buffer.clear();
       Status stop = wire.read(buffer);
       buffer.flip();
       if (buffer.hasRemaining()) {
         deliver(buffer);
-        if (phase == Phase.OPEN && upgrade == null && !outbound.isEmpty()) {
-          wire.flush(); // replies go out before the next record (a close_notify?) is read
-        }
       }
       switch (stop) {
         case OK -> {} // a record's data, or a full buffer: there may be more
@@ -491,6 +494,14 @@ final class Connection extends SessionHandle implements Registration {
       phase = Phase.CLOSED;
     }
     cancelTimer();
+    if (reason == CloseReason.CLOSE_NOTIFY) {
+      long lost = wire.discarded() + outbound.queued();
+      if (lost > 0) {
+        unsent = lost;
+        reason = CloseReason.CLOSE_NOTIFY_UNSENT;
+        cause = Failures.unsent(remote, lost);
+      }
+    }
     wire.close();
     if (initialHandshake) {
       initialHandshake = false;

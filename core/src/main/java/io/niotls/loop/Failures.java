@@ -12,6 +12,16 @@ import java.time.Duration;
 final class Failures {
   private Failures() {}
 
+  /** The peer's close_notify ended a session with {@code bytes} of ours still unsent. */
+  static IOException unsent(InetSocketAddress peer, long bytes) {
+    return new IOException(
+        Addresses.text(peer)
+            + " ended the session with close_notify while "
+            + bytes
+            + " bytes written by the application were still queued; they were not sent (TLS 1.2"
+            + " and Netty's BoringSSL engine close both directions at close_notify)");
+  }
+
   /** A TLS handshake (first or STARTTLS) passed its deadline. */
   static TlsException handshakeTimeout(InetSocketAddress peer, Duration timeout) {
     return new TlsException(

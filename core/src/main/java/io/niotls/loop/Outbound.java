@@ -81,14 +81,17 @@ final class Outbound {
     return all;
   }
 
-  /** Drops everything queued. Loop thread. */
-  void discard() {
+  /** Drops everything queued; returns how many bytes that was. Loop thread. */
+  long discard() {
+    long dropped = 0;
     if (buffers != null) {
       for (ByteBuffer b : buffers) {
+        dropped += b.remaining();
         release(b.remaining());
       }
       buffers = null;
     }
+    return dropped;
   }
 
   boolean isEmpty() {

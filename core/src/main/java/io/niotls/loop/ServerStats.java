@@ -13,6 +13,9 @@ package io.niotls.loop;
  * @param peakConcurrentHandshakes the most handshakes ever in progress at once
  * @param concurrentHandshakes handshakes in progress now
  * @param activeSessions sessions not yet closed
+ * @param unsentSessions sessions the peer ended with close_notify while bytes the application had
+ *     written were still queued ({@link CloseReason#CLOSE_NOTIFY_UNSENT})
+ * @param unsentBytes the bytes those sessions never sent
  */
 public record ServerStats(
     long accepted,
@@ -21,4 +24,6 @@ public record ServerStats(
     long admissionWaits,
     int peakConcurrentHandshakes,
     int concurrentHandshakes,
-    int activeSessions) {}
+    int activeSessions,
+    long unsentSessions,
+    long unsentBytes) {}

@@ -34,6 +34,7 @@ abstract class SessionHandle implements TlsSession {
   volatile SessionInfo info;
   volatile InetSocketAddress remote;
   volatile InetSocketAddress local;
+  volatile long unsent; // set once, as the session closes
 
   SessionHandle(TlsEventLoop loop, int maxOutboundBytes, InetSocketAddress remote) {
     this.loop = loop;
@@ -142,6 +143,11 @@ abstract class SessionHandle implements TlsSession {
   @Override
   public long queuedBytes() {
     return outbound.queued();
+  }
+
+  @Override
+  public long unsentBytes() {
+    return unsent;
   }
 
   @Override

@@ -378,6 +378,8 @@ public final class TlsServer implements AutoCloseable {
     final LongAdder completed = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder admissionWaits = new LongAdder();
+    final LongAdder unsentSessions = new LongAdder();
+    final LongAdder unsentBytes = new LongAdder();
     final AtomicInteger handshaking = new AtomicInteger();
     final AtomicInteger peak = new AtomicInteger();
 
@@ -395,6 +397,11 @@ public final class TlsServer implements AutoCloseable {
     @Override
     public void closed(Connection connection) {
       sessions.remove(connection);
+      long unsent = connection.unsentBytes();
+      if (unsent > 0) {
+        unsentSessions.increment();
+        unsentBytes.add(unsent);
+      }
     }
 
     ServerStats snapshot(int active) {
@@ -405,7 +412,9 @@ public final class TlsServer implements AutoCloseable {
           admissionWaits.sum(),
           peak.get(),
           handshaking.get(),
-          active);
+          active,
+          unsentSessions.sum(),
+          unsentBytes.sum());
     }
   }
 }

@@ -104,6 +104,12 @@ public interface TlsSession {
   /** Bytes queued by {@link #write} and not yet handed to the engine or socket. */
   long queuedBytes();
 
+  /**
+   * Once closed with {@link CloseReason#CLOSE_NOTIFY_UNSENT}: how many bytes that {@link #write}
+   * accepted were never sent. 0 otherwise.
+   */
+  long unsentBytes();
+
   /** The loop whose thread runs this session and its handler. */
   TlsEventLoop eventLoop();
 }

@@ -42,6 +42,7 @@ final class Wire {
   private TlsEngine engine;
   private LoopSocketTransport socket; // the engine's transport, under the guard if any
   private FirstRecordGuard guard;
+  private long discarded; // queued bytes the engine refused after the peer's close_notify
 
   Wire(SocketChannel channel, Outbound outbound) {
     this.channel = channel;
@@ -133,12 +134,19 @@ final class Wire {
       } else if (engine == null || engine.status() == Status.WANT_WRITE) {
         return false;
       } else if (engine.status() == Status.ZERO_RETURN) {
-        outbound.discard(); // the engine takes no more data (the peer closed a TLS 1.2 session)
+        // The engine takes no more data: the peer's close_notify closed both directions (TLS 1.2,
+        // RFC 5246 7.2.1, and Netty's BoringSSL engine). Counted: the session reports the loss.
+        discarded += outbound.discard();
       } else {
         throw failure();
       }
     }
     return !pendingOutput();
+  }
+
+  /** Bytes the application wrote that the engine refused after the peer's close_notify. */
+  long discarded() {
+    return discarded;
   }
 
   /** Bytes wait to be written: queued, or ciphertext the socket has not taken yet. */

@@ -45,4 +45,38 @@ class HalfCloseTest {
       assertThat(received).isEqualTo(payload);
     }
   }
+
+  /**
+   * TLS 1.2 lets a close_notify end both directions (RFC 5246 7.2.1): the server must not read the
+   * client's close_notify while its echo of the data before it is still queued for a full socket,
+   * or the rest of the echo is dropped. Every echo is whole, and nothing is reported unsent.
+   */
+  @ParameterizedTest(name = "client {0}, server {1}")
+  @CsvSource({"JDK,JDK", "OPENSSL,OPENSSL", "JDK,OPENSSL", "OPENSSL,JDK"})
+  void aTls12ServerSendsItsWholeEchoBeforeTheClientsCloseNotifyEndsTheSession(
+      Provider clientProvider, Provider serverProvider) throws Exception {
+    TlsContext server =
+        Contexts.server(serverProvider, KeyType.EC_P256).protocols("TLSv1.2").build();
+    TlsContext client =
+        Contexts.client(clientProvider, KeyType.EC_P256).protocols("TLSv1.2").build();
+    byte[] payload = new byte[4 << 20];
+    new Random(12).nextBytes(payload);
+    ServerOptions options = ServerOptions.builder().maxOutboundBytes(8 << 20).build();
+    try (TlsServer s =
+            TlsServer.bind(
+                TransportUri.parse("tls://127.0.0.1:0"), server, EchoHandler::new, options);
+        TlsClient c = TlsClient.create(ClientOptions.builder().maxOutboundBytes(8 << 20).build())) {
+      for (int run = 0; run < 3; run++) {
+        Recorder recorder = new Recorder();
+        TlsSession session = c.connect(s.uri(), client, recorder).get(20, TimeUnit.SECONDS);
+        assertThat(session.write(ByteBuffer.wrap(payload))).isTrue();
+        session.close();
+
+        recorder.closed.get(30, TimeUnit.SECONDS);
+        assertThat(recorder.received().length).as("bytes echoed back").isEqualTo(payload.length);
+        assertThat(recorder.received()).isEqualTo(payload);
+      }
+      assertThat(s.stats().unsentSessions()).isZero();
+    }
+  }
 }
