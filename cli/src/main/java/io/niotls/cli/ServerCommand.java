@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code niotls server [URI]}: an echo, HTTP or SMTP-STARTTLS server on the selector loop. */
+/** {@code niotls server [URI]}: an echo, HTTP or ESMTP (STARTTLS) server on the selector loop. */
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
@@ -23,6 +23,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Listens on URI and serves every connection on niotls's selector loop. When ready it prints"
           + " one line: listening <uri with the real port> sha256:<certificate fingerprint>.",
+      "With --starttls smtp it is a small ESMTP server that requires STARTTLS before mail, and"
+          + " prints one line per message it accepts: message N from <a@example.org> to"
+          + " <b@example.org>: SIZE bytes.",
       "Runs until interrupted (Ctrl-C, SIGTERM: a graceful shutdown), or until --max-connections"
           + " or --duration."
     })
@@ -57,7 +60,10 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--starttls",
       paramLabel = "PROTOCOL",
-      description = "smtp: on a tcp:// URI, speak SMTP and upgrade to TLS on STARTTLS")
+      description =
+          "smtp: on a tcp:// URI, be an ESMTP server (RFC 5321, 3207) for mail clients: EHLO,"
+              + " STARTTLS (required before MAIL), MAIL, RCPT, DATA; messages are counted, not"
+              + " stored")
   StartTls startTls;
 
   @Mixin KeyOptions keys = new KeyOptions();

@@ -5,6 +5,7 @@ import io.niotls.cli.server.EchoHandler;
 import io.niotls.cli.server.HttpHandler;
 import io.niotls.cli.server.SmtpHandler;
 import io.niotls.cli.server.Tally;
+import io.niotls.cli.smtp.SmtpServerDialogue.Message;
 import io.niotls.context.TlsContext;
 import io.niotls.loop.ServerOptions;
 import io.niotls.loop.ServerStats;
@@ -12,10 +13,12 @@ import io.niotls.loop.TlsHandler;
 import io.niotls.loop.TlsServer;
 import io.niotls.uri.TransportUri;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** Runs {@code niotls server}: binds, prints the listening line, serves until told to stop. */
@@ -30,7 +33,7 @@ final class ServerRunner {
     Tally tally =
         new Tally(plan.maxConnections() == null ? 0 : plan.maxConnections(), stop::countDown);
     TlsServer server =
-        bind(plan.uri(), plan.context(), tally.counting(handlers(plan)), options(plan));
+        bind(plan.uri(), plan.context(), tally.counting(handlers(plan, tally, io)), options(plan));
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -53,7 +56,12 @@ final class ServerRunner {
       server.shutdownGracefully(SHUTDOWN_GRACE);
       server.close();
       io.err()
-          .println("stopped: " + tally.closed() + " connections served" + handshakes(plan, server));
+          .println(
+              "stopped: "
+                  + tally.closed()
+                  + " connections served"
+                  + (plan.smtp() ? ", " + tally.messages() + " messages accepted" : "")
+                  + handshakes(plan, server));
       io.err().flush();
       stopped.countDown(); // after the last word: a shutdown hook waiting on it lets the JVM halt
       try {
@@ -120,13 +128,26 @@ final class ServerRunner {
         .build();
   }
 
-  private static Supplier<TlsHandler> handlers(ServerCommand.Plan plan) {
+  private static Supplier<TlsHandler> handlers(ServerCommand.Plan plan, Tally tally, Io io) {
     if (plan.smtp()) {
       TlsContext context = plan.context();
       String hostname = plan.uri().isIpLiteral() ? "localhost" : plan.uri().host();
-      return () -> new SmtpHandler(context, hostname);
+      Consumer<Message> delivered = message -> accepted(message, tally, io.out());
+      return () -> new SmtpHandler(context, hostname, delivered);
     }
     return plan.mode() == Mode.HTTP ? HttpHandler::new : EchoHandler::new;
+  }
+
+  /**
+   * One line on stdout per message an SMTP server accepts, such as {@code message 1 from
+   * <a@example.org> to <b@example.org>: 123 bytes}; numbered and printed under one lock, so the
+   * numbers appear in order whatever loop thread accepted the message.
+   */
+  private static void accepted(Message message, Tally tally, PrintStream out) {
+    synchronized (out) {
+      out.println(message.describe(tally.messageAccepted()));
+      out.flush();
+    }
   }
 
   private static void await(CountDownLatch latch, Duration timeout) {

@@ -80,7 +80,7 @@ class EndToEndTest {
   }
 
   @Test
-  void opensslStartTlsSmtpCompletesAndIsEchoed() throws Exception {
+  void opensslStartTlsSmtpCompletesAndCommandsAreAnswered() throws Exception {
     try (NiotlsProcess server =
         NiotlsProcess.niotls("server", "--starttls", "smtp", "tcp://127.0.0.1:0")) {
       Listening smtp = Listening.parse(server.nextLine(START));
@@ -96,11 +96,13 @@ class EndToEndTest {
               "-quiet",
               "-crlf")) {
         // -quiet implies -ign_eof: s_client runs until the server's 221 closes the connection
-        openssl.write("hello over starttls\nQUIT\n").endInput();
+        openssl.write("hello over starttls\nNOOP\nQUIT\n").endInput();
         assertThat(openssl.waitFor(RUN)).as(openssl.err()).isZero();
         assertThat(openssl.out())
-            .contains("hello over starttls\n")
-            .contains("221 2.0.0 localhost closing connection");
+            .isEqualTo(
+                "500 5.5.2 Syntax error, command unrecognized\n"
+                    + "250 2.0.0 OK\n"
+                    + "221 2.0.0 localhost closing connection\n");
       }
     }
   }

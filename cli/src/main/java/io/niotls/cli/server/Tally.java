@@ -10,12 +10,14 @@ import java.util.function.Supplier;
 
 /**
  * Counts a server's connections: open now, the most open at once, and closed so far; and calls
- * {@code onLimit} once when {@code limit} connections have closed. Thread-safe.
+ * {@code onLimit} once when {@code limit} connections have closed. Also numbers the messages an
+ * SMTP server accepts. Thread-safe.
  */
 public final class Tally {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger peak = new AtomicInteger();
   private final AtomicLong closed = new AtomicLong();
+  private final AtomicLong messages = new AtomicLong();
   private final long limit;
   private final Runnable onLimit;
 
@@ -48,6 +50,16 @@ public final class Tally {
   /** Connections closed. */
   public long closed() {
     return closed.get();
+  }
+
+  /** Counts one more message accepted and returns its number, from 1. */
+  public long messageAccepted() {
+    return messages.incrementAndGet();
+  }
+
+  /** Messages accepted. */
+  public long messages() {
+    return messages.get();
   }
 
   private void closedOne() {

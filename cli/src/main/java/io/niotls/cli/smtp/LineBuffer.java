@@ -13,6 +13,7 @@ public final class LineBuffer {
   private final int maxLength;
   private final byte[] line;
   private int length;
+  private boolean skipping;
 
   /**
    * @param maxLength the longest line accepted, without its CRLF
@@ -27,11 +28,17 @@ public final class LineBuffer {
    * first (the partial line is kept for the next call). Consumes exactly the bytes up to and
    * including the returned line's LF.
    *
-   * @throws IllegalStateException if a line grows longer than the limit
+   * @throws IllegalStateException if a line grows longer than the limit; the next calls skip the
+   *     rest of that line, up to and including its LF, so the conversation can go on after an error
+   *     reply
    */
   public String next(ByteBuffer data) {
     while (data.hasRemaining()) {
       byte b = data.get();
+      if (skipping) {
+        skipping = b != '\n';
+        continue;
+      }
       if (b == '\n') {
         int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
         String text = new String(line, 0, end, StandardCharsets.ISO_8859_1);
@@ -39,6 +46,8 @@ public final class LineBuffer {
         return text;
       }
       if (length == line.length) {
+        length = 0;
+        skipping = true;
         throw new IllegalStateException("line longer than " + maxLength + " bytes");
       }
       line[length++] = b;
@@ -46,8 +55,8 @@ public final class LineBuffer {
     return null;
   }
 
-  /** Whether part of a line is held, waiting for its end. */
+  /** Whether part of a line is held (or an overlong line is being skipped), waiting for its end. */
   public boolean holdsPartialLine() {
-    return length > 0;
+    return length > 0 || skipping;
   }
 }

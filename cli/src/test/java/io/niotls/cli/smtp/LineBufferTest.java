@@ -44,4 +44,15 @@ class LineBufferTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("line longer than 4 bytes");
   }
+
+  @Test
+  void theRestOfAnOverlongLineIsSkippedAndTheNextLineIsReturned() {
+    LineBuffer lines = new LineBuffer(4);
+    ByteBuffer data = bytes("abcdefgh\r\nNOOP\r\n");
+    assertThatThrownBy(() -> lines.next(data)).isInstanceOf(IllegalStateException.class);
+    assertThat(lines.holdsPartialLine()).isTrue();
+    assertThat(lines.next(bytes("ij"))).isNull();
+    assertThat(lines.next(data)).isEqualTo("NOOP");
+    assertThat(lines.holdsPartialLine()).isFalse();
+  }
 }
