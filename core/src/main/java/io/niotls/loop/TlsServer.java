@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * A listening socket whose accepted connections become {@link TlsSession}s spread over a {@link
- * TlsEventLoopGroup}'s loops, each with its own handler.
+ * A listening socket (one per address, when the host is a name with several) whose accepted
+ * connections become {@link TlsSession}s spread over a {@link TlsEventLoopGroup}'s loops, each with
+ * its own handler.
  *
  * <pre>{@code
  * TlsServer server = TlsServer.bind(TransportUri.parse("tls://127.0.0.1:8443"), serverContext,
