@@ -6,6 +6,8 @@ import io.niotls.loop.ClientOptions;
 import io.niotls.loop.CloseReason;
 import io.niotls.loop.TlsClient;
 import io.niotls.loop.TlsSession;
+import io.niotls.uri.Scheme;
+import io.niotls.uri.TransportUri;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -19,6 +21,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs {@code niotls client}: connect, summary, stdin to the session and the session to stdout.
  *
+ * <p>A plaintext URI ({@code tcp://} or no scheme) on a TLS port is a first user's easy mistake:
+ * when the server's first bytes start a TLS record, the client stops and fails (exit 1) saying to
+ * use {@code tls://}; when the server closes without a byte, as OpenSSL-based servers do, a note on
+ * stderr says the same, as a possibility (the exit code stays 0, as for any plaintext EOF).
+ *
  * <p>At the end of stdin the client waits until the server has been quiet for {@code linger} before
  * it sends close_notify: data that arrives after our close_notify is discarded (as with {@code
  * SSL_shutdown}), and an echo or a reply may still be on its way.
@@ -29,7 +36,8 @@ final class ClientRunner {
   static int run(ClientCommand.Plan plan, Io io, boolean quiet, Duration linger)
       throws InterruptedException {
     ClientHandler handler =
-        new ClientHandler(io.out(), io.err(), plan.smtp() ? plan.context() : null);
+        new ClientHandler(
+            io.out(), io.err(), plan.smtp() ? plan.context() : null, plan.context() == null);
     try (TlsClient client = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
       TlsSession session;
       try {
@@ -66,7 +74,25 @@ final class ClientRunner {
         }
       }
     }
+    if (handler.tlsAnswer() != null) {
+      throw CliException.failed(
+          "the server at "
+              + plan.uri()
+              + " answered with TLS ("
+              + handler.tlsAnswer()
+              + " record came back), not plaintext: use "
+              + asTls(plan.uri()),
+          null);
+    }
     CloseReason reason = handler.reason();
+    if (plan.context() == null && reason == CloseReason.EOF && !handler.received()) {
+      io.err()
+          .println(
+              "niotls: note: the server closed the connection without sending anything; if it"
+                  + " speaks TLS, use "
+                  + asTls(plan.uri()));
+      io.err().flush();
+    }
     if (reason == CloseReason.CLOSE_NOTIFY
         || reason == CloseReason.LOCAL
         || reason == CloseReason.EOF) {
@@ -160,6 +186,11 @@ final class ClientRunner {
     err.println("  resumed      " + (info.resumed() ? "yes" : "no"));
     err.println("---");
     err.flush();
+  }
+
+  /** {@code tls://} and the same host and port. */
+  private static TransportUri asTls(TransportUri uri) {
+    return TransportUri.of(Scheme.TLS, uri.host(), uri.port());
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -22,7 +22,10 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     description = {
       "Listens on URI and serves every connection on niotls's selector loop. When ready it prints"
-          + " one line: listening <uri with the real port> sha256:<certificate fingerprint>.",
+          + " one line: listening <uri with the real port> sha256:<certificate fingerprint>. A host"
+          + " name is listened on at every address it resolves to (localhost: 127.0.0.1 and ::1"
+          + " when the resolver gives both), and the line ends with them: (on 127.0.0.1:8443,"
+          + " [::1]:8443).",
       "With --starttls smtp it is a small ESMTP server that requires STARTTLS before mail, and"
           + " prints one line per message it accepts: message N from <a@example.org> to"
           + " <b@example.org>: SIZE bytes.",
@@ -82,7 +85,11 @@ public final class ServerCommand implements Callable<Integer> {
       description = "the CA certificates that sign client certificates (with --client-auth)")
   Path trust;
 
-  @Option(names = "--no-reuse-address", description = "bind without SO_REUSEADDR")
+  @Option(
+      names = "--no-reuse-address",
+      description =
+          "bind without SO_REUSEADDR: then connections in TIME_WAIT from a previous run can keep"
+              + " the port from binding for a minute or two")
   boolean noReuseAddress;
 
   @Option(names = "--no-tcp-nodelay", description = "leave Nagle's algorithm on (TCP_NODELAY off)")

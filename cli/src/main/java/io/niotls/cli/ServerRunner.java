@@ -11,15 +11,19 @@ import io.niotls.loop.ServerOptions;
 import io.niotls.loop.ServerStats;
 import io.niotls.loop.TlsHandler;
 import io.niotls.loop.TlsServer;
+import io.niotls.uri.AddressText;
 import io.niotls.uri.TransportUri;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** Runs {@code niotls server}: binds, prints the listening line, serves until told to stop. */
 final class ServerRunner {
@@ -45,7 +49,7 @@ final class ServerRunner {
             "niotls-server-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      io.out().println(listeningLine(server.uri(), plan.context()));
+      io.out().println(listeningLine(server.uri(), server.localAddresses(), plan.context()));
       io.out().flush();
       if (plan.duration() != null) {
         stop.await(plan.duration().toMillis(), TimeUnit.MILLISECONDS);
@@ -115,9 +119,20 @@ final class ServerRunner {
     }
   }
 
-  /** {@code listening tls://127.0.0.1:40123 sha256:<hex>}; no fingerprint for plain tcp://. */
-  static String listeningLine(TransportUri uri, TlsContext context) {
-    return "listening " + uri + (context == null ? "" : " " + context.keyMaterial().fingerprint());
+  /**
+   * {@code listening tls://127.0.0.1:40123 sha256:<hex>}; no fingerprint for plain tcp://. For a
+   * host name, the addresses it led to follow in parentheses: {@code listening
+   * tls://localhost:40123 sha256:<hex> (on 127.0.0.1:40123, [::1]:40123)}. The URI and the
+   * fingerprint stay the second and third words, for scripts.
+   */
+  static String listeningLine(TransportUri uri, List<InetSocketAddress> bound, TlsContext context) {
+    String line =
+        "listening " + uri + (context == null ? "" : " " + context.keyMaterial().fingerprint());
+    if (uri.isIpLiteral()) {
+      return line; // the URI is the address
+    }
+    return line
+        + bound.stream().map(AddressText::of).collect(Collectors.joining(", ", " (on ", ")"));
   }
 
   private static ServerOptions options(ServerCommand.Plan plan) {

@@ -4,16 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.context.CertificateGenerator;
 import io.niotls.context.GeneratedCertificate;
+import io.niotls.uri.AddressText;
+import io.niotls.uri.TransportUri;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +50,145 @@ class RunTest {
                   + " (another socket listens there; pick another port or stop it)");
       assertThat(r.out()).isEmpty();
     }
+  }
+
+  @Test
+  void noReuseAddressOnAPortHeldByTimeWaitSaysSoInOneLine() throws Exception {
+    int port = portInTimeWait();
+    Cli.Result r = Cli.run("server", "--no-reuse-address", "tls://127.0.0.1:" + port);
+    assertThat(r.code()).isEqualTo(Main.FAILED);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "niotls: address already in use: 127.0.0.1:"
+                + port
+                + " (address reuse is off: connections in TIME_WAIT, which linger a minute or two"
+                + " after closing, may still hold the port, and address reuse, on by default, lets"
+                + " a server bind despite them; or another socket listens there)");
+    // what the message promises: without --no-reuse-address the port binds
+    try (Cli.Background server =
+        Cli.start("", "server", "tls://127.0.0.1:" + port, "--duration", "100ms")) {
+      assertThat(Listening.parse(server.nextLine(WAIT)).port()).isEqualTo(port);
+      assertThat(server.exitCode(WAIT)).isZero();
+    }
+  }
+
+  /**
+   * A loopback port nobody listens on any more, held by a connection in TIME_WAIT: the accepting
+   * side closed first, so its end of the connection (on the listening port) waits there.
+   */
+  private static int portInTimeWait() throws IOException {
+    try (ServerSocket listener = new ServerSocket()) {
+      listener.bind(new InetSocketAddress("127.0.0.1", 0));
+      try (Socket client = new Socket("127.0.0.1", listener.getLocalPort())) {
+        client.setSoTimeout(10_000);
+        listener.accept().close(); // the server's FIN first
+        assertThat(client.getInputStream().read()).as("the client sees the close").isEqualTo(-1);
+      } // then the client's: the accepted end goes to TIME_WAIT
+      return listener.getLocalPort();
+    }
+  }
+
+  @Test
+  void aPlaintextClientAnsweredWithTlsFailsSayingToUseTls() throws Exception {
+    // the JDK provider answers plaintext with an alert record, as GnuTLS does
+    try (Cli.Background server =
+        Cli.start(
+            "", "server", "tls://127.0.0.1:0", "--provider", "jdk", "--max-connections", "1")) {
+      int port = Listening.parse(server.nextLine(WAIT)).port();
+      Cli.Result r = Cli.runWithInput("hello\n", "client", "127.0.0.1:" + port);
+      assertThat(r.code()).isEqualTo(Main.FAILED);
+      assertThat(r.out()).as("the alert is not printed").isEmpty();
+      assertThat(r.err().strip())
+          .isEqualTo(
+              "niotls: the server at tcp://127.0.0.1:"
+                  + port
+                  + " answered with TLS (an alert record came back), not plaintext: use"
+                  + " tls://127.0.0.1:"
+                  + port);
+      assertThat(server.exitCode(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void aTlsServerThatClosesOnPlaintextWithoutAWordLeavesANoteToUseTls(@TempDir Path dir)
+      throws Exception {
+    GeneratedCertificate cert = CertificateGenerator.leaf("localhost").generate();
+    Path pem = dir.resolve("server.pem");
+    Path key = dir.resolve("server.key");
+    cert.writeCertificatePem(pem);
+    cert.writePrivateKeyPem(key);
+    try (NiotlsProcess openssl =
+        NiotlsProcess.program(
+            "openssl",
+            "s_server",
+            "-accept",
+            "127.0.0.1:0",
+            "-cert",
+            pem.toString(),
+            "-key",
+            key.toString(),
+            "-naccept",
+            "1")) {
+      String ready = openssl.nextLine(WAIT);
+      while (!ready.startsWith("ACCEPT ")) {
+        ready = openssl.nextLine(WAIT);
+      }
+      int port = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1));
+      Cli.Result r = Cli.runWithInput("hello\n", "client", "tcp://127.0.0.1:" + port);
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err().strip())
+          .isEqualTo(
+              "niotls: note: the server closed the connection without sending anything; if it"
+                  + " speaks TLS, use tls://127.0.0.1:"
+                  + port);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\u0016\u0003Ahello\n", "\u0016\u0003", "\u0015"})
+  void bytesThatOnlyBeginLikeATlsRecordAreEchoedAsData(String text) throws Exception {
+    try (Cli.Background server =
+        Cli.start("", "server", "tcp://127.0.0.1:0", "--max-connections", "1")) {
+      int port = Listening.parse(server.nextLine(WAIT)).port();
+      Cli.Result r =
+          Cli.runWithInput(text, "client", "--linger", "300ms", "tcp://127.0.0.1:" + port);
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo(text);
+      assertThat(r.err()).isEmpty();
+      assertThat(server.exitCode(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void aServerOnAHostNameNamesEveryAddressItListensOn() throws Exception {
+    List<InetSocketAddress> resolved = TransportUri.parse("tcp://localhost:1").resolveAll();
+    try (Cli.Background server =
+        Cli.start("", "server", "tcp://localhost:0", "--duration", "100ms")) {
+      String line = server.nextLine(WAIT);
+      int port = Listening.parse(line).port();
+      String bound =
+          resolved.stream()
+              .map(a -> AddressText.of(new InetSocketAddress(a.getAddress(), port)))
+              .collect(Collectors.joining(", "));
+      assertThat(line).isEqualTo("listening tcp://localhost:" + port + " (on " + bound + ")");
+      assertThat(server.exitCode(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void theListeningLineOfAHostNameEndsWithEachAddressCompressed() throws Exception {
+    List<InetSocketAddress> both =
+        List.of(
+            new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8443),
+            new InetSocketAddress(InetAddress.getByName("::1"), 8443));
+    assertThat(ServerRunner.listeningLine(TransportUri.parse("tcp://localhost:8443"), both, null))
+        .isEqualTo("listening tcp://localhost:8443 (on 127.0.0.1:8443, [::1]:8443)");
+    assertThat(
+            ServerRunner.listeningLine(
+                TransportUri.parse("tcp://[::1]:8443"), both.subList(1, 2), null))
+        .as("an IP literal is its own address")
+        .isEqualTo("listening tcp://[::1]:8443");
   }
 
   @Test

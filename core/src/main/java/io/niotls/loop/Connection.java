@@ -8,10 +8,16 @@ import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,7 +52,7 @@ final class Connection extends SessionHandle implements Registration {
   private final String peerHost;
 
   private final int peerPort;
-  private final Wire wire;
+  private Wire wire; // replaced only while connecting: a socket whose connect failed is spent
   private final CompletableFuture<TlsSession> opened = new CompletableFuture<>();
 
   // Loop-confined from here on.
@@ -60,6 +66,8 @@ final class Connection extends SessionHandle implements Registration {
   private boolean initialHandshake; // a tls:// session whose first handshake has not ended
   private CloseReason closeReason;
   private Throwable closeCause;
+  private Deque<InetSocketAddress> untried; // client side: the addresses not tried yet
+  private Map<InetSocketAddress, IOException> refused; // and why the tried ones failed
 
   Connection(
       TlsEventLoop loop,
@@ -96,26 +104,54 @@ final class Connection extends SessionHandle implements Registration {
         });
   }
 
-  /** Client side: connects to {@code address}; open or failed by {@code deadline} (nanoTime). */
-  void connect(InetSocketAddress address, long deadline) {
+  /**
+   * Client side: connects to the first of {@code addresses} that accepts, trying them in order;
+   * open or failed by {@code deadline} (nanoTime), one deadline for all.
+   */
+  void connect(List<InetSocketAddress> addresses, long deadline) {
     entry(
         () -> {
-          remote = address;
-          key = loop.register(wire.channel(), 0, this);
+          untried = new ArrayDeque<>(addresses);
+          refused = new LinkedHashMap<>();
           timer = loop.at(deadline, this::deadlinePassed);
-          boolean done;
-          try {
-            done = wire.channel().connect(address);
-          } catch (IOException e) {
-            throw Failures.connectFailed(remote, e);
-          }
-          if (done) {
-            connected();
-          } else {
-            moveTo(Phase.CONNECTING);
-            interest(OP_CONNECT);
-          }
+          dial();
         });
+  }
+
+  /** Connects to the next untried address; a failure moves on to the one after it. */
+  private void dial() throws IOException {
+    if (untried.isEmpty()) {
+      throw new UnknownHostException(peerHost + " has no address to connect to");
+    }
+    remote = untried.poll();
+    key = loop.register(wire.channel(), 0, this);
+    interest = 0;
+    boolean done;
+    try {
+      done = wire.channel().connect(remote);
+    } catch (IOException e) {
+      connectFailed(e);
+      return;
+    }
+    if (done) {
+      connected();
+    } else {
+      if (phase != Phase.CONNECTING) {
+        moveTo(Phase.CONNECTING);
+      }
+      interest(OP_CONNECT);
+    }
+  }
+
+  /** The connect to {@code remote} failed: the next address on a fresh socket, or the end. */
+  private void connectFailed(IOException e) throws IOException {
+    refused.put(remote, e);
+    if (untried.isEmpty()) {
+      throw Failures.connectFailed(peerHost, refused);
+    }
+    wire.channel().close(); // closes its key too; nothing was queued on it before the connect
+    wire = new Wire(TlsClient.openSocket(setup.config()), outbound);
+    dial();
   }
 
   /** The connect never started (name lookup failed, loop gone): close and report. */
@@ -234,7 +270,8 @@ final class Connection extends SessionHandle implements Registration {
         return;
       }
     } catch (IOException e) {
-      throw Failures.connectFailed(remote, e);
+      connectFailed(e);
+      return;
     }
     connected();
   }
@@ -577,7 +614,7 @@ final class Connection extends SessionHandle implements Registration {
   private IOException timeoutFailure() {
     TlsContext context = upgrade != null ? upgrade.context : setup.context();
     return context == null || phase == Phase.CONNECTING || phase == Phase.NEW
-        ? Failures.connectTimeout(remote, timeout(context))
+        ? Failures.connectTimeout(remote, timeout(context), refused)
         : Failures.handshakeTimeout(remote, timeout(context));
   }
 }

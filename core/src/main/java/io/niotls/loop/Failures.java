@@ -7,6 +7,8 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** The loop's own failures, each in words a person can act on. */
 final class Failures {
@@ -35,22 +37,70 @@ final class Failures {
         null);
   }
 
-  /** A connect (plaintext, or before a handshake could start) passed its deadline. */
-  static SocketTimeoutException connectTimeout(InetSocketAddress peer, Duration timeout) {
+  /**
+   * A connect (plaintext, or before a handshake could start) passed its deadline.
+   *
+   * @param refused the addresses tried before {@code peer} and why each failed; may be null
+   */
+  static SocketTimeoutException connectTimeout(
+      InetSocketAddress peer, Duration timeout, Map<InetSocketAddress, IOException> refused) {
+    String before =
+        refused == null || refused.isEmpty() ? "" : " (tried before: " + reasons(refused) + ")";
     return new SocketTimeoutException(
         "connecting to "
             + Addresses.text(peer)
             + " did not finish within "
             + timeout.toMillis()
-            + " ms");
+            + " ms"
+            + before);
   }
 
-  static ConnectException connectFailed(InetSocketAddress peer, IOException cause) {
-    ConnectException failure =
-        new ConnectException(
-            "cannot connect to " + Addresses.text(peer) + ": " + cause.getMessage());
-    failure.initCause(cause);
+  /**
+   * Every address of the peer refused the connect: {@code cannot connect to 127.0.0.1:443:
+   * Connection refused}, or for several {@code cannot connect to localhost:443 at any of its
+   * addresses: [::1]:443 (Connection refused), 127.0.0.1:443 (Connection refused)}. The cause is
+   * the last failure, the earlier ones are suppressed.
+   *
+   * @param host the host name the addresses are of
+   * @param refused the addresses in the order tried, and why each failed; not empty
+   */
+  static ConnectException connectFailed(String host, Map<InetSocketAddress, IOException> refused) {
+    List<IOException> causes = List.copyOf(refused.values());
+    IOException last = causes.get(causes.size() - 1);
+    String message;
+    if (refused.size() == 1) {
+      message =
+          "cannot connect to "
+              + Addresses.text(refused.keySet().iterator().next())
+              + ": "
+              + last.getMessage();
+    } else {
+      int port = refused.keySet().iterator().next().getPort();
+      message =
+          "cannot connect to "
+              + Addresses.text(InetSocketAddress.createUnresolved(host, port))
+              + " at any of its addresses: "
+              + reasons(refused);
+    }
+    ConnectException failure = new ConnectException(message);
+    failure.initCause(last);
+    for (IOException earlier : causes.subList(0, causes.size() - 1)) {
+      failure.addSuppressed(earlier);
+    }
     return failure;
+  }
+
+  /** {@code [::1]:443 (Connection refused), 127.0.0.1:443 (Connection refused)}. */
+  private static String reasons(Map<InetSocketAddress, IOException> refused) {
+    StringBuilder text = new StringBuilder();
+    refused.forEach(
+        (address, why) ->
+            text.append(text.length() == 0 ? "" : ", ")
+                .append(Addresses.text(address))
+                .append(" (")
+                .append(why.getMessage())
+                .append(')'));
+    return text.toString();
   }
 
   /**

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,6 +29,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class TlsClient implements AutoCloseable {
   private final ClientOptions options;
+  private final Addresses.Lookup lookup;
   private final TlsEventLoopGroup group;
   private final boolean ownsGroup;
   private final SessionSet sessions = new SessionSet();
@@ -42,8 +44,9 @@ public final class TlsClient implements AutoCloseable {
         }
       };
 
-  private TlsClient(ClientOptions options) {
+  private TlsClient(ClientOptions options, Addresses.Lookup lookup) {
     this.options = options;
+    this.lookup = lookup;
     this.ownsGroup = options.loops() == null;
     this.group = ownsGroup ? TlsEventLoopGroup.create(options.loopCount()) : options.loops();
   }
@@ -55,12 +58,23 @@ public final class TlsClient implements AutoCloseable {
 
   /** A client with these options: on their {@link ClientOptions#loops()}, or an own group. */
   public static TlsClient create(ClientOptions options) {
-    return new TlsClient(options);
+    return new TlsClient(options, Addresses.Lookup.SYSTEM);
+  }
+
+  /** A client that resolves host names with {@code lookup}: for tests of several addresses. */
+  static TlsClient create(ClientOptions options, Addresses.Lookup lookup) {
+    return new TlsClient(options, lookup);
   }
 
   /**
    * Connects to the URI's host and port and, for TLS schemes, runs the handshake; {@code handler}
    * hears everything that happens to the session (also when the connect fails).
+   *
+   * <p>A host name with several addresses ({@code localhost}: {@code ::1} and {@code 127.0.0.1})
+   * has them tried one after the other, in the resolver's order, until one accepts the connection;
+   * all of them within the one deadline (the handshake timeout, which covers the connect too), so
+   * an address that never answers uses it up. A zone id in an IPv6 literal ({@code
+   * tcp://[fe80::1%25eth0]:80}) picks the interface to connect through.
    *
    * @param uri {@code tls://}/{@code ssl://} (TLS 1.3 and 1.2 as the context allows), {@code
    *     tlsv1.2://}/{@code tlsv1.3://} (that version only), or {@code tcp://} (plaintext,
@@ -70,8 +84,9 @@ public final class TlsClient implements AutoCloseable {
    *     verified against it.
    * @return completes with the session once it is open (the handshake finished), on the session's
    *     loop thread; fails with the cause otherwise: a {@link io.niotls.engine.TlsException} for
-   *     TLS failures and handshake timeouts, a {@link java.net.ConnectException} when the connect
-   *     is refused, an {@link java.net.UnknownHostException} when the name does not resolve
+   *     TLS failures and handshake timeouts, a {@link java.net.ConnectException} when every address
+   *     refused the connect (its message names each with its reason; the cause is the last
+   *     failure), an {@link java.net.UnknownHostException} when the name does not resolve
    * @throws IllegalArgumentException if the context does not fit the URI (missing, a server
    *     context, or lacking the scheme's protocol version)
    */
@@ -83,9 +98,7 @@ public final class TlsClient implements AutoCloseable {
         System.nanoTime() + options.session().handshakeTimeoutFor(setup.context()).toNanos();
     SocketChannel socket;
     try {
-      socket = SocketChannel.open();
-      socket.configureBlocking(false);
-      socket.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
+      socket = openSocket(options.session());
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -96,7 +109,7 @@ public final class TlsClient implements AutoCloseable {
     sessions.add(c);
     if (uri.isIpLiteral()) {
       try {
-        connectOnLoop(c, uri.resolve(), deadline); // a literal: no lookup
+        connectOnLoop(c, uri.resolveAll(), deadline); // a literal: no lookup
       } catch (IOException e) {
         c.abort(e);
       }
@@ -110,10 +123,23 @@ public final class TlsClient implements AutoCloseable {
     return c.openFuture();
   }
 
-  private void lookUpAndConnect(Connection c, TransportUri uri, long deadline) {
-    InetSocketAddress address;
+  /** A socket for a client connection: non-blocking, with the session's socket options. */
+  static SocketChannel openSocket(SessionConfig config) throws IOException {
+    SocketChannel socket = SocketChannel.open();
     try {
-      address = uri.resolve();
+      socket.configureBlocking(false);
+      socket.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+    return socket;
+  }
+
+  private void lookUpAndConnect(Connection c, TransportUri uri, long deadline) {
+    List<InetSocketAddress> addresses;
+    try {
+      addresses = lookup.addresses(uri);
     } catch (IOException e) {
       try {
         c.eventLoop().execute(() -> c.abort(e));
@@ -122,12 +148,13 @@ public final class TlsClient implements AutoCloseable {
       }
       return;
     }
-    connectOnLoop(c, address, deadline);
+    connectOnLoop(c, addresses, deadline);
   }
 
-  private static void connectOnLoop(Connection c, InetSocketAddress address, long deadline) {
+  private static void connectOnLoop(
+      Connection c, List<InetSocketAddress> addresses, long deadline) {
     try {
-      c.eventLoop().execute(() -> c.connect(address, deadline));
+      c.eventLoop().execute(() -> c.connect(addresses, deadline));
     } catch (RejectedExecutionException e) {
       c.abort(new IOException("the client's event loop has shut down", e));
     }

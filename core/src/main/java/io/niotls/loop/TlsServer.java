@@ -6,13 +6,21 @@ import io.niotls.context.TlsContext;
 import io.niotls.uri.TransportUri;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,8 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * A listening socket whose accepted connections become {@link TlsSession}s spread over a {@link
- * TlsEventLoopGroup}'s loops, each with its own handler.
+ * A listening socket (one per address, when the host is a name with several) whose accepted
+ * connections become {@link TlsSession}s spread over a {@link TlsEventLoopGroup}'s loops, each with
+ * its own handler.
  *
  * <pre>{@code
  * TlsServer server = TlsServer.bind(TransportUri.parse("tls://127.0.0.1:8443"), serverContext,
@@ -46,31 +55,37 @@ public final class TlsServer implements AutoCloseable {
   private static final int ACCEPTS_PER_EVENT = 64;
   private static final long ACCEPT_RETRY_NANOS = 100_000_000;
 
-  private final ServerSocketChannel listener;
+  /** Tries at port 0 to find one port free on every address of a host name. */
+  private static final int EPHEMERAL_ATTEMPTS = 8;
+
   private final TransportUri uri;
-  private final InetSocketAddress address;
+  private final List<InetSocketAddress> addresses;
   private final Setup setup;
   private final Supplier<? extends TlsHandler> handlers;
   private final ServerOptions options;
   private final TlsEventLoopGroup group;
   private final boolean ownsGroup;
   private final TlsEventLoop acceptLoop;
-  private final Acceptor acceptor = new Acceptor();
+  private final List<Acceptor> acceptors = new ArrayList<>();
   private final SessionSet sessions = new SessionSet();
   private final Counters counters = new Counters();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   private TlsServer(
-      ServerSocketChannel listener,
+      List<ServerSocketChannel> listeners,
       TransportUri uri,
       Setup setup,
       Supplier<? extends TlsHandler> handlers,
       ServerOptions options)
       throws IOException {
-    this.listener = listener;
-    this.address = (InetSocketAddress) listener.getLocalAddress();
-    this.uri = uri.withPort(address.getPort());
+    List<InetSocketAddress> bound = new ArrayList<>();
+    for (ServerSocketChannel listener : listeners) {
+      bound.add((InetSocketAddress) listener.getLocalAddress());
+      acceptors.add(new Acceptor(listener));
+    }
+    this.addresses = List.copyOf(bound);
+    this.uri = uri.withPort(addresses.get(0).getPort());
     this.setup = setup;
     this.handlers = handlers;
     this.options = options;
@@ -90,6 +105,12 @@ public final class TlsServer implements AutoCloseable {
    * Listens on the URI's host and port (port 0: any free port, see {@link #uri()}) and serves every
    * connection with a handler from {@code handlers}.
    *
+   * <p>A host name is resolved here and the server listens on every address it has, all on one
+   * port: {@code tls://localhost:0} serves both {@code 127.0.0.1} and {@code ::1} when the resolver
+   * gives both (see {@link #localAddresses()}). An address this machine cannot listen on (no IPv6
+   * here, say) is left out as long as another one could be bound; an address where another socket
+   * already listens fails the bind, except that with port 0 another free port is looked for.
+   *
    * @param uri {@code tls://}/{@code ssl://} (TLS 1.3 and 1.2 as the context allows), {@code
    *     tlsv1.2://}/{@code tlsv1.3://} (that version only), or {@code tcp://} (plaintext, which
    *     handlers may upgrade with {@link TlsSession#startTls})
@@ -97,8 +118,8 @@ public final class TlsServer implements AutoCloseable {
    * @param handlers makes one handler per accepted connection, on the accepting loop's thread
    * @throws IllegalArgumentException if the context does not fit the URI (missing, a client
    *     context, or lacking the scheme's protocol version), saying what to change
-   * @throws BindException if the address is in use ({@code "address already in use:
-   *     127.0.0.1:8443"}) or cannot be bound here
+   * @throws BindException if an address is in use ({@code "address already in use:
+   *     127.0.0.1:8443"}), or none can be bound here
    * @throws IOException if the host does not resolve or the socket cannot be opened
    */
   public static TlsServer bind(
@@ -107,44 +128,149 @@ public final class TlsServer implements AutoCloseable {
       Supplier<? extends TlsHandler> handlers,
       ServerOptions options)
       throws IOException {
+    return bind(uri, context, handlers, options, Addresses.Lookup.SYSTEM);
+  }
+
+  /** {@link #bind(TransportUri, TlsContext, Supplier, ServerOptions)} with these name lookups. */
+  static TlsServer bind(
+      TransportUri uri,
+      TlsContext context,
+      Supplier<? extends TlsHandler> handlers,
+      ServerOptions options,
+      Addresses.Lookup lookup)
+      throws IOException {
     Objects.requireNonNull(handlers, "handlers");
     Setup setup = Setup.of(uri, context, options.session(), true);
     if (options.loops() != null && options.loops().isShuttingDown()) {
       throw new IllegalStateException("the given loop group is shutting down");
     }
-    InetSocketAddress bindTo = uri.resolve(); // may look the name up: bind is a blocking call
-    ServerSocketChannel listener = ServerSocketChannel.open();
+    // may look the name up: bind is a blocking call
+    List<ServerSocketChannel> listeners = listenOnAll(lookup.addresses(uri), uri.port(), options);
     TlsServer server;
     try {
-      listener.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
-      listener.configureBlocking(false);
-      bindOrExplain(listener, bindTo, uri, options.backlog());
-      server = new TlsServer(listener, uri, setup, handlers, options);
+      server = new TlsServer(listeners, uri, setup, handlers, options);
     } catch (IOException | RuntimeException e) {
-      listener.close();
+      closeAll(listeners);
       throw e;
     }
     server.register();
     return server;
   }
 
-  private static void bindOrExplain(
-      ServerSocketChannel listener, InetSocketAddress to, TransportUri uri, int backlog)
+  /**
+   * Binds every one of {@code addresses} (duplicates once) on one port: {@code port}, or for 0 the
+   * port the first bind got, tried again with another ephemeral port if that one is taken on a
+   * later address. Addresses that cannot be bound here for other reasons are left out, unless none
+   * is left.
+   */
+  private static List<ServerSocketChannel> listenOnAll(
+      List<InetSocketAddress> addresses, int port, ServerOptions options) throws IOException {
+    Set<InetAddress> hosts = new LinkedHashSet<>();
+    for (InetSocketAddress address : addresses) {
+      hosts.add(address.getAddress());
+    }
+    if (hosts.isEmpty()) {
+      throw new UnknownHostException("no address to listen on");
+    }
+    for (int attempt = 1; ; attempt++) {
+      List<ServerSocketChannel> bound = new ArrayList<>();
+      IOException unbindable = null;
+      int next = port;
+      try {
+        for (InetAddress host : hosts) {
+          InetSocketAddress to = new InetSocketAddress(host, next);
+          try {
+            ServerSocketChannel listener = listen(to, options);
+            bound.add(listener);
+            next = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+          } catch (BindException e) {
+            if (inUse(e) || hosts.size() == 1) {
+              throw explain(e, to, options);
+            }
+            unbindable = keep(unbindable, explain(e, to, options));
+          } catch (IOException | UnsupportedAddressTypeException e) {
+            if (hosts.size() == 1) {
+              throw e instanceof IOException io ? io : new BindException(cannotListen(to, e));
+            }
+            unbindable = keep(unbindable, new BindException(cannotListen(to, e)));
+          }
+        }
+      } catch (BindException e) {
+        closeAll(bound);
+        if (port == 0 && !bound.isEmpty() && inUse(e) && attempt < EPHEMERAL_ATTEMPTS) {
+          continue; // the first address's ephemeral port is taken on a later one: another port
+        }
+        throw e;
+      }
+      if (bound.isEmpty()) {
+        throw unbindable;
+      }
+      return bound;
+    }
+  }
+
+  private static ServerSocketChannel listen(InetSocketAddress to, ServerOptions options)
       throws IOException {
+    ServerSocketChannel listener = ServerSocketChannel.open();
     try {
-      listener.bind(to, backlog);
-    } catch (BindException e) {
-      String where = (uri.isIpv6() ? "[" + uri.host() + "]" : uri.host()) + ":" + uri.port();
-      String message = String.valueOf(e.getMessage());
-      BindException clear =
-          new BindException(
-              message.toLowerCase(java.util.Locale.ROOT).contains("in use")
-                  ? "address already in use: "
-                      + where
-                      + " (another socket listens there; pick another port or stop it)"
-                  : "cannot listen on " + where + ": " + message);
-      clear.initCause(e);
-      throw clear;
+      listener.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+      listener.configureBlocking(false);
+      listener.bind(to, options.backlog());
+      return listener;
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
+  }
+
+  private static boolean inUse(BindException e) {
+    return String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use");
+  }
+
+  /** The kernel's "Address already in use", said with the address and what to do. */
+  private static BindException explain(
+      BindException e, InetSocketAddress to, ServerOptions options) {
+    String where = Addresses.text(to);
+    String message;
+    if (!inUse(e)) {
+      message = cannotListen(to, e);
+    } else if (options.reuseAddress()) {
+      message =
+          "address already in use: "
+              + where
+              + " (another socket listens there; pick another port or stop it)";
+    } else {
+      message =
+          "address already in use: "
+              + where
+              + " (address reuse is off: connections in TIME_WAIT, which linger a minute or two"
+              + " after closing, may still hold the port, and address reuse, on by default, lets a"
+              + " server bind despite them; or another socket listens there)";
+    }
+    BindException clear = new BindException(message);
+    clear.initCause(e);
+    return clear;
+  }
+
+  private static String cannotListen(InetSocketAddress to, Exception e) {
+    return "cannot listen on " + Addresses.text(to) + ": " + e.getMessage();
+  }
+
+  private static IOException keep(IOException first, IOException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  private static void closeAll(List<ServerSocketChannel> listeners) {
+    for (ServerSocketChannel listener : listeners) {
+      try {
+        listener.close();
+      } catch (IOException ignored) {
+        // giving up on this bind anyway
+      }
     }
   }
 
@@ -153,7 +279,9 @@ public final class TlsServer implements AutoCloseable {
     Runnable register =
         () -> {
           try {
-            acceptor.key = acceptLoop.register(listener, OP_ACCEPT, acceptor);
+            for (Acceptor acceptor : acceptors) {
+              acceptor.key = acceptLoop.register(acceptor.listener, OP_ACCEPT, acceptor);
+            }
             registered.complete(null);
           } catch (Throwable t) {
             registered.completeExceptionally(t);
@@ -172,14 +300,29 @@ public final class TlsServer implements AutoCloseable {
     }
   }
 
-  /** The URI listened on, with the real port when 0 was asked for. */
+  /**
+   * The URI listened on, with the real port when 0 was asked for. Its host is as given: a name
+   * stays a name ({@code tls://localhost:40123}); {@link #localAddresses()} says where that led.
+   */
   public TransportUri uri() {
     return uri;
   }
 
-  /** The bound address. */
+  /**
+   * The first bound address: for a host name, the first of its addresses (in the resolver's order)
+   * that could be bound. {@code localAddresses().get(0)}.
+   */
   public InetSocketAddress localAddress() {
-    return address;
+    return addresses.get(0);
+  }
+
+  /**
+   * Every bound address, all with the same port, in the resolver's order: one for an IP literal,
+   * one or more for a host name ({@code 127.0.0.1} and {@code ::1} for {@code localhost}, when the
+   * resolver gives both). Immutable.
+   */
+  public List<InetSocketAddress> localAddresses() {
+    return addresses;
   }
 
   /** The loops serving this server. */
@@ -205,9 +348,9 @@ public final class TlsServer implements AutoCloseable {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      acceptLoop.execute(acceptor::stop);
+      acceptLoop.execute(() -> acceptors.forEach(Acceptor::stop));
     } catch (RejectedExecutionException gone) {
-      acceptor.stop();
+      acceptors.forEach(Acceptor::stop);
     }
     sessions
         .closeAll(timeout)
@@ -284,11 +427,16 @@ public final class TlsServer implements AutoCloseable {
     }
   }
 
-  /** The listening socket on its loop: accepts, pauses for admission control, stops. */
+  /** A listening socket on the accept loop: accepts, pauses for admission control, stops. */
   private final class Acceptor implements Registration {
+    private final ServerSocketChannel listener;
     private SelectionKey key;
     private volatile boolean paused;
     private final AtomicBoolean resumeQueued = new AtomicBoolean();
+
+    Acceptor(ServerSocketChannel listener) {
+      this.listener = listener;
+    }
 
     @Override
     public void ready(int readyOps) {
@@ -391,7 +539,9 @@ public final class TlsServer implements AutoCloseable {
     public void handshakeEnded(Connection connection, boolean ok) {
       (ok ? completed : failed).increment();
       handshaking.decrementAndGet();
-      acceptor.slotFreed();
+      for (Acceptor acceptor : acceptors) {
+        acceptor.slotFreed();
+      }
     }
 
     @Override

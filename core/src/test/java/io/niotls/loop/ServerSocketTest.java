@@ -10,7 +10,14 @@ import io.niotls.testing.Contexts;
 import io.niotls.uri.TransportUri;
 import java.net.BindException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ServerSocketTest {
   private static final TlsContext SERVER = Contexts.server(Provider.JDK, KeyType.EC_P256).build();
   private static final TlsContext CLIENT = Contexts.client(Provider.JDK, KeyType.EC_P256).build();
+  private static final ServerOptions OPTIONS = ServerOptions.builder().loopCount(1).build();
 
   @ParameterizedTest(name = "reuseAddress={0}")
   @ValueSource(booleans = {true, false})
@@ -38,7 +46,237 @@ class ServerSocketTest {
                       EchoHandler::new,
                       options))
           .isInstanceOf(BindException.class)
-          .hasMessageStartingWith("address already in use: 127.0.0.1:" + port);
+          .hasMessageStartingWith("address already in use: 127.0.0.1:" + port)
+          .hasMessageContaining("another socket listens there");
+    }
+  }
+
+  @Test
+  void aPortHeldOnlyByConnectionsInTimeWaitSaysSoWhenAddressReuseIsOff() throws Exception {
+    int port = portInTimeWait();
+    TransportUri uri = TransportUri.parse("tls://127.0.0.1:" + port);
+    ServerOptions noReuse = ServerOptions.builder().loopCount(1).reuseAddress(false).build();
+    assertThatThrownBy(() -> TlsServer.bind(uri, SERVER, EchoHandler::new, noReuse))
+        .isInstanceOf(BindException.class)
+        .hasMessage(
+            "address already in use: 127.0.0.1:"
+                + port
+                + " (address reuse is off: connections in TIME_WAIT, which linger a minute or two"
+                + " after closing, may still hold the port, and address reuse, on by default, lets"
+                + " a server bind despite them; or another socket listens there)");
+    // and what the message promises: with reuse on (the default) the port binds
+    try (TlsServer server = TlsServer.bind(uri, SERVER, EchoHandler::new, OPTIONS)) {
+      assertThat(server.localAddress().getPort()).isEqualTo(port);
+    }
+  }
+
+  /**
+   * A loopback port nobody listens on any more, held by a connection in TIME_WAIT: the accepting
+   * side closed first, so its end of the connection (on the listening port) waits there.
+   */
+  private static int portInTimeWait() throws Exception {
+    try (ServerSocket listener = new ServerSocket()) {
+      listener.bind(new InetSocketAddress("127.0.0.1", 0));
+      try (Socket client = new Socket("127.0.0.1", listener.getLocalPort())) {
+        client.setSoTimeout(10_000);
+        listener.accept().close(); // the server's FIN first
+        assertThat(client.getInputStream().read()).as("the client sees the close").isEqualTo(-1);
+      } // then the client's: the accepted end goes to TIME_WAIT
+      return listener.getLocalPort();
+    }
+  }
+
+  @Test
+  void aServerOnAHostNameListensOnEveryAddressOfItOnOnePort() throws Exception {
+    Addresses.Lookup bothLoopbacks =
+        uri -> List.of(address("127.0.0.1", uri.port()), address("::1", uri.port()));
+    try (TlsServer server =
+            TlsServer.bind(
+                TransportUri.parse("tls://localhost:0"),
+                SERVER,
+                EchoHandler::new,
+                OPTIONS,
+                bothLoopbacks);
+        TlsClient client = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
+      int port = server.uri().port();
+      assertThat(server.uri()).hasToString("tls://localhost:" + port);
+      assertThat(server.localAddresses())
+          .containsExactly(address("127.0.0.1", port), address("::1", port));
+      assertThat(server.localAddress()).isEqualTo(address("127.0.0.1", port));
+      for (String host : List.of("127.0.0.1", "[::1]")) {
+        Exchange exchange = new Exchange(("to " + host).getBytes(StandardCharsets.UTF_8));
+        client.connect(TransportUri.parse("tls://" + host + ":" + port), CLIENT, exchange);
+        TlsSession session = exchange.result.get(20, TimeUnit.SECONDS);
+        assertThat(Addresses.text(session.remoteAddress())).isEqualTo(host + ":" + port);
+      }
+    }
+  }
+
+  @Test
+  void aHostNameBindsEveryAddressTheSystemResolverGivesIt() throws Exception {
+    List<InetSocketAddress> resolved = TransportUri.parse("tls://localhost:1").resolveAll();
+    try (TlsServer server =
+        TlsServer.bind(
+            TransportUri.parse("tls://localhost:0"), SERVER, EchoHandler::new, OPTIONS)) {
+      int port = server.uri().port();
+      assertThat(server.localAddresses())
+          .containsExactlyElementsOf(
+              resolved.stream().map(a -> new InetSocketAddress(a.getAddress(), port)).toList());
+    }
+  }
+
+  @Test
+  void anAddressOfTheNameWhereAnotherSocketListensFailsTheBindAndNamesIt() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress("::1", 0));
+      int port = taken.getLocalPort();
+      Addresses.Lookup bothLoopbacks =
+          uri -> List.of(address("127.0.0.1", uri.port()), address("::1", uri.port()));
+      assertThatThrownBy(
+              () ->
+                  TlsServer.bind(
+                      TransportUri.parse("tls://localhost:" + port),
+                      SERVER,
+                      EchoHandler::new,
+                      OPTIONS,
+                      bothLoopbacks))
+          .isInstanceOf(BindException.class)
+          .hasMessage(
+              "address already in use: [::1]:"
+                  + port
+                  + " (another socket listens there; pick another port or stop it)");
+      // nothing is left listening on the address that did bind
+      try (ServerSocket again = new ServerSocket()) {
+        again.bind(new InetSocketAddress("127.0.0.1", port));
+      }
+    }
+  }
+
+  @Test
+  void anAddressThatIsNotThisMachinesIsLeftOutWhenAnotherBinds() throws Exception {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine
+    Addresses.Lookup oneForeign =
+        uri -> List.of(address("192.0.2.1", uri.port()), address("127.0.0.1", uri.port()));
+    try (TlsServer server =
+        TlsServer.bind(
+            TransportUri.parse("tcp://somewhere:0"), null, EchoHandler::new, OPTIONS, oneForeign)) {
+      assertThat(server.localAddresses())
+          .containsExactly(address("127.0.0.1", server.uri().port()));
+    }
+    Addresses.Lookup onlyForeign = uri -> List.of(address("192.0.2.1", uri.port()));
+    assertThatThrownBy(
+            () ->
+                TlsServer.bind(
+                    TransportUri.parse("tcp://somewhere:0"),
+                    null,
+                    EchoHandler::new,
+                    OPTIONS,
+                    onlyForeign))
+        .isInstanceOf(BindException.class)
+        .hasMessageStartingWith("cannot listen on 192.0.2.1:0: ");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aClientTriesTheNextAddressOfANameWhenOneRefuses(Provider provider) throws Exception {
+    TlsContext server = Contexts.server(provider, KeyType.EC_P256).build();
+    TlsContext client = Contexts.client(provider, KeyType.EC_P256).build();
+    try (TlsServer s =
+        TlsServer.bind(
+            TransportUri.parse("tls://127.0.0.1:0"), server, EchoHandler::new, OPTIONS)) {
+      int port = s.uri().port();
+      // ::1 first, as many resolvers order localhost, and nothing listens there
+      Addresses.Lookup v6First =
+          uri -> List.of(address("::1", uri.port()), address("127.0.0.1", uri.port()));
+      try (TlsClient c = TlsClient.create(ClientOptions.builder().loopCount(1).build(), v6First)) {
+        Exchange exchange = new Exchange("second address".getBytes(StandardCharsets.UTF_8));
+        c.connect(TransportUri.parse("tls://localhost:" + port), client, exchange);
+        TlsSession session = exchange.result.get(20, TimeUnit.SECONDS);
+        assertThat(session.remoteAddress()).isEqualTo(address("127.0.0.1", port));
+        assertThat(session.info().serverName()).isEqualTo("localhost");
+      }
+    }
+  }
+
+  @Test
+  void whenEveryAddressRefusesTheFailureNamesEachWithItsReason() throws Exception {
+    int port = io.niotls.interop.OpensslProcess.freePort(); // nothing listens there now
+    Addresses.Lookup both =
+        uri -> List.of(address("::1", uri.port()), address("127.0.0.1", uri.port()));
+    try (TlsClient c = TlsClient.create(ClientOptions.builder().loopCount(1).build(), both)) {
+      Recorder recorder = new Recorder();
+      var opened = c.connect(TransportUri.parse("tcp://localhost:" + port), null, recorder);
+      assertThatThrownBy(() -> opened.get(20, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(java.net.ConnectException.class)
+          .hasMessage(
+              "cannot connect to localhost:"
+                  + port
+                  + " at any of its addresses: [::1]:"
+                  + port
+                  + " (Connection refused), 127.0.0.1:"
+                  + port
+                  + " (Connection refused)");
+      assertThat(recorder.closed.get(20, TimeUnit.SECONDS).reason()).isEqualTo(CloseReason.ERROR);
+    }
+  }
+
+  @Test
+  void aRefusedConnectToIpv6NamesTheAddressCompressed() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress("::1", 0));
+      port = probe.getLocalPort();
+    } // nothing listens there now
+    try (TlsClient c = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
+      var opened = c.connect(TransportUri.parse("tls://[::1]:" + port), CLIENT, new Recorder());
+      assertThatThrownBy(() -> opened.get(20, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(java.net.ConnectException.class)
+          .hasMessage("cannot connect to [::1]:" + port + ": Connection refused");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aZoneIdInTheUriIsTheScopeTheClientConnectsWith(Provider provider) throws Exception {
+    TlsContext server = Contexts.server(provider, KeyType.EC_P256).build();
+    TlsContext client = Contexts.client(provider, KeyType.EC_P256).build();
+    String loopback = NetworkInterface.getByInetAddress(InetAddress.getByName("::1")).getName();
+    try (TlsServer s =
+            TlsServer.bind(TransportUri.parse("tls://[::1]:0"), server, EchoHandler::new, OPTIONS);
+        TlsClient c = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
+      TransportUri zoned = TransportUri.parse("tls://[::1%25" + loopback + "]:" + s.uri().port());
+      Exchange exchange = new Exchange("scoped".getBytes(StandardCharsets.UTF_8));
+      c.connect(zoned, client, exchange);
+      TlsSession session = exchange.result.get(20, TimeUnit.SECONDS);
+      Inet6Address remote = (Inet6Address) session.remoteAddress().getAddress();
+      assertThat(remote.getScopedInterface().getName()).isEqualTo(loopback);
+      assertThat(session.toString()).contains("[::1%" + loopback + "]:" + s.uri().port());
+    }
+  }
+
+  @Test
+  void aZoneIdNamingNoInterfaceFailsTheConnectSayingSo() throws Exception {
+    try (TlsClient c = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
+      var opened =
+          c.connect(TransportUri.parse("tcp://[fe80::1%25nosuchif9]:80"), null, new Recorder());
+      assertThatThrownBy(() -> opened.get(20, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(java.net.UnknownHostException.class)
+          .hasMessageContaining("zone id \"nosuchif9\", which names no network interface here");
+    }
+  }
+
+  private static InetSocketAddress address(String ip, int port) {
+    try {
+      return new InetSocketAddress(InetAddress.getByName(ip), port);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
     }
   }
 

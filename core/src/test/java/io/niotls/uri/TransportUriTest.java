@@ -181,7 +181,13 @@ class TransportUriTest {
         "tcp://[1.2.3.4]:80       | \"[1.2.3.4]\" is not an IPv6 address",
         "tcp://[1::2::3]:80       | \"[1::2::3]\" is not an IPv6 address",
         "tcp://[12345::1]:80      | \"[12345::1]\" is not an IPv6 address",
-        "tcp://[fe80::1%eth0]:80  | is not an IPv6 address",
+        "tcp://[fe80::1%]:80      | the zone id after '%' is empty",
+        "tcp://[%eth0]:80         | \"[%eth0]\" is not an IPv6 address",
+        "tcp://[1.2.3.4%eth0]:80  | \"[1.2.3.4%eth0]\" is not an IPv6 address",
+        "tcp://[fe80::1%eth/0]:80 | path, query or fragment \"/0]:80\" is not allowed",
+        "tcp://[fe80::1%e$0]:80   | zone id \"e$0\" may hold only letters, digits",
+        "tcp://[fe80::1%25%25]:80 | zone id \"%25\" may hold only letters, digits",
+        "tcp://fe80::1%eth0:80    | must be in brackets",
         "tcp://[::1:80            | '[' is never closed",
         "tcp://[::1]80            | unexpected \"80\" after ']'",
       })
@@ -190,6 +196,58 @@ class TransportUriTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"" + input + "\"")
         .hasMessageContaining(reason);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "tcp://[fe80::1%25eth0]:80,    fe80::1%eth0,    tcp://[fe80::1%25eth0]:80",
+    "tcp://[fe80::1%eth0]:80,      fe80::1%eth0,    tcp://[fe80::1%25eth0]:80",
+    "TLS://[FE80::A%25Wi-Fi.2]:1,  fe80::a%Wi-Fi.2, tls://[fe80::a%25Wi-Fi.2]:1",
+    "[fe80::1%3]:22,               fe80::1%3,       tcp://[fe80::1%253]:22",
+    "[fe80::1%253]:22,             fe80::1%3,       tcp://[fe80::1%253]:22",
+    "[fe80::1%25]:22,              fe80::1%25,      tcp://[fe80::1%2525]:22",
+    "[::1%lo]:0,                   ::1%lo,          tcp://[::1%25lo]:0",
+  })
+  void anIpv6ZoneIdIsKeptInTheHostAndWrittenTheRfc6874Way(
+      String input, String host, String canonical) {
+    TransportUri uri = TransportUri.parse(input);
+
+    assertThat(uri.host()).isEqualTo(host);
+    assertThat(uri.isIpv6()).isTrue();
+    assertThat(uri.isIpLiteral()).isTrue();
+    assertThat(uri).hasToString(canonical);
+    assertThat(TransportUri.parse(uri.toString())).isEqualTo(uri);
+    assertThat(uri.withPort(9)).hasToString(canonical.replaceAll(":[0-9]+$", ":9"));
+  }
+
+  @Test
+  void ofTakesAZoneIdAsInetAddressWritesIt() {
+    assertThat(TransportUri.of(Scheme.TCP, "fe80::1%eth0", 80))
+        .isEqualTo(TransportUri.parse("tcp://[fe80::1%25eth0]:80"));
+    assertThatThrownBy(() -> TransportUri.of(Scheme.TCP, "10.0.0.1%eth0", 80))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only IPv6 addresses have a zone id");
+  }
+
+  @Test
+  void resolvingAZoneIdKeepsItInTheAddressScope() throws Exception {
+    String loopback =
+        java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName("::1")).getName();
+
+    InetSocketAddress address = TransportUri.parse("tcp://[::1%25" + loopback + "]:80").resolve();
+
+    java.net.Inet6Address v6 = (java.net.Inet6Address) address.getAddress();
+    assertThat(v6.isLoopbackAddress()).isTrue();
+    assertThat(v6.getScopedInterface().getName()).isEqualTo(loopback);
+  }
+
+  @Test
+  void aZoneIdNamingNoInterfaceIsSaidWhenResolving() {
+    assertThatThrownBy(() -> TransportUri.parse("tcp://[fe80::1%25nosuchif9]:80").resolveAll())
+        .isInstanceOf(java.net.UnknownHostException.class)
+        .hasMessageStartingWith(
+            "fe80::1%nosuchif9 (from tcp://[fe80::1%25nosuchif9]:80) has zone id \"nosuchif9\","
+                + " which names no network interface here");
   }
 
   @Test

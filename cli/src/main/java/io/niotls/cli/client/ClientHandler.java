@@ -17,6 +17,10 @@ import java.util.concurrent.Semaphore;
  * The client command's side of one session: received bytes to {@code out}, the SMTP dialogue up to
  * STARTTLS when asked (its lines echoed to {@code err}), and the events the stdin pump waits for.
  * Callbacks run on the session's loop thread; the accessors may be read from any thread.
+ *
+ * <p>On a plaintext session it watches the first bytes back: when they start a TLS record (the
+ * server speaks TLS and answered our plaintext with an alert), they are not printed, the session is
+ * closed, and {@link #tlsAnswer()} says what came.
  */
 public final class ClientHandler implements TlsHandler {
   private final PrintStream out;
@@ -29,15 +33,26 @@ public final class ClientHandler implements TlsHandler {
   private volatile long lastData = System.nanoTime();
   private volatile CloseReason reason;
   private volatile Throwable cause;
+  private volatile boolean received;
+  private volatile String tlsAnswer;
+
+  // the first bytes of a plaintext session, held until they tell whether TLS answered
+  private final byte[] head = new byte[TlsRecordStart.LENGTH];
+  private int headLength;
+  private boolean watching;
 
   /**
    * @param startTlsContext for {@code --starttls smtp}: the context to upgrade with; null otherwise
+   * @param plaintext whether the session speaks plaintext throughout: then a TLS answer is watched
+   *     for
    */
-  public ClientHandler(PrintStream out, PrintStream err, TlsContext startTlsContext) {
+  public ClientHandler(
+      PrintStream out, PrintStream err, TlsContext startTlsContext, boolean plaintext) {
     this.out = out;
     this.err = err;
     this.startTlsContext = startTlsContext;
     this.smtp = startTlsContext == null ? null : new SmtpClientDialogue("niotls");
+    this.watching = plaintext && startTlsContext == null;
   }
 
   @Override
@@ -50,8 +65,12 @@ public final class ClientHandler implements TlsHandler {
   @Override
   public void onData(TlsSession session, ByteBuffer data) {
     lastData = System.nanoTime();
+    received = true;
     if (smtp != null && !smtp.done()) {
       dialogue(session, data);
+      return;
+    }
+    if (watching && !watchFirstBytes(session, data)) {
       return;
     }
     if (data.hasArray()) {
@@ -63,6 +82,33 @@ public final class ClientHandler implements TlsHandler {
     }
     out.flush();
     data.position(data.limit());
+  }
+
+  /**
+   * Takes the first bytes into {@link #head} until they tell; returns whether {@code data} is to be
+   * printed (the held bytes were printed already).
+   */
+  private boolean watchFirstBytes(TlsSession session, ByteBuffer data) {
+    while (headLength < head.length && data.hasRemaining()) {
+      head[headLength++] = data.get();
+    }
+    switch (TlsRecordStart.of(head, headLength)) {
+      case UNDECIDED -> {
+        return false;
+      }
+      case TLS -> {
+        watching = false;
+        tlsAnswer = TlsRecordStart.kind(head[0]);
+        data.position(data.limit()); // a TLS record is no use on a terminal
+        session.close();
+        return false;
+      }
+      default -> {
+        watching = false;
+        out.write(head, 0, headLength);
+        return true;
+      }
+    }
   }
 
   private void dialogue(TlsSession session, ByteBuffer data) {
@@ -107,6 +153,10 @@ public final class ClientHandler implements TlsHandler {
 
   @Override
   public void onClosed(TlsSession session, CloseReason why, Throwable failure) {
+    if (watching && headLength > 0) { // fewer bytes than it takes to tell: they were data
+      out.write(head, 0, headLength);
+      out.flush();
+    }
     reason = why;
     cause = failure;
     writable.release();
@@ -134,6 +184,19 @@ public final class ClientHandler implements TlsHandler {
   /** Why the session closed; null while open. */
   public CloseReason reason() {
     return reason;
+  }
+
+  /** Whether any byte came from the server. */
+  public boolean received() {
+    return received;
+  }
+
+  /**
+   * On a plaintext session, what the server's first bytes were when they started a TLS record
+   * ({@code "an alert"}, {@code "a handshake message"}); null when they did not (or none came).
+   */
+  public String tlsAnswer() {
+    return tlsAnswer;
   }
 
   /** The failure that closed it, or null. */
