@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.uri.TransportUri;
 
 /** A server's ready line, {@code listening <uri> [sha256:<hex>]}, taken apart. */
-record Listening(TransportUri uri, String fingerprint) {
+public record Listening(TransportUri uri, String fingerprint) {
 
-  static Listening parse(String line) {
+  public static Listening parse(String line) {
     assertThat(line).matches("listening \\S+://\\S+:[0-9]+( sha256:[0-9a-f]{64})?");
     String[] parts = line.split(" ");
     TransportUri uri = TransportUri.parse(parts[1]);
@@ -15,7 +15,7 @@ record Listening(TransportUri uri, String fingerprint) {
     return new Listening(uri, parts.length > 2 ? parts[2] : null);
   }
 
-  int port() {
+  public int port() {
     return uri.port();
   }
 }
