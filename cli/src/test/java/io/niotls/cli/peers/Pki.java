@@ -10,9 +10,12 @@ import java.nio.file.Path;
  *
  * @param ca the CA certificate, for --cacert, -CAfile, --x509cafile, --trust
  * @param cert the server's chain, leaf first
- * @param key the server's private key
+ * @param key the server's private key, PKCS#8
+ * @param traditionalKey the same key as {@code EC PRIVATE KEY}, for GnuTLS: the JDK's PKCS#8
+ *     encoding of an EC key leaves out the optional public key, and GnuTLS 3.7 refuses a key
+ *     without it ("ASN1 parser: Element was not found")
  */
-record Pki(Path ca, Path cert, Path key) {
+record Pki(Path ca, Path cert, Path key, Path traditionalKey) {
   /** The name every server certificate here carries; peers reach it through --resolve or SNI. */
   static final String NAME = "niotls.test";
 
@@ -26,10 +29,16 @@ record Pki(Path ca, Path cert, Path key) {
     GeneratedCertificate ca = CertificateGenerator.ca("niotls peers CA").generate();
     GeneratedCertificate server =
         CertificateGenerator.leaf(names[0]).subjectAltNames(names).issuer(ca).generate();
-    Pki pki = new Pki(dir.resolve("ca.pem"), dir.resolve("server.pem"), dir.resolve("server.key"));
+    Pki pki =
+        new Pki(
+            dir.resolve("ca.pem"),
+            dir.resolve("server.pem"),
+            dir.resolve("server.key"),
+            dir.resolve("server-ec.key"));
     ca.writeCertificatePem(pki.ca);
     server.writeCertificatePem(pki.cert);
     server.writePrivateKeyPem(pki.key);
+    server.writeTraditionalPrivateKeyPem(pki.traditionalKey);
     return pki;
   }
 }
