@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -109,6 +110,6 @@ class CurlHttpsTest {
   }
 
   private static String[] concat(String[]... parts) {
-    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
   }
 }
