@@ -73,7 +73,9 @@ class OpensslClientTest {
             "-verify_hostname",
             Pki.NAME,
             "-verify_return_error");
-    assertThat(out).contains("Verify return code: 0 (ok)");
+    assertThat(out)
+        .contains("Verified peername: " + Pki.NAME)
+        .contains("Verify return code: 0 (ok)");
   }
 
   @ParameterizedTest(name = "{0} provider")
