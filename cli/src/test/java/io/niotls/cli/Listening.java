@@ -7,9 +7,9 @@ import io.niotls.uri.TransportUri;
 /**
  * A server's ready line, {@code listening <uri> [sha256:<hex>] [(on <address>, ...)]}, taken apart.
  */
-record Listening(TransportUri uri, String fingerprint) {
+public record Listening(TransportUri uri, String fingerprint) {
 
-  static Listening parse(String line) {
+  public static Listening parse(String line) {
     assertThat(line)
         .matches("listening \\S+://\\S+:[0-9]+( sha256:[0-9a-f]{64})?( \\(on [^()]+\\))?");
     String[] parts = line.split(" ");
@@ -18,7 +18,7 @@ record Listening(TransportUri uri, String fingerprint) {
     return new Listening(uri, parts.length > 2 && parts[2].startsWith("sha256:") ? parts[2] : null);
   }
 
-  int port() {
+  public int port() {
     return uri.port();
   }
 }

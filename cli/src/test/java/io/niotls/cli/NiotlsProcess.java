@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A child process (the niotls command on this test's class path, or any program such as openssl or
  * curl) whose stdout lines and stderr are collected by threads, so it never blocks on a full pipe.
  * {@link #close()} destroys it: use try-with-resources.
  */
-final class NiotlsProcess implements AutoCloseable {
+public final class NiotlsProcess implements AutoCloseable {
   private static final String EOF = "\u0000EOF";
 
   private final Process process;
@@ -31,7 +32,11 @@ final class NiotlsProcess implements AutoCloseable {
   private final Thread errReader;
 
   private NiotlsProcess(List<String> command) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command);
+    this(new ProcessBuilder(command));
+  }
+
+  private NiotlsProcess(ProcessBuilder builder) throws IOException {
+    List<String> command = builder.command();
     builder.environment().remove("NIOTLS_DEBUG");
     process = builder.start();
     outReader = new Thread(this::readOut, "stdout of " + command.get(0));
@@ -44,7 +49,7 @@ final class NiotlsProcess implements AutoCloseable {
   }
 
   /** {@code java -cp <this test's class path> io.niotls.cli.Main args...}. */
-  static NiotlsProcess niotls(String... args) throws IOException {
+  public static NiotlsProcess niotls(String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
@@ -55,12 +60,23 @@ final class NiotlsProcess implements AutoCloseable {
   }
 
   /** Any program, such as openssl or curl. */
-  static NiotlsProcess program(String... command) throws IOException {
+  public static NiotlsProcess program(String... command) throws IOException {
     return new NiotlsProcess(List.of(command));
   }
 
+  /**
+   * Any program, reading its stdin from {@code input} and writing its stdout to {@code output}: for
+   * binary data, which {@link #out()} would mangle. {@link #out()} stays empty; {@link #err()} is
+   * collected as usual.
+   */
+  public static NiotlsProcess program(Path input, Path output, String... command)
+      throws IOException {
+    return new NiotlsProcess(
+        new ProcessBuilder(command).redirectInput(input.toFile()).redirectOutput(output.toFile()));
+  }
+
   /** The next stdout line, waiting at most {@code timeout}; fails the test if none comes. */
-  String nextLine(Duration timeout) throws InterruptedException {
+  public String nextLine(Duration timeout) throws InterruptedException {
     String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (line == null || line.equals(EOF)) {
       throw new AssertionError(
@@ -69,8 +85,31 @@ final class NiotlsProcess implements AutoCloseable {
     return line;
   }
 
+  /**
+   * Skips stdout lines up to the first that {@code wanted} accepts and returns it, waiting at most
+   * {@code timeout} in all; fails the test if none comes.
+   */
+  public String awaitLine(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      String line = lines.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+      if (line != null && !line.equals(EOF) && wanted.test(line)) {
+        return line;
+      }
+      if (line == null || line.equals(EOF)) {
+        throw new AssertionError(
+            (line == null ? "no such line within " + timeout : "stdout ended without it")
+                + "; stdout: "
+                + out()
+                + "; stderr: "
+                + err());
+      }
+    }
+  }
+
   /** Writes to its stdin. */
-  NiotlsProcess write(String text) throws IOException {
+  public NiotlsProcess write(String text) throws IOException {
     OutputStream in = process.getOutputStream();
     in.write(text.getBytes(StandardCharsets.UTF_8));
     in.flush();
@@ -78,13 +117,13 @@ final class NiotlsProcess implements AutoCloseable {
   }
 
   /** Closes its stdin: end of input. */
-  NiotlsProcess endInput() throws IOException {
+  public NiotlsProcess endInput() throws IOException {
     process.getOutputStream().close();
     return this;
   }
 
   /** Waits for it to exit and returns the exit code; fails the test if it takes longer. */
-  int waitFor(Duration timeout) throws InterruptedException {
+  public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("still running after " + timeout + "; stderr: " + err());
     }
@@ -97,18 +136,18 @@ final class NiotlsProcess implements AutoCloseable {
    * Sends SIGTERM. Through the process handle: Process.destroy() would also close our ends of its
    * pipes, and what it prints while shutting down would be lost.
    */
-  void terminate() {
+  public void terminate() {
     process.toHandle().destroy();
   }
 
   /** Everything it printed on stdout so far (whole lines). */
-  String out() {
+  public String out() {
     synchronized (out) {
       return out.toString();
     }
   }
 
-  String err() {
+  public String err() {
     synchronized (err) {
       return err.toString(StandardCharsets.UTF_8);
     }
