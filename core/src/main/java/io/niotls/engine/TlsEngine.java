@@ -626,12 +626,14 @@ public final class TlsEngine implements Closeable {
     }
     SSLEngineResult r = ssl.unwrap(src, dst);
     buffers.afterUnwrap();
-    if (phase.established() && r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-      // After the handshake Netty's engine says NEED_WRAP only here, never in
-      // getHandshakeStatus(): a KeyUpdate reply, or the alert of a failure it found while
-      // unwrapping, which it throws only on the wrap after the one that writes the alert.
-      // read() wraps before it unwraps again; a WANT_READ instead would leave the failure unseen
-      // (a hung connection, or a spinning loop if the bytes are still buffered).
+    if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
+        && (phase.established() || ssl.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {
+      // Netty's engine says NEED_WRAP only here, never in getHandshakeStatus(), after the
+      // handshake (a KeyUpdate reply) and for the alert of a failure it found while unwrapping,
+      // which it throws only on the wrap after the one that writes the alert. That includes a
+      // bad record read by the unwrap that ends the handshake, when its status already says
+      // NOT_HANDSHAKING. read() wraps before it unwraps again; a WANT_READ instead would leave
+      // the failure unseen (a hung connection, or a spinning loop if the bytes are buffered).
       wrapDue = true;
     }
     if (phase.established()) {
@@ -639,12 +641,6 @@ public final class TlsEngine implements Closeable {
     }
     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
       established();
-      // The unwrap that ends the handshake may have read more than the peer's last flight: a bad
-      // record right behind it fails BoringSSL's engine, which then only says so on a wrap (its
-      // NEED_WRAP shows in no later status). And a BoringSSL TLS 1.3 server keeps its session
-      // tickets until it next wraps: this one sends them, so a client that closes without
-      // reading or writing can still resume. The next read wraps first.
-      wrapDue = true;
       if (r.getStatus() == SSLEngineResult.Status.CLOSED && ssl.isInboundDone()) {
         // The peer closed right behind its last flight and BoringSSL took its close_notify on
         // the unwrap that ended the handshake: no later read will see it again.

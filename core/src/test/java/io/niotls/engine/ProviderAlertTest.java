@@ -6,10 +6,14 @@ import io.niotls.context.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.MemoryPair;
+import io.niotls.testing.Peers;
 import io.niotls.transport.MemoryTransport;
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Failures the provider decides: its own fatal alert goes out, and nothing hangs. */
 class ProviderAlertTest {
@@ -48,6 +52,55 @@ class ProviderAlertTest {
       assertThat(reply[0]).isEqualTo((byte) 21);
       assertThat(reply[5]).as("level: fatal").isEqualTo((byte) 2);
       assertThat(reply[6] & 0xff).as("decode_error (50) or illegal_parameter (47)").isIn(50, 47);
+    }
+  }
+
+  /**
+   * The client's Finished and a record that cannot be decrypted arrive together: the unwrap that
+   * ends the server's handshake also meets the bad record. The server must fail with its alert, not
+   * wait for more input with the failure unseen.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
+  void aBadRecordRightBehindTheClientFinishedFailsTheServer(Provider provider, String protocol) {
+    Peers peers = new Peers(provider, provider);
+    try (MemoryPair pair =
+        MemoryPair.builder(
+                peers.clientContext(protocol).build(), peers.serverContext(protocol).build())
+            .build()) {
+      Status client = Status.WANT_READ;
+      for (int i = 0; i < 50; i++) {
+        client = pair.client.handshake();
+        pair.serverTransport.feed(pair.clientTransport.drainAll());
+        if (client == Status.OK) {
+          break; // the client's last flight waits, unread, in the server's transport
+        }
+        pair.server.handshake();
+        pair.clientTransport.feed(pair.serverTransport.drainAll());
+      }
+      assertThat(client).isEqualTo(Status.OK);
+      byte[] garbage = new byte[5 + 32];
+      garbage[0] = 23;
+      garbage[1] = 3;
+      garbage[2] = 3;
+      garbage[4] = 32;
+      pair.serverTransport.feed(garbage);
+
+      Status s = pair.server.handshake();
+      int n = s.isFatal() ? s.code() : pair.server.read(ByteBuffer.allocate(1024));
+      System.err.println(
+          "DBG read "
+              + n
+              + " "
+              + pair.server
+              + " pendingIn="
+              + pair.serverTransport.pendingInbound());
+
+      assertThat(n).as("server: %s", pair.server.failure()).isEqualTo(Status.SSL.code());
+      pair.clientTransport.feed(pair.serverTransport.drainAll());
+      assertThat(pair.client.read(ByteBuffer.allocate(1024)))
+          .as("the client reads a fatal alert: %s", pair.client.failure())
+          .isEqualTo(Status.SSL.code());
     }
   }
 }
