@@ -10,8 +10,8 @@ import io.niotls.cli.server.EchoHandler;
 import io.niotls.cli.server.Tally;
 import io.niotls.context.TlsContext;
 import io.niotls.loop.ServerOptions;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsClient;
-import io.niotls.loop.TlsHandler;
 import io.niotls.loop.TlsServer;
 import io.niotls.loop.TlsSession;
 import io.niotls.uri.TransportUri;
@@ -34,7 +34,7 @@ final class BenchRunner {
   /** No handshake in a bench needs more than this beyond its own deadline to end. */
   private static final Duration SLACK = Duration.ofSeconds(10);
 
-  private static final TlsHandler QUIET = new TlsHandler() {};
+  private static final SessionHandler QUIET = new SessionHandler() {};
 
   private BenchRunner() {}
 

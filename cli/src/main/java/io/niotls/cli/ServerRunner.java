@@ -9,7 +9,7 @@ import io.niotls.cli.smtp.SmtpServerDialogue.Message;
 import io.niotls.context.TlsContext;
 import io.niotls.loop.ServerOptions;
 import io.niotls.loop.ServerStats;
-import io.niotls.loop.TlsHandler;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsServer;
 import io.niotls.uri.AddressText;
 import io.niotls.uri.TransportUri;
@@ -109,7 +109,7 @@ final class ServerRunner {
   static TlsServer bind(
       TransportUri uri,
       TlsContext context,
-      Supplier<? extends TlsHandler> handlers,
+      Supplier<? extends SessionHandler> handlers,
       ServerOptions options)
       throws IOException {
     try {
@@ -143,7 +143,7 @@ final class ServerRunner {
         .build();
   }
 
-  private static Supplier<TlsHandler> handlers(ServerCommand.Plan plan, Tally tally, Io io) {
+  private static Supplier<SessionHandler> handlers(ServerCommand.Plan plan, Tally tally, Io io) {
     if (plan.smtp()) {
       TlsContext context = plan.context();
       String hostname = plan.uri().isIpLiteral() ? "localhost" : plan.uri().host();

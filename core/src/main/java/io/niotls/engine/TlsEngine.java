@@ -57,7 +57,7 @@ public final class TlsEngine implements Closeable {
   private TlsException failure;
   private SessionInfo session;
   private int appBufferSize;
-  private boolean closed;
+  private boolean released; // close() freed the SSLEngine, buffers and transport
   private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
   private boolean sealing; // a record of ours was encrypted: our alerts must be too
 
@@ -266,10 +266,10 @@ public final class TlsEngine implements Closeable {
    */
   @Override
   public void close() {
-    if (closed) {
+    if (released) {
       return; // the OpenSSL provider's engine is reference counted: release it once
     }
-    closed = true;
+    released = true;
     if (phase != Phase.FAILED && phase != Phase.CLOSED) {
       moveTo(Phase.CLOSED);
     }
@@ -428,7 +428,7 @@ public final class TlsEngine implements Closeable {
 
   private int readRecords(ByteBuffer dst) throws IOException {
     buffers.flush(); // a post-handshake reply left over from an earlier call
-    boolean snugRefused = false;
+    boolean bodySizedRefused = false;
     while (true) {
       if (buffers.holdsAppIn()) {
         return ok(buffers.take(dst));
@@ -471,7 +471,7 @@ public final class TlsEngine implements Closeable {
       // then skip appIn and a copy.
       boolean direct =
           dst.remaining() >= appBufferSize
-              || (!snugRefused && dst.remaining() >= buffers.nextRecordBody());
+              || (!bodySizedRefused && dst.remaining() >= buffers.nextRecordBody());
       SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
       if (direct && r.bytesProduced() > 0) {
         return ok(r.bytesProduced());
@@ -489,7 +489,7 @@ public final class TlsEngine implements Closeable {
           break; // no progress: needs input
         case BUFFER_OVERFLOW:
           if (direct && dst.remaining() < appBufferSize) {
-            snugRefused = true; // the provider wants more room than the record's body
+            bodySizedRefused = true; // the provider wants more room than the record's body
             continue;
           }
           if (direct) {

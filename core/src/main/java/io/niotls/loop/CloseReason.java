@@ -4,7 +4,7 @@ import io.niotls.engine.Status;
 import io.niotls.engine.TlsException;
 
 /**
- * Why a {@link TlsSession} ended, as told to {@link TlsHandler#onClosed} (on the session's loop
+ * Why a {@link TlsSession} ended, as told to {@link SessionHandler#onClosed} (on the session's loop
  * thread). {@link #EOF} is the plaintext counterpart of {@link #CLOSE_NOTIFY}.
  */
 public enum CloseReason {

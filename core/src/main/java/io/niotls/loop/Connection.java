@@ -23,8 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One session's life on its loop: connect, handshake, data, STARTTLS, close. {@link Phase} says
- * where it is and {@link #moveTo} is the only way on; {@link Wire} moves the bytes.
+ * One session's life on its loop: connect, handshake, data, STARTTLS, close. {@link SessionPhase}
+ * says where it is and {@link #moveTo} is the only way on; {@link SessionIo} moves the bytes.
  *
  * <p>Threading: the {@link TlsSession} methods run on any thread and hand their work to the loop.
  * Everything else runs on the loop thread through {@link #entry}: one step, then flushing and
@@ -44,15 +44,15 @@ final class Connection extends SessionHandle implements Registration {
   /** onWritable rounds in one event before yielding to other sessions. */
   private static final int WRITABLE_ROUNDS = 8;
 
-  private final TlsHandler handler;
-  private final Setup setup;
+  private final SessionHandler handler;
+  private final SessionSetup setup;
   private final SessionListener listener;
 
   /** What a client-role handshake verifies and sends as SNI; null for accepted sessions. */
   private final String peerHost;
 
   private final int peerPort;
-  private Wire wire; // replaced only while connecting: a socket whose connect failed is spent
+  private SessionIo io; // replaced only while connecting: a socket whose connect failed is spent
   private final CompletableFuture<TlsSession> opened = new CompletableFuture<>();
 
   // Loop-confined from here on.
@@ -72,8 +72,8 @@ final class Connection extends SessionHandle implements Registration {
   Connection(
       TlsEventLoop loop,
       SocketChannel channel,
-      TlsHandler handler,
-      Setup setup,
+      SessionHandler handler,
+      SessionSetup setup,
       SessionListener listener,
       InetSocketAddress peer,
       String peerHost) {
@@ -83,7 +83,7 @@ final class Connection extends SessionHandle implements Registration {
     this.listener = listener;
     this.peerHost = peerHost;
     this.peerPort = peer.getPort();
-    this.wire = new Wire(channel, outbound);
+    this.io = new SessionIo(channel, outbound);
     this.initialHandshake = setup.context() != null;
   }
 
@@ -93,8 +93,8 @@ final class Connection extends SessionHandle implements Registration {
   void accepted(long acceptedAt) {
     entry(
         () -> {
-          local = (InetSocketAddress) wire.channel().getLocalAddress();
-          key = loop.register(wire.channel(), 0, this);
+          local = (InetSocketAddress) io.channel().getLocalAddress();
+          key = loop.register(io.channel(), 0, this);
           if (setup.context() == null) {
             open();
           } else {
@@ -124,11 +124,11 @@ final class Connection extends SessionHandle implements Registration {
       throw new UnknownHostException(peerHost + " has no address to connect to");
     }
     remote = untried.poll();
-    key = loop.register(wire.channel(), 0, this);
+    key = loop.register(io.channel(), 0, this);
     interest = 0;
     boolean done;
     try {
-      done = wire.channel().connect(remote);
+      done = io.channel().connect(remote);
     } catch (IOException e) {
       connectFailed(e);
       return;
@@ -136,8 +136,8 @@ final class Connection extends SessionHandle implements Registration {
     if (done) {
       connected();
     } else {
-      if (phase != Phase.CONNECTING) {
-        moveTo(Phase.CONNECTING);
+      if (phase != SessionPhase.CONNECTING) {
+        moveTo(SessionPhase.CONNECTING);
       }
       interest(OP_CONNECT);
     }
@@ -149,8 +149,8 @@ final class Connection extends SessionHandle implements Registration {
     if (untried.isEmpty()) {
       throw Failures.connectFailed(peerHost, refused);
     }
-    wire.channel().close(); // closes its key too; nothing was queued on it before the connect
-    wire = new Wire(TlsClient.openSocket(setup.config()), outbound);
+    io.channel().close(); // closes its key too; nothing was queued on it before the connect
+    io = new SessionIo(TlsClient.openSocket(setup.config()), outbound);
     dial();
   }
 
@@ -165,7 +165,7 @@ final class Connection extends SessionHandle implements Registration {
 
   /** The socket, for tests of its options. */
   SocketChannel socket() {
-    return wire.channel();
+    return io.channel();
   }
 
   // ---- the hand-over from SessionHandle ----
@@ -186,7 +186,9 @@ final class Connection extends SessionHandle implements Registration {
 
   @Override
   void enqueue(ByteBuffer bytes) {
-    if (phase == Phase.CLOSING || phase == Phase.DRAINING || phase == Phase.CLOSED) {
+    if (phase == SessionPhase.CLOSING
+        || phase == SessionPhase.DRAINING
+        || phase == SessionPhase.CLOSED) {
       outbound.release(bytes.remaining());
     } else {
       outbound.add(bytes);
@@ -215,7 +217,7 @@ final class Connection extends SessionHandle implements Registration {
   /** Runs one step, then flushes and sets interest; any failure closes the session. */
   private void entry(Step step) {
     try {
-      wire.rearm();
+      io.rearm();
       step.run();
       afterEvent();
     } catch (Throwable t) {
@@ -226,7 +228,7 @@ final class Connection extends SessionHandle implements Registration {
   /** Does what the phase needs now that the socket is ready for {@code ops}. */
   @Override
   void step(int ops) throws IOException {
-    if (wire.taskRunning()) {
+    if (io.taskRunning()) {
       return;
     }
     switch (phase) {
@@ -245,28 +247,28 @@ final class Connection extends SessionHandle implements Registration {
   }
 
   private void afterEvent() throws IOException {
-    if (phase != Phase.OPEN || upgrade != null || wire.taskRunning()) {
+    if (phase != SessionPhase.OPEN || upgrade != null || io.taskRunning()) {
       return;
     }
-    wire.flush();
+    io.flush();
     int round = 0;
-    while (phase == Phase.OPEN && outbound.takeWritability()) {
+    while (phase == SessionPhase.OPEN && outbound.takeWritability()) {
       if (++round > WRITABLE_ROUNDS) {
         submit(() -> {}); // an application that keeps up with the socket: yield, then go on
         break;
       }
       callback(() -> handler.onWritable(this));
-      wire.flush();
+      io.flush();
     }
-    if (phase == Phase.OPEN) {
+    if (phase == SessionPhase.OPEN) {
       int ops = autoRead ? OP_READ : 0;
-      interest(wire.pendingOutput() || readWaitsForWrite ? ops | OP_WRITE : ops);
+      interest(io.pendingOutput() || readWaitsForWrite ? ops | OP_WRITE : ops);
     }
   }
 
   private void finishConnect() throws IOException {
     try {
-      if (!wire.channel().finishConnect()) {
+      if (!io.channel().finishConnect()) {
         return;
       }
     } catch (IOException e) {
@@ -277,7 +279,7 @@ final class Connection extends SessionHandle implements Registration {
   }
 
   private void connected() throws IOException {
-    local = (InetSocketAddress) wire.channel().getLocalAddress();
+    local = (InetSocketAddress) io.channel().getLocalAddress();
     if (setup.context() == null) {
       open();
     } else {
@@ -288,7 +290,7 @@ final class Connection extends SessionHandle implements Registration {
   /** A plaintext session opens as soon as its socket is connected. */
   private void open() {
     cancelTimer();
-    moveTo(Phase.OPEN);
+    moveTo(SessionPhase.OPEN);
     callback(() -> handler.onOpen(this));
     opened.complete(this);
   }
@@ -298,13 +300,13 @@ final class Connection extends SessionHandle implements Registration {
     if (host == null && context.isClient()) { // an accepted session upgrading as the client
       host = remote.getAddress().getHostAddress();
     }
-    wire.beginTls(context, startTls ? null : setup.protocols(), startTls, host, peerPort);
-    moveTo(Phase.HANDSHAKING);
+    io.beginTls(context, startTls ? null : setup.protocols(), startTls, host, peerPort);
+    moveTo(SessionPhase.HANDSHAKING);
     handshakeStep();
   }
 
   private void handshakeStep() throws IOException {
-    switch (wire.handshake()) {
+    switch (io.handshake()) {
       case OK -> established();
       case WANT_READ -> interest(OP_READ);
       case WANT_WRITE -> interest(OP_WRITE);
@@ -314,8 +316,8 @@ final class Connection extends SessionHandle implements Registration {
 
   private void established() throws IOException {
     cancelTimer();
-    info = wire.session();
-    moveTo(Phase.OPEN);
+    info = io.session();
+    moveTo(SessionPhase.OPEN);
     Upgrade u = upgrade;
     upgrade = null;
     if (u != null) {
@@ -334,7 +336,7 @@ final class Connection extends SessionHandle implements Registration {
   /** The worker pool runs the engine's delegated tasks; the loop resumes the phase after. */
   private void runTasks() throws IOException {
     interest(0);
-    wire.runTasks(
+    io.runTasks(
         loop.group().workers(),
         failure ->
             submit(
@@ -350,10 +352,10 @@ final class Connection extends SessionHandle implements Registration {
   private void readPass() throws IOException {
     readWaitsForWrite = false;
     for (int round = 0; round < READ_ROUNDS; round++) {
-      if (phase != Phase.OPEN || !autoRead || upgrade != null || wire.taskRunning()) {
+      if (phase != SessionPhase.OPEN || !autoRead || upgrade != null || io.taskRunning()) {
         return;
       }
-      if (wire.isTls() && wire.pendingOutput() && !wire.flush()) {
+      if (io.isTls() && io.pendingOutput() && !io.flush()) {
         // Replies to what was read wait for the socket: read on only once they are out, or a
         // close_notify up next would end the session with them unsent.
         readWaitsForWrite = true;
@@ -361,7 +363,7 @@ final class Connection extends SessionHandle implements Registration {
       }
       ByteBuffer buffer = loop.readBuffer();
       buffer.clear();
-      Status stop = wire.read(buffer);
+      Status stop = io.read(buffer);
       buffer.flip();
       if (buffer.hasRemaining()) {
         deliver(buffer);
@@ -380,12 +382,12 @@ final class Connection extends SessionHandle implements Registration {
           return;
         }
         case ZERO_RETURN -> {
-          if (phase == Phase.OPEN) {
-            beginClose(wire.isTls() ? CloseReason.CLOSE_NOTIFY : CloseReason.EOF, null);
+          if (phase == SessionPhase.OPEN) {
+            beginClose(io.isTls() ? CloseReason.CLOSE_NOTIFY : CloseReason.EOF, null);
           }
           return;
         }
-        default -> throw wire.failure();
+        default -> throw io.failure();
       }
     }
     submit(() -> step(OP_READ)); // a fast peer: let the loop's other sessions have a turn
@@ -398,7 +400,7 @@ final class Connection extends SessionHandle implements Registration {
     } finally {
       delivering = null;
     }
-    if (upgrade != null && phase == Phase.OPEN) { // startTls() was called during onData
+    if (upgrade != null && phase == SessionPhase.OPEN) { // startTls() was called during onData
       if (data.hasRemaining()) {
         throw Failures.injection(
             data.remaining(), "in the same read as the STARTTLS exchange, after it");
@@ -411,9 +413,9 @@ final class Connection extends SessionHandle implements Registration {
 
   @Override
   void requestUpgrade(Upgrade u) {
-    if (phase != Phase.OPEN || wire.isTls() || upgrade != null || closeRequested) {
+    if (phase != SessionPhase.OPEN || io.isTls() || upgrade != null || closeRequested) {
       String why =
-          wire.isTls() || upgrade != null
+          io.isTls() || upgrade != null
               ? "the session already speaks TLS or is upgrading"
               : "the session is not open (" + phase + ")";
       u.future.completeExceptionally(new IllegalStateException("cannot startTls: " + why));
@@ -427,17 +429,17 @@ final class Connection extends SessionHandle implements Registration {
   }
 
   private void beginUpgrade() throws IOException {
-    if (phase != Phase.OPEN || upgrade == null) {
+    if (phase != SessionPhase.OPEN || upgrade == null) {
       return;
     }
-    moveTo(Phase.UPGRADING);
+    moveTo(SessionPhase.UPGRADING);
     armDeadline(System.nanoTime(), upgrade.context);
     upgradeStep();
   }
 
   /** Writes the plaintext queued before startTls(), then starts the handshake. */
   private void upgradeStep() throws IOException {
-    if (upgrade.flush(wire.channel(), outbound)) {
+    if (upgrade.flush(io.channel(), outbound)) {
       beginHandshake(upgrade.context, true);
     } else {
       interest(OP_WRITE);
@@ -451,11 +453,11 @@ final class Connection extends SessionHandle implements Registration {
     switch (phase) {
       case NEW, CONNECTING, UPGRADING -> closeNow(reason, cause);
       case HANDSHAKING -> {
-        wire.abortHandshake();
+        io.abortHandshake();
         closeNow(reason, cause);
       }
       case OPEN -> {
-        moveTo(Phase.CLOSING);
+        moveTo(SessionPhase.CLOSING);
         closeReason = reason;
         closeCause = cause;
         cancelTimer();
@@ -469,16 +471,16 @@ final class Connection extends SessionHandle implements Registration {
 
   /** Queued data first, then close_notify, then the peer's (or the close timeout). */
   private void closeStep() throws IOException {
-    if (wire.taskRunning()) {
+    if (io.taskRunning()) {
       return;
     }
-    if (!wire.flush()) {
+    if (!io.flush()) {
       interest(OP_WRITE);
       return;
     }
-    switch (wire.shutdown()) {
+    switch (io.shutdown()) {
       case SENT -> {
-        moveTo(Phase.DRAINING);
+        moveTo(SessionPhase.DRAINING);
         drainStep();
       }
       case WANT_READ -> interest(OP_READ);
@@ -493,7 +495,7 @@ final class Connection extends SessionHandle implements Registration {
     for (int round = 0; round < READ_ROUNDS; round++) {
       ByteBuffer buffer = loop.readBuffer();
       buffer.clear();
-      Status stop = wire.read(buffer);
+      Status stop = io.read(buffer);
       buffer.flip();
       if (buffer.hasRemaining()) {
         callback(() -> handler.onData(this, buffer));
@@ -513,7 +515,7 @@ final class Connection extends SessionHandle implements Registration {
           return;
         }
         default -> { // ZERO_RETURN: the peer's close_notify; a failure ends the wait too
-          wire.shutdown();
+          io.shutdown();
           closeNow(closeReason, closeCause);
           return;
         }
@@ -525,21 +527,21 @@ final class Connection extends SessionHandle implements Registration {
   /** Closes the socket and frees the engine now, then tells the handler and the futures. */
   private void closeNow(CloseReason reason, Throwable cause) {
     synchronized (this) { // only a terminated loop's stragglers can race the loop here
-      if (phase == Phase.CLOSED) {
+      if (phase == SessionPhase.CLOSED) {
         return;
       }
-      phase = Phase.CLOSED;
+      phase = SessionPhase.CLOSED;
     }
     cancelTimer();
     if (reason == CloseReason.CLOSE_NOTIFY) {
-      long lost = wire.discarded() + outbound.queued();
+      long lost = io.discarded() + outbound.queued();
       if (lost > 0) {
         unsent = lost;
         reason = CloseReason.CLOSE_NOTIFY_UNSENT;
         cause = Failures.unsent(remote, lost);
       }
     }
-    wire.close();
+    io.close();
     if (initialHandshake) {
       initialHandshake = false;
       listener.handshakeEnded(this, false);
@@ -574,7 +576,7 @@ final class Connection extends SessionHandle implements Registration {
     }
   }
 
-  private void moveTo(Phase target) {
+  private void moveTo(SessionPhase target) {
     if (!phase.canMoveTo(target)) {
       throw new IllegalStateException("illegal move " + phase + " -> " + target + " in " + this);
     }
@@ -613,7 +615,7 @@ final class Connection extends SessionHandle implements Registration {
 
   private IOException timeoutFailure() {
     TlsContext context = upgrade != null ? upgrade.context : setup.context();
-    return context == null || phase == Phase.CONNECTING || phase == Phase.NEW
+    return context == null || phase == SessionPhase.CONNECTING || phase == SessionPhase.NEW
         ? Failures.connectTimeout(remote, timeout(context), refused)
         : Failures.handshakeTimeout(remote, timeout(context));
   }

@@ -27,7 +27,7 @@ abstract class SessionHandle implements TlsSession {
   final CompletableFuture<Void> closed = new CompletableFuture<>();
 
   /** Written by the loop only; read anywhere. */
-  volatile Phase phase = Phase.NEW;
+  volatile SessionPhase phase = SessionPhase.NEW;
 
   volatile boolean autoRead = true;
   volatile boolean closeRequested;
@@ -62,8 +62,11 @@ abstract class SessionHandle implements TlsSession {
 
   @Override
   public boolean write(ByteBuffer src) {
-    Phase p = phase;
-    if (closeRequested || p == Phase.CLOSING || p == Phase.DRAINING || p == Phase.CLOSED) {
+    SessionPhase p = phase;
+    if (closeRequested
+        || p == SessionPhase.CLOSING
+        || p == SessionPhase.DRAINING
+        || p == SessionPhase.CLOSED) {
       return false;
     }
     int n = src.remaining();
@@ -127,7 +130,7 @@ abstract class SessionHandle implements TlsSession {
 
   @Override
   public boolean isOpen() {
-    return phase == Phase.OPEN && !closeRequested;
+    return phase == SessionPhase.OPEN && !closeRequested;
   }
 
   @Override

@@ -91,9 +91,9 @@ public final class TlsClient implements AutoCloseable {
    *     context, or lacking the scheme's protocol version)
    */
   public CompletableFuture<TlsSession> connect(
-      TransportUri uri, TlsContext context, TlsHandler handler) {
+      TransportUri uri, TlsContext context, SessionHandler handler) {
     Objects.requireNonNull(handler, "handler");
-    Setup setup = Setup.of(uri, context, options.session(), false);
+    SessionSetup setup = SessionSetup.of(uri, context, options.session(), false);
     long deadline =
         System.nanoTime() + options.session().handshakeTimeoutFor(setup.context()).toNanos();
     SocketChannel socket;

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * TlsServer server = TlsServer.bind(TransportUri.parse("tls://127.0.0.1:8443"), serverContext,
- *     () -> new TlsHandler() {
+ *     () -> new SessionHandler() {
  *       public void onData(TlsSession s, ByteBuffer data) { s.write(data); } // echo
  *     });
  * ...
@@ -60,23 +60,23 @@ public final class TlsServer implements AutoCloseable {
 
   private final TransportUri uri;
   private final List<InetSocketAddress> addresses;
-  private final Setup setup;
-  private final Supplier<? extends TlsHandler> handlers;
+  private final SessionSetup setup;
+  private final Supplier<? extends SessionHandler> handlers;
   private final ServerOptions options;
   private final TlsEventLoopGroup group;
   private final boolean ownsGroup;
   private final TlsEventLoop acceptLoop;
   private final List<Acceptor> acceptors = new ArrayList<>();
   private final SessionSet sessions = new SessionSet();
-  private final Counters counters = new Counters();
+  private final Ledger ledger = new Ledger();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   private TlsServer(
       List<ServerSocketChannel> listeners,
       TransportUri uri,
-      Setup setup,
-      Supplier<? extends TlsHandler> handlers,
+      SessionSetup setup,
+      Supplier<? extends SessionHandler> handlers,
       ServerOptions options)
       throws IOException {
     List<InetSocketAddress> bound = new ArrayList<>();
@@ -96,7 +96,7 @@ public final class TlsServer implements AutoCloseable {
 
   /** {@link #bind(TransportUri, TlsContext, Supplier, ServerOptions)} with default options. */
   public static TlsServer bind(
-      TransportUri uri, TlsContext context, Supplier<? extends TlsHandler> handlers)
+      TransportUri uri, TlsContext context, Supplier<? extends SessionHandler> handlers)
       throws IOException {
     return bind(uri, context, handlers, ServerOptions.defaults());
   }
@@ -125,7 +125,7 @@ public final class TlsServer implements AutoCloseable {
   public static TlsServer bind(
       TransportUri uri,
       TlsContext context,
-      Supplier<? extends TlsHandler> handlers,
+      Supplier<? extends SessionHandler> handlers,
       ServerOptions options)
       throws IOException {
     return bind(uri, context, handlers, options, Addresses.Lookup.SYSTEM);
@@ -135,12 +135,12 @@ public final class TlsServer implements AutoCloseable {
   static TlsServer bind(
       TransportUri uri,
       TlsContext context,
-      Supplier<? extends TlsHandler> handlers,
+      Supplier<? extends SessionHandler> handlers,
       ServerOptions options,
       Addresses.Lookup lookup)
       throws IOException {
     Objects.requireNonNull(handlers, "handlers");
-    Setup setup = Setup.of(uri, context, options.session(), true);
+    SessionSetup setup = SessionSetup.of(uri, context, options.session(), true);
     if (options.loops() != null && options.loops().isShuttingDown()) {
       throw new IllegalStateException("the given loop group is shutting down");
     }
@@ -331,7 +331,7 @@ public final class TlsServer implements AutoCloseable {
   }
 
   public ServerStats stats() {
-    return counters.snapshot(sessions.size());
+    return ledger.snapshot(sessions.size());
   }
 
   /**
@@ -397,7 +397,7 @@ public final class TlsServer implements AutoCloseable {
               socket,
               handlers.get(),
               setup,
-              counters,
+              ledger,
               peer,
               null); // the peer's address text only if it upgrades as a client: not per accept
       sessions.add(c);
@@ -412,7 +412,7 @@ public final class TlsServer implements AutoCloseable {
       } else {
         closeQuietly(socket);
         if (setup.context() != null) {
-          counters.handshakeEnded(null, false);
+          ledger.handshakeEnded(null, false);
         }
         LOG.log(System.Logger.Level.WARNING, this + ": cannot take a connection", t);
       }
@@ -442,7 +442,7 @@ public final class TlsServer implements AutoCloseable {
     public void ready(int readyOps) {
       boolean tls = setup.context() != null;
       for (int i = 0; i < ACCEPTS_PER_EVENT && key.isValid(); i++) {
-        if (tls && counters.handshaking.get() >= options.maxConcurrentHandshakes()) {
+        if (tls && ledger.handshaking.get() >= options.maxConcurrentHandshakes()) {
           pause();
           return;
         }
@@ -459,9 +459,9 @@ public final class TlsServer implements AutoCloseable {
           return;
         }
         long acceptedAt = System.nanoTime();
-        counters.accepted.increment();
+        ledger.accepted.increment();
         if (tls) {
-          counters.handshakeStarted();
+          ledger.handshakeStarted();
         }
         handOff(socket, acceptedAt);
       }
@@ -469,9 +469,9 @@ public final class TlsServer implements AutoCloseable {
 
     private void pause() {
       paused = true;
-      counters.admissionWaits.increment();
+      ledger.admissionWaits.increment();
       key.interestOps(0);
-      if (counters.handshaking.get() < options.maxConcurrentHandshakes()) {
+      if (ledger.handshaking.get() < options.maxConcurrentHandshakes()) {
         resume(); // a handshake ended between our check and the pause: nobody else will resume
       }
     }
@@ -494,7 +494,7 @@ public final class TlsServer implements AutoCloseable {
     private void resume() {
       if (key.isValid()
           && !shuttingDown.get()
-          && counters.handshaking.get() < options.maxConcurrentHandshakes()) {
+          && ledger.handshaking.get() < options.maxConcurrentHandshakes()) {
         paused = false;
         key.interestOps(OP_ACCEPT);
       }
@@ -520,8 +520,11 @@ public final class TlsServer implements AutoCloseable {
     }
   }
 
-  /** The server's counters; also what its sessions report to. */
-  private final class Counters implements SessionListener {
+  /**
+   * What the server counts (connections, handshakes, unsent bytes), and what frees an admission
+   * slot when a handshake ends: the listener its sessions report to.
+   */
+  private final class Ledger implements SessionListener {
     final LongAdder accepted = new LongAdder();
     final LongAdder completed = new LongAdder();
     final LongAdder failed = new LongAdder();

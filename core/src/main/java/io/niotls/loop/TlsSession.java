@@ -27,8 +27,8 @@ public interface TlsSession {
    * <p>Backpressure: the session queues at most about {@code maxOutboundBytes} (see {@link
    * ServerOptions}/{@link ClientOptions}): a write is taken while the queue is below that limit, so
    * the queue exceeds it by at most one write. When the queue is full this returns false, takes
-   * nothing ({@code src} unchanged), and {@link TlsHandler#onWritable} follows once the queue has
-   * drained to half the limit. Writes made before the session opens are sent once it does.
+   * nothing ({@code src} unchanged), and {@link SessionHandler#onWritable} follows once the queue
+   * has drained to half the limit. Writes made before the session opens are sent once it does.
    *
    * @return true when the bytes were taken; false when the queue is full, or the session is closing
    *     or closed (then {@link #isOpen()} is false and no onWritable follows)
@@ -41,7 +41,7 @@ public interface TlsSession {
    * aborts at once. The handler hears {@link CloseReason#LOCAL} unless the session had already
    * begun ending for another reason. Idempotent.
    *
-   * @return completes when the socket is closed and {@link TlsHandler#onClosed} has run; never
+   * @return completes when the socket is closed and {@link SessionHandler#onClosed} has run; never
    *     fails
    */
   CompletableFuture<Void> close();
@@ -59,19 +59,19 @@ public interface TlsSession {
    *
    * <p>Command injection (CVE-2011-0411): plaintext the peer sent after the STARTTLS exchange and
    * before its first TLS record is refused, never taken as if it had come through TLS. Call this
-   * from {@link TlsHandler#onData} right after consuming the command (server: the {@code STARTTLS}
-   * line, after queueing the {@code 220} reply; client: the {@code 220} reply) by advancing {@code
-   * data.position()} past it: any byte left in that buffer, or any first byte after it that does
-   * not start a TLS record, closes the session with {@link CloseReason#ERROR} and a message naming
-   * CVE-2011-0411. A handler that buffers input itself must check that its own buffer holds nothing
-   * past the command.
+   * from {@link SessionHandler#onData} right after consuming the command (server: the {@code
+   * STARTTLS} line, after queueing the {@code 220} reply; client: the {@code 220} reply) by
+   * advancing {@code data.position()} past it: any byte left in that buffer, or any first byte
+   * after it that does not start a TLS record, closes the session with {@link CloseReason#ERROR}
+   * and a message naming CVE-2011-0411. A handler that buffers input itself must check that its own
+   * buffer holds nothing past the command.
    *
    * <p>What the loop guarantees after this call: it keeps no plaintext across the upgrade (every
    * read goes into a buffer that is cleared before the next), so from the call on {@link
-   * TlsHandler#onData} sees only bytes decrypted by the new TLS session; a partial line left behind
-   * the command is refused like a whole one. What it cannot know is the handler's own state from
-   * the plaintext phase: a protocol's rules for discarding it (SMTP: RFC 3207 section 4.2, the EHLO
-   * reply and anything learned before TLS) are the handler's to follow.
+   * SessionHandler#onData} sees only bytes decrypted by the new TLS session; a partial line left
+   * behind the command is refused like a whole one. What it cannot know is the handler's own state
+   * from the plaintext phase: a protocol's rules for discarding it (SMTP: RFC 3207 section 4.2, the
+   * EHLO reply and anything learned before TLS) are the handler's to follow.
    *
    * @return completes with this session when the handshake is done; fails with the cause (and the
    *     session closes) when it fails, times out ({@code context.handshakeTimeout()}), is refused
@@ -81,7 +81,7 @@ public interface TlsSession {
 
   /**
    * Stops ({@code false}) or resumes ({@code true}, the default) reading. While stopped the handler
-   * gets no {@link TlsHandler#onData} and the peer is slowed by TCP flow control; data already
+   * gets no {@link SessionHandler#onData} and the peer is slowed by TCP flow control; data already
    * decrypted waits in the engine and is delivered when reading resumes. Applies to open sessions:
    * handshakes and closes always read.
    */

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link #result} completes when the session has closed: normally after the echo matched, or
  * exceptionally with what went wrong.
  */
-class Exchange implements TlsHandler {
+class Exchange implements SessionHandler {
   final CompletableFuture<TlsSession> result = new CompletableFuture<>();
   private final byte[] payload;
   private final byte[] echoed;

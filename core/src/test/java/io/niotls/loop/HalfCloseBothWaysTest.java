@@ -112,7 +112,7 @@ class HalfCloseBothWaysTest {
     }
   }
 
-  private static TlsServer server(Provider provider, Handlers<? extends TlsHandler> handlers)
+  private static TlsServer server(Provider provider, Handlers<? extends SessionHandler> handlers)
       throws Exception {
     TlsContext context = Contexts.server(provider, KeyType.EC_P256).build();
     return TlsServer.bind(

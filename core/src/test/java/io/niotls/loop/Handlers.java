@@ -4,7 +4,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 
 /** A server handler factory that keeps every handler it made, for the test to inspect. */
-final class Handlers<H extends TlsHandler> implements Supplier<H> {
+final class Handlers<H extends SessionHandler> implements Supplier<H> {
   final LinkedBlockingQueue<H> made = new LinkedBlockingQueue<>();
   private final Supplier<H> factory;
 

@@ -39,8 +39,8 @@ class ImmediateCloseTest {
         Contexts.client(clientProvider, KeyType.EC_P256).protocols(protocol).build();
     ConcurrentLinkedQueue<CloseReason> serverSide = new ConcurrentLinkedQueue<>();
     List<CloseReason> clientSide = new ArrayList<>();
-    TlsHandler recordingServer =
-        new TlsHandler() {
+    SessionHandler recordingServer =
+        new SessionHandler() {
           @Override
           public void onClosed(TlsSession session, CloseReason reason, Throwable cause) {
             serverSide.add(reason);
@@ -54,7 +54,7 @@ class ImmediateCloseTest {
         c.connect(
                 s.uri(),
                 client,
-                new TlsHandler() {
+                new SessionHandler() {
                   @Override
                   public void onOpen(TlsSession session) {
                     session.close();

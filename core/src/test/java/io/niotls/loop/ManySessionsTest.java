@@ -36,7 +36,7 @@ class ManySessionsTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   /** A client session held open until told to echo. */
-  static final class Held implements TlsHandler {
+  static final class Held implements SessionHandler {
     final CompletableFuture<Void> echoed = new CompletableFuture<>();
     volatile TlsSession session;
     private volatile byte[] expected;

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * A handler that remembers what happened: whether it opened, the bytes it received, and how it
  * closed. Thread-safe to read from the test thread.
  */
-class Recorder implements TlsHandler {
+class Recorder implements SessionHandler {
   final CompletableFuture<TlsSession> opened = new CompletableFuture<>();
   final CompletableFuture<Closed> closed = new CompletableFuture<>();
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();

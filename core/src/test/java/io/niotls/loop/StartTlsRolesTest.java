@@ -27,15 +27,15 @@ class StartTlsRolesTest {
     TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
     CompletableFuture<TlsSession> acceptedSide = new CompletableFuture<>();
     CompletableFuture<TlsSession> connectingSide = new CompletableFuture<>();
-    TlsHandler upgradeAsClient =
-        new TlsHandler() {
+    SessionHandler upgradeAsClient =
+        new SessionHandler() {
           @Override
           public void onOpen(TlsSession session) {
             forward(session.startTls(clientContext), acceptedSide);
           }
         };
-    TlsHandler upgradeAsServer =
-        new TlsHandler() {
+    SessionHandler upgradeAsServer =
+        new SessionHandler() {
           @Override
           public void onOpen(TlsSession session) {
             forward(session.startTls(serverContext), connectingSide);

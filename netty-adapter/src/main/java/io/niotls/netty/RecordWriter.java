@@ -91,7 +91,7 @@ final class RecordWriter {
   Throwable failure(Status s) {
     return s.isFatal()
         ? engine.failure()
-        : Stackless.sslException("the TLS connection is closed for writing (" + s + ")");
+        : TracelessExceptions.sslException("the TLS connection is closed for writing (" + s + ")");
   }
 
   /** Encrypts one chunk (at most a record's worth) and releases it. */

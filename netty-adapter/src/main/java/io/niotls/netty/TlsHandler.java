@@ -240,7 +240,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    end(ctx, Stackless.sslException("the TlsHandler was removed from the pipeline"));
+    end(ctx, TracelessExceptions.sslException("the TlsHandler was removed from the pipeline"));
   }
 
   @Override
@@ -434,7 +434,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
         return engine.failure();
       }
     }
-    return Stackless.closedChannel();
+    return TracelessExceptions.closedChannel();
   }
 
   private void readIfNeeded(ChannelHandlerContext ctx) {
@@ -452,7 +452,8 @@ public final class TlsHandler extends ChannelDuplexHandler {
       promise.tryFailure(new UnsupportedMessageTypeException(msg, ByteBuf.class));
     } else if (state == HandlerState.DONE || state == HandlerState.CLOSING || closeNotifySent) {
       ReferenceCountUtil.release(msg);
-      promise.tryFailure(Stackless.sslException("the TLS connection is closed for writing"));
+      promise.tryFailure(
+          TracelessExceptions.sslException("the TLS connection is closed for writing"));
     } else {
       writer.queue((ByteBuf) msg, promise);
     }
@@ -531,7 +532,7 @@ public final class TlsHandler extends ChannelDuplexHandler {
     }
     if (state == HandlerState.HANDSHAKING) {
       engine.shutdown(); // aborts the handshake with an alert
-      end(ctx, Stackless.sslException("the channel was closed during the TLS handshake"));
+      end(ctx, TracelessExceptions.sslException("the channel was closed during the TLS handshake"));
     }
     if (disc) {
       ctx.disconnect(promise);

@@ -4,9 +4,9 @@ import io.niotls.context.TlsContext;
 import io.niotls.engine.SessionInfo;
 import io.niotls.loop.ClientOptions;
 import io.niotls.loop.CloseReason;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsClient;
 import io.niotls.loop.TlsEventLoopGroup;
-import io.niotls.loop.TlsHandler;
 import io.niotls.loop.TlsSession;
 import io.niotls.uri.TransportUri;
 import java.util.concurrent.CompletableFuture;
@@ -209,7 +209,7 @@ public final class HandshakeLoad implements AutoCloseable {
   }
 
   /** One connection: closes as soon as it is open, then reports how it ended. */
-  private final class Connection implements TlsHandler {
+  private final class Connection implements SessionHandler {
     private final Run run;
     private final long begin = System.nanoTime();
     private long closeAt;

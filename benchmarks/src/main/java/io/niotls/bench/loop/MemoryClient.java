@@ -2,9 +2,9 @@ package io.niotls.bench.loop;
 
 import io.niotls.context.TlsContext;
 import io.niotls.loop.ClientOptions;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsClient;
 import io.niotls.loop.TlsEventLoopGroup;
-import io.niotls.loop.TlsHandler;
 import io.niotls.loop.TlsSession;
 import io.niotls.uri.TransportUri;
 import java.io.BufferedReader;
@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *     host:port[,host:port...]</pre>
  */
 public final class MemoryClient {
-  private static final TlsHandler QUIET = new TlsHandler() {};
+  private static final SessionHandler QUIET = new SessionHandler() {};
 
   private MemoryClient() {}
 

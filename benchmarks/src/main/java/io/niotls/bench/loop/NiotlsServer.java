@@ -2,8 +2,8 @@ package io.niotls.bench.loop;
 
 import io.niotls.context.TlsContext;
 import io.niotls.loop.ServerOptions;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsEventLoopGroup;
-import io.niotls.loop.TlsHandler;
 import io.niotls.loop.TlsServer;
 import io.niotls.loop.TlsSession;
 import io.niotls.uri.TransportUri;
@@ -22,8 +22,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class NiotlsServer implements LoopbackServer {
   /** Stateless, so one instance serves every session. */
-  private static final TlsHandler ECHO =
-      new TlsHandler() {
+  private static final SessionHandler ECHO =
+      new SessionHandler() {
         @Override
         public void onData(TlsSession session, ByteBuffer data) {
           session.write(data);

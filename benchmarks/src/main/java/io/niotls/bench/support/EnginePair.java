@@ -7,9 +7,9 @@ import io.niotls.transport.MemoryTransport;
 import java.nio.ByteBuffer;
 
 /**
- * A niotls client and server, each over a {@link MemoryTransport}, joined by two {@link Wire}s and
- * driven in one thread: each side runs until it waits for the other, then its whole flight is
- * handed across, as an event loop or a Netty pipeline would deliver it.
+ * A niotls client and server, each over a {@link MemoryTransport}, joined by two {@link
+ * MemoryLink}s and driven in one thread: each side runs until it waits for the other, then its
+ * whole flight is handed across, as an event loop or a Netty pipeline would deliver it.
  */
 public final class EnginePair implements Duplex {
   /** More round trips than any TLS 1.2 or 1.3 handshake needs. */
@@ -41,8 +41,8 @@ public final class EnginePair implements Duplex {
 
   @Override
   public void handshake() {
-    Wire toServer = scratch.clientToServer;
-    Wire toClient = scratch.serverToClient;
+    MemoryLink toServer = scratch.clientToServer;
+    MemoryLink toClient = scratch.serverToClient;
     Status c = Status.WANT_READ;
     Status s = Status.WANT_READ;
     for (int flight = 0; flight < MAX_FLIGHTS; flight++) {
@@ -102,7 +102,8 @@ public final class EnginePair implements Duplex {
     return send(server, scratch.serverToClient, client, clientTransport, payload);
   }
 
-  private int send(TlsEngine from, Wire wire, TlsEngine to, MemoryTransport in, Payload payload) {
+  private int send(
+      TlsEngine from, MemoryLink wire, TlsEngine to, MemoryTransport in, Payload payload) {
     ByteBuffer src = payload.buffer();
     while (src.hasRemaining()) {
       progress(from.write(src), from);

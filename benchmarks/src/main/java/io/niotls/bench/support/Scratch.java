@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
  */
 public final class Scratch {
   /** Carry ciphertext between two memory transports, one per direction. */
-  final Wire clientToServer;
+  final MemoryLink clientToServer;
 
-  final Wire serverToClient;
+  final MemoryLink serverToClient;
 
   /** Receives plaintext: at least one record's worth, so engines decrypt straight into it. */
   final ByteBuffer plaintext;
@@ -21,8 +21,8 @@ public final class Scratch {
     boolean direct = contexts.client().bufferPool().isDirect();
     int size = contexts.client().bufferPool().bufferSize();
     plaintext = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
-    clientToServer = new Wire(64 * 1024, direct);
-    serverToClient = new Wire(64 * 1024, direct);
+    clientToServer = new MemoryLink(64 * 1024, direct);
+    serverToClient = new MemoryLink(64 * 1024, direct);
     raw = new RawEnginePair.Buffers(contexts);
   }
 }

@@ -5,7 +5,7 @@ import io.niotls.cli.smtp.SmtpClientDialogue;
 import io.niotls.cli.smtp.SmtpClientDialogue.Step;
 import io.niotls.context.TlsContext;
 import io.niotls.loop.CloseReason;
-import io.niotls.loop.TlsHandler;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsSession;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -22,7 +22,7 @@ import java.util.concurrent.Semaphore;
  * server speaks TLS and answered our plaintext with an alert), they are not printed, the session is
  * closed, and {@link #tlsAnswer()} says what came.
  */
-public final class ClientHandler implements TlsHandler {
+public final class ClientHandler implements SessionHandler {
   private final PrintStream out;
   private final PrintStream err;
   private final SmtpClientDialogue smtp;

@@ -1,6 +1,6 @@
 package io.niotls.cli.server;
 
-import io.niotls.loop.TlsHandler;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsSession;
 import java.nio.ByteBuffer;
 
@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * send and stops reading until the queue drains, so a client that sends faster than it reads is
  * slowed down by TCP rather than buffered without bound. Confined to the session's loop thread.
  */
-public final class EchoHandler implements TlsHandler {
+public final class EchoHandler implements SessionHandler {
   private ByteBuffer pending;
 
   @Override

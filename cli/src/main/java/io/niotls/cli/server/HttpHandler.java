@@ -4,7 +4,7 @@ import io.niotls.cli.http.HttpPage;
 import io.niotls.cli.http.HttpParseException;
 import io.niotls.cli.http.HttpRequest;
 import io.niotls.cli.http.HttpRequestParser;
-import io.niotls.loop.TlsHandler;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsSession;
 import java.nio.ByteBuffer;
 
@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * the connection for the next request unless the client asked to close; a malformed request gets
  * its error status and the connection closes. Confined to the session's loop thread.
  */
-public final class HttpHandler implements TlsHandler {
+public final class HttpHandler implements SessionHandler {
   private final HttpRequestParser parser = new HttpRequestParser();
   private boolean closing;
 

@@ -6,7 +6,7 @@ import io.niotls.cli.smtp.SmtpServerDialogue.Message;
 import io.niotls.cli.smtp.SmtpServerDialogue.Phase;
 import io.niotls.cli.smtp.SmtpServerDialogue.Reply;
 import io.niotls.context.TlsContext;
-import io.niotls.loop.TlsHandler;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsSession;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *
  * <p>Confined to the session's loop thread.
  */
-public final class SmtpHandler implements TlsHandler {
+public final class SmtpHandler implements SessionHandler {
   private final TlsContext tls;
   private final SmtpServerDialogue smtp;
   private final Consumer<Message> delivered;

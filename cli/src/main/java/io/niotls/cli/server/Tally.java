@@ -1,7 +1,7 @@
 package io.niotls.cli.server;
 
 import io.niotls.loop.CloseReason;
-import io.niotls.loop.TlsHandler;
+import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsSession;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +30,7 @@ public final class Tally {
   }
 
   /** Wraps a handler factory so that every handler it makes is counted. */
-  public Supplier<TlsHandler> counting(Supplier<? extends TlsHandler> handlers) {
+  public Supplier<SessionHandler> counting(Supplier<? extends SessionHandler> handlers) {
     return () -> {
       peak.accumulateAndGet(open.incrementAndGet(), Math::max);
       return new Counted(handlers.get());
@@ -69,10 +69,10 @@ public final class Tally {
     }
   }
 
-  private final class Counted implements TlsHandler {
-    private final TlsHandler inner;
+  private final class Counted implements SessionHandler {
+    private final SessionHandler inner;
 
-    Counted(TlsHandler inner) {
+    Counted(SessionHandler inner) {
       this.inner = inner;
     }
 

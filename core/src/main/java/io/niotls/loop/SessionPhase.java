@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** Where a {@link Connection} is in its life. {@link Connection#moveTo} is the only way on. */
-enum Phase {
+enum SessionPhase {
   /** Made, not yet on its loop. */
   NEW,
   /** Client: the TCP connect is in progress (OP_CONNECT). */
@@ -28,7 +28,7 @@ enum Phase {
   /** The socket is closed and the handler told. */
   CLOSED;
 
-  private Set<Phase> next;
+  private Set<SessionPhase> next;
 
   static {
     NEW.next = EnumSet.of(CONNECTING, HANDSHAKING, OPEN, CLOSED);
@@ -38,10 +38,10 @@ enum Phase {
     UPGRADING.next = EnumSet.of(HANDSHAKING, CLOSED);
     CLOSING.next = EnumSet.of(DRAINING, CLOSED);
     DRAINING.next = EnumSet.of(CLOSED);
-    CLOSED.next = EnumSet.noneOf(Phase.class);
+    CLOSED.next = EnumSet.noneOf(SessionPhase.class);
   }
 
-  boolean canMoveTo(Phase target) {
+  boolean canMoveTo(SessionPhase target) {
     return next.contains(target);
   }
 

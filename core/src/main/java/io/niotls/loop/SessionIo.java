@@ -24,14 +24,14 @@ import java.util.function.Consumer;
  * ({@link #runTasks}) the engine belongs to the worker; {@link #taskRunning()} says so and every
  * engine call here must wait until it is false.
  */
-final class Wire {
+final class SessionIo {
   private static final int TASK_NONE = 0;
   private static final int TASK_RUNNING = 1;
   private static final int TASK_ABANDONED = 2;
 
   /** A field updater rather than an AtomicInteger: one object less for every idle session. */
-  private static final AtomicIntegerFieldUpdater<Wire> TASK =
-      AtomicIntegerFieldUpdater.newUpdater(Wire.class, "task");
+  private static final AtomicIntegerFieldUpdater<SessionIo> TASK =
+      AtomicIntegerFieldUpdater.newUpdater(SessionIo.class, "task");
 
   final Outbound outbound;
   private final SocketChannel channel;
@@ -44,7 +44,7 @@ final class Wire {
   private FirstRecordGuard guard;
   private long discarded; // queued bytes the engine refused after the peer's close_notify
 
-  Wire(SocketChannel channel, Outbound outbound) {
+  SessionIo(SocketChannel channel, Outbound outbound) {
     this.channel = channel;
     this.outbound = outbound;
   }

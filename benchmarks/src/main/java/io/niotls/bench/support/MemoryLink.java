@@ -11,10 +11,10 @@ import java.nio.ByteBuffer;
  * That is how the Netty adapter uses the transport too, so a pair over wires costs what a
  * connection would, without a socket. Reused by every pair of one thread.
  */
-public final class Wire implements MemoryTransport.Sink {
+public final class MemoryLink implements MemoryTransport.Sink {
   private final ByteBuffer buffer;
 
-  Wire(int capacity, boolean direct) {
+  MemoryLink(int capacity, boolean direct) {
     buffer = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
   }
 

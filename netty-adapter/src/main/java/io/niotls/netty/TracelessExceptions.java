@@ -9,8 +9,8 @@ import javax.net.ssl.SSLException;
  * pipeline's plumbing, and filling one in costs more than a resumed handshake's bookkeeping on
  * every closed channel (Netty's SslHandler skips it for the same reason).
  */
-final class Stackless {
-  private Stackless() {}
+final class TracelessExceptions {
+  private TracelessExceptions() {}
 
   static SSLException sslException(String message) {
     return new SSLException(message) {

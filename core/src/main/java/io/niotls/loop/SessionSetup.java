@@ -14,16 +14,18 @@ import java.util.List;
  *     context ({@code tlsv1.2://}, {@code tlsv1.3://}); null to keep the context's
  * @param config timeouts, TCP_NODELAY, outbound limit
  */
-record Setup(TlsContext context, List<String> protocols, SessionConfig config) {
+record SessionSetup(TlsContext context, List<String> protocols, SessionConfig config) {
 
   /**
    * Checks that {@code context} fits {@code uri} and the role.
    *
    * @throws IllegalArgumentException naming what does not fit and what to do
    */
-  static Setup of(TransportUri uri, TlsContext context, SessionConfig config, boolean server) {
+  static SessionSetup of(
+      TransportUri uri, TlsContext context, SessionConfig config, boolean server) {
     if (!uri.isTls()) {
-      return new Setup(null, null, config); // tcp://: plaintext; a context is only for startTls
+      return new SessionSetup(
+          null, null, config); // tcp://: plaintext; a context is only for startTls
     }
     String scheme = uri.scheme().text() + "://";
     if (context == null) {
@@ -50,6 +52,6 @@ record Setup(TlsContext context, List<String> protocols, SessionConfig config) {
               + uri.protocols().get(0)
               + "\") or use tls://");
     }
-    return new Setup(context, both.equals(allowed) ? null : List.copyOf(both), config);
+    return new SessionSetup(context, both.equals(allowed) ? null : List.copyOf(both), config);
   }
 }

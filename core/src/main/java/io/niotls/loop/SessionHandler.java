@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  *
  * <p>A callback that throws closes its session with {@link CloseReason#ERROR}; the loop goes on.
  */
-public interface TlsHandler {
+public interface SessionHandler {
 
   /**
    * The session carries application data from now on: the TLS handshake finished (tls schemes), or
