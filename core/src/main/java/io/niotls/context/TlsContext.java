@@ -502,6 +502,10 @@ public final class TlsContext {
 
     /** How many free network buffers the context keeps for reuse (default 1024). */
     public Builder maxPooledBuffers(int count) {
+      if (count < 2) {
+        throw new TlsConfigException(
+            "maxPooledBuffers must be at least 2 (an engine may hold two at once), got " + count);
+      }
       maxPooledBuffers = count;
       return this;
     }

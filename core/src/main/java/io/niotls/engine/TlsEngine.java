@@ -3,6 +3,7 @@ package io.niotls.engine;
 import io.niotls.context.ClientAuth;
 import io.niotls.context.DelegatedTasks;
 import io.niotls.context.Provider;
+import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.transport.Transport;
 import java.io.Closeable;
@@ -83,7 +84,7 @@ public final class TlsEngine implements Closeable {
    */
   public static TlsEngine client(TlsContext context, Transport transport, String host, int port) {
     if (!context.isClient()) {
-      throw new IllegalArgumentException("TlsEngine.client needs a context from forClient()");
+      throw new TlsConfigException("TlsEngine.client needs a context from forClient()");
     }
     return new TlsEngine(context, transport, host, port);
   }
@@ -95,7 +96,7 @@ public final class TlsEngine implements Closeable {
    */
   public static TlsEngine server(TlsContext context, Transport transport) {
     if (context.isClient()) {
-      throw new IllegalArgumentException("TlsEngine.server needs a context from forServer()");
+      throw new TlsConfigException("TlsEngine.server needs a context from forServer()");
     }
     Transport guarded =
         context.requireAlpn() ? new AlpnGuard(transport, context.alpn()) : transport;

@@ -6,36 +6,59 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Why a connection failed: the {@link Status} it failed with (SSL or SYSCALL), the TLS alert
- * involved when there was one, and a message a person can act on.
+ * Why a connection failed: what {@link Kind} of failure, the {@link Status} it failed with (SSL or
+ * SYSCALL, as {@code SSL_get_error} would say), the TLS alert involved when there was one, and a
+ * message a person can act on. Configuration mistakes are not failures of a connection: they are
+ * {@link io.niotls.context.TlsConfigException}s, thrown when the configuration is built.
  */
 public final class TlsException extends IOException {
   private static final Pattern JDK_ALERT = Pattern.compile("alert: ([a-z_]+)");
   private static final Pattern OPENSSL_ALERT =
       Pattern.compile("(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)");
 
-  private final Status status;
+  /** What kind of failure ended the connection. */
+  public enum Kind {
+    /** The TLS protocol failed: an alert was sent or received; status SSL. */
+    PROTOCOL,
+    /** The stream ended without close_notify: the data may be truncated; status SYSCALL. */
+    TRUNCATED,
+    /** The socket or transport failed (reset, refused, closed under us); status SYSCALL. */
+    TRANSPORT,
+    /** A deadline passed before the handshake finished; status SYSCALL. */
+    TIMEOUT,
+    /** Plaintext where only TLS may come, such as after STARTTLS (CVE-2011-0411); SYSCALL. */
+    PLAINTEXT_REFUSED
+  }
+
+  private final Kind kind;
   private final String alert;
   private final boolean refusal;
 
-  public TlsException(Status status, String alert, String message, Throwable cause) {
-    this(status, alert, message, cause, false);
+  /**
+   * @param kind what failed
+   * @param alert the TLS alert sent or received, or null
+   * @param message what happened and what to do, in words
+   * @param cause the underlying exception, or null
+   */
+  public TlsException(Kind kind, String alert, String message, Throwable cause) {
+    this(kind, alert, message, cause, false);
   }
 
-  private TlsException(
-      Status status, String alert, String message, Throwable cause, boolean refusal) {
+  private TlsException(Kind kind, String alert, String message, Throwable cause, boolean refusal) {
     super(message, cause);
-    this.refusal = refusal;
-    if (!status.isFatal()) {
-      throw new IllegalArgumentException("a TlsException carries SSL or SYSCALL, not " + status);
-    }
-    this.status = status;
+    this.kind = kind;
     this.alert = alert;
+    this.refusal = refusal;
   }
 
-  /** SSL for protocol failures, SYSCALL for transport failures and truncation. */
+  /** What kind of failure this is. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** SSL for protocol failures, SYSCALL for everything else (as {@code SSL_get_error} says). */
   public Status status() {
-    return status;
+    return kind == Kind.PROTOCOL ? Status.SSL : Status.SYSCALL;
   }
 
   /** The TLS alert sent or received, such as {@code handshake_failure}; null when none. */
@@ -48,12 +71,12 @@ public final class TlsException extends IOException {
    * renegotiation, no shared ALPN protocol): the peer is sent {@code alert}, fatal.
    */
   static TlsException refusal(String alert, String message) {
-    return new TlsException(Status.SSL, alert, message, null, true);
+    return new TlsException(Kind.PROTOCOL, alert, message, null, true);
   }
 
   /** A protocol failure the engine found that is not ours to answer (the peer went first). */
   static TlsException protocol(String alert, String message) {
-    return new TlsException(Status.SSL, alert, message, null);
+    return new TlsException(Kind.PROTOCOL, alert, message, null);
   }
 
   /** Whether niotls decided this failure, and so sends its alert itself. */
@@ -64,7 +87,7 @@ public final class TlsException extends IOException {
   /** The transport ended without close_notify. */
   static TlsException truncated(boolean handshaking) {
     return new TlsException(
-        Status.SYSCALL,
+        Kind.TRUNCATED,
         null,
         handshaking
             ? "the peer closed the connection during the handshake (no alert, no close_notify):"
@@ -73,9 +96,13 @@ public final class TlsException extends IOException {
         null);
   }
 
+  /** The transport failed; a refusal the transport made (a guard's) is passed on as it is. */
   static TlsException transport(IOException cause) {
+    if (cause instanceof TlsException tls) {
+      return tls;
+    }
     return new TlsException(
-        Status.SYSCALL, null, "the transport failed: " + cause.getMessage(), cause);
+        Kind.TRANSPORT, null, "the transport failed: " + cause.getMessage(), cause);
   }
 
   /** Turns what an SSLEngine threw into a message with the alert and a hint what to do. */
@@ -85,7 +112,7 @@ public final class TlsException extends IOException {
     for (Throwable t = cause.getCause(); alert == null && t != null; t = t.getCause()) {
       alert = alertIn(String.valueOf(t.getMessage()));
     }
-    return new TlsException(Status.SSL, alert, describe(cause, text), cause);
+    return new TlsException(Kind.PROTOCOL, alert, describe(cause, text), cause);
   }
 
   private static String alertIn(String text) {

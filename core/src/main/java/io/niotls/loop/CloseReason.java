@@ -1,6 +1,5 @@
 package io.niotls.loop;
 
-import io.niotls.engine.Status;
 import io.niotls.engine.TlsException;
 
 /**
@@ -40,11 +39,12 @@ public enum CloseReason {
   /** The reason a failure stands for: TLS failures by status, everything else ERROR. */
   static CloseReason of(Throwable failure) {
     if (failure instanceof TlsException tls) {
-      if (tls.status() == Status.SSL) {
-        return ALERT;
-      }
-      // the engine reports EOF without close_notify as SYSCALL with no I/O cause
-      return tls.getCause() == null ? TRUNCATED : ERROR;
+      return switch (tls.kind()) {
+        case PROTOCOL -> ALERT;
+        case TRUNCATED -> TRUNCATED;
+        case TIMEOUT -> TIMEOUT;
+        case TRANSPORT, PLAINTEXT_REFUSED -> ERROR;
+      };
     }
     return ERROR;
   }

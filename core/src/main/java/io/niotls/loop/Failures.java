@@ -1,6 +1,5 @@
 package io.niotls.loop;
 
-import io.niotls.engine.Status;
 import io.niotls.engine.TlsException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -27,7 +26,7 @@ final class Failures {
   /** A TLS handshake (first or STARTTLS) passed its deadline. */
   static TlsException handshakeTimeout(InetSocketAddress peer, Duration timeout) {
     return new TlsException(
-        Status.SYSCALL,
+        TlsException.Kind.TIMEOUT,
         null,
         "the TLS handshake with "
             + Addresses.text(peer)
@@ -107,12 +106,15 @@ final class Failures {
    * Plaintext after STARTTLS: the command injection of CVE-2011-0411 (a man in the middle appends
    * commands to the cleartext STARTTLS that would otherwise run as if they came through TLS).
    */
-  static IOException injection(int bytes, String where) {
-    return new IOException(
+  static TlsException injection(int bytes, String where) {
+    return new TlsException(
+        TlsException.Kind.PLAINTEXT_REFUSED,
+        null,
         "STARTTLS command injection refused (CVE-2011-0411): "
             + bytes
             + " plaintext byte(s) from the peer "
             + where
-            + "; they are dropped, never taken as TLS data, and the connection is closed");
+            + "; they are dropped, never taken as TLS data, and the connection is closed",
+        null);
   }
 }

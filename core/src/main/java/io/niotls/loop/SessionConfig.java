@@ -1,5 +1,6 @@
 package io.niotls.loop;
 
+import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import java.time.Duration;
 
@@ -25,14 +26,14 @@ record SessionConfig(
 
   static int positive(int n, String what) {
     if (n < 1) {
-      throw new IllegalArgumentException(what + " must be positive, got " + n);
+      throw new TlsConfigException(what + " must be positive, got " + n);
     }
     return n;
   }
 
   static Duration positive(Duration d, String what) {
     if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(what + " must be positive, got " + d);
+      throw new TlsConfigException(what + " must be positive, got " + d);
     }
     return d;
   }

@@ -1,5 +1,6 @@
 package io.niotls.loop;
 
+import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.uri.TransportUri;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ record SessionSetup(TlsContext context, List<String> protocols, SessionConfig co
   /**
    * Checks that {@code context} fits {@code uri} and the role.
    *
-   * @throws IllegalArgumentException naming what does not fit and what to do
+   * @throws TlsConfigException naming what does not fit and what to do
    */
   static SessionSetup of(
       TransportUri uri, TlsContext context, SessionConfig config, boolean server) {
@@ -29,11 +30,11 @@ record SessionSetup(TlsContext context, List<String> protocols, SessionConfig co
     }
     String scheme = uri.scheme().text() + "://";
     if (context == null) {
-      throw new IllegalArgumentException(
+      throw new TlsConfigException(
           scheme + " needs a TlsContext; use tcp:// for plaintext (" + uri + ")");
     }
     if (context.isClient() == server) {
-      throw new IllegalArgumentException(
+      throw new TlsConfigException(
           server
               ? "a server needs a context from TlsContext.forServer(...), got a client context"
               : "a client needs a context from TlsContext.forClient(), got a server context");
@@ -42,7 +43,7 @@ record SessionSetup(TlsContext context, List<String> protocols, SessionConfig co
     List<String> both = new ArrayList<>(allowed);
     both.retainAll(uri.protocols());
     if (both.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new TlsConfigException(
           scheme
               + " asks for "
               + String.join(" or ", uri.protocols())

@@ -1,5 +1,6 @@
 package io.niotls.loop;
 
+import io.niotls.context.TlsConfigException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,7 @@ public final class TlsEventLoopGroup implements AutoCloseable {
 
   private TlsEventLoopGroup(int loopCount, int workerCount) {
     if (loopCount < 1 || workerCount < 1) {
-      throw new IllegalArgumentException(
+      throw new TlsConfigException(
           "a group needs at least one loop and one worker, got " + loopCount + ", " + workerCount);
     }
     AtomicInteger workerIds = new AtomicInteger();

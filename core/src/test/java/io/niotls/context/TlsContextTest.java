@@ -12,6 +12,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TlsContextTest {
 
   @Test
+  void aBufferPoolTooSmallForOneEngineIsRefusedWhenSet() {
+    assertThatThrownBy(() -> TlsContext.forClient().maxPooledBuffers(1))
+        .isInstanceOf(TlsConfigException.class)
+        .hasMessage("maxPooledBuffers must be at least 2 (an engine may hold two at once), got 1");
+  }
+
+  @Test
   void defaultsAreModernTlsWithVerification() {
     TlsContext context = TlsContext.forClient().provider(Provider.JDK).build();
     assertThat(context.protocols()).containsExactly("TLSv1.3", "TLSv1.2");

@@ -25,7 +25,7 @@ public final class FailureReasons {
     String reason;
     if (t instanceof TlsException tls) {
       String message = String.valueOf(tls.getMessage());
-      if (message.contains("handshake deadline")) {
+      if (tls.kind() == TlsException.Kind.TIMEOUT) {
         reason = "timeout: handshake";
       } else if (tls.alert() != null) {
         reason = "alert: " + tls.alert();

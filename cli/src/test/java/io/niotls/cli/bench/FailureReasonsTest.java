@@ -2,8 +2,8 @@ package io.niotls.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.engine.Status;
 import io.niotls.engine.TlsException;
+import io.niotls.engine.TlsException.Kind;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletionException;
@@ -14,7 +14,7 @@ class FailureReasonsTest {
   @Test
   void aTlsAlertIsNamedByTheAlert() {
     TlsException alert =
-        new TlsException(Status.SSL, "handshake_failure", "no cipher suite in common", null);
+        new TlsException(Kind.PROTOCOL, "handshake_failure", "no cipher suite in common", null);
     assertThat(FailureReasons.of(new CompletionException(alert)))
         .isEqualTo("alert: handshake_failure");
   }
@@ -23,7 +23,7 @@ class FailureReasonsTest {
   void aMissedHandshakeDeadlineIsATimeout() {
     TlsException late =
         new TlsException(
-            Status.SYSCALL,
+            Kind.TIMEOUT,
             null,
             "the TLS handshake with 127.0.0.1:1 did not finish within 10 ms (handshake deadline)",
             null);
