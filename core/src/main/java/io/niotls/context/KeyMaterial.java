@@ -65,6 +65,16 @@ public final class KeyMaterial {
   }
 
   /**
+   * Reads a certificate chain and its unencrypted private key from PEM files (they may be the same
+   * file). For an encrypted key, {@link #fromPem(Path, Path, char[])}.
+   *
+   * @throws TlsConfigException naming the file for every problem, as the three-argument form does
+   */
+  public static KeyMaterial fromPem(Path certificateChainPem, Path privateKeyPem) {
+    return fromPem(certificateChainPem, privateKeyPem, null);
+  }
+
+  /**
    * Reads a certificate chain and its private key from PEM files (they may be the same file).
    *
    * @param certificateChainPem one or more certificates, leaf first

@@ -66,7 +66,7 @@ class KeyMaterialTest {
     Path key = dir.resolve("key.pem");
     leaf.writePrivateKeyPem(key);
 
-    KeyMaterial material = KeyMaterial.fromPem(certificatePem(leaf), key, null);
+    KeyMaterial material = KeyMaterial.fromPem(certificatePem(leaf), key);
 
     assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
     assertSameIdentity(material, leaf);
@@ -92,7 +92,7 @@ class KeyMaterialTest {
     Path key = dir.resolve("key.pem");
     leaf.writeTraditionalPrivateKeyPem(key);
 
-    KeyMaterial material = KeyMaterial.fromPem(certificatePem(leaf), key, null);
+    KeyMaterial material = KeyMaterial.fromPem(certificatePem(leaf), key);
 
     String header = type == KeyType.RSA_2048 ? "RSA PRIVATE KEY" : "EC PRIVATE KEY";
     assertThat(Files.readString(key)).startsWith("-----BEGIN " + header + "-----");
@@ -119,7 +119,7 @@ class KeyMaterialTest {
     Path both = dir.resolve("both.pem");
     Files.writeString(both, Files.readString(key) + Files.readString(certificatePem(leaf)));
 
-    KeyMaterial material = KeyMaterial.fromPem(both, both, null);
+    KeyMaterial material = KeyMaterial.fromPem(both, both);
 
     assertSameIdentity(material, leaf);
   }
@@ -166,7 +166,7 @@ class KeyMaterialTest {
     Path key = dir.resolve("key.pem");
     leaf.writeEncryptedPrivateKeyPem(key, PASSWORD);
 
-    assertThatThrownBy(() -> KeyMaterial.fromPem(certificatePem(leaf), key, null))
+    assertThatThrownBy(() -> KeyMaterial.fromPem(certificatePem(leaf), key))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining("the private key in " + key + " is encrypted: give its password");
   }
@@ -178,7 +178,7 @@ class KeyMaterialTest {
     ENTRIES.get("alpha").writePrivateKeyPem(key);
     Path certificate = certificatePem(leaf);
 
-    assertThatThrownBy(() -> KeyMaterial.fromPem(certificate, key, null))
+    assertThatThrownBy(() -> KeyMaterial.fromPem(certificate, key))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining(
             "the private key in "
@@ -192,8 +192,7 @@ class KeyMaterialTest {
     Path key = dir.resolve("key.pem");
     LEAVES.get(KeyType.RSA_2048).writePrivateKeyPem(key);
 
-    assertThatThrownBy(
-            () -> KeyMaterial.fromPem(certificatePem(LEAVES.get(KeyType.EC_P256)), key, null))
+    assertThatThrownBy(() -> KeyMaterial.fromPem(certificatePem(LEAVES.get(KeyType.EC_P256)), key))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining("does not belong to the certificate CN=localhost");
   }
@@ -206,7 +205,7 @@ class KeyMaterialTest {
     Path reversed = dir.resolve("reversed.pem");
     writePem(reversed, intermediate.certificate(), leaf.certificate());
 
-    assertThatThrownBy(() -> KeyMaterial.fromPem(reversed, key, null))
+    assertThatThrownBy(() -> KeyMaterial.fromPem(reversed, key))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining("does not belong to the certificate CN=niotls test intermediate")
         .hasMessageContaining("it belongs to certificate #2")
@@ -219,7 +218,7 @@ class KeyMaterialTest {
     LEAVES.get(KeyType.EC_P256).writePrivateKeyPem(key);
     Path missing = dir.resolve("missing.pem");
 
-    assertThatThrownBy(() -> KeyMaterial.fromPem(missing, key, null))
+    assertThatThrownBy(() -> KeyMaterial.fromPem(missing, key))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining("certificate file " + missing + " does not exist");
   }
@@ -229,15 +228,14 @@ class KeyMaterialTest {
     Path missing = dir.resolve("missing-key.pem");
 
     assertThatThrownBy(
-            () -> KeyMaterial.fromPem(certificatePem(LEAVES.get(KeyType.EC_P256)), missing, null))
+            () -> KeyMaterial.fromPem(certificatePem(LEAVES.get(KeyType.EC_P256)), missing))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining("private key file " + missing + " does not exist");
   }
 
   @Test
   void directoryGivenAsKeyFileIsRejected() {
-    assertThatThrownBy(
-            () -> KeyMaterial.fromPem(certificatePem(LEAVES.get(KeyType.EC_P256)), dir, null))
+    assertThatThrownBy(() -> KeyMaterial.fromPem(certificatePem(LEAVES.get(KeyType.EC_P256)), dir))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining("private key file " + dir + " is a directory, not a file");
   }
@@ -247,7 +245,7 @@ class KeyMaterialTest {
     Path key = dir.resolve("key.pem");
     LEAVES.get(KeyType.EC_P256).writePrivateKeyPem(key);
 
-    assertThatThrownBy(() -> KeyMaterial.fromPem(key, key, null))
+    assertThatThrownBy(() -> KeyMaterial.fromPem(key, key))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining("no certificate in " + key)
         .hasMessageContaining("it holds a private key but no -----BEGIN CERTIFICATE----- block");
@@ -257,7 +255,7 @@ class KeyMaterialTest {
   void keyFileWithoutAKeyIsRejected() {
     Path certificate = certificatePem(LEAVES.get(KeyType.EC_P256));
 
-    assertThatThrownBy(() -> KeyMaterial.fromPem(certificate, certificate, null))
+    assertThatThrownBy(() -> KeyMaterial.fromPem(certificate, certificate))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining("no private key in " + certificate)
         .hasMessageContaining("-----BEGIN PRIVATE KEY-----");
@@ -267,8 +265,7 @@ class KeyMaterialTest {
   void keyFileThatIsNotPemIsRejected() throws IOException {
     Path key = Files.writeString(dir.resolve("key.txt"), "just some text\n");
 
-    assertThatThrownBy(
-            () -> KeyMaterial.fromPem(certificatePem(LEAVES.get(KeyType.EC_P256)), key, null))
+    assertThatThrownBy(() -> KeyMaterial.fromPem(certificatePem(LEAVES.get(KeyType.EC_P256)), key))
         .isInstanceOf(TlsConfigException.class)
         .hasMessageContaining("private key file " + key + " is not a PEM file: expected")
         .hasMessageContaining("-----BEGIN ENCRYPTED PRIVATE KEY-----");
@@ -282,7 +279,7 @@ class KeyMaterialTest {
     Path key = dir.resolve("key.pem");
     leaf.writePrivateKeyPem(key);
 
-    KeyMaterial material = KeyMaterial.fromPem(certificatePem(leaf), key, null);
+    KeyMaterial material = KeyMaterial.fromPem(certificatePem(leaf), key);
 
     assertThat(material.chain())
         .containsExactly(leaf.certificate(), intermediate.certificate(), root.certificate());
@@ -295,7 +292,7 @@ class KeyMaterialTest {
     Path key = dir.resolve("key.pem");
     leaf.writePrivateKeyPem(key);
 
-    KeyMaterial material = KeyMaterial.fromPem(certificatePem(leaf), key, null);
+    KeyMaterial material = KeyMaterial.fromPem(certificatePem(leaf), key);
 
     assertThat(material.alias()).isNull();
     assertThat(material.fingerprint()).isEqualTo(leaf.sha256());

@@ -77,8 +77,7 @@ class OpensslInteropTest {
     openssl("ecparam -name prime256v1 -genkey -out key.pem");
     openssl("req -new -x509 -key key.pem -subj /CN=openssl -days 1 -out cert.pem");
 
-    KeyMaterial material =
-        KeyMaterial.fromPem(dir.resolve("cert.pem"), dir.resolve("key.pem"), null);
+    KeyMaterial material = KeyMaterial.fromPem(dir.resolve("cert.pem"), dir.resolve("key.pem"));
 
     assertThat(Files.readString(dir.resolve("key.pem"))).contains("-----BEGIN EC PARAMETERS-----");
     assertThat(material.privateKey().getAlgorithm()).isEqualTo("EC");

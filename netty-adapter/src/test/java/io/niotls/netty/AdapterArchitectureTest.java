@@ -1,0 +1,33 @@
+package io.niotls.netty;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Netty adapter's arrows in docs/ARCHITECTURE.md: it runs the engine over a memory transport,
+ * and knows neither the selector loop, nor transport URIs, nor the command or the benchmarks.
+ */
+class AdapterArchitectureTest {
+
+  @Test
+  void theAdapterUsesOnlyTheEngineContextTransportAndBuffers() {
+    JavaClasses adapter =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.niotls.netty");
+
+    noClasses()
+        .that()
+        .resideInAPackage("io.niotls.netty..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.niotls.loop..", "io.niotls.uri..", "io.niotls.cli..", "io.niotls.bench..")
+        .because("docs/ARCHITECTURE.md: netty -> engine, context, transport, buffer")
+        .check(adapter);
+  }
+}
