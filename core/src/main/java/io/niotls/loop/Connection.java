@@ -236,12 +236,12 @@ final class Connection extends SessionHandle implements Registration {
       case HANDSHAKING -> handshakeStep();
       case OPEN -> {
         if ((ops & OP_READ) != 0 || readWaitsForWrite && (ops & OP_WRITE) != 0) {
-          readPass();
+          pump();
         }
       }
       case UPGRADING -> upgradeStep();
       case CLOSING -> closeStep();
-      case DRAINING -> drainStep();
+      case DRAINING -> pump();
       default -> {}
     }
   }
@@ -330,7 +330,7 @@ final class Connection extends SessionHandle implements Registration {
       callback(() -> handler.onOpen(this));
       opened.complete(this);
     }
-    readPass(); // the engine may already hold application data that no OP_READ will announce
+    pump(); // the engine may already hold application data that no OP_READ will announce
   }
 
   /** The worker pool runs the engine's delegated tasks; the loop resumes the phase after. */
@@ -348,14 +348,21 @@ final class Connection extends SessionHandle implements Registration {
                 }));
   }
 
-  /** Reads what is there and hands it to the handler, a loop buffer at a time. */
-  private void readPass() throws IOException {
+  /**
+   * Reads what is there and hands it to the handler, a loop buffer (for TLS, a record) at a time:
+   * in OPEN, until the read would wait, autoRead is off, STARTTLS begins or the handler closes; in
+   * DRAINING (our close_notify is out), the peer's last data until its close_notify, or a failure,
+   * ends the wait.
+   */
+  private void pump() throws IOException {
     readWaitsForWrite = false;
     for (int round = 0; round < READ_ROUNDS; round++) {
-      if (phase != SessionPhase.OPEN || !autoRead || upgrade != null || io.taskRunning()) {
+      boolean draining = phase == SessionPhase.DRAINING;
+      if (!draining
+          && (phase != SessionPhase.OPEN || !autoRead || upgrade != null || io.taskRunning())) {
         return;
       }
-      if (io.isTls() && io.pendingOutput() && !io.flush()) {
+      if (!draining && io.isTls() && io.pendingOutput() && !io.flush()) {
         // Replies to what was read wait for the socket: read on only once they are out, or a
         // close_notify up next would end the session with them unsent.
         readWaitsForWrite = true;
@@ -371,10 +378,17 @@ final class Connection extends SessionHandle implements Registration {
       switch (stop) {
         case OK -> {} // a record's data, or a full buffer: there may be more
         case WANT_READ -> {
+          if (draining) {
+            interest(OP_READ); // afterEvent sets interest for OPEN sessions only
+          }
           return;
         }
         case WANT_WRITE -> {
-          readWaitsForWrite = true;
+          if (draining) {
+            interest(OP_WRITE);
+          } else {
+            readWaitsForWrite = true;
+          }
           return;
         }
         case WANT_TASK -> {
@@ -382,12 +396,22 @@ final class Connection extends SessionHandle implements Registration {
           return;
         }
         case ZERO_RETURN -> {
-          if (phase == SessionPhase.OPEN) {
+          if (draining) {
+            io.shutdown(); // the peer's close_notify: both are out
+            closeNow(closeReason, closeCause);
+          } else if (phase == SessionPhase.OPEN) {
             beginClose(io.isTls() ? CloseReason.CLOSE_NOTIFY : CloseReason.EOF, null);
           }
           return;
         }
-        default -> throw io.failure();
+        default -> {
+          if (!draining) {
+            throw io.failure();
+          }
+          io.shutdown(); // a failure ends the wait for the peer's close_notify too
+          closeNow(closeReason, closeCause);
+          return;
+        }
       }
     }
     submit(() -> step(OP_READ)); // a fast peer: let the loop's other sessions have a turn
@@ -481,7 +505,7 @@ final class Connection extends SessionHandle implements Registration {
     switch (io.shutdown()) {
       case SENT -> {
         moveTo(SessionPhase.DRAINING);
-        drainStep();
+        pump();
       }
       case WANT_READ -> interest(OP_READ);
       case WANT_WRITE -> interest(OP_WRITE);
@@ -490,47 +514,13 @@ final class Connection extends SessionHandle implements Registration {
     }
   }
 
-  /** After our close_notify: hands the peer's last data to the handler until its close_notify. */
-  private void drainStep() throws IOException {
-    for (int round = 0; round < READ_ROUNDS; round++) {
-      ByteBuffer buffer = loop.readBuffer();
-      buffer.clear();
-      Status stop = io.read(buffer);
-      buffer.flip();
-      if (buffer.hasRemaining()) {
-        callback(() -> handler.onData(this, buffer));
-      }
-      switch (stop) {
-        case OK -> {} // a record's data: there may be more
-        case WANT_READ -> {
-          interest(OP_READ);
-          return;
-        }
-        case WANT_WRITE -> {
-          interest(OP_WRITE);
-          return;
-        }
-        case WANT_TASK -> {
-          runTasks();
-          return;
-        }
-        default -> { // ZERO_RETURN: the peer's close_notify; a failure ends the wait too
-          io.shutdown();
-          closeNow(closeReason, closeCause);
-          return;
-        }
-      }
-    }
-    submit(() -> step(OP_READ));
-  }
-
   /** Closes the socket and frees the engine now, then tells the handler and the futures. */
   private void closeNow(CloseReason reason, Throwable cause) {
     synchronized (this) { // only a terminated loop's stragglers can race the loop here
       if (phase == SessionPhase.CLOSED) {
         return;
       }
-      phase = SessionPhase.CLOSED;
+      moveTo(SessionPhase.CLOSED);
     }
     cancelTimer();
     if (reason == CloseReason.CLOSE_NOTIFY) {
