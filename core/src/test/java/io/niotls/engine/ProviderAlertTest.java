@@ -97,13 +97,6 @@ class ProviderAlertTest {
 
       Status s = pair.server.handshake();
       int n = s.isFatal() ? s.code() : pair.server.read(ByteBuffer.allocate(1024));
-      System.err.println(
-          "DBG read "
-              + n
-              + " "
-              + pair.server
-              + " pendingIn="
-              + pair.serverTransport.pendingInbound());
 
       assertThat(n).as("server: %s", pair.server.failure()).isEqualTo(Status.SSL.code());
       pair.clientTransport.feed(pair.serverTransport.drainAll());
