@@ -1,5 +1,7 @@
 package io.niotls.bench.loop;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,8 @@ public final class LoopReport {
   private static final String[] SUBJECTS = {"TlsServer", "NettyServer", "OpensslServer"};
   private static final String[] SHORT = {"niotls", "netty", "openssl"};
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private LoopReport() {}
 
   public static void main(String[] args) throws IOException {
@@ -30,18 +34,24 @@ public final class LoopReport {
     }
   }
 
-  static String report(String json) {
+  /** The tables for one JMH result file ({@code -rf json}); bad JSON is an IOException. */
+  static String report(String json) throws IOException {
+    JsonNode results = JSON.readTree(json);
+    if (!results.isArray()) {
+      throw new IOException("not a JMH result file (-rf json): no array of results");
+    }
     StringBuilder out = new StringBuilder();
-    for (Object o : (List<?>) new Parser(json).value()) {
-      Map<?, ?> entry = (Map<?, ?>) o;
-      String benchmark = (String) entry.get("benchmark");
+    for (JsonNode entry : results) {
+      String benchmark = entry.path("benchmark").asText();
       if (!benchmark.contains(".loop.Paired")) {
         continue;
       }
-      Map<?, ?> metrics = (Map<?, ?>) entry.get("secondaryMetrics");
+      JsonNode metrics = entry.path("secondaryMetrics");
+      Map<String, String> params = new LinkedHashMap<>();
+      entry.path("params").properties().forEach(p -> params.put(p.getKey(), p.getValue().asText()));
       out.append(benchmark.substring(benchmark.lastIndexOf(".loop.") + 6))
           .append(' ')
-          .append(entry.get("params"))
+          .append(params)
           .append('\n');
       double[] rate = new double[SUBJECTS.length];
       double[] cpu = new double[SUBJECTS.length];
@@ -102,13 +112,12 @@ public final class LoopReport {
     return String.format(Locale.ROOT, " (%.3f-%.3f)", lo, hi);
   }
 
-  private static double score(Map<?, ?> metrics, String name) {
-    Object m = metrics == null ? null : metrics.get(name);
-    return m instanceof Map<?, ?> map ? number(map.get("score")) : Double.NaN;
+  private static double score(JsonNode metrics, String name) {
+    return number(metrics.path(name).path("score"));
   }
 
   /** Handshakes per second in each measurement iteration (JMH's rawData, all forks). */
-  private static List<Double> rates(Map<?, ?> metrics, String p) {
+  private static List<Double> rates(JsonNode metrics, String p) {
     List<Double> ops = raw(metrics, p + "Ops");
     List<Double> wall = raw(metrics, p + "WallNs");
     List<Double> rates = new ArrayList<>();
@@ -118,118 +127,21 @@ public final class LoopReport {
     return rates;
   }
 
-  private static List<Double> raw(Map<?, ?> metrics, String name) {
+  private static List<Double> raw(JsonNode metrics, String name) {
     List<Double> values = new ArrayList<>();
-    Object m = metrics == null ? null : metrics.get(name);
-    if (m instanceof Map<?, ?> map && map.get("rawData") instanceof List<?> forks) {
-      for (Object fork : forks) {
-        for (Object v : (List<?>) fork) {
-          values.add(number(v));
-        }
+    for (JsonNode fork : metrics.path(name).path("rawData")) {
+      for (JsonNode v : fork) {
+        values.add(number(v));
       }
     }
     return values;
   }
 
-  private static double number(Object v) {
-    if (v instanceof Double d) {
-      return d;
+  /** JMH writes a number, or "NaN" as a string; NaN when absent. */
+  private static double number(JsonNode v) {
+    if (v.isMissingNode() || v.isNull()) {
+      return Double.NaN;
     }
-    return v == null ? Double.NaN : Double.parseDouble(v.toString());
-  }
-
-  /** Just enough JSON for JMH's result files: objects, arrays, strings, numbers, literals. */
-  private static final class Parser {
-    private final String s;
-    private int i;
-
-    Parser(String s) {
-      this.s = s;
-    }
-
-    Object value() {
-      skip();
-      char c = s.charAt(i);
-      if (c == '{') {
-        Map<String, Object> map = new LinkedHashMap<>();
-        i++;
-        skip();
-        if (s.charAt(i) == '}') {
-          i++;
-          return map;
-        }
-        while (true) {
-          skip();
-          String key = string();
-          skip();
-          i++; // ':'
-          map.put(key, value());
-          skip();
-          if (s.charAt(i++) == '}') {
-            return map;
-          }
-        }
-      }
-      if (c == '[') {
-        List<Object> list = new ArrayList<>();
-        i++;
-        skip();
-        if (s.charAt(i) == ']') {
-          i++;
-          return list;
-        }
-        while (true) {
-          list.add(value());
-          skip();
-          if (s.charAt(i++) == ']') {
-            return list;
-          }
-        }
-      }
-      if (c == '"') {
-        return string();
-      }
-      int start = i;
-      while (i < s.length() && ",}] \n\r\t".indexOf(s.charAt(i)) < 0) {
-        i++;
-      }
-      String word = s.substring(start, i);
-      return switch (word) {
-        case "true" -> Boolean.TRUE;
-        case "false" -> Boolean.FALSE;
-        case "null" -> null;
-        default -> Double.parseDouble(word);
-      };
-    }
-
-    private String string() {
-      StringBuilder b = new StringBuilder();
-      i++; // opening quote
-      while (s.charAt(i) != '"') {
-        char c = s.charAt(i++);
-        if (c == '\\') {
-          char e = s.charAt(i++);
-          switch (e) {
-            case 'n' -> b.append('\n');
-            case 't' -> b.append('\t');
-            case 'u' -> {
-              b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-              i += 4;
-            }
-            default -> b.append(e);
-          }
-        } else {
-          b.append(c);
-        }
-      }
-      i++;
-      return b.toString();
-    }
-
-    private void skip() {
-      while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-        i++;
-      }
-    }
+    return v.isNumber() ? v.doubleValue() : Double.parseDouble(v.asText());
   }
 }

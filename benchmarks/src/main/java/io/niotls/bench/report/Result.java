@@ -1,5 +1,11 @@
 package io.niotls.bench.report;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,11 +44,53 @@ record Result(
   /** Parameters shown first, in this order; the rest follow by name. */
   private static final List<String> FIRST_PARAMS = List.of("provider", "protocol");
 
-  /** Every result whose class follows the naming convention. */
+  /** The facts about the run that {@link #run} keeps, in this order. */
+  private static final List<String> RUN_FACTS =
+      List.of(
+          "jmhVersion",
+          "jdkVersion",
+          "vmName",
+          "vmVersion",
+          "jvmArgs",
+          "forks",
+          "warmupIterations",
+          "warmupTime",
+          "measurementIterations",
+          "measurementTime");
+
+  /** Strict about the end: text after the array (two files run together) is an error. */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+  /**
+   * Every result in a JMH result file ({@code -rf json}) whose class follows the naming convention.
+   *
+   * @throws IllegalArgumentException when the text is not JSON, saying where it stopped, or not an
+   *     array of results
+   */
   static List<Result> readAll(String json) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new IllegalArgumentException(
+          "bad JSON at line "
+              + at.getLineNr()
+              + ", column "
+              + at.getColumnNr()
+              + ": "
+              + e.getOriginalMessage(),
+          e);
+    }
+    if (!root.isArray()) {
+      throw new IllegalArgumentException(
+          "not a JMH result file: JMH's -rf json writes an array of results, this is "
+              + (root.isMissingNode() ? "empty" : "a JSON " + root.getNodeType()));
+    }
     List<Result> results = new ArrayList<>();
-    for (Object entry : (List<?>) Json.parse(json)) {
-      Result result = of((Map<?, ?>) entry);
+    for (JsonNode entry : root) {
+      Result result = of(entry);
       if (result != null) {
         results.add(result);
       }
@@ -50,8 +98,8 @@ record Result(
     return results;
   }
 
-  private static Result of(Map<?, ?> entry) {
-    String benchmark = (String) entry.get("benchmark");
+  private static Result of(JsonNode entry) {
+    String benchmark = entry.path("benchmark").asText();
     int dot = benchmark.lastIndexOf('.');
     int typeStart = benchmark.lastIndexOf('.', dot - 1);
     String type = benchmark.substring(typeStart + 1, dot);
@@ -63,8 +111,8 @@ record Result(
     }
     String name = type.substring(0, type.length() - "Benchmark".length());
     Map<String, String> sorted = new TreeMap<>();
-    if (entry.get("params") instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> sorted.put((String) k, String.valueOf(v)));
+    for (Map.Entry<String, JsonNode> param : entry.path("params").properties()) {
+      sorted.put(param.getKey(), text(param.getValue()));
     }
     String subject = null;
     for (String candidate : Subjects.prefixes()) {
@@ -90,36 +138,22 @@ record Result(
       }
     }
     params.putAll(sorted);
-    Map<?, ?> primary = (Map<?, ?>) entry.get("primaryMetric");
+    JsonNode primary = entry.path("primaryMetric");
     Map<String, Double> secondary = new LinkedHashMap<>();
     Map<String, List<Double>> iterations = new LinkedHashMap<>();
-    if (entry.get("secondaryMetrics") instanceof Map<?, ?> metrics) {
-      for (Map.Entry<?, ?> metric : metrics.entrySet()) {
-        if (metric.getValue() instanceof Map<?, ?> value) {
-          // JMH names profiler metrics "·gc.alloc.rate.norm", with a middle dot
-          String key = metric.getKey().toString().replace("\u00b7", "");
-          secondary.put(key, number(value.get("score")));
-          iterations.put(key, flatten(value.get("rawData")));
-        }
+    for (Map.Entry<String, JsonNode> metric : entry.path("secondaryMetrics").properties()) {
+      if (metric.getValue().isObject()) {
+        // older JMH versions name profiler metrics "·gc.alloc.rate.norm", with a middle dot
+        String key = metric.getKey().replace("\u00b7", "");
+        secondary.put(key, number(metric.getValue().get("score")));
+        iterations.put(key, flatten(metric.getValue().path("rawData")));
       }
     }
     Map<String, String> run = new LinkedHashMap<>();
-    for (String key :
-        List.of(
-            "jmhVersion",
-            "jdkVersion",
-            "vmName",
-            "vmVersion",
-            "jvmArgs",
-            "forks",
-            "warmupIterations",
-            "warmupTime",
-            "measurementIterations",
-            "measurementTime")) {
-      Object value = entry.get(key);
-      if (value != null) {
-        run.put(
-            key, value instanceof Double d && d == Math.rint(d) ? "" + d.longValue() : "" + value);
+    for (String key : RUN_FACTS) {
+      JsonNode value = entry.get(key);
+      if (value != null && !value.isNull()) {
+        run.put(key, text(value));
       }
     }
     return new Result(
@@ -130,32 +164,48 @@ record Result(
         params,
         number(primary.get("score")),
         number(primary.get("scoreError")),
-        (String) primary.get("scoreUnit"),
+        primary.path("scoreUnit").textValue(),
         secondary,
         iterations,
         run);
   }
 
-  private static List<Double> flatten(Object rawData) {
+  /**
+   * The values of every fork's iterations, forks in a row ({@code rawData} is one array a fork).
+   */
+  private static List<Double> flatten(JsonNode rawData) {
     List<Double> values = new ArrayList<>();
-    if (rawData instanceof List<?> forks) {
-      for (Object fork : forks) {
-        if (fork instanceof List<?> its) {
-          for (Object v : its) {
-            values.add(number(v));
-          }
-        }
+    for (JsonNode fork : rawData) {
+      for (JsonNode v : fork) {
+        values.add(number(v));
       }
     }
     return values;
   }
 
-  /** JMH writes "NaN" as a string. */
-  static double number(Object value) {
-    if (value instanceof Double d) {
-      return d;
+  /** A number as JMH writes it: a JSON number, or a string ("NaN"); NaN when absent. */
+  static double number(JsonNode value) {
+    if (value == null || value.isMissingNode() || value.isNull()) {
+      return Double.NaN;
     }
-    return value == null ? Double.NaN : Double.parseDouble(value.toString());
+    return value.isNumber() ? value.doubleValue() : Double.parseDouble(value.asText());
+  }
+
+  /**
+   * A parameter or run fact as text: a whole number without a fraction ({@code forks} 1), an array
+   * as {@code [a, b]} ({@code jvmArgs}).
+   */
+  private static String text(JsonNode value) {
+    if (value.isNumber()) {
+      double d = value.doubleValue();
+      return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+    if (value.isArray()) {
+      List<String> items = new ArrayList<>();
+      value.forEach(item -> items.add(text(item)));
+      return items.toString();
+    }
+    return value.isValueNode() ? value.asText() : value.toString();
   }
 
   /** A secondary score, NaN when the run did not produce it. */

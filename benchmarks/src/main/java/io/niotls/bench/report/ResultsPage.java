@@ -104,7 +104,12 @@ public final class ResultsPage {
     List<Result> results = new ArrayList<>();
     for (Path input : inputs) {
       for (Path json : jsonFiles(input)) {
-        results.addAll(Result.readAll(Files.readString(json)));
+        try {
+          results.addAll(Result.readAll(Files.readString(json)));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              json + ": " + e.getMessage() + " (give JMH's -rf json files or run directories)", e);
+        }
       }
       Path props = (Files.isDirectory(input) ? input : input.getParent()).resolve("run.properties");
       if (Files.exists(props)) {

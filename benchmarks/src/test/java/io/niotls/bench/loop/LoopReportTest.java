@@ -2,6 +2,7 @@ package io.niotls.bench.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** The loopback tables read from JMH's JSON. */
@@ -15,7 +16,7 @@ class LoopReportTest {
   }
 
   @Test
-  void ratiosCompareRatesByWallClockAndServerCpu() {
+  void ratiosCompareRatesByWallClockAndServerCpu() throws IOException {
     String json =
         "[{\"benchmark\":\"io.niotls.bench.loop.PairedFullHandshakeBenchmark.rounds\","
             + "\"params\":{\"provider\":\"OPENSSL\"},\"secondaryMetrics\":{"
@@ -36,6 +37,7 @@ class LoopReportTest {
             + "}}]";
     String report = LoopReport.report(json);
     assertThat(report)
+        .startsWith("PairedFullHandshakeBenchmark.rounds {provider=OPENSSL}\n")
         .contains("niotls       1500 handshakes/s  server   200.0 us cpu/handshake")
         .contains("handshake   10.00 ms  close    5.00 ms")
         .contains("netty        1000 handshakes/s  server   400.0 us cpu/handshake")

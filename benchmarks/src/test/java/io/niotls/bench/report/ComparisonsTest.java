@@ -307,8 +307,26 @@ class ComparisonsTest {
 
   @Test
   void malformedJsonSaysWhereItStopped() {
-    assertThatThrownBy(() -> Json.parse("[{\"a\" : 1,}]"))
+    assertThatThrownBy(() -> Result.readAll("[{\"benchmark\" : \"a.b.C.d\",\n  \"forks\" : 1,}]"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("offset 10: expected a quoted key");
+        .hasMessageStartingWith("bad JSON at line 2, column 15: ");
+  }
+
+  @Test
+  void aFileThatIsNoArrayOfResultsIsRefused() {
+    assertThatThrownBy(() -> Result.readAll("{\"benchmark\" : \"a.b.C.d\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "not a JMH result file: JMH's -rf json writes an array of results, this is a JSON"
+                + " OBJECT");
+  }
+
+  @Test
+  void twoFilesRunTogetherAreRefused() {
+    String one =
+        new JmhJson().add(NETTY + "SslHandlerIdleSessionBenchmark.establish", 1, params()).json();
+    assertThatThrownBy(() -> Result.readAll(one + "\n" + one))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad JSON at line ");
   }
 }

@@ -1,5 +1,12 @@
 package io.niotls.cli.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,49 +48,71 @@ public record BenchResult(
     return elapsedNanos <= 0 ? 0 : stats.handshakes() / elapsedSeconds();
   }
 
-  /** One JSON object on one line. */
+  /**
+   * One JSON object on one line, its fields in a fixed order (the README shows it). Counts are
+   * integers; other numbers are {@linkplain #rounded rounded}; a missing string or {@code
+   * serverMemory} is null.
+   */
   public String toJson() {
-    Json failures = Json.object();
-    stats.failuresByReason().forEach(failures::put);
-    Json latency =
-        Json.object()
-            .put("p50", stats.latencyMillis(50))
-            .put("p90", stats.latencyMillis(90))
-            .put("p99", stats.latencyMillis(99))
-            .put("max", stats.maxLatencyMillis())
-            .put("mean", stats.meanLatencyMillis());
-    Json json =
-        Json.object()
+    ObjectNode json =
+        JsonNodeFactory.instance
+            .objectNode()
             .put("target", target)
             .put("embedded", embedded)
             .put("connections", connections)
             .put("concurrency", concurrency)
             .put("handshakes", stats.handshakes())
-            .put("failures", stats.failures())
-            .put("failuresByReason", failures)
-            .put("elapsedSeconds", elapsedSeconds())
-            .put("handshakesPerSecond", handshakesPerSecond())
-            .put("latencyMs", latency)
-            .put("provider", provider)
-            .put("protocol", stats.protocol())
-            .put("cipher", stats.cipher())
-            .put("resume", resume)
-            .put("resumed", stats.resumed())
-            .put("key", keyType)
-            .put("stoppedByDuration", stoppedByDuration);
-    if (serverMemory != null) {
-      json.put(
-          "serverMemory",
-          Json.object()
-              .put("peakConnections", serverMemory.peakConnections())
-              .put("peakBufferBytes", serverMemory.peakBufferBytes())
-              .put("bufferBytesPerConnection", serverMemory.bufferBytesPerConnection())
-              .put("processPeakHeapBytes", serverMemory.processPeakHeapBytes())
-              .put("processPeakDirectBytes", serverMemory.processPeakDirectBytes()));
+            .put("failures", stats.failures());
+    ObjectNode failures = json.putObject("failuresByReason");
+    stats.failuresByReason().forEach(failures::put);
+    json.put("elapsedSeconds", rounded(elapsedSeconds()))
+        .put("handshakesPerSecond", rounded(handshakesPerSecond()));
+    json.putObject("latencyMs")
+        .put("p50", rounded(stats.latencyMillis(50)))
+        .put("p90", rounded(stats.latencyMillis(90)))
+        .put("p99", rounded(stats.latencyMillis(99)))
+        .put("max", rounded(stats.maxLatencyMillis()))
+        .put("mean", rounded(stats.meanLatencyMillis()));
+    json.put("provider", provider)
+        .put("protocol", stats.protocol())
+        .put("cipher", stats.cipher())
+        .put("resume", resume)
+        .put("resumed", stats.resumed())
+        .put("key", keyType)
+        .put("stoppedByDuration", stoppedByDuration);
+    if (serverMemory == null) {
+      json.putNull("serverMemory");
     } else {
-      json.put("serverMemory", null);
+      json.putObject("serverMemory")
+          .put("peakConnections", serverMemory.peakConnections())
+          .put("peakBufferBytes", serverMemory.peakBufferBytes())
+          .put("bufferBytesPerConnection", rounded(serverMemory.bufferBytesPerConnection()))
+          .put("processPeakHeapBytes", serverMemory.processPeakHeapBytes())
+          .put("processPeakDirectBytes", serverMemory.processPeakDirectBytes());
     }
-    return json.toString();
+    // a mapper of its own, not a static one: the text report need not pay for Jackson's start
+    // (a few hundred milliseconds on a busy machine); plain notation keeps a rounded 40000 from
+    // going out as 4E+4, whatever scale the node keeps
+    ObjectMapper mapper =
+        JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    try {
+      return mapper.writeValueAsString(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of strings and numbers did not serialize", e);
+    }
+  }
+
+  /**
+   * A measured number as the report writes it: rounded to three decimals, trailing zeros dropped
+   * ({@code 12.5}, {@code 3}), null (which {@code put} writes as JSON null) when not finite. The
+   * rounding is {@code %.3f}'s, so the digits are those earlier versions printed.
+   */
+  static BigDecimal rounded(double value) {
+    if (!Double.isFinite(value)) {
+      return null;
+    }
+    BigDecimal d = new BigDecimal(String.format(Locale.ROOT, "%.3f", value)).stripTrailingZeros();
+    return d.scale() < 0 ? d.setScale(0) : d; // 1E+3 -> 1000
   }
 
   /** A few aligned lines for a terminal. */
