@@ -86,7 +86,8 @@ class GnutlsPeerTest {
             "--x509keyfile=key.pem",
             priority(protocol),
             "--port=" + port)) {
-      serv.await("listening", LIMIT);
+      // "listening on IPv4 ... port N..." comes before the bind, "done" after it
+      serv.await("IPv4 0.0.0.0 port " + port + "...done", LIMIT);
       try (ClientConnection client = ClientConnection.open(context, port, LIMIT)) {
         assertThat(client.handshake()).as("%s", client.engine.failure()).isEqualTo(Status.OK);
         assertThat(client.engine.session().protocol()).isEqualTo(protocol);

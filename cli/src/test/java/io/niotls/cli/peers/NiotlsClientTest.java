@@ -57,7 +57,8 @@ class NiotlsClientTest {
             pki.cert().toString(),
             "--x509keyfile",
             pki.traditionalKey().toString())) {
-      awaitStderr(server, "Echo Server listening on IPv4");
+      // the line starts before the bind and ends with "done" after it
+      awaitStderr(server, "IPv4 0.0.0.0 port " + port + "...done");
       assertRoundTrip(client(port, pki, provider, Pki.NAME), LINE);
     }
   }
