@@ -1,12 +1,24 @@
 package io.niotls.loop;
 
+import java.time.Duration;
+
 /**
  * How a {@link TlsClient} connects and treats its sessions: the loops and session settings of
- * {@link LoopOptions}. Immutable; made by {@link #builder()} or {@link #defaults()}. Thread-safe.
+ * {@link LoopOptions}, and the connect deadline. The handshake's own deadline is the context's
+ * ({@code TlsContext.handshakeTimeout()}), counted from the moment the connection is made.
+ * Immutable; made by {@link #builder()} or {@link #defaults()}. Thread-safe.
  */
 public final class ClientOptions extends LoopOptions {
   private ClientOptions(Builder b) {
     super(b);
+  }
+
+  /**
+   * The deadline for the name lookup and the TCP connect, every resolved address tried within it
+   * (default 10 s); a connect that has not finished by then fails with a SocketTimeoutException.
+   */
+  public Duration connectTimeout() {
+    return session().connectTimeout();
   }
 
   public static ClientOptions defaults() {
@@ -23,6 +35,12 @@ public final class ClientOptions extends LoopOptions {
 
     @Override
     Builder self() {
+      return this;
+    }
+
+    /** See {@link ClientOptions#connectTimeout()}. */
+    public Builder connectTimeout(Duration timeout) {
+      connectTimeout = SessionConfig.positive(timeout, "connectTimeout");
       return this;
     }
 

@@ -283,6 +283,7 @@ final class Connection extends SessionHandle implements Registration {
     if (setup.context() == null) {
       open();
     } else {
+      armDeadline(System.nanoTime(), setup.context()); // the connect's deadline is met
       beginHandshake(setup.context(), false);
     }
   }
@@ -599,14 +600,14 @@ final class Connection extends SessionHandle implements Registration {
     }
   }
 
-  private Duration timeout(TlsContext context) {
-    return setup.config().handshakeTimeoutFor(context);
+  private static Duration timeout(TlsContext context) {
+    return context.handshakeTimeout();
   }
 
   private IOException timeoutFailure() {
     TlsContext context = upgrade != null ? upgrade.context : setup.context();
     return context == null || phase == SessionPhase.CONNECTING || phase == SessionPhase.NEW
-        ? Failures.connectTimeout(remote, timeout(context), refused)
+        ? Failures.connectTimeout(remote, setup.config().connectTimeout(), refused)
         : Failures.handshakeTimeout(remote, timeout(context));
   }
 }

@@ -15,21 +15,12 @@ abstract class LoopOptions {
   LoopOptions(Builder<?> b) {
     loops = b.loops;
     loopCount = b.loopCount;
-    session =
-        new SessionConfig(b.tcpNoDelay, b.handshakeTimeout, b.closeTimeout, b.maxOutboundBytes);
+    session = new SessionConfig(b.tcpNoDelay, b.connectTimeout, b.closeTimeout, b.maxOutboundBytes);
   }
 
   /** TCP_NODELAY on each session's socket (default true). */
   public boolean tcpNoDelay() {
     return session.tcpNoDelay();
-  }
-
-  /**
-   * The handshake deadline, from accept (servers) or connect (clients); null (the default): the
-   * context's, 10 s for tcp://.
-   */
-  public Duration handshakeTimeout() {
-    return session.handshakeTimeout();
   }
 
   /** How long a graceful close waits for the peer's close_notify (default 3 s). */
@@ -59,7 +50,7 @@ abstract class LoopOptions {
   /** The settings every builder of loop options has; {@code B} is the builder itself. */
   abstract static class Builder<B extends Builder<B>> {
     private boolean tcpNoDelay = true;
-    private Duration handshakeTimeout;
+    Duration connectTimeout = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(3);
     private int maxOutboundBytes = 256 * 1024;
     private TlsEventLoopGroup loops;
@@ -75,16 +66,6 @@ abstract class LoopOptions {
      */
     public B tcpNoDelay(boolean on) {
       tcpNoDelay = on;
-      return self();
-    }
-
-    /**
-     * The handshake deadline, absolute from accept (servers) or from {@link TlsClient#connect}
-     * (clients: name lookup, connect and handshake): a session that has not opened by then is
-     * closed ({@link CloseReason#TIMEOUT}). Default: the context's {@code handshakeTimeout()}.
-     */
-    public B handshakeTimeout(Duration timeout) {
-      handshakeTimeout = SessionConfig.positive(timeout, "handshakeTimeout");
       return self();
     }
 

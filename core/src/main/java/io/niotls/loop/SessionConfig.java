@@ -1,7 +1,6 @@
 package io.niotls.loop;
 
 import io.niotls.context.TlsConfigException;
-import io.niotls.context.TlsContext;
 import java.time.Duration;
 
 /**
@@ -9,20 +8,12 @@ import java.time.Duration;
  * ClientOptions}.
  *
  * @param tcpNoDelay TCP_NODELAY on the session's socket
- * @param handshakeTimeout deadline from accept/connect to open; null: the context's
+ * @param connectTimeout clients: the deadline for the name lookup and TCP connect
  * @param closeTimeout how long a graceful close may wait for the peer
  * @param maxOutboundBytes the outbound queue's limit
  */
 record SessionConfig(
-    boolean tcpNoDelay, Duration handshakeTimeout, Duration closeTimeout, int maxOutboundBytes) {
-
-  /** The deadline that applies to a session with {@code context} (null for plaintext). */
-  Duration handshakeTimeoutFor(TlsContext context) {
-    if (handshakeTimeout != null) {
-      return handshakeTimeout;
-    }
-    return context != null ? context.handshakeTimeout() : Duration.ofSeconds(10);
-  }
+    boolean tcpNoDelay, Duration connectTimeout, Duration closeTimeout, int maxOutboundBytes) {
 
   static int positive(int n, String what) {
     if (n < 1) {

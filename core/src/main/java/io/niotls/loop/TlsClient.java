@@ -72,9 +72,9 @@ public final class TlsClient implements AutoCloseable {
    *
    * <p>A host name with several addresses ({@code localhost}: {@code ::1} and {@code 127.0.0.1})
    * has them tried one after the other, in the resolver's order, until one accepts the connection;
-   * all of them within the one deadline (the handshake timeout, which covers the connect too), so
-   * an address that never answers uses it up. A zone id in an IPv6 literal ({@code
-   * tcp://[fe80::1%25eth0]:80}) picks the interface to connect through.
+   * all of them within {@link ClientOptions#connectTimeout()}, so an address that never answers
+   * uses it up. The handshake then has the context's {@code handshakeTimeout()}. A zone id in an
+   * IPv6 literal ({@code tcp://[fe80::1%25eth0]:80}) picks the interface to connect through.
    *
    * @param uri {@code tls://}/{@code ssl://} (TLS 1.3 and 1.2 as the context allows), {@code
    *     tlsv1.2://}/{@code tlsv1.3://} (that version only), or {@code tcp://} (plaintext,
@@ -94,8 +94,7 @@ public final class TlsClient implements AutoCloseable {
       TransportUri uri, TlsContext context, SessionHandler handler) {
     Objects.requireNonNull(handler, "handler");
     SessionSetup setup = SessionSetup.of(uri, context, options.session(), false);
-    long deadline =
-        System.nanoTime() + options.session().handshakeTimeoutFor(setup.context()).toNanos();
+    long deadline = System.nanoTime() + options.connectTimeout().toNanos();
     SocketChannel socket;
     try {
       socket = openSocket(options.session());

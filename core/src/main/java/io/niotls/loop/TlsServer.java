@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * <p>Admission control: at most {@link ServerOptions#maxConcurrentHandshakes()} handshakes run at
  * once; beyond that the server stops accepting (new connections wait in the kernel's backlog) until
  * one finishes, and counts the pause in {@link ServerStats#admissionWaits()}. Every handshake has a
- * deadline from accept ({@link ServerOptions#handshakeTimeout()}).
+ * deadline from accept: the context's {@code handshakeTimeout()}.
  *
  * <p>Threading: every method may be called from any thread; {@link #bind} and {@link #close()}
  * block briefly and must not be called on one of the server's loop threads.

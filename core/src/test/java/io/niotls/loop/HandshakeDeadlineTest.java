@@ -35,10 +35,11 @@ class HandshakeDeadlineTest {
       names = {"JDK", "OPENSSL"})
   void peersThatNeverFinishAreClosedAtTheDeadlineWhileOthersComplete(Provider provider)
       throws Exception {
-    TlsContext serverContext = Contexts.server(provider, KeyType.EC_P256).build();
+    TlsContext serverContext =
+        Contexts.server(provider, KeyType.EC_P256).handshakeTimeout(DEADLINE).build();
     TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
     Handlers<EchoHandler> handlers = new Handlers<>(EchoHandler::new);
-    ServerOptions options = ServerOptions.builder().loopCount(1).handshakeTimeout(DEADLINE).build();
+    ServerOptions options = ServerOptions.builder().loopCount(1).build();
     try (TlsServer server =
             TlsServer.bind(
                 TransportUri.parse("tls://127.0.0.1:0"), serverContext, handlers, options);
@@ -84,8 +85,9 @@ class HandshakeDeadlineTest {
       value = Provider.class,
       names = {"JDK", "OPENSSL"})
   void aClientGivesUpOnAServerThatNeverAnswers(Provider provider) throws Exception {
-    TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
-    ClientOptions options = ClientOptions.builder().loopCount(1).handshakeTimeout(DEADLINE).build();
+    TlsContext clientContext =
+        Contexts.client(provider, KeyType.EC_P256).handshakeTimeout(DEADLINE).build();
+    ClientOptions options = ClientOptions.builder().loopCount(1).build();
     try (ServerSocket mute = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         TlsClient client = TlsClient.create(options)) {
       Recorder recorder = new Recorder();
@@ -115,14 +117,10 @@ class HandshakeDeadlineTest {
       value = Provider.class,
       names = {"JDK", "OPENSSL"})
   void connectionsBeyondTheHandshakeCapWaitForASlot(Provider provider) throws Exception {
-    TlsContext serverContext = Contexts.server(provider, KeyType.EC_P256).build();
+    TlsContext serverContext =
+        Contexts.server(provider, KeyType.EC_P256).handshakeTimeout(DEADLINE).build();
     TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
-    ServerOptions options =
-        ServerOptions.builder()
-            .loopCount(1)
-            .handshakeTimeout(DEADLINE)
-            .maxConcurrentHandshakes(1)
-            .build();
+    ServerOptions options = ServerOptions.builder().loopCount(1).maxConcurrentHandshakes(1).build();
     try (TlsServer server =
             TlsServer.bind(
                 TransportUri.parse("tls://127.0.0.1:0"), serverContext, EchoHandler::new, options);

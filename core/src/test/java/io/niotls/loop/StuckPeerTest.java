@@ -49,7 +49,8 @@ class StuckPeerTest {
   void aClientHelloTrickledAByteEvery100MsIsCutOffAtTheDeadlineFromAccept(Provider provider)
       throws Exception {
     Duration deadline = Duration.ofSeconds(1);
-    TlsContext serverContext = Contexts.server(provider, KeyType.EC_P256).build();
+    TlsContext serverContext =
+        Contexts.server(provider, KeyType.EC_P256).handshakeTimeout(deadline).build();
     byte[] hello = ClientHellos.of(Contexts.client(provider, KeyType.EC_P256).build());
     Handlers<Recorder> handlers = new Handlers<>(Recorder::new);
     try (LoopWatch watch = new LoopWatch();
@@ -58,7 +59,7 @@ class StuckPeerTest {
                 TransportUri.parse("tls://127.0.0.1:0"),
                 serverContext,
                 handlers,
-                ServerOptions.builder().loopCount(1).handshakeTimeout(deadline).build());
+                ServerOptions.builder().loopCount(1).build());
         Socket peer = new Socket(InetAddress.getLoopbackAddress(), server.uri().port())) {
       long connected = System.nanoTime();
       peer.setSoTimeout(100); // the pace: one byte, then up to 100 ms waiting for the server
@@ -116,7 +117,8 @@ class StuckPeerTest {
     Descriptors.requireRoom(
         2 * Math.max(flood, MIN_FLOOD) + 256, "a flood of loopback connections");
     Duration deadline = Duration.ofSeconds(3);
-    TlsContext serverContext = Contexts.server(provider, KeyType.EC_P256).build();
+    TlsContext serverContext =
+        Contexts.server(provider, KeyType.EC_P256).handshakeTimeout(deadline).build();
     TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
     byte[] half = Arrays.copyOf(ClientHellos.of(clientContext), 100);
     try (LoopWatch watch = new LoopWatch();
@@ -125,7 +127,7 @@ class StuckPeerTest {
                 TransportUri.parse("tls://127.0.0.1:0"),
                 serverContext,
                 EchoHandler::new,
-                ServerOptions.builder().handshakeTimeout(deadline).build());
+                ServerOptions.defaults());
         TlsClient client = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
       exchange(client, server, clientContext); // opens what a first session opens lazily
       int baseline = Descriptors.settled();

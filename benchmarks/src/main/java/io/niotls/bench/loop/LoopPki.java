@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.net.ssl.SSLException;
 
 /**
@@ -81,6 +82,7 @@ public final class LoopPki {
         .pinsReplaceChainValidation()
         .serverName(HOST)
         .sessionResumption(false)
+        .handshakeTimeout(Duration.ofSeconds(30)) // thousands queue up on 2 shared cores
         .build();
   }
 

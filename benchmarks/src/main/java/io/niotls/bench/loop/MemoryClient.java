@@ -51,7 +51,7 @@ public final class MemoryClient {
     TlsEventLoopGroup group = TlsEventLoopGroup.create(loops);
     TlsClient client =
         TlsClient.create(
-            ClientOptions.builder().loops(group).handshakeTimeout(Duration.ofSeconds(30)).build());
+            ClientOptions.builder().loops(group).connectTimeout(Duration.ofSeconds(30)).build());
     ConcurrentLinkedQueue<TlsSession> sessions = new ConcurrentLinkedQueue<>();
     try {
       BufferedReader in =
