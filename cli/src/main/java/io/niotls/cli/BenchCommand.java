@@ -4,6 +4,7 @@ import io.niotls.context.CertificateGenerator;
 import io.niotls.context.CertificateGenerator.KeyType;
 import io.niotls.context.GeneratedCertificate;
 import io.niotls.context.TlsContext;
+import io.niotls.context.TlsContextBuilder;
 import io.niotls.uri.TransportUri;
 import java.time.Duration;
 import java.util.List;
@@ -168,7 +169,7 @@ public final class BenchCommand implements Callable<Integer> {
           "--trust, --pin, --insecure and --servername are for a URI target; the embedded"
               + " server's certificate is trusted already");
     }
-    TlsContext.Builder client = TlsContext.forClient();
+    TlsContextBuilder client = TlsContext.forClient();
     tls.applyTo(client, target);
     // without --resume every connection must pay for a full handshake
     client.sessionResumption(resume);
@@ -177,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (embedded) {
       GeneratedCertificate cert =
           CertificateGenerator.selfSigned(chosen.type, KeyOptions.LOCAL_NAMES);
-      TlsContext.Builder server = TlsContext.forServer(cert.keyMaterial());
+      TlsContextBuilder server = TlsContext.forServer(cert.keyMaterial());
       tls.applyTo(server, target);
       serverContext = server.build();
       client.trustCertificates(List.of(cert.certificate()));

@@ -2,6 +2,7 @@ package io.niotls.cli;
 
 import io.niotls.context.KeyMaterial;
 import io.niotls.context.TlsContext;
+import io.niotls.context.TlsContextBuilder;
 import io.niotls.uri.TransportUri;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -89,7 +90,7 @@ public final class ClientCommand implements Callable<Integer> {
     if (!where.isTls() && !smtp) {
       return new Plan(where, null, false);
     }
-    TlsContext.Builder builder = TlsContext.forClient();
+    TlsContextBuilder builder = TlsContext.forClient();
     tls.applyTo(builder, where);
     trust.applyTo(builder);
     KeyMaterial key = keys.load();

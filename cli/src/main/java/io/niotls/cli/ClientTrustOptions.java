@@ -1,6 +1,6 @@
 package io.niotls.cli;
 
-import io.niotls.context.TlsContext;
+import io.niotls.context.TlsContextBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class ClientTrustOptions {
   String serverName;
 
   /** Applies trust, pins and the server name to a client context builder. */
-  TlsContext.Builder applyTo(TlsContext.Builder builder) {
+  TlsContextBuilder applyTo(TlsContextBuilder builder) {
     if (insecure && (trust != null || !pins.isEmpty())) {
       throw CliException.usage(
           "--insecure accepts any certificate, which contradicts "

@@ -4,6 +4,7 @@ import io.niotls.context.CertificateGenerator.KeyType;
 import io.niotls.context.ClientAuth;
 import io.niotls.context.KeyMaterial;
 import io.niotls.context.TlsContext;
+import io.niotls.context.TlsContextBuilder;
 import io.niotls.uri.TransportUri;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -175,7 +176,7 @@ public final class ServerCommand implements Callable<Integer> {
           where, null, mode, false, !noReuseAddress, !noTcpNoDelay, maxConnections, duration);
     }
     KeyMaterial key = keys.loadOrGenerate(KeyType.EC_P256);
-    TlsContext.Builder builder = TlsContext.forServer(key);
+    TlsContextBuilder builder = TlsContext.forServer(key);
     tls.applyTo(builder, where);
     if (mode == Mode.HTTP && tls.alpn.isEmpty()) {
       builder.alpn("http/1.1");

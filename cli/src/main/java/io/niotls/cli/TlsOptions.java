@@ -1,7 +1,7 @@
 package io.niotls.cli;
 
 import io.niotls.context.Provider;
-import io.niotls.context.TlsContext;
+import io.niotls.context.TlsContextBuilder;
 import io.niotls.uri.TransportUri;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +71,7 @@ public final class TlsOptions {
   }
 
   /** Applies versions, provider, ALPN and the handshake timeout to {@code builder}. */
-  TlsContext.Builder applyTo(TlsContext.Builder builder, TransportUri uri) {
+  TlsContextBuilder applyTo(TlsContextBuilder builder, TransportUri uri) {
     if (handshakeTimeout.isZero() || handshakeTimeout.isNegative()) {
       throw CliException.usage("--handshake-timeout must be more than 0, e.g. 2s");
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIMatcher;
 
-/** The server names of strict SNI ({@link TlsContext.Builder#sniStrict}): checked, and matched. */
+/** The server names of strict SNI ({@link TlsContextBuilder#sniStrict}): checked, and matched. */
 final class ServerNames {
   private static final int DNS_NAME = 2; // GeneralName tag, RFC 5280 section 4.2.1.6
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.context.ClientAuth;
 import io.niotls.context.GeneratedCertificate;
 import io.niotls.context.TlsContext;
+import io.niotls.context.TlsContextBuilder;
 import io.niotls.testing.MemoryPair;
 import io.niotls.testing.TestPki;
 import java.util.List;
@@ -28,7 +29,7 @@ interface MutualTlsContract extends Contract {
   }
 
   private TlsContext client(String protocol, GeneratedCertificate certificate) {
-    TlsContext.Builder builder = peers().clientContext(protocol);
+    TlsContextBuilder builder = peers().clientContext(protocol);
     return certificate == null
         ? builder.build()
         : builder.keyMaterial(certificate.keyMaterial()).build();

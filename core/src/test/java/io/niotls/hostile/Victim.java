@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.context.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
+import io.niotls.context.TlsContextBuilder;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.testing.Contexts;
@@ -57,7 +58,7 @@ final class Victim implements AutoCloseable {
    * with), one protocol version.
    */
   static TlsContext forgeable(Provider provider, String protocol, boolean client) {
-    TlsContext.Builder builder =
+    TlsContextBuilder builder =
         client
             ? Contexts.client(provider, KeyType.EC_P256)
             : Contexts.server(provider, KeyType.EC_P256);
@@ -67,7 +68,7 @@ final class Victim implements AutoCloseable {
         .build();
   }
 
-  private static TlsContext context(TlsContext.Builder builder, String... protocols) {
+  private static TlsContext context(TlsContextBuilder builder, String... protocols) {
     return protocols.length == 0 ? builder.build() : builder.protocols(protocols).build();
   }
 

@@ -2,7 +2,7 @@ package io.niotls.testing;
 
 import io.niotls.context.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
-import io.niotls.context.TlsContext;
+import io.niotls.context.TlsContextBuilder;
 
 /**
  * Which provider plays the client and which the server: one of the four combinations every engine
@@ -15,21 +15,21 @@ public record Peers(Provider client, Provider server) {
   public static final Peers JDK_OPENSSL = new Peers(Provider.JDK, Provider.OPENSSL);
   public static final Peers OPENSSL_JDK = new Peers(Provider.OPENSSL, Provider.JDK);
 
-  public TlsContext.Builder clientContext(KeyType keyType) {
+  public TlsContextBuilder clientContext(KeyType keyType) {
     return Contexts.client(client, keyType);
   }
 
-  public TlsContext.Builder serverContext(KeyType keyType) {
+  public TlsContextBuilder serverContext(KeyType keyType) {
     return Contexts.server(server, keyType);
   }
 
   /** An EC P-256 client context speaking {@code protocol} only. */
-  public TlsContext.Builder clientContext(String protocol) {
+  public TlsContextBuilder clientContext(String protocol) {
     return clientContext(KeyType.EC_P256).protocols(protocol);
   }
 
   /** An EC P-256 server context speaking {@code protocol} only. */
-  public TlsContext.Builder serverContext(String protocol) {
+  public TlsContextBuilder serverContext(String protocol) {
     return serverContext(KeyType.EC_P256).protocols(protocol);
   }
 

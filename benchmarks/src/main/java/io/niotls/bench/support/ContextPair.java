@@ -4,6 +4,7 @@ import io.niotls.context.CertificateGenerator;
 import io.niotls.context.GeneratedCertificate;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
+import io.niotls.context.TlsContextBuilder;
 import java.util.List;
 
 /**
@@ -24,12 +25,12 @@ public record ContextPair(TlsContext client, TlsContext server) {
 
   /** Contexts for {@code spec}, presenting {@code leaf} and trusting {@code ca}. */
   static ContextPair of(Spec spec, GeneratedCertificate ca, GeneratedCertificate leaf) {
-    TlsContext.Builder server =
+    TlsContextBuilder server =
         TlsContext.forServer(leaf.keyMaterial())
             .provider(spec.provider())
             .protocols(spec.protocol())
             .sessionResumption(spec.resumption());
-    TlsContext.Builder client =
+    TlsContextBuilder client =
         TlsContext.forClient()
             .provider(spec.provider())
             .protocols(spec.protocol())
