@@ -6,7 +6,7 @@ import io.niotls.bench.support.Fixture;
 import io.niotls.bench.support.HandshakeBench;
 import io.niotls.bench.support.Subject;
 import io.niotls.bench.support.SubjectClock;
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,7 +1,7 @@
 package io.niotls.cli;
 
-import io.niotls.context.CertificateGenerator;
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.KeyMaterial;
 import io.niotls.context.KeySelector;
 import java.io.IOException;

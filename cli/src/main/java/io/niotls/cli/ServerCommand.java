@@ -1,6 +1,6 @@
 package io.niotls.cli;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.ClientAuth;
 import io.niotls.context.KeyMaterial;
 import io.niotls.context.TlsContext;

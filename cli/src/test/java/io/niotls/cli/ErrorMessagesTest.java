@@ -2,9 +2,9 @@ package io.niotls.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.context.CertificateGenerator;
-import io.niotls.context.CertificateGenerator.KeyType;
-import io.niotls.context.GeneratedCertificate;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.certs.GeneratedCertificate;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,8 +2,8 @@ package io.niotls.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.context.CertificateGenerator;
-import io.niotls.context.GeneratedCertificate;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.GeneratedCertificate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

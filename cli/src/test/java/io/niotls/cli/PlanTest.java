@@ -2,10 +2,10 @@ package io.niotls.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.context.CertificateGenerator;
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.certs.GeneratedCertificate;
 import io.niotls.context.ClientAuth;
-import io.niotls.context.GeneratedCertificate;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import java.nio.file.Files;

@@ -3,6 +3,8 @@ package io.niotls.context;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.GeneratedCertificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.certs.GeneratedCertificate;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;

@@ -3,6 +3,7 @@ package io.niotls.context;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.niotls.certs.CertificateGenerator;
 import io.niotls.context.Fingerprint.Algorithm;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;

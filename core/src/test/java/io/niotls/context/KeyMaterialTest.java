@@ -3,7 +3,9 @@ package io.niotls.context;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.certs.GeneratedCertificate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -21,9 +23,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -556,13 +556,7 @@ class KeyMaterialTest {
   private Path writeEncryptedTraditionalKey(GeneratedCertificate certificate, char[] password)
       throws IOException {
     Path file = dir.resolve("traditional-encrypted.pem");
-    writePem(
-        file,
-        new JcaMiscPEMGenerator(
-            certificate.traditionalKeyInfo(),
-            new JcePEMEncryptorBuilder("AES-256-CBC")
-                .setProvider(Pem.bouncyCastle())
-                .build(password)));
+    certificate.writeEncryptedTraditionalPrivateKeyPem(file, password);
     return file;
   }
 

@@ -2,7 +2,9 @@ package io.niotls.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.certs.GeneratedCertificate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.niotls.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.MemoryPair;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,6 +3,7 @@ package io.niotls.context;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.niotls.certs.CertificateGenerator;
 import io.niotls.testing.TestPki;
 import org.junit.jupiter.api.Test;
 

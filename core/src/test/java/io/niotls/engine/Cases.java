@@ -1,6 +1,6 @@
 package io.niotls.engine;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.testing.Chunks;
 import java.util.ArrayList;
 import java.util.List;

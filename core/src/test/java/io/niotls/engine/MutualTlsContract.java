@@ -2,8 +2,8 @@ package io.niotls.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.niotls.certs.GeneratedCertificate;
 import io.niotls.context.ClientAuth;
-import io.niotls.context.GeneratedCertificate;
 import io.niotls.context.TlsContext;
 import io.niotls.context.TlsContextBuilder;
 import io.niotls.testing.MemoryPair;

@@ -2,9 +2,9 @@ package io.niotls.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.certs.GeneratedCertificate;
 import io.niotls.context.Fingerprint;
-import io.niotls.context.GeneratedCertificate;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.MemoryPair;
 import io.niotls.testing.TestPki;

@@ -2,8 +2,8 @@ package io.niotls.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.context.CertificateGenerator.KeyType;
-import io.niotls.context.GeneratedCertificate;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.certs.GeneratedCertificate;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;

@@ -1,7 +1,7 @@
 package io.niotls.loop;
 
-import io.niotls.context.CertificateGenerator.KeyType;
-import io.niotls.context.GeneratedCertificate;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.certs.GeneratedCertificate;
 import io.niotls.testing.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -2,7 +2,7 @@ package io.niotls.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.Contexts;

@@ -1,6 +1,6 @@
 package io.niotls.testing;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContextBuilder;
 

@@ -1,8 +1,8 @@
 package io.niotls.testing;
 
-import io.niotls.context.CertificateGenerator;
-import io.niotls.context.CertificateGenerator.KeyType;
-import io.niotls.context.GeneratedCertificate;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.certs.GeneratedCertificate;
 import java.util.EnumMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.niotls.bench.support;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator.KeyType;
 import java.util.List;
 
 /** The record cipher a benchmark asks for, as a cipher-suite override on both sides. */

@@ -1,7 +1,7 @@
 package io.niotls.bench.support;
 
-import io.niotls.context.CertificateGenerator;
-import io.niotls.context.GeneratedCertificate;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.GeneratedCertificate;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.context.TlsContextBuilder;

@@ -7,7 +7,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
-import io.niotls.context.GeneratedCertificate;
+import io.niotls.certs.GeneratedCertificate;
 import io.niotls.context.Provider;
 import java.util.List;
 import javax.net.ssl.SSLException;

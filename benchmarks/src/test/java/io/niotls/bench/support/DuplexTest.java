@@ -3,7 +3,7 @@ package io.niotls.bench.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.niotls.context.CertificateGenerator.KeyType;
+import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.niotls.cli.peers;
 
-import io.niotls.context.CertificateGenerator;
-import io.niotls.context.GeneratedCertificate;
+import io.niotls.certs.CertificateGenerator;
+import io.niotls.certs.GeneratedCertificate;
 import java.nio.file.Path;
 
 /**

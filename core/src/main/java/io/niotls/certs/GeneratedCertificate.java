@@ -1,5 +1,7 @@
-package io.niotls.context;
+package io.niotls.certs;
 
+import io.niotls.context.Fingerprint;
+import io.niotls.context.KeyMaterial;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -31,6 +33,10 @@ import org.bouncycastle.operator.OutputEncryptor;
  * protected in any way.
  */
 public final class GeneratedCertificate {
+  /** For PKCS#8 encryption only: the JDK has no PEM writer of its own. */
+  private static final java.security.Provider BOUNCY_CASTLE =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
   private final KeyMaterial keyMaterial;
 
   GeneratedCertificate(KeyMaterial keyMaterial) {
@@ -82,7 +88,7 @@ public final class GeneratedCertificate {
       OutputEncryptor encryptor =
           new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
               .setPRF(PKCS8Generator.PRF_HMACSHA256)
-              .setProvider(Pem.bouncyCastle())
+              .setProvider(BOUNCY_CASTLE)
               .setPassword(password)
               .build();
       writePem(file, new JcaPKCS8Generator(privateKey(), encryptor));
@@ -101,11 +107,30 @@ public final class GeneratedCertificate {
   }
 
   /**
+   * Writes the private key in OpenSSL's traditional form, encrypted with AES-256-CBC under {@code
+   * password} (a {@code DEK-Info} header), as {@code openssl ec -aes256} writes it.
+   */
+  public void writeEncryptedTraditionalPrivateKeyPem(Path file, char[] password) {
+    Objects.requireNonNull(password, "password");
+    try {
+      writePem(
+          file,
+          new org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator(
+              traditionalKeyInfo(),
+              new org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder("AES-256-CBC")
+                  .setProvider(BOUNCY_CASTLE)
+                  .build(password)));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encrypt the private key", e);
+    }
+  }
+
+  /**
    * The key as PKCS#8 whose inner structure stands on its own as a traditional key. For EC the JDK
    * keeps the curve only in the PKCS#8 algorithm identifier, which {@code EC PRIVATE KEY} (RFC
    * 5915) does not have, so the curve and the public key are put inside.
    */
-  PrivateKeyInfo traditionalKeyInfo() {
+  private PrivateKeyInfo traditionalKeyInfo() {
     try {
       PrivateKeyInfo info = PrivateKeyInfo.getInstance(privateKey().getEncoded());
       if (!(privateKey() instanceof java.security.interfaces.ECPrivateKey)) {
@@ -162,7 +187,11 @@ public final class GeneratedCertificate {
 
   @Override
   public String toString() {
-    return "GeneratedCertificate[" + KeyMaterial.subject(certificate()) + ", " + sha256() + "]";
+    return "GeneratedCertificate["
+        + certificate().getSubjectX500Principal().getName()
+        + ", "
+        + sha256()
+        + "]";
   }
 
   private static void writePem(Path file, Object... objects) {

@@ -1,5 +1,6 @@
-package io.niotls.context;
+package io.niotls.certs;
 
+import io.niotls.context.KeyMaterial;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -202,7 +203,8 @@ public final class CertificateGenerator {
         if (issuer != null) {
           chain.addAll(issuer.keyMaterial().chain());
         }
-        return new GeneratedCertificate(new KeyMaterial(keyPair.getPrivate(), chain, null));
+        return new GeneratedCertificate(
+            KeyMaterial.of(keyPair.getPrivate(), chain.toArray(new X509Certificate[0])));
       } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
         throw new IllegalStateException("cannot generate a certificate for " + commonName, e);
       }
