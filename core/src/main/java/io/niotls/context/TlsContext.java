@@ -1,6 +1,7 @@
 package io.niotls.context;
 
 import io.niotls.buffer.BufferPool;
+import io.niotls.wire.TlsRecords;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -36,8 +37,6 @@ public final class TlsContext {
           "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
           "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
           "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-
-  private static final int MAX_RECORD = 5 + (1 << 14) + 2048;
 
   private final boolean client;
   private final List<String> protocols;
@@ -136,7 +135,7 @@ public final class TlsContext {
     try {
       int packet = probe.getSession().getPacketBufferSize();
       int app = probe.getSession().getApplicationBufferSize();
-      return Math.max(MAX_RECORD, Math.max(packet, app));
+      return Math.max(TlsRecords.MAX_RECORD, Math.max(packet, app));
     } finally {
       engines.release(probe);
     }

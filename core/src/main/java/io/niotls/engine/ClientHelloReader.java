@@ -1,5 +1,6 @@
 package io.niotls.engine;
 
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -82,10 +83,10 @@ final class ClientHelloReader {
     int major = record.get(1) & 0xff;
     int length = ((record.get(3) & 0xff) << 8) | (record.get(4) & 0xff);
     record.clear();
-    if (type != RecordHeader.HANDSHAKE || major != 3 || length == 0) {
+    if (type != TlsRecords.HANDSHAKE || major != 3 || length == 0) {
       // not ours to judge: the engine refuses what is not TLS, or is empty, with its own alert
       state = State.NOT_A_CLIENT_HELLO;
-    } else if (length > RecordHeader.MAX_TLS12_BODY) {
+    } else if (length > TlsRecords.MAX_TLS12_BODY) {
       state = State.NOT_A_CLIENT_HELLO; // the engine refuses it from its header: record_overflow
     } else {
       bodyLeft = length;
