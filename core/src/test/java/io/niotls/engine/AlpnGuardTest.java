@@ -86,6 +86,29 @@ class AlpnGuardTest {
     assertThat(server.bufferPool().outstanding()).isZero();
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aClientHelloThatCannotBeReadIsRefusedWithOneDecodeError(Provider provider) {
+    TlsContext server =
+        Contexts.server(provider, KeyType.EC_P256).alpn("h2").requireAlpn(true).build();
+    byte[] hello = handshakeRecord(clientHello(alpnExtension("h2")));
+    hello[5 + 4 + 2 + 32] = 33; // legacy_session_id: at most 32 bytes
+    MemoryTransport transport = new MemoryTransport();
+    try (TlsEngine engine = TlsEngine.server(server, transport)) {
+      transport.feed(hello);
+
+      assertThat(engine.handshake()).isEqualTo(Status.SSL);
+      assertThat(engine.failure().alert()).isEqualTo("decode_error");
+      assertThat(engine.failure().getMessage())
+          .contains("a legacy_session_id of 33 bytes, more than 32");
+      assertThat(transport.drainAll())
+          .as("a plaintext fatal decode_error alert")
+          .containsExactly(TlsRecords.ALERT, 3, 3, 0, 2, 2, 50);
+    }
+  }
+
   private static byte[] handshakeRecord(byte[] body) {
     return ByteBuffer.allocate(5 + body.length)
         .put((byte) TlsRecords.HANDSHAKE)
