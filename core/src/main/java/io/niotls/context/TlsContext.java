@@ -1,6 +1,7 @@
 package io.niotls.context;
 
 import io.niotls.buffer.BufferPool;
+import io.niotls.wire.TlsRecords;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -30,8 +31,6 @@ public final class TlsContext {
           "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
           "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
           "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-
-  private static final int MAX_RECORD = 5 + (1 << 14) + 2048;
 
   private final boolean client;
   private final List<String> protocols;
@@ -130,7 +129,7 @@ public final class TlsContext {
     try {
       int packet = probe.getSession().getPacketBufferSize();
       int app = probe.getSession().getApplicationBufferSize();
-      return Math.max(MAX_RECORD, Math.max(packet, app));
+      return Math.max(TlsRecords.MAX_RECORD, Math.max(packet, app));
     } finally {
       engines.release(probe);
     }

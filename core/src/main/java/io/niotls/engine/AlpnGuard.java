@@ -1,6 +1,7 @@
 package io.niotls.engine;
 
 import io.niotls.transport.Transport;
+import io.niotls.wire.ClientHelloParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -10,13 +11,16 @@ import java.util.List;
  * passes (the bytes go on to the engine unchanged) and, when its ALPN list is missing or shares no
  * protocol with ours, has the engine answer with a fatal {@code no_application_protocol} alert (RFC
  * 7301 section 3.2) instead of letting the last byte of the ClientHello through. Both providers so
- * give the same answer, which BoringSSL through netty-tcnative cannot give on its own. After the
- * ClientHello it only passes bytes on. Not thread-safe, like every transport.
+ * give the same answer, which BoringSSL through netty-tcnative cannot give on its own. A
+ * ClientHello it cannot read is refused with the alert the RFCs name ({@link
+ * ClientHelloParser#alert()}); what is not a ClientHello at all is left to the engine, which
+ * refuses it in its own words. After the ClientHello it only passes bytes on. Not thread-safe, like
+ * every transport.
  */
 final class AlpnGuard implements Transport {
   private final Transport inner;
   private final List<String> ours;
-  private ClientHelloReader hello = new ClientHelloReader();
+  private ClientHelloParser hello = new ClientHelloParser();
 
   AlpnGuard(Transport inner, List<String> ours) {
     this.inner = inner;
@@ -32,7 +36,7 @@ final class AlpnGuard implements Transport {
     }
     ByteBuffer fresh = dst.duplicate().flip().position(start);
     switch (hello.feed(fresh)) {
-      case READING -> {}
+      case NEED_MORE -> {}
       case DONE -> {
         List<String> offered = hello.alpn();
         hello = null;
@@ -49,9 +53,9 @@ final class AlpnGuard implements Transport {
         }
       }
       case MALFORMED -> {
-        String why = hello.problem();
+        ClientHelloParser refused = hello;
         hello = null;
-        throw TlsException.refusal("decode_error", why);
+        throw TlsException.refusal(refused.alert(), refused.problem());
       }
       default -> hello = null; // not a ClientHello: the engine refuses it in its own words
     }

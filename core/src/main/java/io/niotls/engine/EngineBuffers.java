@@ -2,6 +2,7 @@ package io.niotls.engine;
 
 import io.niotls.buffer.BufferPool;
 import io.niotls.transport.Transport;
+import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -52,11 +53,7 @@ final class EngineBuffers {
   /** The body length of the record up next when it is whole, else {@link Integer#MAX_VALUE}. */
   int nextRecordBody() {
     ByteBuffer in = netIn();
-    if (!RecordHeader.complete(in)) {
-      return Integer.MAX_VALUE;
-    }
-    int body = RecordHeader.bodyLength(in);
-    return in.remaining() >= RecordHeader.LENGTH + body ? body : Integer.MAX_VALUE;
+    return TlsRecords.wholeRecordPresent(in) ? TlsRecords.bodyLength(in) : Integer.MAX_VALUE;
   }
 
   /** Whether any ciphertext waits to be unwrapped, in netIn or in the transport's view. */
@@ -70,9 +67,7 @@ final class EngineBuffers {
 
   /** A whole record (header and body) is buffered. */
   boolean holdsWholeRecord() {
-    return netIn != null
-        && RecordHeader.complete(netIn)
-        && netIn.remaining() >= RecordHeader.LENGTH + RecordHeader.bodyLength(netIn);
+    return netIn != null && TlsRecords.wholeRecordPresent(netIn);
   }
 
   /** Reads from the transport into netIn: bytes read, 0 when none now, -1 at end of stream. */
@@ -89,8 +84,11 @@ final class EngineBuffers {
     }
   }
 
-  /** Room a record's encryption may need beyond its plaintext (header, tag, padding). */
-  private static final int RECORD_OVERHEAD = 256;
+  /**
+   * Room a record's encryption may need beyond its plaintext: header, tag, padding. TLS 1.3 allows
+   * 256 bytes; the AEAD suites niotls offers add under 30 in either version.
+   */
+  private static final int RECORD_OVERHEAD = TlsRecords.MAX_TLS13_EXPANSION;
 
   /**
    * A buffer of the transport's to encrypt {@code plaintext} bytes into directly, when nothing of

@@ -1,6 +1,7 @@
 package io.niotls.engine;
 
 import io.niotls.context.Provider;
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ import java.util.Map;
  * </ul>
  */
 final class FatalAlerts {
-  private static final byte ALERT = RecordHeader.ALERT;
+  private static final byte ALERT = TlsRecords.ALERT;
   private static final byte FATAL = 2;
 
   /** The RFC 8446 (section 6) registry codes of the alerts niotls itself sends. */
@@ -44,7 +45,7 @@ final class FatalAlerts {
           "no_application_protocol", 120);
 
   /** BoringSSL's limit: a body longer than this is refused with record_overflow. */
-  private static final int BORINGSSL_MAX_BODY = RecordHeader.MAX_TLS12_BODY;
+  private static final int BORINGSSL_MAX_BODY = TlsRecords.MAX_TLS12_BODY;
 
   private FatalAlerts() {}
 
@@ -64,14 +65,14 @@ final class FatalAlerts {
       // Netty's engine hands BoringSSL a record only once its whole body is there
       boolean overflow = "record_overflow".equals(alert);
       int body = overflow ? BORINGSSL_MAX_BODY + 1 : 32;
-      ByteBuffer forged = ByteBuffer.allocate(RecordHeader.LENGTH + body);
-      forged.put((byte) RecordHeader.APPLICATION_DATA).put((byte) 3).put((byte) (overflow ? 3 : 1));
+      ByteBuffer forged = ByteBuffer.allocate(TlsRecords.HEADER_LENGTH + body);
+      forged.put((byte) TlsRecords.APPLICATION_DATA).put((byte) 3).put((byte) (overflow ? 3 : 1));
       forged.putShort((short) body);
       return forged.clear();
     }
     // SunJSSE refuses a record longer than its packet buffer from the header alone
     return ByteBuffer.wrap(
-        new byte[] {RecordHeader.APPLICATION_DATA, 3, 3, (byte) 0xff, (byte) 0xff});
+        new byte[] {TlsRecords.APPLICATION_DATA, 3, 3, (byte) 0xff, (byte) 0xff});
   }
 
   /**
@@ -82,12 +83,12 @@ final class FatalAlerts {
    */
   static boolean sealsFromHere(ByteBuffer out, int produced) {
     int at = out.limit() - produced;
-    while (at >= out.position() && at + RecordHeader.LENGTH <= out.limit()) {
-      int type = out.get(at);
-      if (type == RecordHeader.CHANGE_CIPHER_SPEC || type == RecordHeader.APPLICATION_DATA) {
+    while (at >= out.position() && at + TlsRecords.HEADER_LENGTH <= out.limit()) {
+      int type = TlsRecords.contentType(out, at);
+      if (type == TlsRecords.CHANGE_CIPHER_SPEC || type == TlsRecords.APPLICATION_DATA) {
         return true;
       }
-      at += RecordHeader.LENGTH + ((out.get(at + 3) & 0xff) << 8 | (out.get(at + 4) & 0xff));
+      at += TlsRecords.HEADER_LENGTH + TlsRecords.bodyLength(out, at);
     }
     return false;
   }

@@ -1,5 +1,6 @@
 package io.niotls.engine;
 
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,7 +10,7 @@ import java.nio.ByteBuffer;
  */
 final class RecordGuard {
   private final boolean refuseRenegotiation;
-  private int maxRecordBody = RecordHeader.MAX_TLS12_BODY;
+  private int maxRecordBody = TlsRecords.MAX_TLS12_BODY;
   private boolean tls12;
   private int recordsWithoutData; // in a row, after the handshake
 
@@ -27,7 +28,7 @@ final class RecordGuard {
   void established(String protocol) {
     tls12 = "TLSv1.2".equals(protocol);
     if ("TLSv1.3".equals(protocol)) {
-      maxRecordBody = RecordHeader.MAX_TLS13_BODY;
+      maxRecordBody = TlsRecords.MAX_TLS13_BODY;
     }
   }
 
@@ -42,7 +43,7 @@ final class RecordGuard {
     if (refuseRenegotiation
         && established
         && tls12
-        && RecordHeader.contentType(in) == RecordHeader.HANDSHAKE) {
+        && TlsRecords.contentType(in) == TlsRecords.HANDSHAKE) {
       throw TlsException.refusal(
           "no_renegotiation",
           "the peer tried to renegotiate the TLS 1.2 session; niotls refuses renegotiation");

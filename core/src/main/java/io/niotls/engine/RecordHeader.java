@@ -1,41 +1,20 @@
 package io.niotls.engine;
 
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 
 /**
- * Reads the 5-byte TLS record header at a buffer's position, without I/O and without moving it, so
- * hostile records are refused from their header alone (RFC 8446 section 5.1, RFC 5246 6.2).
+ * The engine's verdict on the 5-byte TLS record header at a buffer's position, so hostile records
+ * are refused from their header alone (RFC 8446 section 5.1, RFC 5246 6.2): why it is refused, and
+ * with which alert. The format itself is {@link TlsRecords}'s; this is what the engine makes of it.
+ * Reads without moving the buffer; allocates only to say why a header is refused.
  */
 final class RecordHeader {
-  static final int LENGTH = 5;
-  static final int CHANGE_CIPHER_SPEC = 20;
-  static final int ALERT = 21;
-  static final int HANDSHAKE = 22;
-  static final int APPLICATION_DATA = 23;
-  static final int HEARTBEAT = 24;
-
-  /** TLS 1.2 ciphertext may carry 2^14 + 2048 bytes; TLS 1.3 at most 2^14 + 256. */
-  static final int MAX_TLS12_BODY = (1 << 14) + 2048;
-
-  static final int MAX_TLS13_BODY = (1 << 14) + 256;
-
-  /** Largest whole record, header included: the smallest buffer that can hold any record. */
-  static final int MAX_RECORD = LENGTH + MAX_TLS12_BODY;
+  private static final String[] HTTP_STARTS = {
+    "GET ", "POST", "HEAD", "PUT ", "OPTI", "DELE", "CONN"
+  };
 
   private RecordHeader() {}
-
-  static boolean complete(ByteBuffer buffer) {
-    return buffer.remaining() >= LENGTH;
-  }
-
-  static int contentType(ByteBuffer buffer) {
-    return buffer.get(buffer.position()) & 0xff;
-  }
-
-  static int bodyLength(ByteBuffer buffer) {
-    return ((buffer.get(buffer.position() + 3) & 0xff) << 8)
-        | (buffer.get(buffer.position() + 4) & 0xff);
-  }
 
   /**
    * Why the header at the buffer's position is not acceptable, or null when it is.
@@ -43,22 +22,20 @@ final class RecordHeader {
    * @param maxBody the largest body the negotiated (or not yet negotiated) protocol allows
    */
   static String problem(ByteBuffer buffer, int maxBody) {
-    int type = contentType(buffer);
-    int major = buffer.get(buffer.position() + 1) & 0xff;
-    if (!isTls(buffer)) {
+    if (!TlsRecords.isTls(buffer)) {
       return looksLikeHttp(buffer)
           ? "the peer sent plaintext HTTP to a TLS endpoint: use https:// or a TLS client"
           : String.format(
               "the peer sent data that is not TLS (record header %02x %02x): wrong port or"
                   + " protocol?",
-              type, major);
+              TlsRecords.contentType(buffer), TlsRecords.majorVersion(buffer, buffer.position()));
     }
-    int length = bodyLength(buffer);
+    int length = TlsRecords.bodyLength(buffer);
     if (length == 0) {
       // encryption always adds bytes, and unencrypted records must not be empty: a zero-length
       // record on the wire is never valid, and a stream of them costs work and carries nothing
       return "the peer sent an empty "
-          + typeName(type)
+          + TlsRecords.contentTypeName(TlsRecords.contentType(buffer))
           + " record, which is never valid on the wire (RFC 8446 section 5.1, RFC 5246 6.2.1)";
     }
     if (length > maxBody) {
@@ -77,37 +54,16 @@ final class RecordHeader {
    * acceptable.
    */
   static String alert(ByteBuffer buffer, int maxBody) {
-    int length = bodyLength(buffer);
-    if (!isTls(buffer) || length == 0) {
+    int length = TlsRecords.bodyLength(buffer);
+    if (!TlsRecords.isTls(buffer) || length == 0) {
       return "unexpected_message";
     }
     return length > maxBody ? "record_overflow" : null;
   }
 
-  private static String typeName(int type) {
-    switch (type) {
-      case CHANGE_CIPHER_SPEC:
-        return "change_cipher_spec";
-      case ALERT:
-        return "alert";
-      case HANDSHAKE:
-        return "handshake";
-      case APPLICATION_DATA:
-        return "application data";
-      default:
-        return "heartbeat";
-    }
-  }
-
-  private static boolean isTls(ByteBuffer buffer) {
-    int type = contentType(buffer);
-    int major = buffer.get(buffer.position() + 1) & 0xff;
-    return type >= CHANGE_CIPHER_SPEC && type <= HEARTBEAT && major == 3;
-  }
-
   private static boolean looksLikeHttp(ByteBuffer buffer) {
     int p = buffer.position();
-    for (String verb : new String[] {"GET ", "POST", "HEAD", "PUT ", "OPTI", "DELE", "CONN"}) {
+    for (String verb : HTTP_STARTS) {
       if (buffer.remaining() >= 4
           && buffer.get(p) == verb.charAt(0)
           && buffer.get(p + 1) == verb.charAt(1)

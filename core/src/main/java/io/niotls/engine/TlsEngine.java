@@ -6,6 +6,7 @@ import io.niotls.context.Provider;
 import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.transport.Transport;
+import io.niotls.wire.TlsRecords;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -622,7 +623,7 @@ public final class TlsEngine implements Closeable {
 
   private SSLEngineResult unwrap(ByteBuffer dst) throws IOException {
     ByteBuffer src = buffers.netIn();
-    if (RecordHeader.complete(src)) {
+    if (TlsRecords.headerPresent(src)) {
       guard.checkHeader(src, phase.established());
     }
     SSLEngineResult r = ssl.unwrap(src, dst);

@@ -8,94 +8,21 @@ import io.niotls.context.TlsContext;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.MemoryPair;
 import io.niotls.transport.MemoryTransport;
+import io.niotls.wire.TlsRecords;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The ClientHello reading behind {@code requireAlpn}: whatever way the hello arrives (split over
- * records, a byte at a time), its ALPN list is found; what is not a hello is left to the engine;
- * what cannot be read is refused, never let through unchecked.
+ * The ClientHello reading behind {@code requireAlpn}, through engines of both providers: a hello
+ * dripped a byte at a time is still judged by its ALPN list, and what cannot be read is refused
+ * with the RFC's alert, never let through unchecked. The parser itself is {@code
+ * io.niotls.wire.ClientHelloParserTest}'s.
  */
 class AlpnGuardTest {
-
-  @Test
-  void aClientHelloSplitOverTwoRecordsAndFedAByteAtATimeIsRead() {
-    byte[] record = realHello(Provider.JDK, "h2", "http/1.1");
-    byte[] message = Arrays.copyOfRange(record, 5, record.length);
-    int cut = message.length / 3;
-    ByteArrayOutputStream wire = new ByteArrayOutputStream();
-    wire.writeBytes(handshakeRecord(Arrays.copyOfRange(message, 0, cut)));
-    wire.writeBytes(handshakeRecord(Arrays.copyOfRange(message, cut, message.length)));
-    ClientHelloReader reader = new ClientHelloReader();
-
-    for (byte b : wire.toByteArray()) {
-      assertThat(reader.state()).isEqualTo(ClientHelloReader.State.READING);
-      reader.feed(ByteBuffer.wrap(new byte[] {b}));
-    }
-
-    assertThat(reader.state()).isEqualTo(ClientHelloReader.State.DONE);
-    assertThat(reader.alpn()).containsExactly("h2", "http/1.1");
-  }
-
-  @ParameterizedTest
-  @EnumSource(
-      value = Provider.class,
-      names = {"JDK", "OPENSSL"})
-  void theAlpnListOfEachProvidersClientHelloIsFound(Provider provider) {
-    ClientHelloReader reader = new ClientHelloReader();
-
-    reader.feed(ByteBuffer.wrap(realHello(provider, "spdy/3", "h2")));
-
-    assertThat(reader.state()).isEqualTo(ClientHelloReader.State.DONE);
-    assertThat(reader.alpn()).containsExactly("spdy/3", "h2");
-  }
-
-  @Test
-  void aClientHelloWithoutExtensionsOffersNoAlpn() {
-    ClientHelloReader reader = new ClientHelloReader();
-
-    reader.feed(ByteBuffer.wrap(handshakeRecord(clientHello(null))));
-
-    assertThat(reader.state()).isEqualTo(ClientHelloReader.State.DONE);
-    assertThat(reader.alpn()).isNull();
-  }
-
-  @Test
-  void aFirstRecordThatIsNotAHandshakeIsLeftToTheEngine() {
-    ClientHelloReader reader = new ClientHelloReader();
-
-    reader.feed(ByteBuffer.wrap("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)));
-
-    assertThat(reader.state()).isEqualTo(ClientHelloReader.State.NOT_A_CLIENT_HELLO);
-  }
-
-  @Test
-  void anAlpnListThatRunsPastItsExtensionIsMalformed() {
-    byte[] extension = alpnExtension("h2");
-    extension[5] = 9; // the list claims 9 bytes, 3 follow
-    ClientHelloReader reader = new ClientHelloReader();
-
-    reader.feed(ByteBuffer.wrap(handshakeRecord(clientHello(extension))));
-
-    assertThat(reader.state()).isEqualTo(ClientHelloReader.State.MALFORMED);
-    assertThat(reader.problem()).startsWith("the ClientHello cannot be read: a length runs past");
-  }
-
-  @Test
-  void aClientHelloAnnouncingMoreThan64KiBIsRefusedFromItsHeader() {
-    byte[] message = {1, 0x01, 0, 1}; // ClientHello of 65,537 bytes
-    ClientHelloReader reader = new ClientHelloReader();
-
-    reader.feed(ByteBuffer.wrap(handshakeRecord(message)));
-
-    assertThat(reader.state()).isEqualTo(ClientHelloReader.State.MALFORMED);
-    assertThat(reader.problem()).contains("65537 bytes, more than 65536");
-  }
 
   @ParameterizedTest
   @EnumSource(
@@ -131,22 +58,60 @@ class AlpnGuardTest {
     }
   }
 
-  /** The first flight of a client engine offering {@code alpn}: one handshake record. */
-  private static byte[] realHello(Provider provider, String... alpn) {
-    TlsContext context = Contexts.client(provider, KeyType.EC_P256).alpn(alpn).build();
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aClientHelloInARecordLongerThanPlaintextMayBeIsRefusedWithRecordOverflow(Provider provider) {
+    TlsContext server =
+        Contexts.server(provider, KeyType.EC_P256).alpn("h2").requireAlpn(true).build();
+    byte[] padding = new byte[4 + TlsRecords.MAX_PLAINTEXT_BODY];
+    padding[0] = 0;
+    padding[1] = 21; // RFC 7685 padding, filling the record past 2^14 bytes
+    padding[2] = (byte) ((padding.length - 4) >> 8);
+    padding[3] = (byte) (padding.length - 4);
+    byte[] hello = handshakeRecord(clientHello(concat(alpnExtension("h2"), padding)));
     MemoryTransport transport = new MemoryTransport();
-    TlsEngine engine = TlsEngine.client(context, transport, "localhost", 443);
-    try {
-      engine.handshake();
-      return transport.drainAll();
-    } finally {
-      engine.close();
+    try (TlsEngine engine = TlsEngine.server(server, transport)) {
+      transport.feed(hello);
+
+      assertThat(engine.handshake()).isEqualTo(Status.SSL);
+      assertThat(engine.failure().alert()).isEqualTo("record_overflow");
+      assertThat(engine.failure().getMessage())
+          .contains("more than the 16384 TLS allows in plaintext");
+      assertThat(transport.drainAll())
+          .as("a plaintext fatal record_overflow alert")
+          .containsExactly(TlsRecords.ALERT, 3, 3, 0, 2, 2, 22);
+    }
+    assertThat(server.bufferPool().outstanding()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Provider.class,
+      names = {"JDK", "OPENSSL"})
+  void aClientHelloThatCannotBeReadIsRefusedWithOneDecodeError(Provider provider) {
+    TlsContext server =
+        Contexts.server(provider, KeyType.EC_P256).alpn("h2").requireAlpn(true).build();
+    byte[] hello = handshakeRecord(clientHello(alpnExtension("h2")));
+    hello[5 + 4 + 2 + 32] = 33; // legacy_session_id: at most 32 bytes
+    MemoryTransport transport = new MemoryTransport();
+    try (TlsEngine engine = TlsEngine.server(server, transport)) {
+      transport.feed(hello);
+
+      assertThat(engine.handshake()).isEqualTo(Status.SSL);
+      assertThat(engine.failure().alert()).isEqualTo("decode_error");
+      assertThat(engine.failure().getMessage())
+          .contains("a legacy_session_id of 33 bytes, more than 32");
+      assertThat(transport.drainAll())
+          .as("a plaintext fatal decode_error alert")
+          .containsExactly(TlsRecords.ALERT, 3, 3, 0, 2, 2, 50);
     }
   }
 
   private static byte[] handshakeRecord(byte[] body) {
     return ByteBuffer.allocate(5 + body.length)
-        .put((byte) 22)
+        .put((byte) TlsRecords.HANDSHAKE)
         .put((byte) 3)
         .put((byte) 1)
         .putShort((short) body.length)
@@ -154,18 +119,22 @@ class AlpnGuardTest {
         .array();
   }
 
-  /** A minimal ClientHello message; {@code extensions} null: none at all (as TLS 1.2 allows). */
+  /** A minimal ClientHello message offering {@code extensions}. */
   private static byte[] clientHello(byte[] extensions) {
-    ByteBuffer body = ByteBuffer.allocate(1024);
+    ByteBuffer body = ByteBuffer.allocate(1024 + extensions.length);
     body.putShort((short) 0x0303).put(new byte[32]).put((byte) 0);
     body.putShort((short) 2).putShort((short) 0x1301).put((byte) 1).put((byte) 0);
-    if (extensions != null) {
-      body.putShort((short) extensions.length).put(extensions);
-    }
+    body.putShort((short) extensions.length).put(extensions);
     body.flip();
     ByteBuffer message = ByteBuffer.allocate(4 + body.remaining());
     message.put((byte) 1).put((byte) 0).putShort((short) body.remaining()).put(body);
     return message.array();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   private static byte[] alpnExtension(String... names) {

@@ -9,6 +9,7 @@ import io.niotls.testing.Contexts;
 import io.niotls.testing.MemoryPair;
 import io.niotls.testing.Peers;
 import io.niotls.transport.MemoryTransport;
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +46,7 @@ class ProviderAlertTest {
     message[3] = (byte) hello.length;
     System.arraycopy(hello, 0, message, 4, hello.length);
     byte[] record = new byte[5 + message.length];
-    record[0] = 22;
+    record[0] = TlsRecords.HANDSHAKE;
     record[1] = 3;
     record[2] = 1;
     record[3] = (byte) (message.length >> 8);
@@ -59,7 +60,7 @@ class ProviderAlertTest {
       assertThat(engine.handshake()).as(what).isEqualTo(Status.SSL);
       byte[] reply = transport.drainAll();
       assertThat(reply).as("one plaintext fatal alert").hasSize(7);
-      assertThat(reply[0]).as("content type: alert").isEqualTo((byte) 21);
+      assertThat(reply[0] & 0xff).as("content type: alert").isEqualTo(TlsRecords.ALERT);
       assertThat(reply[5]).as("level: fatal").isEqualTo((byte) 2);
       if (provider == Provider.OPENSSL) {
         assertThat(reply[6] & 0xff).as("decode_error").isEqualTo(50);
@@ -96,7 +97,7 @@ class ProviderAlertTest {
       }
       assertThat(client).isEqualTo(Status.OK);
       byte[] garbage = new byte[5 + 32];
-      garbage[0] = 23;
+      garbage[0] = TlsRecords.APPLICATION_DATA;
       garbage[1] = 3;
       garbage[2] = 3;
       garbage[4] = 32;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 
 /**
@@ -16,11 +17,10 @@ class RecordHeaderFuzzTest {
 
   @FuzzTest
   void problemAndAlertAgreeWithTheRfc(FuzzedDataProvider data) {
-    int maxBody =
-        data.pickValue(new int[] {RecordHeader.MAX_TLS12_BODY, RecordHeader.MAX_TLS13_BODY});
+    int maxBody = data.pickValue(new int[] {TlsRecords.MAX_TLS12_BODY, TlsRecords.MAX_TLS13_BODY});
     int offset = data.consumeInt(0, 16);
     byte[] bytes = data.consumeRemainingAsBytes();
-    if (bytes.length < offset + RecordHeader.LENGTH) {
+    if (bytes.length < offset + TlsRecords.HEADER_LENGTH) {
       return;
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes).position(offset);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.context.Provider;
 import io.niotls.engine.Status;
+import io.niotls.wire.TlsRecords;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class EarlyApplicationDataTest {
       server.feed(client.output());
       assertThat(server.handshake()).isEqualTo(Status.WANT_READ);
       server.output();
-      server.feed(Records.record(Records.APPLICATION_DATA, REQUEST));
+      server.feed(Records.record(TlsRecords.APPLICATION_DATA, REQUEST));
 
       assertThat(server.read()).isEqualTo(Status.SSL);
       assertThat(server.why())
@@ -51,7 +52,7 @@ class EarlyApplicationDataTest {
       server.feed(client.output());
       server.handshake();
       client.feed(server.output()); // ServerHello .. ServerHelloDone, no Finished yet
-      client.feed(Records.record(Records.APPLICATION_DATA, REQUEST));
+      client.feed(Records.record(TlsRecords.APPLICATION_DATA, REQUEST));
 
       assertThat(client.handshake()).isEqualTo(Status.SSL);
       assertThat(client.engine.session()).isNull();
@@ -60,7 +61,7 @@ class EarlyApplicationDataTest {
       List<Records.Parsed> sent = Records.parse(client.output());
       assertThat(sent.get(sent.size() - 1).type())
           .as("an alert, encrypted: the client had sent its ChangeCipherSpec")
-          .isEqualTo(Records.ALERT);
+          .isEqualTo(TlsRecords.ALERT);
     }
   }
 
@@ -70,7 +71,7 @@ class EarlyApplicationDataTest {
       names = {"JDK", "OPENSSL"})
   void aServerRefusesApplicationDataAsTheFirstRecord(Provider provider) {
     try (Victim server = Victim.server(provider)) {
-      server.feed(Records.record(Records.APPLICATION_DATA, REQUEST));
+      server.feed(Records.record(TlsRecords.APPLICATION_DATA, REQUEST));
 
       assertThat(server.handshake()).isEqualTo(Status.SSL);
       assertThat(server.why())
@@ -97,7 +98,7 @@ class EarlyApplicationDataTest {
       server.feed(client.output());
       server.handshake();
       server.output();
-      server.feed(Records.record(Records.APPLICATION_DATA, REQUEST));
+      server.feed(Records.record(TlsRecords.APPLICATION_DATA, REQUEST));
 
       assertThat(server.read()).isEqualTo(Status.SSL);
       assertThat(server.why())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.context.Provider;
 import io.niotls.engine.Status;
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +43,7 @@ class FloodTest {
       names = {"JDK", "OPENSSL"})
   void anEmptyPlaintextRecordIsRefusedFromItsHeaderAlone(Provider provider) {
     try (Victim server = Victim.server(provider)) {
-      server.feed(Records.header(Records.HANDSHAKE, 0)); // the JDK took a stream of them
+      server.feed(Records.header(TlsRecords.HANDSHAKE, 0)); // the JDK took a stream of them
 
       assertThat(server.handshake()).isEqualTo(Status.SSL);
       assertThat(server.engine.failure().alert()).isEqualTo("unexpected_message");
@@ -61,10 +62,10 @@ class FloodTest {
     try (Victim victim = Victim.of(Victim.forgeable(provider, protocol, client));
         ForgingPeer peer = new ForgingPeer(victim, protocol)) {
       peer.handshake();
-      byte[] one = peer.seal(Records.APPLICATION_DATA, new byte[0]);
+      byte[] one = peer.seal(TlsRecords.APPLICATION_DATA, new byte[0]);
       victim.feed(one);
       for (int i = 1; i < FLOOD; i++) {
-        victim.feed(peer.seal(Records.APPLICATION_DATA, new byte[0]));
+        victim.feed(peer.seal(TlsRecords.APPLICATION_DATA, new byte[0]));
       }
 
       assertThat(victim.read()).as(victim.why()).isEqualTo(Status.SSL);
@@ -113,10 +114,10 @@ class FloodTest {
     try (Victim victim = Victim.of(Victim.forgeable(provider, protocol, client));
         ForgingPeer peer = new ForgingPeer(victim, protocol)) {
       peer.handshake();
-      byte[] one = peer.seal(Records.ALERT, warning);
+      byte[] one = peer.seal(TlsRecords.ALERT, warning);
       victim.feed(one);
       for (int i = 1; i < FLOOD; i++) {
-        victim.feed(peer.seal(Records.ALERT, warning));
+        victim.feed(peer.seal(TlsRecords.ALERT, warning));
       }
 
       assertThat(victim.read()).as(victim.why()).isEqualTo(Status.SSL);

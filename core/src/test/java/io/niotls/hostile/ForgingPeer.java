@@ -11,6 +11,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.niotls.context.KeyMaterial;
 import io.niotls.engine.Status;
 import io.niotls.testing.TestPki;
+import io.niotls.wire.TlsRecords;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
@@ -137,7 +138,7 @@ final class ForgingPeer implements AutoCloseable {
       if (!flooded && keyLog.stream().anyMatch(l -> l.startsWith("SERVER_TRAFFIC_SECRET_0"))) {
         RecordSealer early = RecordSealer.tls13(secret("SERVER"));
         for (int i = 0; i < records; i++) {
-          victim.feed(early.seal(Records.APPLICATION_DATA, new byte[0]));
+          victim.feed(early.seal(TlsRecords.APPLICATION_DATA, new byte[0]));
         }
         flooded = true;
       }
@@ -153,7 +154,8 @@ final class ForgingPeer implements AutoCloseable {
   /** A forged TLS 1.3 KeyUpdate; the peer's later records use the next keys, as RFC 8446 says. */
   byte[] keyUpdate(boolean updateRequested) {
     byte[] record =
-        sealer.seal(Records.HANDSHAKE, new byte[] {24, 0, 0, 1, (byte) (updateRequested ? 1 : 0)});
+        sealer.seal(
+            TlsRecords.HANDSHAKE, new byte[] {24, 0, 0, 1, (byte) (updateRequested ? 1 : 0)});
     sealer.ratchet();
     return record;
   }
@@ -223,7 +225,7 @@ final class ForgingPeer implements AutoCloseable {
     if ("TLSv1.3".equals(engine.getSession().getProtocol())) {
       RecordSealer tls13 = RecordSealer.tls13(secret(asClient ? "CLIENT" : "SERVER"));
       for (Records.Parsed record : mine) {
-        if (record.type() == Records.APPLICATION_DATA) {
+        if (record.type() == TlsRecords.APPLICATION_DATA) {
           tls13.open(Records.record(record.type(), record.body())); // advances on our own records
         }
       }
@@ -237,7 +239,7 @@ final class ForgingPeer implements AutoCloseable {
             logged("CLIENT_RANDOM"), random(clientHello), random(serverHello), asClient);
     int afterCcs = -1;
     for (Records.Parsed record : mine) {
-      afterCcs = record.type() == Records.CHANGE_CIPHER_SPEC ? 0 : afterCcs + 1;
+      afterCcs = record.type() == TlsRecords.CHANGE_CIPHER_SPEC ? 0 : afterCcs + 1;
     }
     tls12.skipTo(afterCcs);
     return tls12;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.context.Provider;
 import io.niotls.engine.Status;
+import io.niotls.wire.TlsRecords;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,14 +25,14 @@ class OversizedRecordTest {
   }
 
   static int limit(String protocol) {
-    return "TLSv1.3".equals(protocol) ? Records.MAX_TLS13_BODY : Records.MAX_TLS12_BODY;
+    return "TLSv1.3".equals(protocol) ? TlsRecords.MAX_TLS13_BODY : TlsRecords.MAX_TLS12_BODY;
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("rolesAndProviders")
   void anOversizedHandshakeHeaderIsRefusedFromItsFiveBytes(Provider provider, String role) {
     try (Victim victim = NotTlsInputTest.waiting(provider, role)) {
-      victim.feed(Records.header(Records.HANDSHAKE, Records.MAX_TLS12_BODY + 1));
+      victim.feed(Records.header(TlsRecords.HANDSHAKE, TlsRecords.MAX_TLS12_BODY + 1));
 
       assertThat(victim.handshake()).isEqualTo(Status.SSL);
       assertThat(victim.engine.failure().alert()).isEqualTo("record_overflow");
@@ -47,7 +48,7 @@ class OversizedRecordTest {
   @MethodSource("rolesAndProviders")
   void aHandshakeHeaderAtTheLimitWaitsForItsBody(Provider provider, String role) {
     try (Victim victim = NotTlsInputTest.waiting(provider, role)) {
-      victim.feed(Records.header(Records.HANDSHAKE, Records.MAX_TLS12_BODY));
+      victim.feed(Records.header(TlsRecords.HANDSHAKE, TlsRecords.MAX_TLS12_BODY));
 
       assertThat(victim.handshake()).as(victim.why()).isEqualTo(Status.WANT_READ);
       assertThat(victim.outstanding()).as("one buffer holds the partial record").isEqualTo(1);
@@ -63,7 +64,7 @@ class OversizedRecordTest {
         ForgingPeer peer = new ForgingPeer(victim, protocol)) {
       peer.handshake();
       victim.output();
-      victim.feed(Records.header(Records.APPLICATION_DATA, limit + 1));
+      victim.feed(Records.header(TlsRecords.APPLICATION_DATA, limit + 1));
 
       assertThat(victim.read()).isEqualTo(Status.SSL);
       assertThat(victim.engine.failure().alert()).isEqualTo("record_overflow");
@@ -87,7 +88,7 @@ class OversizedRecordTest {
     try (Victim victim = Victim.of(Victim.forgeable(provider, protocol, true));
         ForgingPeer peer = new ForgingPeer(victim, protocol)) {
       peer.handshake();
-      victim.feed(Records.header(Records.APPLICATION_DATA, limit(protocol)));
+      victim.feed(Records.header(TlsRecords.APPLICATION_DATA, limit(protocol)));
 
       assertThat(victim.read()).as(victim.why()).isEqualTo(Status.WANT_READ);
       assertThat(victim.outstanding()).isEqualTo(1);
@@ -100,7 +101,7 @@ class OversizedRecordTest {
         ForgingPeer peer = new ForgingPeer(victim, "TLSv1.2")) {
       peer.handshake();
       // AES-GCM adds 24 bytes to at most 2^14: the JDK allows 16709 where TLS allows 18432
-      victim.feed(Records.header(Records.APPLICATION_DATA, Records.MAX_TLS12_BODY));
+      victim.feed(Records.header(TlsRecords.APPLICATION_DATA, TlsRecords.MAX_TLS12_BODY));
 
       assertThat(victim.read()).isEqualTo(Status.SSL);
       assertThat(victim.why()).contains("Input record too big");
@@ -114,7 +115,7 @@ class OversizedRecordTest {
       names = {"JDK", "OPENSSL"})
   void theTls13LimitIsNotAppliedBeforeTheVersionIsKnown(Provider provider) {
     try (Victim victim = Victim.server(provider)) {
-      victim.feed(Records.header(Records.HANDSHAKE, Records.MAX_TLS13_BODY + 1));
+      victim.feed(Records.header(TlsRecords.HANDSHAKE, TlsRecords.MAX_TLS13_BODY + 1));
 
       assertThat(victim.handshake()).as(victim.why()).isEqualTo(Status.WANT_READ);
     }

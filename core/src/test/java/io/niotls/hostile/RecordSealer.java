@@ -1,5 +1,6 @@
 package io.niotls.hostile;
 
+import io.niotls.wire.TlsRecords;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +130,7 @@ final class RecordSealer {
 
   private byte[] seal13(int type, byte[] plaintext) throws GeneralSecurityException {
     byte[] inner = concat(plaintext, new byte[] {(byte) type});
-    byte[] header = Records.header(Records.APPLICATION_DATA, inner.length + 16);
+    byte[] header = Records.header(TlsRecords.APPLICATION_DATA, inner.length + 16);
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
     cipher.init(
         Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce13()));

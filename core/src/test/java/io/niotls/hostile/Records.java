@@ -1,20 +1,18 @@
 package io.niotls.hostile;
 
+import io.niotls.wire.TlsRecords;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Hand-built TLS records and record-layer parsing for hostile tests: what a malicious or confused
- * peer puts on the wire, byte by byte (RFC 8446 section 5.1, RFC 5246 section 6.2).
+ * peer puts on the wire, byte by byte (RFC 8446 section 5.1, RFC 5246 section 6.2). Content types
+ * and limits are {@link TlsRecords}'.
  */
 final class Records {
-  static final int CHANGE_CIPHER_SPEC = 20;
-  static final int ALERT = 21;
-  static final int HANDSHAKE = 22;
-  static final int APPLICATION_DATA = 23;
-
   static final int WARNING = 1;
   static final int FATAL = 2;
 
@@ -22,12 +20,6 @@ final class Records {
   static final int UNEXPECTED_MESSAGE = 10;
   static final int RECORD_OVERFLOW = 22;
   static final int NO_RENEGOTIATION = 100;
-
-  /** 2^14 + 256: the largest TLS 1.3 ciphertext body. */
-  static final int MAX_TLS13_BODY = (1 << 14) + 256;
-
-  /** 2^14 + 2048: the largest TLS 1.2 ciphertext body (and the limit before negotiation). */
-  static final int MAX_TLS12_BODY = (1 << 14) + 2048;
 
   private Records() {}
 
@@ -45,7 +37,7 @@ final class Records {
 
   /** A plaintext alert record, as sent before encryption starts. */
   static byte[] alert(int level, int description) {
-    return record(ALERT, new byte[] {(byte) level, (byte) description});
+    return record(TlsRecords.ALERT, new byte[] {(byte) level, (byte) description});
   }
 
   static byte[] httpGet() {
@@ -76,7 +68,7 @@ final class Records {
       throw new AssertionError("no record was sent");
     }
     Parsed last = records.get(records.size() - 1);
-    if (last.type() != ALERT || last.body().length != 2 || last.body()[0] != FATAL) {
+    if (last.type() != TlsRecords.ALERT || last.body().length != 2 || last.body()[0] != FATAL) {
       throw new AssertionError("the last record sent is not a plaintext fatal alert: " + last);
     }
     return last.body()[1] & 0xff;
@@ -98,19 +90,19 @@ final class Records {
   static List<Parsed> parse(byte[] stream) {
     List<Parsed> records = new ArrayList<>();
     int at = 0;
-    while (at + 5 <= stream.length) {
-      int type = stream[at] & 0xff;
-      if (type < CHANGE_CIPHER_SPEC || type > 24 || stream[at + 1] != 3) {
+    ByteBuffer bytes = ByteBuffer.wrap(stream);
+    while (at + TlsRecords.HEADER_LENGTH <= stream.length) {
+      if (!TlsRecords.isTls(bytes.position(at))) {
         throw new IllegalArgumentException("not a TLS record at offset " + at);
       }
-      int length = ((stream[at + 3] & 0xff) << 8) | (stream[at + 4] & 0xff);
-      if (at + 5 + length > stream.length) {
+      int length = TlsRecords.bodyLength(bytes);
+      if (at + TlsRecords.HEADER_LENGTH + length > stream.length) {
         break;
       }
       byte[] body = new byte[length];
-      System.arraycopy(stream, at + 5, body, 0, length);
-      records.add(new Parsed(type, body));
-      at += 5 + length;
+      System.arraycopy(stream, at + TlsRecords.HEADER_LENGTH, body, 0, length);
+      records.add(new Parsed(TlsRecords.contentType(bytes), body));
+      at += TlsRecords.HEADER_LENGTH + length;
     }
     return records;
   }

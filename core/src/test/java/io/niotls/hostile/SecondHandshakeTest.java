@@ -10,6 +10,7 @@ import io.niotls.engine.TlsEngine;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.MemoryPair;
 import io.niotls.transport.MemoryTransport;
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
@@ -98,7 +99,7 @@ class SecondHandshakeTest {
     try (Victim server = Victim.of(Victim.forgeable(provider, "TLSv1.3", false));
         ForgingPeer peer = new ForgingPeer(server, "TLSv1.3")) {
       peer.handshake();
-      server.feed(peer.seal(Records.HANDSHAKE, hello));
+      server.feed(peer.seal(TlsRecords.HANDSHAKE, hello));
 
       assertThat(server.read()).isEqualTo(Status.SSL);
       assertThat(server.why())

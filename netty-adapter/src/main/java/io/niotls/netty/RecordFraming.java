@@ -1,5 +1,6 @@
 package io.niotls.netty;
 
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 
 /**
@@ -12,7 +13,7 @@ import java.nio.ByteBuffer;
  * channel's event loop.
  */
 final class RecordFraming {
-  private static final int HEADER = 5;
+  private static final int HEADER = TlsRecords.HEADER_LENGTH;
 
   private int headerSeen; // bytes of the current header seen so far, 0 to 5
   private int length; // the current record's body length, once its header is whole
@@ -30,7 +31,7 @@ final class RecordFraming {
     int end = in.limit();
     while (at < end) {
       if (headerSeen == 0 && end - at >= HEADER) { // the usual case: a whole header at hand
-        length = ((in.get(at + 3) & 0xff) << 8) | (in.get(at + 4) & 0xff); // any byte order
+        length = TlsRecords.bodyLength(in, at); // absolute: any byte order, no bounds check
         bodyLeft = length;
         at += HEADER;
         headerSeen = HEADER;

@@ -9,6 +9,7 @@ import io.niotls.context.Provider;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.transport.MemoryTransport;
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 
 /**
@@ -21,7 +22,7 @@ import java.nio.ByteBuffer;
  */
 final class RecordWriter {
   /** The most a record may grow by encryption in TLS 1.3; AEAD suites add 22 to 29 bytes. */
-  private static final int RECORD_OVERHEAD = 256;
+  private static final int RECORD_OVERHEAD = TlsRecords.MAX_TLS13_EXPANSION;
 
   private final PlaintextQueue pending;
   private final CiphertextOut out;

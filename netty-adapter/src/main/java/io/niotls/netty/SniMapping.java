@@ -1,6 +1,7 @@
 package io.niotls.netty;
 
 import io.niotls.context.TlsContext;
+import io.niotls.wire.HostNameSyntax;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -87,7 +88,7 @@ public final class SniMapping {
       boolean wildcard = p.startsWith("*.");
       String name = wildcard ? p.substring(2) : p;
       byte[] ascii = name.getBytes(StandardCharsets.ISO_8859_1);
-      String problem = ClientHelloSni.hostNameProblem(ascii, 0, ascii.length);
+      String problem = HostNameSyntax.problem(ascii, 0, ascii.length);
       if (problem != null || !name.equals(new String(ascii, StandardCharsets.ISO_8859_1))) {
         throw new IllegalArgumentException(
             "not a host name or *.domain wildcard: '"

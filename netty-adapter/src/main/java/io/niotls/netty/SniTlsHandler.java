@@ -7,24 +7,29 @@ import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.niotls.context.TlsContext;
+import io.niotls.wire.ClientHelloParser;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
  * A server's first handler when it serves several names: it buffers the client's first bytes until
- * the ClientHello's server name is known ({@link ClientHelloSni}), picks a context with an {@link
- * SniMapping}, and replaces itself with a {@link TlsHandler#server} for that context, which then
- * receives the buffered bytes. It fires Netty's {@link SniCompletionEvent} with the name.
+ * the ClientHello's server name is known (core's {@link ClientHelloParser}, fed each read's new
+ * bytes), picks a context with an {@link SniMapping}, and replaces itself with a {@link
+ * TlsHandler#server} for that context, which then receives the buffered bytes. It fires Netty's
+ * {@link SniCompletionEvent} with the name.
  *
- * <p>A ClientHello that cannot be parsed goes to the default context, whose engine refuses it with
- * a proper alert; the event then carries the parser's reason. A client that does not complete its
+ * <p>Bytes that are not a ClientHello, a ClientHello that cannot be parsed and a server name that
+ * is not a host name go to the default context, whose engine refuses what it must with a proper
+ * alert; the event then carries the parser's reason. A client that does not complete its
  * ClientHello within the default context's handshake timeout is disconnected.
  *
  * <p>Not sharable: one per channel.
  */
 public final class SniTlsHandler extends ByteToMessageDecoder {
   private final SniMapping mapping;
+  private final ClientHelloParser hello = new ClientHelloParser();
+  private int parsed; // bytes after the reader index that the parser has seen; none are read
   private ScheduledFuture<?> deadline;
 
   public SniTlsHandler(SniMapping mapping) {
@@ -61,18 +66,24 @@ public final class SniTlsHandler extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    ClientHelloSni.Result result =
-        ClientHelloSni.parse(in.nioBuffer(in.readerIndex(), in.readableBytes()));
-    if (result.kind() == ClientHelloSni.Kind.NEED_MORE) {
+    // the reader index stays put, so the bytes after it grow by each read's and only those are new
+    int fresh = in.readableBytes() - parsed;
+    if (fresh > 0) {
+      hello.feed(in.nioBuffer(in.readerIndex() + parsed, fresh));
+      parsed += fresh;
+    }
+    if (hello.state() == ClientHelloParser.State.NEED_MORE) {
       return;
     }
-    TlsContext chosen = mapping.select(result.serverName());
+    String problem =
+        hello.state() == ClientHelloParser.State.DONE ? hello.serverNameProblem() : hello.problem();
+    TlsContext chosen = mapping.select(hello.serverName());
     ctx.pipeline().replace(this, ctx.name(), TlsHandler.server(chosen));
     // ByteToMessageDecoder hands the buffered bytes to the TlsHandler as it is removed.
     ctx.fireUserEventTriggered(
-        result.kind() == ClientHelloSni.Kind.INVALID
-            ? new SniCompletionEvent(null, new SSLException(result.problem()))
-            : new SniCompletionEvent(result.serverName()));
+        problem != null
+            ? new SniCompletionEvent(null, new SSLException(problem))
+            : new SniCompletionEvent(hello.serverName()));
   }
 
   @Override

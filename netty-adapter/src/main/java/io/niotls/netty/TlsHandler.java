@@ -21,6 +21,7 @@ import io.niotls.engine.SessionInfo;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.transport.MemoryTransport;
+import io.niotls.wire.TlsRecords;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TlsHandler extends ChannelDuplexHandler {
   /** The largest plaintext of one record (RFC 8446 section 5.1). */
-  static final int RECORD = 16 * 1024;
+  static final int RECORD = TlsRecords.MAX_PLAINTEXT_BODY;
 
   private final TlsContext context;
   private final String peerHost;

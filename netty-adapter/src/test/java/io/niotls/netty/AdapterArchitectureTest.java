@@ -9,12 +9,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Netty adapter's arrows in docs/ARCHITECTURE.md: it runs the engine over a memory transport,
- * and knows neither the selector loop, nor transport URIs, nor the command or the benchmarks.
+ * reads the wire format through core's wire package, and knows neither the selector loop, nor
+ * transport URIs, nor the command or the benchmarks.
  */
 class AdapterArchitectureTest {
 
   @Test
-  void theAdapterUsesOnlyTheEngineContextTransportAndBuffers() {
+  void theAdapterUsesOnlyTheEngineContextTransportBuffersAndWireFormat() {
     JavaClasses adapter =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -27,7 +28,7 @@ class AdapterArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "io.niotls.loop..", "io.niotls.uri..", "io.niotls.cli..", "io.niotls.bench..")
-        .because("docs/ARCHITECTURE.md: netty -> engine, context, transport, buffer")
+        .because("docs/ARCHITECTURE.md: netty -> engine, context, transport, buffer, wire")
         .check(adapter);
   }
 }

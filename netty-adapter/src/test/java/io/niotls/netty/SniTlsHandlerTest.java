@@ -11,9 +11,12 @@ import io.niotls.certs.CertificateGenerator;
 import io.niotls.certs.GeneratedCertificate;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
+import io.niotls.engine.TlsEngine;
 import io.niotls.testing.TestPki;
+import io.niotls.transport.MemoryTransport;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +73,52 @@ class SniTlsHandlerTest {
     } finally {
       server.finishAndReleaseAll();
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void aServerNameThatIsNotAHostNameGoesToTheDefaultWithItsReason(Provider provider) {
+    byte[] hello = firstFlight(provider, "bad.example.com");
+    byte[] name = "bad.example.com".getBytes(StandardCharsets.US_ASCII);
+    int at = indexOf(hello, name);
+    hello[at + 3] = ' '; // "bad example.com": same length, no longer a host name
+    Recorder events = new Recorder();
+    EmbeddedChannel server =
+        new EmbeddedChannel(new SniTlsHandler(Sites.of(provider).mapping()), events);
+    try {
+      server.writeInbound(Unpooled.wrappedBuffer(hello));
+
+      assertThat(server.pipeline().get(SniTlsHandler.class)).as("replaced").isNull();
+      assertThat(events.events(SniCompletionEvent.class))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.hostname()).isNull();
+                assertThat(e.cause())
+                    .hasMessage("a byte 0x20 that no host name contains in the server name");
+              });
+    } finally {
+      server.finishAndReleaseAll();
+    }
+  }
+
+  /** What a client engine of {@code provider} sends first when it connects to {@code host}. */
+  private static byte[] firstFlight(Provider provider, String host) {
+    MemoryTransport transport = new MemoryTransport();
+    try (TlsEngine engine =
+        TlsEngine.client(Fixtures.client(provider, "TLSv1.3"), transport, host, 443)) {
+      engine.handshake();
+      return transport.drainAll();
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("the ClientHello does not name " + new String(needle));
   }
 
   private static void connect(Provider provider, String host, X509Certificate expected, int chunk) {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.niotls.context.Provider;
+import io.niotls.wire.TlsRecords;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +51,7 @@ class TlsHandlerStartTlsTest {
       assertThat(plaintext(out.get(0))).isEqualTo("STARTTLS");
       assertThat(plaintext(out.get(1))).isEqualTo("\r\n");
       ByteBuf hello = (ByteBuf) out.get(2);
-      assertThat(hello.getByte(0)).as("a handshake record").isEqualTo((byte) 22);
+      assertThat(hello.getByte(0) & 0xff).as("a handshake record").isEqualTo(TlsRecords.HANDSHAKE);
       hello.release();
     } finally {
       channel.finishAndReleaseAll();

@@ -16,6 +16,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.util.ReferenceCountUtil;
 import io.niotls.context.Provider;
+import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class TlsHandlerWriteTest {
       assertThat(Records.headers(ciphertext))
           .singleElement()
           .extracting(Records.Header::type)
-          .isEqualTo(Records.APPLICATION_DATA);
+          .isEqualTo(TlsRecords.APPLICATION_DATA);
       TlsHandlerRecordSplitTest.deliver(pair.server, ciphertext);
       assertThat(EmbeddedPair.readInbound(pair.server)).isEqualTo(sent);
     }

@@ -1,4 +1,4 @@
-package io.niotls.netty;
+package io.niotls.wire;
 
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
@@ -7,7 +7,9 @@ import io.niotls.engine.TlsEngine;
 import io.niotls.testing.Contexts;
 import io.niotls.transport.MemoryTransport;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,14 +19,15 @@ final class ClientHellos {
 
   private ClientHellos() {}
 
-  /** The first flight of a real client engine connecting to {@code host}. */
-  static byte[] real(Provider provider, String protocol, String host) {
+  /** The first flight of a real client engine connecting to {@code host}, offering {@code alpn}. */
+  static byte[] real(Provider provider, String protocol, String host, String... alpn) {
     TlsContext context =
         CLIENTS.computeIfAbsent(
-            provider + protocol,
+            provider + protocol + Arrays.toString(alpn),
             k ->
                 Contexts.client(provider, KeyType.EC_P256)
                     .protocols(protocol)
+                    .alpn(alpn)
                     .sessionResumption(false)
                     .build());
     MemoryTransport transport = new MemoryTransport();
@@ -38,15 +41,15 @@ final class ClientHellos {
   static byte[] refragment(byte[] records, int size) {
     ByteArrayOutputStream handshake = new ByteArrayOutputStream();
     for (int at = 0; at < records.length; ) {
-      int length = ((records[at + 3] & 0xff) << 8) | (records[at + 4] & 0xff);
-      handshake.write(records, at + 5, length);
-      at += 5 + length;
+      int length = TlsRecords.bodyLength(ByteBuffer.wrap(records), at);
+      handshake.write(records, at + TlsRecords.HEADER_LENGTH, length);
+      at += TlsRecords.HEADER_LENGTH + length;
     }
     byte[] body = handshake.toByteArray();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int at = 0; at < body.length; at += size) {
       int n = Math.min(size, body.length - at);
-      out.write(new byte[] {22, 3, 1, (byte) (n >> 8), (byte) n}, 0, 5);
+      out.writeBytes(header(TlsRecords.HANDSHAKE, n));
       out.write(body, at, n);
     }
     return out.toByteArray();
@@ -82,12 +85,21 @@ final class ClientHellos {
     return m.toByteArray();
   }
 
+  /** A handshake record carrying {@code body}. */
   static byte[] record(byte[] body) {
+    return record(TlsRecords.HANDSHAKE, body);
+  }
+
+  static byte[] record(int type, byte[] body) {
     ByteArrayOutputStream r = new ByteArrayOutputStream();
-    r.writeBytes(new byte[] {22, 3, 1});
-    r.writeBytes(u16(body.length));
+    r.writeBytes(header(type, body.length));
     r.writeBytes(body);
     return r.toByteArray();
+  }
+
+  /** A record header with the legacy version 3.1 clients use in their first flight. */
+  static byte[] header(int type, int bodyLength) {
+    return new byte[] {(byte) type, 3, 1, (byte) (bodyLength >> 8), (byte) bodyLength};
   }
 
   static byte[] extension(int type, byte[] data) {
@@ -111,6 +123,28 @@ final class ClientHellos {
     data.writeBytes(u16(list.size()));
     data.writeBytes(list.toByteArray());
     return extension(0, data.toByteArray());
+  }
+
+  /** An ALPN extension listing {@code names}. */
+  static byte[] alpn(String... names) {
+    ByteArrayOutputStream list = new ByteArrayOutputStream();
+    for (String name : names) {
+      byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
+      list.write(b.length);
+      list.writeBytes(b);
+    }
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    data.writeBytes(u16(list.size()));
+    data.writeBytes(list.toByteArray());
+    return extension(16, data.toByteArray());
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
   }
 
   static byte[] u16(int v) {
