@@ -32,7 +32,7 @@ class ArchitectureTest {
           "certs", List.of("context"),
           "transport", List.of("buffer"),
           "engine", List.of("context", "transport", "buffer", "wire"),
-          "loop", List.of("engine", "context", "transport", "buffer", "uri"));
+          "loop", List.of("engine", "context", "transport", "buffer", "uri", "wire"));
 
   private static JavaClasses classes;
 

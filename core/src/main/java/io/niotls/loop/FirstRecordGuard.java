@@ -1,6 +1,7 @@
 package io.niotls.loop;
 
 import io.niotls.transport.Transport;
+import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -12,8 +13,6 @@ import java.nio.ByteBuffer;
  * the command injection of CVE-2011-0411 ({@link Failures#injection}). Not thread-safe.
  */
 final class FirstRecordGuard implements Transport {
-  private static final byte ALERT = 21;
-  private static final byte HANDSHAKE = 22;
 
   private final Transport inner;
   private boolean checked;
@@ -35,7 +34,7 @@ final class FirstRecordGuard implements Transport {
     if (!checked && n > 0) {
       checked = true;
       byte type = dst.get(start);
-      if (type != HANDSHAKE && type != ALERT) {
+      if (type != TlsRecords.HANDSHAKE && type != TlsRecords.ALERT) {
         refusal = Failures.injection(n, "arrived after STARTTLS, before the first TLS record");
         throw refusal;
       }

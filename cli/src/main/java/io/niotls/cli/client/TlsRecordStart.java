@@ -1,5 +1,7 @@
 package io.niotls.cli.client;
 
+import io.niotls.wire.TlsRecords;
+
 /**
  * Whether the first bytes a plaintext server sent back start a TLS record: content type 21 (alert)
  * or 22 (handshake), then record version 3.0 to 3.4 ({@code 0x03 0x00}-{@code 0x04}). A TLS server
@@ -24,7 +26,7 @@ final class TlsRecordStart {
 
   /** Judges the first {@code length} bytes of {@code head}. */
   static Verdict of(byte[] head, int length) {
-    if (length >= 1 && head[0] != 21 && head[0] != 22) {
+    if (length >= 1 && head[0] != TlsRecords.ALERT && head[0] != TlsRecords.HANDSHAKE) {
       return Verdict.NOT_TLS;
     }
     if (length >= 2 && head[1] != 3) {
@@ -38,6 +40,6 @@ final class TlsRecordStart {
 
   /** What the record's content type says, for a message: {@code "an alert"}. */
   static String kind(byte contentType) {
-    return contentType == 21 ? "an alert" : "a handshake message";
+    return contentType == TlsRecords.ALERT ? "an alert" : "a handshake message";
   }
 }
