@@ -2,7 +2,6 @@ package io.niotls.engine;
 
 import io.niotls.context.ClientAuth;
 import io.niotls.context.DelegatedTasks;
-import io.niotls.context.Provider;
 import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.transport.Transport;
@@ -51,6 +50,7 @@ public final class TlsEngine implements Closeable {
   private final Transport transport;
   private final EngineBuffers buffers;
   private final RecordGuard guard;
+  private final EngineQuirks quirks;
   private final String serverName;
   private final boolean inlineTasks;
 
@@ -71,11 +71,8 @@ public final class TlsEngine implements Closeable {
     this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
     this.inlineTasks = context.delegatedTasks() == DelegatedTasks.INLINE;
     this.appBufferSize = ssl.getSession().getApplicationBufferSize();
-    // A BoringSSL server refuses a renegotiating ClientHello itself, with the fatal
-    // no_renegotiation alert niotls cannot seal; its client would go along, as SunJSSE would.
-    boolean providerRefusesRenegotiation =
-        !context.isClient() && context.provider() == Provider.OPENSSL;
-    this.guard = new RecordGuard(!providerRefusesRenegotiation);
+    this.quirks = EngineQuirks.of(context.provider());
+    this.guard = new RecordGuard(!quirks.refusesRenegotiation(context.isClient()));
   }
 
   /**
@@ -690,10 +687,10 @@ public final class TlsEngine implements Closeable {
       }
       if (produced == 0
           && !sealing
-          && context.provider() == Provider.JDK // BoringSSL's engine wrote its alert already
+          && quirks.mayFailWithoutAlert()
           && !"close_notify".equals(e.alert())) {
-        // SunJSSE sends no alert for a hello it could not parse (it has no handshake under way
-        // yet) and often names none: a peer whose first flight could not be read is told so
+        // a peer whose first flight could not be read is told so, with the alert named or the
+        // likeliest one
         String alert = e.alert() != null ? e.alert() : "decode_error";
         buffers.beginWrap().put(FatalAlerts.plaintext(alert));
         buffers.endWrap();
@@ -711,8 +708,7 @@ public final class TlsEngine implements Closeable {
   /** Feeds the provider a record its own record layer refuses with a fatal alert. */
   private void provoke(String alert) {
     try {
-      ssl.unwrap(
-          FatalAlerts.provocation(context.provider(), alert), buffers.beginUnwrapIntoAppIn());
+      ssl.unwrap(quirks.provocation(alert), buffers.beginUnwrapIntoAppIn());
     } catch (SSLException expected) {
       // SunJSSE throws here and has queued its alert; BoringSSL's engine says so on the wrap
     } finally {
