@@ -1,6 +1,5 @@
 package io.niotls.engine;
 
-import io.niotls.context.Provider;
 import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -13,8 +12,8 @@ import java.util.Map;
  * <p>While none of our records is encrypted yet, the alert is a plaintext record we build
  * ourselves, exactly as the provider would. Once ours are encrypted, only the provider holds the
  * keys, and neither SSLEngine takes an alert to send: the provider is given a forged record header
- * that its own record layer refuses, and it sends its own fatal alert, encrypted. What that alert
- * says is the provider's choice:
+ * that its own record layer refuses ({@link EngineQuirks#provocation}), and it sends its own fatal
+ * alert, encrypted. What that alert says is the provider's choice:
  *
  * <ul>
  *   <li>SunJSSE answers a record longer than it accepts with {@code unexpected_message}, the one
@@ -24,7 +23,7 @@ import java.util.Map;
  *       record whose version is wrong with {@code protocol_version}, its nearest refusal to an
  *       {@code unexpected_message} that it only sends for what it decides itself. (A BoringSSL
  *       server refuses renegotiation with {@code no_renegotiation} on its own: see {@link
- *       RecordGuard}.)
+ *       EngineQuirks#refusesRenegotiation}.)
  * </ul>
  */
 final class FatalAlerts {
@@ -44,9 +43,6 @@ final class FatalAlerts {
           "unrecognized_name", 112,
           "no_application_protocol", 120);
 
-  /** BoringSSL's limit: a body longer than this is refused with record_overflow. */
-  private static final int BORINGSSL_MAX_BODY = TlsRecords.MAX_TLS12_BODY;
-
   private FatalAlerts() {}
 
   /** The fatal alert record for {@code alert}, in plaintext: only before our records are sealed. */
@@ -54,25 +50,6 @@ final class FatalAlerts {
     Integer code = CODES.get(alert);
     int description = code == null ? CODES.get("internal_error") : code;
     return ByteBuffer.wrap(new byte[] {ALERT, 3, 3, 0, 2, FATAL, (byte) description});
-  }
-
-  /**
-   * Input that makes {@code provider}'s record layer refuse it with its nearest fatal alert to
-   * {@code alert}; unwrapping it throws, or says NEED_WRAP, and the next wraps send the alert.
-   */
-  static ByteBuffer provocation(Provider provider, String alert) {
-    if (provider == Provider.OPENSSL) {
-      // Netty's engine hands BoringSSL a record only once its whole body is there
-      boolean overflow = "record_overflow".equals(alert);
-      int body = overflow ? BORINGSSL_MAX_BODY + 1 : 32;
-      ByteBuffer forged = ByteBuffer.allocate(TlsRecords.HEADER_LENGTH + body);
-      forged.put((byte) TlsRecords.APPLICATION_DATA).put((byte) 3).put((byte) (overflow ? 3 : 1));
-      forged.putShort((short) body);
-      return forged.clear();
-    }
-    // SunJSSE refuses a record longer than its packet buffer from the header alone
-    return ByteBuffer.wrap(
-        new byte[] {TlsRecords.APPLICATION_DATA, 3, 3, (byte) 0xff, (byte) 0xff});
   }
 
   /**

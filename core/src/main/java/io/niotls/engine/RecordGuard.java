@@ -15,8 +15,8 @@ final class RecordGuard {
   private int recordsWithoutData; // in a row, after the handshake
 
   /**
-   * @param refuseRenegotiation false where the provider refuses renegotiation itself, with the
-   *     fatal alert the RFC names
+   * @param refuseRenegotiation false where the provider refuses renegotiation itself ({@link
+   *     EngineQuirks#refusesRenegotiation})
    */
   RecordGuard(boolean refuseRenegotiation) {
     this.refuseRenegotiation = refuseRenegotiation;

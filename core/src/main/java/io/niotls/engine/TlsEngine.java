@@ -2,16 +2,13 @@ package io.niotls.engine;
 
 import io.niotls.context.ClientAuth;
 import io.niotls.context.DelegatedTasks;
-import io.niotls.context.Provider;
 import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.transport.Transport;
-import io.niotls.wire.TlsRecords;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
@@ -41,6 +38,11 @@ import javax.net.ssl.SSLException;
  * <p>Buffers: ciphertext in ({@code netIn}), ciphertext out ({@code netOut}) and decrypted
  * plaintext not yet read ({@code appIn}) are taken from the context's pool only while they hold
  * bytes, so an idle connection holds none.
+ *
+ * <p>Inside, this class is the coordinator: it owns the phase, the status and the failure, drives
+ * the handshake and decides what each call does next. The receive path is {@code Receiver}'s, the
+ * send path (alerts included) {@code Sender}'s, the buffers {@code EngineBuffers}', and what
+ * differs between the providers is asked of {@code EngineQuirks}.
  */
 public final class TlsEngine implements Closeable {
   /** Records in a row without application data that the engine accepts after the handshake. */
@@ -50,7 +52,8 @@ public final class TlsEngine implements Closeable {
   private final SSLEngine ssl;
   private final Transport transport;
   private final EngineBuffers buffers;
-  private final RecordGuard guard;
+  private final Sender sender;
+  private final Receiver receiver;
   private final String serverName;
   private final boolean inlineTasks;
 
@@ -58,10 +61,7 @@ public final class TlsEngine implements Closeable {
   private Status status = Status.OK;
   private TlsException failure;
   private SessionInfo session;
-  private int appBufferSize;
   private boolean released; // close() freed the SSLEngine, buffers and transport
-  private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
-  private boolean sealing; // a record of ours was encrypted: our alerts must be too
 
   private TlsEngine(TlsContext context, Transport transport, String peerHost, int peerPort) {
     this.context = context;
@@ -70,12 +70,9 @@ public final class TlsEngine implements Closeable {
     this.buffers = new EngineBuffers(context.bufferPool(), transport);
     this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
     this.inlineTasks = context.delegatedTasks() == DelegatedTasks.INLINE;
-    this.appBufferSize = ssl.getSession().getApplicationBufferSize();
-    // A BoringSSL server refuses a renegotiating ClientHello itself, with the fatal
-    // no_renegotiation alert niotls cannot seal; its client would go along, as SunJSSE would.
-    boolean providerRefusesRenegotiation =
-        !context.isClient() && context.provider() == Provider.OPENSSL;
-    this.guard = new RecordGuard(!providerRefusesRenegotiation);
+    EngineQuirks quirks = EngineQuirks.of(context.provider());
+    this.sender = new Sender(this, ssl, buffers, quirks);
+    this.receiver = new Receiver(this, ssl, buffers, sender, quirks, context.isClient());
   }
 
   /**
@@ -152,7 +149,7 @@ public final class TlsEngine implements Closeable {
       return 0;
     }
     try {
-      return readRecords(dst);
+      return receiver.read(dst);
     } catch (SSLException e) {
       return fail(TlsException.fromEngine(e)).code();
     } catch (TlsException e) {
@@ -182,21 +179,7 @@ public final class TlsEngine implements Closeable {
       }
     }
     try {
-      if (!buffers.flush()) {
-        return status(Status.WANT_WRITE).code();
-      }
-      int consumed = 0;
-      while (src.hasRemaining()) {
-        SSLEngineResult r = wrap(src);
-        consumed += r.bytesConsumed();
-        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-          return consumed > 0 ? ok(consumed) : status(Status.ZERO_RETURN).code();
-        }
-        if (!buffers.flush()) {
-          break;
-        }
-      }
-      return consumed > 0 ? ok(consumed) : status(Status.WANT_WRITE).code();
+      return sender.write(src);
     } catch (SSLException e) {
       return fail(TlsException.fromEngine(e)).code();
     } catch (IOException e) {
@@ -222,25 +205,25 @@ public final class TlsEngine implements Closeable {
           return status(Status.DONE);
         case HANDSHAKING:
           buffers.flush();
-          sendCloseNotify();
+          sender.closeNotify();
           moveTo(Phase.CLOSED);
           return status(buffers.flush() ? Status.DONE : Status.WANT_WRITE);
         case OPEN:
           if (!buffers.flush()) {
             return status(Status.WANT_WRITE);
           }
-          sendCloseNotify();
+          sender.closeNotify();
           moveTo(Phase.SHUTDOWN_SENT);
           // Like SSL_shutdown's first call: no read yet, so a caller that wants the peer's last
           // data (TLS 1.3 half-close) can still read() it before calling shutdown() again.
           return status(buffers.flush() ? Status.SENT : Status.WANT_WRITE);
         case SHUTDOWN_SENT:
-          return status(buffers.flush() ? awaitPeerClose() : Status.WANT_WRITE);
+          return status(buffers.flush() ? receiver.awaitPeerClose() : Status.WANT_WRITE);
         case PEER_CLOSED:
           if (!buffers.flush()) {
             return status(Status.WANT_WRITE);
           }
-          sendCloseNotify();
+          sender.closeNotify();
           moveTo(Phase.CLOSED);
           return status(buffers.flush() ? Status.DONE : Status.WANT_WRITE);
         default: // CLOSED
@@ -345,17 +328,16 @@ public final class TlsEngine implements Closeable {
         HandshakeStatus hs = ssl.getHandshakeStatus();
         switch (hs) {
           case NEED_TASK:
-            if (!inlineTasks) {
+            if (!runTasksInline()) {
               return status(Status.WANT_TASK);
             }
-            runTasks();
             break;
           case NEED_WRAP:
-            wrap(EngineBuffers.empty());
+            sender.wrap(EngineBuffers.empty());
             break;
           case NEED_UNWRAP:
           case NEED_UNWRAP_AGAIN:
-            Status wait = unwrapHandshake();
+            Status wait = receiver.unwrapHandshake();
             if (wait != null) {
               return status(wait);
             }
@@ -365,7 +347,7 @@ public final class TlsEngine implements Closeable {
         }
       }
       if (context.isClient() && buffers.holdsNetIn()) {
-        readAhead();
+        receiver.readAhead();
       }
       return status(buffers.flush() ? Status.OK : Status.WANT_WRITE);
     } catch (SSLException e) {
@@ -377,286 +359,25 @@ public final class TlsEngine implements Closeable {
     }
   }
 
-  /** One handshake unwrap; returns the status to report when it needs more input, else null. */
-  private Status unwrapHandshake() throws IOException {
-    // Read first when no whole record is buffered: an unwrap without new bytes would only repeat
-    // the "need more" that ended the previous call, a wasted call into the provider per flight.
-    // An end of stream is reported only if the unwrap below cannot go on without more input.
-    int firstRead = buffers.holdsWholeRecord() ? 1 : buffers.fill();
-    // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
-    // reports the handshake finished on an unwrap after the one that consumed the client Finished.
-    SSLEngineResult r = unwrapIntoAppIn();
-    if (phase != Phase.HANDSHAKING) {
-      return null; // BoringSSL may report FINISHED on an unwrap that also says BUFFER_UNDERFLOW
-    }
-    switch (r.getStatus()) {
-      case OK:
-        if (r.bytesConsumed() > 0
-            || r.bytesProduced() > 0
-            || r.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
-          return null;
-        }
-        break; // no progress: needs input
-      case CLOSED:
-        throw TlsException.protocol(
-            "close_notify", "the peer closed the connection during the handshake");
-      case BUFFER_OVERFLOW:
-        throw new IllegalStateException("appIn smaller than a record");
-      default: // BUFFER_UNDERFLOW
-    }
-    int n =
-        firstRead <= 0 ? firstRead : buffers.fill(); // no second read when the first found nothing
-    if (n < 0) {
-      throw TlsException.truncated(true);
-    }
-    return n == 0 ? Status.WANT_READ : null;
-  }
-
-  /**
-   * A TLS 1.3 client's handshake ends with the server's records still buffered: BoringSSL's session
-   * tickets arrive in the server's first flight and are only taken when unwrapped, so unwrap whole
-   * buffered records now, or a client that never reads would never cache a session.
-   */
-  private void readAhead() throws IOException {
-    while (!buffers.holdsAppIn() && phase == Phase.OPEN && buffers.holdsWholeRecord()) {
-      SSLEngineResult r = unwrapIntoAppIn();
-      if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-        moveTo(Phase.PEER_CLOSED);
-      } else if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesConsumed() == 0) {
-        return;
-      }
-    }
-  }
-
-  private int readRecords(ByteBuffer dst) throws IOException {
-    buffers.flush(); // a post-handshake reply left over from an earlier call
-    boolean bodySizedRefused = false;
-    while (true) {
-      if (buffers.holdsAppIn()) {
-        return ok(buffers.take(dst));
-      }
-      if (phase == Phase.PEER_CLOSED || phase == Phase.CLOSED) {
-        return status(Status.ZERO_RETURN).code();
-      }
-      if (phase == Phase.FAILED) {
-        return status(failure.status()).code();
-      }
-      HandshakeStatus hs = ssl.getHandshakeStatus();
-      if (hs == HandshakeStatus.NEED_TASK) {
-        if (!inlineTasks) {
-          return status(Status.WANT_TASK).code();
-        }
-        runTasks();
-        continue;
-      }
-      if (hs == HandshakeStatus.NEED_WRAP || wrapDue) { // a reply, such as KeyUpdate's, or an alert
-        if (!buffers.flush()) {
-          return status(Status.WANT_WRITE).code();
-        }
-        wrapDue =
-            wrap(EngineBuffers.empty()).bytesProduced()
-                > 0; // until the engine has nothing more to say
-        buffers.flush();
-        continue;
-      }
-      if (!buffers.holdsCiphertext()) {
-        // Nothing to unwrap: read first instead of asking the provider for a "need more" (and
-        // taking appIn for it) on every call.
-        int wait = fillOrWait();
-        if (wait != 0) {
-          return wait;
-        }
-        continue;
-      }
-      // Straight into dst when it can hold a record's plaintext: the session's application buffer
-      // size, or the body of the whole record up next, which bounds its plaintext. Small records
-      // then skip appIn and a copy.
-      boolean direct =
-          dst.remaining() >= appBufferSize
-              || (!bodySizedRefused && dst.remaining() >= buffers.nextRecordBody());
-      SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
-      if (direct && r.bytesProduced() > 0) {
-        return ok(r.bytesProduced());
-      }
-      switch (r.getStatus()) {
-        case CLOSED:
-          if (ssl.isInboundDone()) {
-            moveTo(phase == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
-            continue;
-          }
-          // Only our side is closed (BoringSSL says CLOSED then): go on as for OK.
-          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
-            continue;
-          }
-          break; // no progress: needs input
-        case BUFFER_OVERFLOW:
-          if (direct && dst.remaining() < appBufferSize) {
-            bodySizedRefused = true; // the provider wants more room than the record's body
-            continue;
-          }
-          if (direct) {
-            appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
-            continue;
-          }
-          throw new IllegalStateException("appIn smaller than a record");
-        case OK:
-          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
-            continue;
-          }
-          break; // no progress: needs input
-        default: // BUFFER_UNDERFLOW
-      }
-      int wait = fillOrWait();
-      if (wait != 0) {
-        return wait;
-      }
-    }
-  }
-
-  /** Reads more ciphertext: 0 when some came, else the code read() returns (a WANT_*). */
-  private int fillOrWait() throws IOException {
-    int n = buffers.fill();
-    if (n < 0) {
-      throw TlsException.truncated(false);
-    }
-    // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
-    return n > 0 ? 0 : status(wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
-  }
-
-  /** After our close_notify: reads and discards until the peer's arrives. */
-  private Status awaitPeerClose() throws IOException {
-    while (phase == Phase.SHUTDOWN_SENT) {
-      SSLEngineResult r = unwrapIntoAppIn();
-      buffers.releaseAppIn();
-      switch (r.getStatus()) {
-        case CLOSED:
-          if (ssl.isInboundDone()) {
-            moveTo(Phase.CLOSED);
-            break;
-          }
-          // fall through: BoringSSL's engine says CLOSED on every call once our close_notify is
-          // out; only isInboundDone() tells that the peer's has arrived
-        case OK:
-          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
-            break;
-          }
-          // fall through: no progress, needs input
-        default:
-          int n = buffers.fill();
-          if (n == 0) {
-            return Status.SENT;
-          }
-          if (n < 0) {
-            throw TlsException.truncated(false);
-          }
-      }
-    }
-    buffers.releaseAll();
-    return Status.DONE;
-  }
-
-  private void sendCloseNotify() throws IOException {
-    ssl.closeOutbound();
-    for (int i = 0; i < 4 && !ssl.isOutboundDone(); i++) {
-      if (wrap(EngineBuffers.empty()).bytesProduced() == 0 || !buffers.flush()) {
-        return;
-      }
-    }
-  }
-
-  private void established() {
+  /** The handshake finished (a wrap or an unwrap said so): records the session. */
+  void established() {
     moveTo(Phase.OPEN);
-    sealing = true;
+    sender.established();
     // A server that asked for no client certificate has none to read: asking would only throw.
     boolean peerCertificates = context.isClient() || context.clientAuth() != ClientAuth.NONE;
     String sni = context.isClient() ? serverName : context.requestedServerName(ssl);
     session = SessionInfo.of(ssl, sni, context.wasResumed(ssl), peerCertificates);
-    guard.established(session.protocol());
-    appBufferSize = ssl.getSession().getApplicationBufferSize();
+    receiver.established(session.protocol());
     if (!context.sessionResumption()) {
       ssl.getSession().invalidate();
     }
-  }
-
-  private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
-    if (phase.established() && src.hasRemaining()) {
-      ByteBuffer lent = buffers.beginWrapInPlace(src.remaining());
-      if (lent != null) {
-        SSLEngineResult r;
-        try {
-          r = ssl.wrap(src, lent);
-        } finally {
-          buffers.endWrapInPlace(lent);
-        }
-        if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          return r;
-        }
-        // More to write than the record at hand (BoringSSL's pending tickets come first): the
-        // engine's own buffer below has room for it.
-      }
-    }
-    SSLEngineResult r;
-    try {
-      r = ssl.wrap(src, buffers.beginWrap());
-    } finally {
-      buffers.endWrap();
-    }
-    if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-      throw new IllegalStateException("netOut smaller than a record");
-    }
-    if (!sealing && r.bytesProduced() > 0) {
-      sealing = FatalAlerts.sealsFromHere(buffers.netOut(), r.bytesProduced());
-    }
-    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
-      established();
-    }
-    return r;
-  }
-
-  private SSLEngineResult unwrapIntoAppIn() throws IOException {
-    try {
-      return unwrap(buffers.beginUnwrapIntoAppIn());
-    } finally {
-      buffers.endUnwrapIntoAppIn();
-    }
-  }
-
-  private SSLEngineResult unwrap(ByteBuffer dst) throws IOException {
-    ByteBuffer src = buffers.netIn();
-    if (TlsRecords.headerPresent(src)) {
-      guard.checkHeader(src, phase.established());
-    }
-    SSLEngineResult r = ssl.unwrap(src, dst);
-    buffers.afterUnwrap();
-    if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
-        && (phase.established() || ssl.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {
-      // Netty's engine says NEED_WRAP only here, never in getHandshakeStatus(), after the
-      // handshake (a KeyUpdate reply) and for the alert of a failure it found while unwrapping,
-      // which it throws only on the wrap after the one that writes the alert. That includes a
-      // bad record read by the unwrap that ends the handshake, when its status already says
-      // NOT_HANDSHAKING. read() wraps before it unwraps again; a WANT_READ instead would leave
-      // the failure unseen (a hung connection, or a spinning loop if the bytes are buffered).
-      wrapDue = true;
-    }
-    if (phase.established()) {
-      guard.unwrapped(r.bytesConsumed(), r.bytesProduced());
-    }
-    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && phase == Phase.HANDSHAKING) {
-      established();
-      if (r.getStatus() == SSLEngineResult.Status.CLOSED && ssl.isInboundDone()) {
-        // The peer closed right behind its last flight and BoringSSL took its close_notify on
-        // the unwrap that ended the handshake: no later read will see it again.
-        moveTo(Phase.PEER_CLOSED);
-      }
-    }
-    return r;
   }
 
   private Status fail(TlsException e) {
     if (phase != Phase.FAILED) {
       failure = e;
       if (e.status() == Status.SSL) {
-        sendAlert(e);
+        sender.alert(e);
       }
       moveTo(Phase.FAILED);
       buffers.releaseAll();
@@ -665,74 +386,36 @@ public final class TlsEngine implements Closeable {
   }
 
   /**
-   * Best effort, never a close_notify: a failure the provider decided has its fatal alert queued in
-   * the provider, and the next wraps write it; for a refusal of ours, see {@link FatalAlerts}.
+   * Runs the delegated tasks here when the context says so ({@link DelegatedTasks#INLINE}); false
+   * when the caller must, after WANT_TASK.
    */
-  private void sendAlert(TlsException e) {
-    try {
-      if (e.isRefusal() && !sealing) {
-        ByteBuffer alert = FatalAlerts.plaintext(e.alert());
-        buffers.beginWrap().put(alert);
-        buffers.endWrap();
-        buffers.flush();
-        return; // the provider may have its next flight ready: it must not follow the alert
-      }
-      if (e.isRefusal()) {
-        provoke(e.alert());
-      }
-      int produced = 0;
-      for (int i = 0; i < 4; i++) { // a provider that is done says so with 0 bytes
-        int n = wrap(EngineBuffers.empty()).bytesProduced();
-        produced += n;
-        if (n == 0) {
-          break;
-        }
-      }
-      if (produced == 0
-          && !sealing
-          && context.provider() == Provider.JDK // BoringSSL's engine wrote its alert already
-          && !"close_notify".equals(e.alert())) {
-        // SunJSSE sends no alert for a hello it could not parse (it has no handshake under way
-        // yet) and often names none: a peer whose first flight could not be read is told so
-        String alert = e.alert() != null ? e.alert() : "decode_error";
-        buffers.beginWrap().put(FatalAlerts.plaintext(alert));
-        buffers.endWrap();
-      }
-    } catch (Exception ignored) {
-      // the engine throws its failure once the alert is out; the original cause is what matters
+  boolean runTasksInline() {
+    if (!inlineTasks) {
+      return false;
     }
-    try {
-      buffers.flush();
-    } catch (IOException ignored) {
-      // the peer is gone: nothing more to tell it
-    }
+    runTasks();
+    return true;
   }
 
-  /** Feeds the provider a record its own record layer refuses with a fatal alert. */
-  private void provoke(String alert) {
-    try {
-      ssl.unwrap(
-          FatalAlerts.provocation(context.provider(), alert), buffers.beginUnwrapIntoAppIn());
-    } catch (SSLException expected) {
-      // SunJSSE throws here and has queued its alert; BoringSSL's engine says so on the wrap
-    } finally {
-      buffers.endUnwrapIntoAppIn();
-    }
+  Phase phase() {
+    return phase;
   }
 
-  private void moveTo(Phase target) {
+  void moveTo(Phase target) {
     if (!phase.canMoveTo(target)) {
       throw new IllegalStateException("illegal move " + phase + " -> " + target);
     }
     phase = target;
   }
 
-  private Status status(Status s) {
+  /** Records {@code s} as the status of the call under way and returns it. */
+  Status status(Status s) {
     status = s;
     return s;
   }
 
-  private int ok(int n) {
+  /** Records OK as the status of the call under way and returns {@code n}, the bytes moved. */
+  int ok(int n) {
     status = Status.OK;
     return n;
   }

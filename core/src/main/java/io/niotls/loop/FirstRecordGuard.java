@@ -1,5 +1,6 @@
 package io.niotls.loop;
 
+import io.niotls.transport.ForwardingTransport;
 import io.niotls.transport.Transport;
 import io.niotls.wire.TlsRecords;
 import java.io.IOException;
@@ -12,14 +13,13 @@ import java.nio.ByteBuffer;
  * <p>That byte is plaintext the peer sent after the STARTTLS exchange: taking it as TLS input is
  * the command injection of CVE-2011-0411 ({@link Failures#injection}). Not thread-safe.
  */
-final class FirstRecordGuard implements Transport {
+final class FirstRecordGuard extends ForwardingTransport {
 
-  private final Transport inner;
   private boolean checked;
   private IOException refusal;
 
   FirstRecordGuard(Transport inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   /** The refusal, once plaintext was found; null otherwise. */
@@ -30,7 +30,7 @@ final class FirstRecordGuard implements Transport {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     int start = dst.position();
-    int n = inner.read(dst);
+    int n = super.read(dst);
     if (!checked && n > 0) {
       checked = true;
       byte type = dst.get(start);
@@ -42,23 +42,22 @@ final class FirstRecordGuard implements Transport {
     return n;
   }
 
+  /**
+   * None, unlike the base class: the first byte must pass through {@link #read} to be checked, and
+   * bytes lent in place would reach the engine unseen.
+   */
   @Override
-  public int write(ByteBuffer src) throws IOException {
-    return inner.write(src);
+  public ByteBuffer inboundInPlace() {
+    return null;
   }
 
+  /**
+   * None, unlike the base class: this guard has never lent the decorated transport's outbound
+   * buffer (the loop's socket transport has none to lend today); forwarding would change the
+   * STARTTLS handshake's data path, which is not this guard's business.
+   */
   @Override
-  public void shutdownOutput() throws IOException {
-    inner.shutdownOutput();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return inner.isOpen();
-  }
-
-  @Override
-  public void close() throws IOException {
-    inner.close();
+  public ByteBuffer outboundInPlace(int size, boolean direct) {
+    return null;
   }
 }

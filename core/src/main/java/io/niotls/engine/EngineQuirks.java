@@ -1,0 +1,60 @@
+package io.niotls.engine;
+
+import io.niotls.context.Provider;
+import java.nio.ByteBuffer;
+
+/**
+ * Where one provider's SSLEngine behaves differently in a way {@link TlsEngine} must act on: every
+ * decision that depends on the provider is asked of this strategy, so the engine's code reads the
+ * same for both. {@link JdkQuirks} is SunJSSE's, {@link OpenSslQuirks} BoringSSL's through Netty's
+ * engine. Stateless: one instance per provider serves every engine, on any thread.
+ *
+ * <p>Some of BoringSSL's habits need no decision, because the way the engine copes with them is
+ * harmless to SunJSSE; the engine does the same for both, and they are listed here so that the
+ * provider knowledge is found in one place:
+ *
+ * <ul>
+ *   <li>A TLS 1.3 server reports FINISHED only on an unwrap after the one that consumed the client
+ *       Finished, sometimes on an unwrap that also says BUFFER_UNDERFLOW: {@link Receiver} offers a
+ *       handshake unwrap even without new input, and checks the phase before the result's status.
+ *   <li>Netty's engine says NEED_WRAP only in an unwrap's result, never in {@code
+ *       getHandshakeStatus()}: after the handshake (a KeyUpdate reply), and for the alert of a
+ *       failure it found while unwrapping, which it throws only on a later wrap. {@link Receiver}
+ *       then owes a wrap before the next unwrap.
+ *   <li>Once our close_notify is out every unwrap says CLOSED; only {@code isInboundDone()} tells
+ *       that the peer's has arrived, and a close_notify right behind the server's last flight may
+ *       be taken by the unwrap that ends the handshake.
+ *   <li>TLS 1.3 session tickets arrive in the server's first flight and are taken only when
+ *       unwrapped: a client reads whole buffered records ahead at the end of its handshake.
+ *   <li>Tickets a server holds until its first write come before that write's record: a wrap into
+ *       the transport's buffer, sized for the record, may overflow, and {@link Sender} wraps into
+ *       its own buffer instead.
+ * </ul>
+ */
+interface EngineQuirks {
+
+  /** The quirks of {@code provider}, which is JDK or OPENSSL (a context never reports AUTO). */
+  static EngineQuirks of(Provider provider) {
+    return provider == Provider.OPENSSL ? OpenSslQuirks.INSTANCE : JdkQuirks.INSTANCE;
+  }
+
+  /**
+   * Whether this provider's {@code client} or server engine refuses a TLS 1.2 renegotiation itself,
+   * with the fatal {@code no_renegotiation} alert the RFC names (which niotls cannot seal). Where
+   * it does not, {@link RecordGuard} refuses it.
+   */
+  boolean refusesRenegotiation(boolean client);
+
+  /**
+   * Whether a handshake failure can leave this provider with no alert to send, so that the engine
+   * must write a plaintext one itself while none of our records is sealed.
+   */
+  boolean mayFailWithoutAlert();
+
+  /**
+   * Input that makes this provider's record layer refuse it with its nearest fatal alert to {@code
+   * alert} (see {@link FatalAlerts}): unwrapping it throws, or says NEED_WRAP, and the next wraps
+   * send the alert, sealed.
+   */
+  ByteBuffer provocation(String alert);
+}

@@ -1,0 +1,36 @@
+package io.niotls.engine;
+
+import io.niotls.wire.TlsRecords;
+import java.nio.ByteBuffer;
+
+/** SunJSSE's {@link EngineQuirks}. Stateless. */
+final class JdkQuirks implements EngineQuirks {
+  static final JdkQuirks INSTANCE = new JdkQuirks();
+
+  private JdkQuirks() {}
+
+  /** Neither side: SunJSSE would go along with a renegotiation, so niotls refuses it. */
+  @Override
+  public boolean refusesRenegotiation(boolean client) {
+    return false;
+  }
+
+  /**
+   * Yes: SunJSSE sends no alert for a ClientHello it could not parse (it has no handshake under way
+   * yet), and often names none.
+   */
+  @Override
+  public boolean mayFailWithoutAlert() {
+    return true;
+  }
+
+  /**
+   * A record header announcing more than SunJSSE's packet buffer holds, which it refuses from the
+   * header alone, with {@code unexpected_message} whatever {@code alert} was meant.
+   */
+  @Override
+  public ByteBuffer provocation(String alert) {
+    return ByteBuffer.wrap(
+        new byte[] {TlsRecords.APPLICATION_DATA, 3, 3, (byte) 0xff, (byte) 0xff});
+  }
+}

@@ -1,0 +1,273 @@
+package io.niotls.engine;
+
+import io.niotls.wire.TlsRecords;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+
+/**
+ * The engine's receive path: every unwrap of the {@link SSLEngine} and every read from the
+ * transport. It puts each record header past the {@link RecordGuard} first and counts records
+ * without data against the flood limit, decrypts straight into the caller's buffer when that can
+ * hold a record's plaintext (else into appIn), reads whole buffered records ahead at the end of a
+ * client's handshake, and discards what arrives after our close_notify. Owns the application buffer
+ * size it judges by and whether a wrap is due before the next unwrap (a reply or an alert the
+ * provider announced only in an unwrap's result, see {@link EngineQuirks}); such wraps go through
+ * the {@link Sender}.
+ *
+ * <p>Part of one {@link TlsEngine} and confined, like it, to the thread driving it. The engine owns
+ * the phase and the status: the receiver reads and moves the one and reports through the other.
+ */
+final class Receiver {
+  private final TlsEngine engine;
+  private final SSLEngine ssl;
+  private final EngineBuffers buffers;
+  private final Sender sender;
+  private final RecordGuard guard;
+  private int appBufferSize;
+  private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
+
+  Receiver(
+      TlsEngine engine,
+      SSLEngine ssl,
+      EngineBuffers buffers,
+      Sender sender,
+      EngineQuirks quirks,
+      boolean client) {
+    this.engine = engine;
+    this.ssl = ssl;
+    this.buffers = buffers;
+    this.sender = sender;
+    this.guard = new RecordGuard(!quirks.refusesRenegotiation(client));
+    this.appBufferSize = ssl.getSession().getApplicationBufferSize();
+  }
+
+  /** The handshake negotiated {@code protocol}: the guard's limits and the buffer size follow. */
+  void established(String protocol) {
+    guard.established(protocol);
+    appBufferSize = ssl.getSession().getApplicationBufferSize();
+  }
+
+  /** One handshake unwrap; returns the status to report when it needs more input, else null. */
+  Status unwrapHandshake() throws IOException {
+    // Read first when no whole record is buffered: an unwrap without new bytes would only repeat
+    // the "need more" that ended the previous call, a wasted call into the provider per flight.
+    // An end of stream is reported only if the unwrap below cannot go on without more input.
+    int firstRead = buffers.holdsWholeRecord() ? 1 : buffers.fill();
+    // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
+    // reports the handshake finished on an unwrap after the one that consumed the client Finished.
+    SSLEngineResult r = unwrapIntoAppIn();
+    if (engine.phase() != Phase.HANDSHAKING) {
+      return null; // BoringSSL may report FINISHED on an unwrap that also says BUFFER_UNDERFLOW
+    }
+    switch (r.getStatus()) {
+      case OK:
+        if (r.bytesConsumed() > 0
+            || r.bytesProduced() > 0
+            || r.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
+          return null;
+        }
+        break; // no progress: needs input
+      case CLOSED:
+        throw TlsException.protocol(
+            "close_notify", "the peer closed the connection during the handshake");
+      case BUFFER_OVERFLOW:
+        throw new IllegalStateException("appIn smaller than a record");
+      default: // BUFFER_UNDERFLOW
+    }
+    int n =
+        firstRead <= 0 ? firstRead : buffers.fill(); // no second read when the first found nothing
+    if (n < 0) {
+      throw TlsException.truncated(true);
+    }
+    return n == 0 ? Status.WANT_READ : null;
+  }
+
+  /**
+   * A TLS 1.3 client's handshake ends with the server's records still buffered: BoringSSL's session
+   * tickets arrive in the server's first flight and are only taken when unwrapped, so unwrap whole
+   * buffered records now, or a client that never reads would never cache a session.
+   */
+  void readAhead() throws IOException {
+    while (!buffers.holdsAppIn() && engine.phase() == Phase.OPEN && buffers.holdsWholeRecord()) {
+      SSLEngineResult r = unwrapIntoAppIn();
+      if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+        engine.moveTo(Phase.PEER_CLOSED);
+      } else if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesConsumed() == 0) {
+        return;
+      }
+    }
+  }
+
+  /** Decrypts into {@code dst}, up to one record's worth: {@link TlsEngine#read}'s contract. */
+  int read(ByteBuffer dst) throws IOException {
+    buffers.flush(); // a post-handshake reply left over from an earlier call
+    boolean bodySizedRefused = false;
+    while (true) {
+      if (buffers.holdsAppIn()) {
+        return engine.ok(buffers.take(dst));
+      }
+      Phase phase = engine.phase();
+      if (phase == Phase.PEER_CLOSED || phase == Phase.CLOSED) {
+        return engine.status(Status.ZERO_RETURN).code();
+      }
+      if (phase == Phase.FAILED) {
+        return engine.status(engine.failure().status()).code();
+      }
+      HandshakeStatus hs = ssl.getHandshakeStatus();
+      if (hs == HandshakeStatus.NEED_TASK) {
+        if (!engine.runTasksInline()) {
+          return engine.status(Status.WANT_TASK).code();
+        }
+        continue;
+      }
+      if (hs == HandshakeStatus.NEED_WRAP || wrapDue) { // a reply, such as KeyUpdate's, or an alert
+        if (!buffers.flush()) {
+          return engine.status(Status.WANT_WRITE).code();
+        }
+        wrapDue =
+            sender.wrap(EngineBuffers.empty()).bytesProduced()
+                > 0; // until the engine has nothing more to say
+        buffers.flush();
+        continue;
+      }
+      if (!buffers.holdsCiphertext()) {
+        // Nothing to unwrap: read first instead of asking the provider for a "need more" (and
+        // taking appIn for it) on every call.
+        int wait = fillOrWait();
+        if (wait != 0) {
+          return wait;
+        }
+        continue;
+      }
+      // Straight into dst when it can hold a record's plaintext: the session's application buffer
+      // size, or the body of the whole record up next, which bounds its plaintext. Small records
+      // then skip appIn and a copy.
+      boolean direct =
+          dst.remaining() >= appBufferSize
+              || (!bodySizedRefused && dst.remaining() >= buffers.nextRecordBody());
+      SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
+      if (direct && r.bytesProduced() > 0) {
+        return engine.ok(r.bytesProduced());
+      }
+      switch (r.getStatus()) {
+        case CLOSED:
+          if (ssl.isInboundDone()) {
+            engine.moveTo(engine.phase() == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
+            continue;
+          }
+          // Only our side is closed (BoringSSL says CLOSED then): go on as for OK.
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+            continue;
+          }
+          break; // no progress: needs input
+        case BUFFER_OVERFLOW:
+          if (direct && dst.remaining() < appBufferSize) {
+            bodySizedRefused = true; // the provider wants more room than the record's body
+            continue;
+          }
+          if (direct) {
+            appBufferSize = dst.remaining() + 1; // the engine wants more: go through appIn
+            continue;
+          }
+          throw new IllegalStateException("appIn smaller than a record");
+        case OK:
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+            continue;
+          }
+          break; // no progress: needs input
+        default: // BUFFER_UNDERFLOW
+      }
+      int wait = fillOrWait();
+      if (wait != 0) {
+        return wait;
+      }
+    }
+  }
+
+  /** Reads more ciphertext: 0 when some came, else the code read() returns (a WANT_*). */
+  private int fillOrWait() throws IOException {
+    int n = buffers.fill();
+    if (n < 0) {
+      throw TlsException.truncated(false);
+    }
+    // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
+    return n > 0
+        ? 0
+        : engine.status(buffers.wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ).code();
+  }
+
+  /** After our close_notify: reads and discards until the peer's arrives. */
+  Status awaitPeerClose() throws IOException {
+    while (engine.phase() == Phase.SHUTDOWN_SENT) {
+      SSLEngineResult r = unwrapIntoAppIn();
+      buffers.releaseAppIn();
+      switch (r.getStatus()) {
+        case CLOSED:
+          if (ssl.isInboundDone()) {
+            engine.moveTo(Phase.CLOSED);
+            break;
+          }
+          // fall through: BoringSSL's engine says CLOSED on every call once our close_notify is
+          // out; only isInboundDone() tells that the peer's has arrived
+        case OK:
+          if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+            break;
+          }
+          // fall through: no progress, needs input
+        default:
+          int n = buffers.fill();
+          if (n == 0) {
+            return Status.SENT;
+          }
+          if (n < 0) {
+            throw TlsException.truncated(false);
+          }
+      }
+    }
+    buffers.releaseAll();
+    return Status.DONE;
+  }
+
+  private SSLEngineResult unwrapIntoAppIn() throws IOException {
+    try {
+      return unwrap(buffers.beginUnwrapIntoAppIn());
+    } finally {
+      buffers.endUnwrapIntoAppIn();
+    }
+  }
+
+  private SSLEngineResult unwrap(ByteBuffer dst) throws IOException {
+    ByteBuffer src = buffers.netIn();
+    if (TlsRecords.headerPresent(src)) {
+      guard.checkHeader(src, engine.phase().established());
+    }
+    SSLEngineResult r = ssl.unwrap(src, dst);
+    buffers.afterUnwrap();
+    if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
+        && (engine.phase().established()
+            || ssl.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {
+      // Netty's engine says NEED_WRAP only here, never in getHandshakeStatus(), after the
+      // handshake (a KeyUpdate reply) and for the alert of a failure it found while unwrapping,
+      // which it throws only on the wrap after the one that writes the alert. That includes a
+      // bad record read by the unwrap that ends the handshake, when its status already says
+      // NOT_HANDSHAKING. read() wraps before it unwraps again; a WANT_READ instead would leave
+      // the failure unseen (a hung connection, or a spinning loop if the bytes are buffered).
+      wrapDue = true;
+    }
+    if (engine.phase().established()) {
+      guard.unwrapped(r.bytesConsumed(), r.bytesProduced());
+    }
+    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && engine.phase() == Phase.HANDSHAKING) {
+      engine.established();
+      if (r.getStatus() == SSLEngineResult.Status.CLOSED && ssl.isInboundDone()) {
+        // The peer closed right behind its last flight and BoringSSL took its close_notify on
+        // the unwrap that ended the handshake: no later read will see it again.
+        engine.moveTo(Phase.PEER_CLOSED);
+      }
+    }
+    return r;
+  }
+}
