@@ -5,46 +5,36 @@ import static java.nio.channels.SelectionKey.OP_READ;
 import static java.nio.channels.SelectionKey.OP_WRITE;
 
 import io.niotls.context.TlsContext;
-import io.niotls.engine.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One session's life on its loop: connect, handshake, data, STARTTLS, close. {@link SessionPhase}
- * says where it is and {@link #moveTo} is the only way on; {@link SessionIo} moves the bytes.
+ * One session's life on its loop: connect, handshake, the read pump, STARTTLS, close. {@link
+ * SessionPhase} says where it is and {@link #moveTo} is the only way on; the rest of its state has
+ * a type each, all confined to the loop thread: the client's {@link Dialer}, the one {@link
+ * Deadline} running, the {@link ReadPump}, a STARTTLS {@link Upgrade}, the {@link CloseIntent} of a
+ * graceful close, the {@link HandlerCalls}. {@link SessionIo} moves the bytes.
  *
  * <p>Threading: the {@link TlsSession} methods run on any thread and hand their work to the loop.
  * Everything else runs on the loop thread through {@link #entry}: one step, then flushing and
  * interest ops ({@link #afterEvent}); anything thrown closes the session. While the worker pool
  * runs the engine's delegated tasks, no step touches the engine.
  *
- * <p>Re-entrancy: handler callbacks run only from {@link #callback}, never inside a public method,
- * so a handler that writes, closes or upgrades from a callback is not called back before it
+ * <p>Re-entrancy: handler callbacks run only from {@link HandlerCalls}, never inside a public
+ * method, so a handler that writes, closes or upgrades from a callback is not called back before it
  * returns.
  */
-final class Connection extends SessionHandle implements Registration {
-  private static final System.Logger LOG = System.getLogger(Connection.class.getName());
-
-  /** Reads per readiness event before other sessions get a turn. */
-  private static final int READ_ROUNDS = 16;
-
+final class Connection extends SessionHandle implements Registration, ReadPump.Reader {
   /** onWritable rounds in one event before yielding to other sessions. */
   private static final int WRITABLE_ROUNDS = 8;
 
-  private final SessionHandler handler;
+  private final HandlerCalls calls;
   private final SessionSetup setup;
   private final SessionListener listener;
 
@@ -52,22 +42,15 @@ final class Connection extends SessionHandle implements Registration {
   private final String peerHost;
 
   private final int peerPort;
-  private SessionIo io; // replaced only while connecting: a socket whose connect failed is spent
   private final CompletableFuture<TlsSession> opened = new CompletableFuture<>();
+  private final ReadPump reads = new ReadPump();
+  private SessionIo io; // replaced only while connecting: a socket whose connect failed is spent
 
   // Loop-confined from here on.
-  private SelectionKey key;
-  private int interest;
-  private Timers.Timer timer; // the handshake deadline, later the close timeout
-  private Upgrade upgrade;
-  private ByteBuffer delivering; // what onData is looking at, during the call
-  private boolean inCallback;
-  private boolean readWaitsForWrite; // a read returned WANT_WRITE (a post-handshake reply)
-  private boolean initialHandshake; // a tls:// session whose first handshake has not ended
-  private CloseReason closeReason;
-  private Throwable closeCause;
-  private Deque<InetSocketAddress> untried; // client side: the addresses not tried yet
-  private Map<InetSocketAddress, IOException> refused; // and why the tried ones failed
+  private Dialer dialer; // a client's, from its connect call on
+  private Deadline deadline; // the connect's, a handshake's or the close's; null when none runs
+  private Upgrade upgrade; // STARTTLS, from the request to the end of its handshake
+  private CloseIntent closing; // how a graceful close ends, from its start on
 
   Connection(
       TlsEventLoop loop,
@@ -78,138 +61,12 @@ final class Connection extends SessionHandle implements Registration {
       InetSocketAddress peer,
       String peerHost) {
     super(loop, setup.config().maxOutboundBytes(), peer);
-    this.handler = Objects.requireNonNull(handler, "handler");
+    this.calls = new HandlerCalls(Objects.requireNonNull(handler, "handler"));
     this.setup = setup;
     this.listener = listener;
     this.peerHost = peerHost;
     this.peerPort = peer.getPort();
     this.io = new SessionIo(channel, outbound);
-    this.initialHandshake = setup.context() != null;
-  }
-
-  // ---- start: loop thread ----
-
-  /** Server side: the socket was accepted at {@code acceptedAt} (nanoTime). */
-  void accepted(long acceptedAt) {
-    entry(
-        () -> {
-          local = (InetSocketAddress) io.channel().getLocalAddress();
-          key = loop.register(io.channel(), 0, this);
-          if (setup.context() == null) {
-            open();
-          } else {
-            armDeadline(acceptedAt, setup.context());
-            beginHandshake(setup.context(), false);
-          }
-        });
-  }
-
-  /**
-   * Client side: connects to the first of {@code addresses} that accepts, trying them in order;
-   * open or failed by {@code deadline} (nanoTime), one deadline for all.
-   */
-  void connect(List<InetSocketAddress> addresses, long deadline) {
-    entry(
-        () -> {
-          untried = new ArrayDeque<>(addresses);
-          refused = new LinkedHashMap<>();
-          timer = loop.at(deadline, this::deadlinePassed);
-          dial();
-        });
-  }
-
-  /** Connects to the next untried address; a failure moves on to the one after it. */
-  private void dial() throws IOException {
-    if (untried.isEmpty()) {
-      throw new UnknownHostException(peerHost + " has no address to connect to");
-    }
-    remote = untried.poll();
-    key = loop.register(io.channel(), 0, this);
-    interest = 0;
-    boolean done;
-    try {
-      done = io.channel().connect(remote);
-    } catch (IOException e) {
-      connectFailed(e);
-      return;
-    }
-    if (done) {
-      connected();
-    } else {
-      if (phase != SessionPhase.CONNECTING) {
-        moveTo(SessionPhase.CONNECTING);
-      }
-      interest(OP_CONNECT);
-    }
-  }
-
-  /** The connect to {@code remote} failed: the next address on a fresh socket, or the end. */
-  private void connectFailed(IOException e) throws IOException {
-    refused.put(remote, e);
-    if (untried.isEmpty()) {
-      throw Failures.connectFailed(peerHost, refused);
-    }
-    io.channel().close(); // closes its key too; nothing was queued on it before the connect
-    io = new SessionIo(TlsClient.openSocket(setup.config()), outbound);
-    dial();
-  }
-
-  /** The connect never started (name lookup failed, loop gone): close and report. */
-  void abort(Throwable cause) {
-    closeNow(CloseReason.ERROR, cause);
-  }
-
-  CompletableFuture<TlsSession> openFuture() {
-    return opened;
-  }
-
-  /** The socket, for tests of its options. */
-  SocketChannel socket() {
-    return io.channel();
-  }
-
-  // ---- the hand-over from SessionHandle ----
-
-  @Override
-  void submit(Step step) {
-    try {
-      loop.execute(() -> entry(step));
-    } catch (RejectedExecutionException gone) {
-      closeNow(CloseReason.LOCAL, null); // the loop has terminated, closing this already
-    }
-  }
-
-  @Override
-  boolean inCallback() {
-    return inCallback;
-  }
-
-  @Override
-  void enqueue(ByteBuffer bytes) {
-    if (phase == SessionPhase.CLOSING
-        || phase == SessionPhase.DRAINING
-        || phase == SessionPhase.CLOSED) {
-      outbound.release(bytes.remaining());
-    } else {
-      outbound.add(bytes);
-    }
-  }
-
-  // ---- Registration: loop thread ----
-
-  @Override
-  public void ready(int readyOps) {
-    entry(() -> step(readyOps));
-  }
-
-  @Override
-  public void shutdown() {
-    entry(() -> beginClose(CloseReason.LOCAL, null));
-  }
-
-  @Override
-  public void forceClose() {
-    closeNow(CloseReason.LOCAL, null);
   }
 
   // ---- the state machine: loop thread ----
@@ -221,7 +78,7 @@ final class Connection extends SessionHandle implements Registration {
       step.run();
       afterEvent();
     } catch (Throwable t) {
-      closeNow(CloseReason.of(t), t);
+      closeNow(CloseIntent.failure(t));
     }
   }
 
@@ -232,10 +89,10 @@ final class Connection extends SessionHandle implements Registration {
       return;
     }
     switch (phase) {
-      case CONNECTING -> finishConnect();
+      case CONNECTING -> dialed(dialer.finish(io.channel()));
       case HANDSHAKING -> handshakeStep();
       case OPEN -> {
-        if ((ops & OP_READ) != 0 || readWaitsForWrite && (ops & OP_WRITE) != 0) {
+        if ((ops & OP_READ) != 0 || reads.waitsForWrite() && (ops & OP_WRITE) != 0) {
           pump();
         }
       }
@@ -246,6 +103,7 @@ final class Connection extends SessionHandle implements Registration {
     }
   }
 
+  /** An open session: flushes, lets the handler write while the queue has room, sets interest. */
   private void afterEvent() throws IOException {
     if (phase != SessionPhase.OPEN || upgrade != null || io.taskRunning()) {
       return;
@@ -257,44 +115,94 @@ final class Connection extends SessionHandle implements Registration {
         submit(() -> {}); // an application that keeps up with the socket: yield, then go on
         break;
       }
-      callback(() -> handler.onWritable(this));
+      calls.onWritable(this);
       io.flush();
     }
     if (phase == SessionPhase.OPEN) {
       int ops = autoRead ? OP_READ : 0;
-      interest(io.pendingOutput() || readWaitsForWrite ? ops | OP_WRITE : ops);
+      io.interest(io.pendingOutput() || reads.waitsForWrite() ? ops | OP_WRITE : ops);
     }
   }
 
-  private void finishConnect() throws IOException {
-    try {
-      if (!io.channel().finishConnect()) {
-        return;
+  // ---- connect: loop thread ----
+
+  /** Server side: the socket was accepted at {@code acceptedAt} (nanoTime). */
+  void accepted(long acceptedAt) {
+    entry(
+        () -> {
+          io.register(loop, this);
+          connected(acceptedAt);
+        });
+  }
+
+  /**
+   * Client side: connects to the first of {@code addresses} that accepts, trying them in order;
+   * open or failed by {@code by} (nanoTime), one deadline for all.
+   */
+  void connect(List<InetSocketAddress> addresses, long by) {
+    entry(
+        () -> {
+          dialer = new Dialer(peerHost, addresses, setup.config(), this::dialing);
+          deadline = Deadline.connect(loop, by, dialer, this::deadlinePassed);
+          dialed(dialer.dial(io.channel()));
+        });
+  }
+
+  /** The dialer connects {@code channel} to {@code address}: a fresh socket after a failure. */
+  private void dialing(SocketChannel channel, InetSocketAddress address) throws IOException {
+    if (channel != io.channel()) {
+      io = new SessionIo(channel, outbound); // a socket whose connect failed is spent
+    }
+    remote = address;
+    io.register(loop, this);
+  }
+
+  /** The connect is {@code done}, or under way: OP_CONNECT then says how it went. */
+  private void dialed(boolean done) throws IOException {
+    if (done) {
+      connected(System.nanoTime()); // the connect's deadline is met
+    } else {
+      if (phase != SessionPhase.CONNECTING) {
+        moveTo(SessionPhase.CONNECTING);
       }
-    } catch (IOException e) {
-      connectFailed(e);
-      return;
+      io.interest(OP_CONNECT);
     }
-    connected();
   }
 
-  private void connected() throws IOException {
+  /** Connected (or accepted) {@code since} (nanoTime): open, or the handshake from then on. */
+  private void connected(long since) throws IOException {
     local = (InetSocketAddress) io.channel().getLocalAddress();
     if (setup.context() == null) {
       open();
     } else {
-      armDeadline(System.nanoTime(), setup.context()); // the connect's deadline is met
+      handshakeDeadline(since, setup.context());
       beginHandshake(setup.context(), false);
     }
   }
 
   /** A plaintext session opens as soon as its socket is connected. */
   private void open() {
-    cancelTimer();
+    cancelDeadline();
     moveTo(SessionPhase.OPEN);
-    callback(() -> handler.onOpen(this));
+    calls.onOpen(this);
     opened.complete(this);
   }
+
+  /** The connect never started (name lookup failed, loop gone): close and report. */
+  void abort(Throwable cause) {
+    closeNow(new CloseIntent(CloseReason.ERROR, cause));
+  }
+
+  CompletableFuture<TlsSession> openFuture() {
+    return opened;
+  }
+
+  /** The socket, for tests of its options. */
+  SocketChannel socket() {
+    return io.channel();
+  }
+
+  // ---- handshake: loop thread ----
 
   private void beginHandshake(TlsContext context, boolean startTls) throws IOException {
     String host = peerHost;
@@ -309,14 +217,14 @@ final class Connection extends SessionHandle implements Registration {
   private void handshakeStep() throws IOException {
     switch (io.handshake()) {
       case OK -> established();
-      case WANT_READ -> interest(OP_READ);
-      case WANT_WRITE -> interest(OP_WRITE);
+      case WANT_READ -> io.interest(OP_READ);
+      case WANT_WRITE -> io.interest(OP_WRITE);
       default -> runTasks(); // WANT_TASK
     }
   }
 
   private void established() throws IOException {
-    cancelTimer();
+    cancelDeadline();
     info = io.session();
     moveTo(SessionPhase.OPEN);
     Upgrade u = upgrade;
@@ -324,11 +232,9 @@ final class Connection extends SessionHandle implements Registration {
     if (u != null) {
       u.future.complete(this);
     } else {
-      if (initialHandshake) {
-        initialHandshake = false;
-        listener.handshakeEnded(this, true);
-      }
-      callback(() -> handler.onOpen(this));
+      // The session's own handshake, so its first: a tls:// session never upgrades.
+      listener.handshakeEnded(this, true);
+      calls.onOpen(this);
       opened.complete(this);
     }
     pump(); // the engine may already hold application data that no OP_READ will announce
@@ -336,7 +242,7 @@ final class Connection extends SessionHandle implements Registration {
 
   /** The worker pool runs the engine's delegated tasks; the loop resumes the phase after. */
   private void runTasks() throws IOException {
-    interest(0);
+    io.interest(0);
     io.runTasks(
         loop.group().workers(),
         failure ->
@@ -349,82 +255,49 @@ final class Connection extends SessionHandle implements Registration {
                 }));
   }
 
-  /**
-   * Reads what is there and hands it to the handler, a loop buffer (for TLS, a record) at a time:
-   * in OPEN, until the read would wait, autoRead is off, STARTTLS begins or the handler closes; in
-   * DRAINING (our close_notify is out), the peer's last data until its close_notify, or a failure,
-   * ends the wait.
-   */
+  // ---- the read pump: loop thread ----
+
+  /** Reads what is there (see {@link ReadPump}) and acts on what stopped the reading. */
   private void pump() throws IOException {
-    readWaitsForWrite = false;
-    for (int round = 0; round < READ_ROUNDS; round++) {
-      boolean draining = phase == SessionPhase.DRAINING;
-      if (!draining
-          && (phase != SessionPhase.OPEN || !autoRead || upgrade != null || io.taskRunning())) {
-        return;
+    boolean draining = phase == SessionPhase.DRAINING;
+    ReadPump.Stop stop = reads.pump(io, loop.readBuffer(), draining, this);
+    switch (stop) {
+      case PAUSED -> {}
+      case YIELD -> submit(() -> step(OP_READ)); // a fast peer: the loop's other sessions' turn
+      case WANT_READ -> {
+        if (draining) {
+          io.interest(OP_READ); // afterEvent sets interest for OPEN sessions only
+        }
       }
-      if (!draining && io.isTls() && io.pendingOutput() && !io.flush()) {
-        // Replies to what was read wait for the socket: read on only once they are out, or a
-        // close_notify up next would end the session with them unsent.
-        readWaitsForWrite = true;
-        return;
+      case WANT_WRITE -> {
+        if (draining) {
+          io.interest(OP_WRITE); // an open session's read waits for the write (afterEvent)
+        }
       }
-      ByteBuffer buffer = loop.readBuffer();
-      buffer.clear();
-      Status stop = io.read(buffer);
-      buffer.flip();
-      if (buffer.hasRemaining()) {
-        deliver(buffer);
-      }
-      switch (stop) {
-        case OK -> {} // a record's data, or a full buffer: there may be more
-        case WANT_READ -> {
-          if (draining) {
-            interest(OP_READ); // afterEvent sets interest for OPEN sessions only
-          }
-          return;
-        }
-        case WANT_WRITE -> {
-          if (draining) {
-            interest(OP_WRITE);
-          } else {
-            readWaitsForWrite = true;
-          }
-          return;
-        }
-        case WANT_TASK -> {
-          runTasks();
-          return;
-        }
-        case ZERO_RETURN -> {
-          if (draining) {
-            io.shutdown(); // the peer's close_notify: both are out
-            closeNow(closeReason, closeCause);
-          } else if (phase == SessionPhase.OPEN) {
-            beginClose(io.isTls() ? CloseReason.CLOSE_NOTIFY : CloseReason.EOF, null);
-          }
-          return;
-        }
-        default -> {
-          if (!draining) {
-            throw io.failure();
-          }
-          io.shutdown(); // a failure ends the wait for the peer's close_notify too
-          closeNow(closeReason, closeCause);
-          return;
+      case WANT_TASK -> runTasks();
+      case PEER_CLOSED, FAILED -> {
+        if (draining) {
+          io.shutdown(); // the peer's close_notify, or a failure: the wait for it ends
+          closeNow(closing);
+        } else if (stop == ReadPump.Stop.FAILED) {
+          throw io.failure();
+        } else if (phase == SessionPhase.OPEN) {
+          beginClose(CloseIntent.of(io.isTls() ? CloseReason.CLOSE_NOTIFY : CloseReason.EOF));
         }
       }
     }
-    submit(() -> step(OP_READ)); // a fast peer: let the loop's other sessions have a turn
   }
 
-  private void deliver(ByteBuffer data) throws IOException {
-    delivering = data;
-    try {
-      callback(() -> handler.onData(this, data));
-    } finally {
-      delivering = null;
-    }
+  /** Open and free to read (autoRead on, no STARTTLS, no task running), or draining. */
+  @Override
+  public boolean reading() {
+    return phase == SessionPhase.DRAINING
+        || phase == SessionPhase.OPEN && autoRead && upgrade == null && !io.taskRunning();
+  }
+
+  @Override
+  public void deliver(ByteBuffer data) throws IOException {
+    calls.onData(this, data);
     if (upgrade != null && phase == SessionPhase.OPEN) { // startTls() was called during onData
       if (data.hasRemaining()) {
         throw Failures.injection(
@@ -438,7 +311,7 @@ final class Connection extends SessionHandle implements Registration {
 
   @Override
   void requestUpgrade(Upgrade u) {
-    if (phase != SessionPhase.OPEN || io.isTls() || upgrade != null || closeRequested) {
+    if (!isOpen() || io.isTls() || upgrade != null) {
       String why =
           io.isTls() || upgrade != null
               ? "the session already speaks TLS or is upgrading"
@@ -448,7 +321,7 @@ final class Connection extends SessionHandle implements Registration {
     }
     u.takePlaintext(outbound);
     upgrade = u;
-    if (delivering == null) { // else deliver() checks what onData left, then begins
+    if (!reads.delivering()) { // else deliver() checks what onData left, then begins
       submit(this::beginUpgrade);
     }
   }
@@ -458,7 +331,7 @@ final class Connection extends SessionHandle implements Registration {
       return;
     }
     moveTo(SessionPhase.UPGRADING);
-    armDeadline(System.nanoTime(), upgrade.context);
+    handshakeDeadline(System.nanoTime(), upgrade.context);
     upgradeStep();
   }
 
@@ -467,40 +340,39 @@ final class Connection extends SessionHandle implements Registration {
     if (upgrade.flush(io.channel(), outbound)) {
       beginHandshake(upgrade.context, true);
     } else {
-      interest(OP_WRITE);
+      io.interest(OP_WRITE);
     }
   }
 
-  // ---- closing: loop thread ----
+  // ---- close: loop thread ----
 
   @Override
-  void beginClose(CloseReason reason, Throwable cause) throws IOException {
+  void beginClose(CloseIntent intent) throws IOException {
     switch (phase) {
-      case NEW, CONNECTING, UPGRADING -> closeNow(reason, cause);
+      case NEW, CONNECTING, UPGRADING -> closeNow(intent);
       case HANDSHAKING -> {
         io.abortHandshake();
-        closeNow(reason, cause);
+        closeNow(intent);
       }
       case OPEN -> {
         moveTo(SessionPhase.CLOSING);
-        closeReason = reason;
-        closeCause = cause;
-        cancelTimer();
-        long deadline = System.nanoTime() + setup.config().closeTimeout().toNanos();
-        timer = loop.at(deadline, () -> closeNow(closeReason, closeCause));
+        closing = intent;
+        cancelDeadline();
+        deadline =
+            Deadline.close(loop, setup.config().closeTimeout(), closing, this::deadlinePassed);
         closeStep();
       }
       default -> {}
     }
   }
 
-  /** Queued data first, then close_notify, then the peer's (or the close timeout). */
+  /** Queued data first, then close_notify, then the peer's (or the close deadline). */
   private void closeStep() throws IOException {
     if (io.taskRunning()) {
       return;
     }
     if (!io.flush()) {
-      interest(OP_WRITE);
+      io.interest(OP_WRITE);
       return;
     }
     switch (io.shutdown()) {
@@ -508,45 +380,36 @@ final class Connection extends SessionHandle implements Registration {
         moveTo(SessionPhase.DRAINING);
         pump();
       }
-      case WANT_READ -> interest(OP_READ);
-      case WANT_WRITE -> interest(OP_WRITE);
+      case WANT_READ -> io.interest(OP_READ);
+      case WANT_WRITE -> io.interest(OP_WRITE);
       case WANT_TASK -> runTasks();
-      default -> closeNow(closeReason, closeCause); // DONE
+      default -> closeNow(closing); // DONE
     }
   }
 
   /** Closes the socket and frees the engine now, then tells the handler and the futures. */
-  private void closeNow(CloseReason reason, Throwable cause) {
+  private void closeNow(CloseIntent end) {
+    boolean firstHandshake;
     synchronized (this) { // only a terminated loop's stragglers can race the loop here
       if (phase == SessionPhase.CLOSED) {
         return;
       }
+      // A tls:// session never upgrades: a handshake still due is its first.
+      firstHandshake = setup.context() != null && phase.handshakePending();
       moveTo(SessionPhase.CLOSED);
     }
-    cancelTimer();
-    if (reason == CloseReason.CLOSE_NOTIFY) {
-      long lost = io.discarded() + outbound.queued();
-      if (lost > 0) {
-        unsent = lost;
-        reason = CloseReason.CLOSE_NOTIFY_UNSENT;
-        cause = Failures.unsent(remote, lost);
-      }
+    cancelDeadline();
+    if (end.reason() == CloseReason.CLOSE_NOTIFY) {
+      unsent = io.discarded() + outbound.queued();
+      end = end.unsent(unsent, remote);
     }
     io.close();
-    if (initialHandshake) {
-      initialHandshake = false;
+    if (firstHandshake) {
       listener.handshakeEnded(this, false);
     }
-    try {
-      handler.onClosed(this, reason, cause);
-    } catch (Throwable t) {
-      LOG.log(System.Logger.Level.WARNING, "onClosed of " + this + " threw", t);
-    }
+    calls.onClosed(this, end);
     if (!opened.isDone() || upgrade != null) {
-      // Only a future still waiting needs the why: an exception per ordinary close (its stack
-      // trace filled in for nobody) cost a busy server several microseconds per connection.
-      Throwable why =
-          cause != null ? cause : new IOException("the session closed (" + reason + ") first");
+      Throwable why = end.why(); // made only when a future waits for it
       opened.completeExceptionally(why);
       if (upgrade != null) {
         upgrade.future.completeExceptionally(why);
@@ -556,58 +419,64 @@ final class Connection extends SessionHandle implements Registration {
     listener.closed(this);
   }
 
-  // ---- helpers: loop thread ----
+  // ---- deadlines: loop thread ----
 
-  private void callback(Runnable call) {
-    inCallback = true;
-    try {
-      call.run();
-    } finally {
-      inCallback = false;
+  /** The handshake's deadline, counted from {@code start} (nanoTime), replaces the one running. */
+  private void handshakeDeadline(long start, TlsContext context) {
+    cancelDeadline();
+    deadline = Deadline.handshake(loop, start, context.handshakeTimeout(), this::deadlinePassed);
+  }
+
+  private void deadlinePassed(Deadline passed) {
+    if (passed.kind() == Deadline.Kind.CLOSE || phase.handshakePending()) {
+      closeNow(passed.passed(remote));
     }
   }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel();
+      deadline = null;
+    }
+  }
+
+  // ---- the hand-over from SessionHandle and the loop (Registration) ----
+
+  @Override
+  void submit(Step step) {
+    try {
+      loop.execute(() -> entry(step));
+    } catch (RejectedExecutionException gone) {
+      closeNow(CloseIntent.LOCAL); // the loop has terminated, closing this already
+    }
+  }
+
+  @Override
+  boolean inCallback() {
+    return calls.running();
+  }
+
+  @Override
+  public void ready(int readyOps) {
+    entry(() -> step(readyOps));
+  }
+
+  @Override
+  public void shutdown() {
+    entry(() -> beginClose(CloseIntent.LOCAL));
+  }
+
+  @Override
+  public void forceClose() {
+    closeNow(CloseIntent.LOCAL);
+  }
+
+  // ---- helpers: loop thread ----
 
   private void moveTo(SessionPhase target) {
     if (!phase.canMoveTo(target)) {
       throw new IllegalStateException("illegal move " + phase + " -> " + target + " in " + this);
     }
     phase = target;
-  }
-
-  private void interest(int ops) {
-    if (ops != interest && key != null && key.isValid()) {
-      key.interestOps(ops);
-      interest = ops;
-    }
-  }
-
-  /** The handshake deadline, counted from {@code start} (nanoTime). */
-  private void armDeadline(long start, TlsContext context) {
-    cancelTimer();
-    timer = loop.at(start + timeout(context).toNanos(), this::deadlinePassed);
-  }
-
-  private void deadlinePassed() {
-    if (phase.handshakePending()) {
-      closeNow(CloseReason.TIMEOUT, timeoutFailure());
-    }
-  }
-
-  private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
-    }
-  }
-
-  private static Duration timeout(TlsContext context) {
-    return context.handshakeTimeout();
-  }
-
-  private IOException timeoutFailure() {
-    TlsContext context = upgrade != null ? upgrade.context : setup.context();
-    return context == null || phase == SessionPhase.CONNECTING || phase == SessionPhase.NEW
-        ? Failures.connectTimeout(remote, setup.config().connectTimeout(), refused)
-        : Failures.handshakeTimeout(remote, timeout(context));
   }
 }

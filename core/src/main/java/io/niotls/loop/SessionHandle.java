@@ -30,7 +30,14 @@ abstract class SessionHandle implements TlsSession {
   volatile SessionPhase phase = SessionPhase.NEW;
 
   volatile boolean autoRead = true;
-  volatile boolean closeRequested;
+
+  /**
+   * {@link #close()} was called: set on the caller's thread, ahead of the loop, so writes are
+   * refused and {@link #isOpen()} is false from that call on. The phase catches up when the loop
+   * runs the close; this is the one thing a phase written by the loop alone cannot say.
+   */
+  private volatile boolean closeRequested;
+
   volatile SessionInfo info;
   volatile InetSocketAddress remote;
   volatile InetSocketAddress local;
@@ -48,25 +55,27 @@ abstract class SessionHandle implements TlsSession {
   /** Loop thread: whether this session's handler is being called right now. */
   abstract boolean inCallback();
 
-  /** Loop thread: queues bytes already counted by the outbound queue. */
-  abstract void enqueue(ByteBuffer bytes);
+  /** Loop thread: queues bytes already counted by the outbound queue; dropped once closing. */
+  final void enqueue(ByteBuffer bytes) {
+    if (phase.closing()) {
+      outbound.release(bytes.remaining());
+    } else {
+      outbound.add(bytes);
+    }
+  }
 
   /** Loop thread: STARTTLS asked for. */
   abstract void requestUpgrade(Upgrade upgrade);
 
   /** Loop thread: a graceful close asked for. */
-  abstract void beginClose(CloseReason reason, Throwable cause) throws IOException;
+  abstract void beginClose(CloseIntent intent) throws IOException;
 
   /** Loop thread: do what the phase needs for socket readiness {@code ops}. */
   abstract void step(int ops) throws IOException;
 
   @Override
   public boolean write(ByteBuffer src) {
-    SessionPhase p = phase;
-    if (closeRequested
-        || p == SessionPhase.CLOSING
-        || p == SessionPhase.DRAINING
-        || p == SessionPhase.CLOSED) {
+    if (closeRequested || phase.closing()) {
       return false;
     }
     int n = src.remaining();
@@ -92,7 +101,7 @@ abstract class SessionHandle implements TlsSession {
   @Override
   public CompletableFuture<Void> close() {
     closeRequested = true;
-    submit(() -> beginClose(CloseReason.LOCAL, null));
+    submit(() -> beginClose(CloseIntent.LOCAL));
     return closed;
   }
 

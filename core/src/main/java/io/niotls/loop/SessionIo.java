@@ -8,6 +8,7 @@ import io.niotls.engine.TlsException;
 import io.niotls.transport.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -16,9 +17,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 
 /**
- * The path of one session's bytes: its socket, its TLS engine once it has one, and its outbound
- * queue, with the same calls for plaintext and TLS. {@link Connection} decides when; this moves the
- * bytes.
+ * The path of one session's bytes: its socket (and its selection key), its TLS engine once it has
+ * one, and its outbound queue, with the same calls for plaintext and TLS. {@link Connection}
+ * decides when; this moves the bytes.
  *
  * <p>Threading: loop-confined, except that while the worker pool runs the engine's delegated tasks
  * ({@link #runTasks}) the engine belongs to the worker; {@link #taskRunning()} says so and every
@@ -39,6 +40,8 @@ final class SessionIo {
   /** Who may touch the engine: the loop (NONE), a worker (RUNNING), a worker told to free it. */
   private volatile int task = TASK_NONE;
 
+  private SelectionKey key;
+  private int interest;
   private TlsEngine engine;
   private LoopSocketTransport socket; // the engine's transport, under the guard if any
   private FirstRecordGuard guard;
@@ -51,6 +54,20 @@ final class SessionIo {
 
   SocketChannel channel() {
     return channel;
+  }
+
+  /** Registers the socket with {@code loop} for {@code session}, interested in nothing yet. */
+  void register(TlsEventLoop loop, Registration session) throws IOException {
+    key = loop.register(channel, 0, session);
+    interest = 0;
+  }
+
+  /** Wants the socket's readiness for {@code ops}; nothing once the key is gone. */
+  void interest(int ops) {
+    if (ops != interest && key != null && key.isValid()) {
+      key.interestOps(ops);
+      interest = ops;
+    }
   }
 
   boolean isTls() {

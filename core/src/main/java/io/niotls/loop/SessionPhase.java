@@ -45,6 +45,11 @@ enum SessionPhase {
     return next.contains(target);
   }
 
+  /** A graceful close is under way or done: no more writes are taken. */
+  boolean closing() {
+    return this == CLOSING || this == DRAINING || this == CLOSED;
+  }
+
   /** A handshake (or the connect before it) is due: its deadline runs, closing now aborts. */
   boolean handshakePending() {
     return this == NEW || this == CONNECTING || this == HANDSHAKING || this == UPGRADING;
