@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ArchitectureTest {
   private static final List<String> CORE =
-      List.of("uri", "buffer", "wire", "context", "certs", "transport", "engine", "loop");
+      List.of(
+          "uri", "buffer", "wire", "context", "certs", "transport", "engine", "loop", "channel");
 
   /** Each core package and the core packages it may use (besides itself). */
   private static final Map<String, List<String>> MAY_USE =
@@ -32,7 +33,8 @@ class ArchitectureTest {
           "certs", List.of("context"),
           "transport", List.of("buffer"),
           "engine", List.of("context", "transport", "buffer", "wire"),
-          "loop", List.of("engine", "context", "transport", "buffer", "uri", "wire"));
+          "loop", List.of("engine", "context", "transport", "buffer", "uri", "wire"),
+          "channel", List.of("engine", "context", "transport", "buffer", "wire"));
 
   private static JavaClasses classes;
 

@@ -1,0 +1,160 @@
+package io.niotls.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.niotls.context.TlsContext;
+import io.niotls.loop.CloseReason;
+import io.niotls.loop.SessionHandler;
+import io.niotls.loop.TlsClient;
+import io.niotls.loop.TlsServer;
+import io.niotls.loop.TlsSession;
+import io.niotls.testing.Peers;
+import io.niotls.testing.TestPki;
+import io.niotls.uri.TransportUri;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Blocking TlsChannels on loopback against the niotls selector loop on the other side, and against
+ * each other: every provider pairing, TLS 1.3 and 1.2.
+ */
+@Timeout(60) // a deadlock fails the test instead of hanging the build
+class BlockingTlsChannelTest {
+  private static final int MIB = 1 << 20;
+
+  static Stream<Arguments> pairingsAndProtocols() {
+    return Stream.of(Peers.JDK_JDK, Peers.OPENSSL_OPENSSL, Peers.JDK_OPENSSL, Peers.OPENSSL_JDK)
+        .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
+  }
+
+  static Stream<Peers> pairings() {
+    return Stream.of(Peers.JDK_JDK, Peers.OPENSSL_OPENSSL, Peers.JDK_OPENSSL, Peers.OPENSSL_JDK);
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("pairingsAndProtocols")
+  void aBlockingClientChannelGetsOneMebibyteBackFromATlsServerByteForByte(
+      Peers peers, String protocol) throws Exception {
+    TlsContext server = peers.serverContext(protocol).build();
+    TlsContext client = peers.clientContext(protocol).build();
+    byte[] payload = Payloads.random(MIB, 1);
+    try (TlsServer s =
+            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, LoopEcho::new);
+        TlsChannel tls =
+            TlsChannel.client(
+                client, SocketChannel.open(s.localAddress()), "localhost", s.uri().port())) {
+      tls.handshake();
+      assertThat(tls.session().protocol()).isEqualTo(protocol);
+      assertThat(tls.session().peerFingerprint()).isEqualTo(TestPki.ec().server().sha256());
+
+      CompletableFuture<Void> written = Payloads.writeOnThread(tls, payload);
+      assertThat(Payloads.readDigest(tls, payload.length)).isEqualTo(Payloads.sha256(payload));
+      written.get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("pairingsAndProtocols")
+  void aBlockingServerChannelPerConnectionEchoesOneMebibyteToATlsClient(
+      Peers peers, String protocol) throws Exception {
+    TlsContext server = peers.serverContext(protocol).build();
+    TlsContext client = peers.clientContext(protocol).build();
+    byte[] payload = Payloads.random(MIB, 2);
+    try (ChannelServer s = new ChannelServer(server, ChannelServer::echo);
+        TlsClient c = TlsClient.create()) {
+      Collect collect = new Collect(payload);
+      c.connect(TransportUri.parse("tls://localhost:" + s.port()), client, collect);
+      byte[] echoed = collect.result.get(30, TimeUnit.SECONDS);
+      assertThat(Payloads.sha256(echoed)).isEqualTo(Payloads.sha256(payload));
+      // the client closed with close_notify: the server's read saw -1 and it had echoed it all
+      assertThat(s.result(0).get(10, TimeUnit.SECONDS)).isEqualTo((long) MIB);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pairings")
+  void oneReaderAndOneWriterThreadMoveFourMebibytesEachWayAtOnceWithoutDeadlock(Peers peers)
+      throws Exception {
+    TlsContext server = peers.serverContext("TLSv1.3").build();
+    TlsContext client = peers.clientContext("TLSv1.3").build();
+    byte[] up = Payloads.random(4 * MIB, 3);
+    byte[] down = Payloads.random(4 * MIB, 4);
+    // Both sides write 4 MiB while the other writes too: each only gets through because its own
+    // reader keeps draining the socket while its writer is blocked on a full one.
+    try (ChannelServer s =
+            new ChannelServer(
+                server,
+                ch -> {
+                  CompletableFuture<Void> sent = Payloads.writeOnThread(ch, down);
+                  byte[] digest = Payloads.readDigest(ch, up.length);
+                  sent.get(30, TimeUnit.SECONDS);
+                  ch.shutdown();
+                  assertThat(ch.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+                  return digest;
+                });
+        TlsChannel tls =
+            TlsChannel.client(client, SocketChannel.open(s.address()), "localhost", s.port())) {
+      CompletableFuture<Void> sent = Payloads.writeOnThread(tls, up);
+      assertThat(Payloads.readDigest(tls, down.length)).isEqualTo(Payloads.sha256(down));
+      sent.get(30, TimeUnit.SECONDS);
+      tls.shutdown();
+      assertThat(tls.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+      assertThat((byte[]) s.result(0).get(30, TimeUnit.SECONDS)).isEqualTo(Payloads.sha256(up));
+    }
+  }
+
+  /** Sends a payload once open, collects the echo, closes when it is all back. */
+  private static final class Collect implements SessionHandler {
+    final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final byte[] payload;
+    private final ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+    private int offered;
+
+    Collect(byte[] payload) {
+      this.payload = payload;
+    }
+
+    @Override
+    public void onOpen(TlsSession session) {
+      onWritable(session);
+    }
+
+    @Override
+    public void onWritable(TlsSession session) {
+      while (offered < payload.length
+          && session.write(
+              ByteBuffer.wrap(payload, offered, Math.min(65_536, payload.length - offered)))) {
+        offered += Math.min(65_536, payload.length - offered);
+      }
+    }
+
+    @Override
+    public void onData(TlsSession session, ByteBuffer data) {
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      echoed.writeBytes(bytes);
+      if (echoed.size() >= payload.length) {
+        session.close();
+      }
+    }
+
+    @Override
+    public void onClosed(TlsSession session, CloseReason reason, Throwable cause) {
+      if (echoed.size() == payload.length && reason == CloseReason.LOCAL) {
+        result.complete(echoed.toByteArray());
+      } else {
+        result.completeExceptionally(
+            new AssertionError(
+                "closed by " + reason + " after " + echoed.size() + " bytes came back", cause));
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.niotls.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.niotls.context.TlsContext;
+import io.niotls.engine.Status;
+import io.niotls.loop.TlsServer;
+import io.niotls.testing.Peers;
+import io.niotls.uri.TransportUri;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A non-blocking TlsChannel under a plain Selector loop written here, the way an application with
+ * its own selector would use it: every call returns at once, and {@link TlsChannel#needs()} says
+ * which readiness to wait for.
+ */
+@Timeout(60) // a deadlock fails the test instead of hanging the build
+class NonBlockingTlsChannelTest {
+  static Stream<Arguments> pairingsAndProtocols() {
+    return Stream.of(Peers.JDK_JDK, Peers.OPENSSL_OPENSSL, Peers.JDK_OPENSSL, Peers.OPENSSL_JDK)
+        .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("pairingsAndProtocols")
+  void aNonBlockingClientChannelUnderASelectorHandshakesAndGetsItsBytesEchoed(
+      Peers peers, String protocol) throws Exception {
+    TlsContext server = peers.serverContext(protocol).build();
+    TlsContext client = peers.clientContext(protocol).build();
+    byte[] payload = Payloads.random(700_000, 5);
+    try (TlsServer s =
+            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, LoopEcho::new);
+        Selector selector = Selector.open();
+        SocketChannel socket = SocketChannel.open(s.localAddress())) {
+      socket.configureBlocking(false);
+      TlsChannel tls = TlsChannel.client(client, socket, "localhost", s.uri().port());
+      SelectionKey key = socket.register(selector, 0);
+
+      while (!tls.handshake()) { // on loopback it may also finish within one call
+        assertThat(tls.needs()).isIn(Status.WANT_READ, Status.WANT_WRITE);
+        await(selector, key, tls);
+      }
+      assertThat(tls.session().protocol()).isEqualTo(protocol);
+
+      ByteBuffer in = ByteBuffer.allocate(16_384);
+      long before = System.nanoTime();
+      assertThat(tls.read(in)).as("nothing was sent: read returns 0 at once").isZero();
+      assertThat(tls.needs()).isEqualTo(Status.WANT_READ);
+      assertThat(System.nanoTime() - before).isLessThan(1_000_000_000L);
+
+      ByteBuffer out = ByteBuffer.wrap(payload);
+      ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (echoed.size() < payload.length) {
+        assertThat(System.nanoTime()).as("echo within 20 s").isLessThan(deadline);
+        if (out.hasRemaining()) {
+          tls.write(out); // takes what the socket lets it, never blocks
+        } else {
+          tls.flush();
+        }
+        int n = tls.read(in.clear());
+        assertThat(n).as("no close_notify or EOF yet").isNotNegative();
+        echoed.write(in.array(), 0, n);
+        if (n == 0) {
+          int ops = tls.interestOps() | (out.hasRemaining() ? SelectionKey.OP_WRITE : 0);
+          key.interestOps(ops == 0 ? SelectionKey.OP_READ : ops);
+          selector.select(1_000);
+          selector.selectedKeys().clear();
+        }
+      }
+      assertThat(echoed.toByteArray()).isEqualTo(payload);
+
+      while (!tls.shutdown()) {
+        await(selector, key, tls);
+      }
+      tls.close();
+      assertThat(socket.isOpen()).isFalse();
+    }
+  }
+
+  /** Waits (at most a second) for what the channel needs. */
+  private static void await(Selector selector, SelectionKey key, TlsChannel tls) throws Exception {
+    int ops = tls.interestOps();
+    assertThat(ops).as("a call that did not finish says what it waits for").isNotZero();
+    key.interestOps(ops);
+    selector.select(1_000);
+    selector.selectedKeys().clear();
+  }
+}
