@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,23 +27,18 @@ class CurlHttpsTest {
   @TempDir static Path dir;
 
   private static Pki pki;
-  private static final Map<String, NiotlsServer> servers = new TreeMap<>();
+  private static Map<String, NiotlsServer> servers;
 
   @BeforeAll
   static void startServers() throws Exception {
     Peer.require(Peer.CURL);
     pki = Pki.create(dir);
-    for (String provider : new String[] {"jdk", "openssl"}) {
-      servers.put(
-          provider, NiotlsServer.start(pki, provider, "tls://127.0.0.1:0", "--mode", "http"));
-    }
+    servers = NiotlsServer.onEachProvider(pki, "tls://127.0.0.1:0", "--mode", "http");
   }
 
   @AfterAll
   static void stopServers() throws Exception {
-    for (NiotlsServer server : servers.values()) {
-      server.close();
-    }
+    NiotlsServer.closeAll(servers);
   }
 
   @ParameterizedTest(name = "{0} provider, TLS {1}")

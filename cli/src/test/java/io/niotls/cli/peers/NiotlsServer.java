@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A {@code niotls server} process with a {@link Pki}'s certificate and a chosen provider. It starts
@@ -23,6 +25,25 @@ final class NiotlsServer implements AutoCloseable {
   private NiotlsServer(NiotlsProcess process, String provider) {
     this.process = process;
     this.provider = provider;
+  }
+
+  /**
+   * One server per provider ({@code jdk}, {@code openssl}), each started as {@link #start} does.
+   */
+  static Map<String, NiotlsServer> onEachProvider(Pki pki, String uri, String... more)
+      throws Exception {
+    Map<String, NiotlsServer> servers = new TreeMap<>();
+    for (String provider : new String[] {"jdk", "openssl"}) {
+      servers.put(provider, start(pki, provider, uri, more));
+    }
+    return servers;
+  }
+
+  /** Stops every server of {@link #onEachProvider}. */
+  static void closeAll(Map<String, NiotlsServer> servers) throws InterruptedException {
+    for (NiotlsServer server : servers.values()) {
+      server.close();
+    }
   }
 
   /**

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,22 +28,18 @@ class OpensslClientTest {
   @TempDir static Path dir;
 
   private static Pki pki;
-  private static final Map<String, NiotlsServer> servers = new TreeMap<>();
+  private static Map<String, NiotlsServer> servers;
 
   @BeforeAll
   static void startServers() throws Exception {
     Peer.require(Peer.OPENSSL);
     pki = Pki.create(dir);
-    for (String provider : new String[] {"jdk", "openssl"}) {
-      servers.put(provider, NiotlsServer.start(pki, provider, "tls://127.0.0.1:0"));
-    }
+    servers = NiotlsServer.onEachProvider(pki, "tls://127.0.0.1:0");
   }
 
   @AfterAll
   static void stopServers() throws Exception {
-    for (NiotlsServer server : servers.values()) {
-      server.close();
-    }
+    NiotlsServer.closeAll(servers);
   }
 
   @ParameterizedTest(name = "{0} provider, TLS {1}")
