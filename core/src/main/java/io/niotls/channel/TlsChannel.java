@@ -11,16 +11,12 @@ import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -90,39 +86,26 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
 
   private final ByteChannel channel;
   private final TlsContext context;
-  private final MemoryTransport transport;
-  private final TlsEngine engine;
+  private final CiphertextPath path;
+  private final HandshakeDeadline deadline;
 
   private final ReentrantLock handshakeLock = new ReentrantLock();
   private final ReentrantLock readerLock = new ReentrantLock();
-  private final ReentrantLock writerLock = new ReentrantLock();
-  private final ReentrantLock outLock = new ReentrantLock();
-  private final Object engineLock = new Object();
+  private final ChannelWriter writer;
 
-  private final ByteBuffer netIn; // readerLock; write mode: read from the channel, not yet lent
-  private final ByteBuffer netOut; // outLock; read mode: drained from the engine, not yet written
-
-  private boolean inputEnded; // readerLock: the channel said end of stream
-  private boolean outputShut; // writerLock: our close_notify is queued
-  private volatile long deadline; // the handshake's, in nanoTime; set (handshakeLock) at its start
-  private volatile boolean deadlineSet;
   private volatile boolean handshaken;
-  private volatile TlsException timedOut; // the handshake deadline passed: every call says so
-  private volatile boolean netOutPending;
-  private volatile Status lastNeed = Status.OK;
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private volatile boolean closed; // the engine is freed: only under engineLock once set
 
   private TlsChannel(TlsContext context, ByteChannel channel, String host, int port) {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.context = Objects.requireNonNull(context, "context");
-    this.transport = new MemoryTransport(context.bufferPool());
-    this.engine =
+    MemoryTransport transport = new MemoryTransport(context.bufferPool());
+    TlsEngine engine =
         context.isClient()
             ? TlsEngine.client(context, transport, host, port)
             : TlsEngine.server(context, transport);
-    this.netIn = ByteBuffer.allocate(TlsRecords.MAX_RECORD);
-    this.netOut = ByteBuffer.allocate(2 * TlsRecords.MAX_RECORD).flip();
+    this.path = new CiphertextPath(channel, transport, engine, context.handshakeTimeout());
+    this.deadline = path.deadline();
+    this.writer = new ChannelWriter(path);
   }
 
   /**
@@ -175,16 +158,18 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
       }
       readerLock.lock();
       try {
-        writerLock.lock();
+        writer.lock.lock();
         try {
-          ensureOpen();
-          if (!deadlineSet) {
-            deadline = System.nanoTime() + context.handshakeTimeout().toNanos();
-            deadlineSet = true;
+          path.ensureOpen();
+          deadline.start();
+          if (!path.blocking()) {
+            deadline.check();
+            return driveHandshake(false);
           }
-          return blocking() ? blockingHandshake() : driveHandshake(false);
+          deadline.runBlocking(() -> driveHandshake(true));
+          return true;
         } finally {
-          writerLock.unlock();
+          writer.lock.unlock();
         }
       } finally {
         readerLock.unlock();
@@ -194,77 +179,36 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
     }
   }
 
-  private boolean blockingHandshake() throws IOException {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
-      throw timeout(null);
-    }
-    AtomicBoolean expired = new AtomicBoolean();
-    Future<?> watchdog =
-        Watchdog.after(
-            Duration.ofNanos(left),
-            () -> {
-              expired.set(true);
-              closeChannelQuietly();
-            });
-    try {
-      driveHandshake(true);
-    } catch (IOException e) {
-      if (expired.get()) {
-        throw timeout(e);
-      }
-      throw e;
-    } finally {
-      watchdog.cancel(false);
-    }
-    if (expired.get()) {
-      throw timeout(null); // it passed as the handshake finished: the channel is closed
-    }
-    return true;
-  }
-
   /** The handshake loop; readerLock and writerLock held. */
   private boolean driveHandshake(boolean blocking) throws IOException {
-    if (!blocking && System.nanoTime() - deadline >= 0) {
-      throw timeout(null);
-    }
     while (true) {
-      if (!flush(blocking, true)) {
-        return waitFor(Status.WANT_WRITE);
+      if (!path.flush(blocking, true)) {
+        return path.waitFor(Status.WANT_WRITE);
       }
-      Status s;
-      synchronized (engineLock) {
-        ensureOpenLocked();
-        boolean lent = lendInput();
-        try {
-          s = engine.handshake();
-        } finally {
-          returnInput(lent);
-        }
-      }
+      Status s = path.handshake();
       switch (s) {
         case OK:
-          if (!flush(blocking, true)) {
-            return waitFor(Status.WANT_WRITE);
+          if (!path.flush(blocking, true)) {
+            return path.waitFor(Status.WANT_WRITE);
           }
           handshaken = true;
-          lastNeed = Status.OK;
+          path.satisfied();
           return true;
         case WANT_TASK:
-          runTasks();
+          path.runTasks();
           break;
         case WANT_WRITE:
           break; // the flush at the top
         case WANT_READ:
-          if (!flush(blocking, true)) {
-            return waitFor(Status.WANT_WRITE);
+          if (!path.flush(blocking, true)) {
+            return path.waitFor(Status.WANT_WRITE);
           }
-          if (!fill()) {
-            return waitFor(Status.WANT_READ);
+          if (!path.fill()) {
+            return path.waitFor(Status.WANT_READ);
           }
           break;
         default:
-          throw failed(blocking, true);
+          throw path.failed(blocking, true);
       }
     }
   }
@@ -284,7 +228,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
     }
     readerLock.lock();
     try {
-      return readLocked(dst, blocking());
+      return readLocked(dst, path.blocking());
     } finally {
       readerLock.unlock();
     }
@@ -302,12 +246,12 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
     }
     readerLock.lock();
     try {
-      boolean blocking = blocking();
+      boolean blocking = path.blocking();
       long total = 0;
       for (int i = offset; i < offset + length; i++) {
         ByteBuffer dst = dsts[i];
         while (dst.hasRemaining()) {
-          if (total > 0 && pending() == 0) {
+          if (total > 0 && path.pending() == 0) {
             return total; // what is decrypted is delivered: do not wait for more
           }
           int n = readLocked(dst, blocking);
@@ -336,46 +280,32 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
       return 0;
     }
     while (true) {
-      int n;
-      boolean reply;
-      synchronized (engineLock) {
-        ensureOpenLocked();
-        boolean lent = lendInput();
-        try {
-          n = engine.read(dst);
-        } finally {
-          returnInput(lent);
-        }
-        reply = transport.pendingOutbound() > 0;
-      }
-      if (reply) {
-        flush(blocking, false); // not waiting for a writer: it sends this before it lets go
-      }
+      int n = path.read(dst, blocking);
       if (n >= 0) {
-        lastNeed = Status.OK;
+        path.satisfied();
         return n;
       }
       switch (Status.ofCode(n)) {
         case WANT_READ:
-          if (!fill()) {
-            waitFor(Status.WANT_READ);
+          if (!path.fill()) {
+            path.waitFor(Status.WANT_READ);
             return 0;
           }
           break;
         case WANT_TASK:
-          runTasks();
+          path.runTasks();
           break;
         case WANT_WRITE:
-          if (!flush(blocking, true)) {
-            waitFor(Status.WANT_WRITE);
+          if (!path.flush(blocking, true)) {
+            path.waitFor(Status.WANT_WRITE);
             return 0;
           }
           break;
         case ZERO_RETURN:
-          lastNeed = Status.OK;
+          path.satisfied();
           return -1;
         default:
-          throw failed(blocking, false);
+          throw path.failed(blocking, false);
       }
     }
   }
@@ -401,61 +331,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
   @Override
   public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, srcs.length);
-    if (!handshake()) {
-      return 0;
-    }
-    writerLock.lock();
-    try {
-      ensureOpen();
-      if (outputShut) {
-        throw new ClosedChannelException(); // like a SocketChannel after shutdownOutput()
-      }
-      boolean blocking = blocking();
-      long total = 0;
-      for (int i = offset; i < offset + length; i++) {
-        ByteBuffer src = srcs[i];
-        while (src.hasRemaining()) {
-          if (!flush(blocking, true)) {
-            waitFor(Status.WANT_WRITE);
-            return total;
-          }
-          ByteBuffer chunk = src.duplicate();
-          chunk.limit(chunk.position() + Math.min(chunk.remaining(), WRITE_CHUNK));
-          int n;
-          synchronized (engineLock) {
-            ensureOpenLocked();
-            n = engine.write(chunk);
-          }
-          if (n >= 0) {
-            src.position(src.position() + n);
-            total += n;
-            continue;
-          }
-          switch (Status.ofCode(n)) {
-            case WANT_TASK:
-              runTasks();
-              break;
-            case WANT_WRITE:
-              break; // the flush at the top
-            case ZERO_RETURN:
-              throw new IOException(
-                  "the peer's close_notify ended the connection for writing (TLS 1.2, or a"
-                      + " provider without TLS 1.3 half-close): read() returned or will return -1;"
-                      + " close the channel");
-            default:
-              throw failed(blocking, true);
-          }
-        }
-      }
-      if (!flush(blocking, true)) {
-        waitFor(Status.WANT_WRITE); // taken: its ciphertext goes out on flush()
-      } else {
-        lastNeed = Status.OK;
-      }
-      return total;
-    } finally {
-      writerLock.unlock();
-    }
+    return handshake() ? writer.write(srcs, offset, length) : 0;
   }
 
   /**
@@ -464,17 +340,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    * @return true when none is left waiting
    */
   public boolean flush() throws IOException {
-    writerLock.lock();
-    try {
-      ensureOpen();
-      if (flush(blocking(), true)) {
-        lastNeed = Status.OK;
-        return true;
-      }
-      return waitFor(Status.WANT_WRITE);
-    } finally {
-      writerLock.unlock();
-    }
+    return writer.flush();
   }
 
   /**
@@ -487,29 +353,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    *     mode while it waits for the socket ({@link #needs()}: call again, or {@link #flush()})
    */
   public boolean shutdown() throws IOException {
-    writerLock.lock();
-    try {
-      ensureOpen();
-      boolean blocking = blocking();
-      if (!outputShut) {
-        Status s;
-        synchronized (engineLock) {
-          ensureOpenLocked();
-          s = engine.shutdown();
-        }
-        outputShut = true;
-        if (s.isFatal()) {
-          throw failed(blocking, true);
-        }
-      }
-      if (flush(blocking, true)) {
-        lastNeed = Status.OK;
-        return true;
-      }
-      return waitFor(Status.WANT_WRITE);
-    } finally {
-      writerLock.unlock();
-    }
+    return writer.shutdown();
   }
 
   /**
@@ -518,61 +362,18 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    * engine. A read or write blocked in another thread ends with the channel's {@link
    * java.nio.channels.AsynchronousCloseException}. Idempotent.
    */
-  @Override
   public void close() throws IOException {
-    if (!closing.compareAndSet(false, true)) {
+    if (!path.startClosing()) {
       return;
     }
     try {
-      sendCloseNotify();
+      writer.sendCloseNotify(handshaken);
     } finally {
       try {
         channel.close();
       } finally {
-        synchronized (engineLock) {
-          closed = true;
-          engine.close();
-        }
+        path.free();
       }
-    }
-  }
-
-  private void sendCloseNotify() {
-    synchronized (engineLock) {
-      if (!handshaken || engine.failure() != null) {
-        return; // nothing was said yet, or a failure already said what there was to say
-      }
-    }
-    long end = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-    try {
-      if (!writerLock.tryLock(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
-        return; // a writer is stuck on a full socket: closing the socket is all that is left
-      }
-      try {
-        if (!outputShut) {
-          synchronized (engineLock) {
-            engine.shutdown();
-          }
-          outputShut = true;
-        }
-        if (!blocking()) {
-          flush(false, true); // best effort: a close_notify fits unless the socket is full
-          return;
-        }
-        Future<?> watchdog =
-            Watchdog.after(Duration.ofNanos(end - System.nanoTime()), this::closeChannelQuietly);
-        try {
-          flush(true, true);
-        } finally {
-          watchdog.cancel(false);
-        }
-      } finally {
-        writerLock.unlock();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException ignored) {
-      // the peer is gone or the socket full: close anyway, as promised
     }
   }
 
@@ -583,15 +384,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    * between calls.
    */
   public Status needs() {
-    if (netOutPending) {
-      return Status.WANT_WRITE;
-    }
-    synchronized (engineLock) {
-      if (!closed && transport.pendingOutbound() > 0) {
-        return Status.WANT_WRITE;
-      }
-    }
-    return lastNeed;
+    return path.needs();
   }
 
   /**
@@ -614,7 +407,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    * that drives it.
    */
   public long handshakeDeadline() {
-    return deadlineSet ? deadline : 0;
+    return deadline.nanoTime();
   }
 
   public boolean isHandshakeComplete() {
@@ -623,9 +416,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
 
   /** What the handshake negotiated; null until it completes. */
   public SessionInfo session() {
-    synchronized (engineLock) {
-      return engine.session();
-    }
+    return path.session();
   }
 
   /** The channel underneath, for its addresses and options. Do not read or write it. */
@@ -636,181 +427,11 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
   /** True until {@link #close()} is called and while the channel underneath is open. */
   @Override
   public boolean isOpen() {
-    return !closing.get() && channel.isOpen();
+    return !path.closing() && channel.isOpen();
   }
 
   @Override
   public String toString() {
     return "TlsChannel[" + (context.isClient() ? "client" : "server") + ", " + channel + "]";
-  }
-
-  private boolean blocking() {
-    return !(channel instanceof SelectableChannel selectable) || selectable.isBlocking();
-  }
-
-  /** Records what the caller must wait for; returns false, for "not done". */
-  private boolean waitFor(Status need) {
-    lastNeed = need;
-    return false;
-  }
-
-  /** Reads the channel into netIn (readerLock held): false when it had nothing (non-blocking). */
-  private boolean fill() throws IOException {
-    if (inputEnded) {
-      // the engine was told and reports the truncation; asking again would spin
-      throw new IllegalStateException("the engine asked for input after end of stream");
-    }
-    int n = channel.read(netIn);
-    if (n < 0) {
-      inputEnded = true;
-      synchronized (engineLock) {
-        ensureOpenLocked();
-        transport.feedEof();
-      }
-      return true;
-    }
-    return n > 0;
-  }
-
-  /** Lends what netIn holds to the engine (engineLock and readerLock held). */
-  private boolean lendInput() {
-    if (netIn.position() == 0) {
-      return false;
-    }
-    netIn.flip();
-    transport.feedView(netIn);
-    return true;
-  }
-
-  /** Takes netIn back: what the engine left is copied into the transport (engineLock held). */
-  private void returnInput(boolean lent) {
-    if (lent) {
-      transport.detachInbound();
-      netIn.clear();
-    }
-  }
-
-  /**
-   * Moves the engine's ciphertext to the channel. With {@code wait} false the caller does not wait
-   * for the socket's outbound side: when another thread holds it, that thread sends these bytes
-   * too, since it looks for more after letting go.
-   *
-   * @return true when nothing is left waiting (or another thread took it on); false in non-blocking
-   *     mode when the socket is full
-   */
-  private boolean flush(boolean blocking, boolean wait) throws IOException {
-    while (true) {
-      if (wait) {
-        outLock.lock();
-      } else if (!outLock.tryLock()) {
-        return true;
-      }
-      boolean all;
-      try {
-        all = writeOut(blocking);
-      } finally {
-        outLock.unlock();
-      }
-      if (!all) {
-        return false;
-      }
-      synchronized (engineLock) {
-        if (closed || transport.pendingOutbound() == 0) {
-          return true;
-        }
-      }
-      // a reader queued a reply while we held the socket and left it to us: go again
-    }
-  }
-
-  /** outLock held: drains the transport into netOut and netOut into the channel. */
-  private boolean writeOut(boolean blocking) throws IOException {
-    while (true) {
-      if (!netOut.hasRemaining()) {
-        netOut.clear();
-        synchronized (engineLock) {
-          if (!closed) {
-            transport.drain(netOut);
-          }
-        }
-        netOut.flip();
-        if (!netOut.hasRemaining()) {
-          netOutPending = false;
-          return true;
-        }
-      }
-      int n = channel.write(netOut);
-      if (n == 0 && !blocking) {
-        netOutPending = true;
-        return false;
-      }
-    }
-  }
-
-  private void runTasks() {
-    synchronized (engineLock) {
-      if (!closed) {
-        engine.runTasks();
-      }
-    }
-  }
-
-  private long pending() {
-    synchronized (engineLock) {
-      return closed ? 0 : engine.pending();
-    }
-  }
-
-  /** The engine failed: sends its alert as far as the socket takes it, and returns the failure. */
-  private TlsException failed(boolean blocking, boolean wait) {
-    try {
-      flush(blocking, wait);
-    } catch (IOException ignored) {
-      // the alert is a courtesy: the failure is what the caller must hear
-    }
-    synchronized (engineLock) {
-      return engine.failure();
-    }
-  }
-
-  private TlsException timeout(Throwable cause) {
-    TlsException e = timedOut;
-    if (e == null) {
-      e =
-          new TlsException(
-              TlsException.Kind.TIMEOUT,
-              null,
-              "the TLS handshake did not finish within its deadline of "
-                  + context.handshakeTimeout().toMillis()
-                  + " ms (TlsContext.handshakeTimeout()): the peer answered too little or not at"
-                  + " all; check that it speaks TLS on this port, or raise the timeout",
-              cause);
-      timedOut = e;
-    }
-    closeChannelQuietly();
-    return e;
-  }
-
-  private void ensureOpen() throws IOException {
-    if (timedOut != null) {
-      throw timedOut;
-    }
-    if (closing.get()) {
-      throw new ClosedChannelException();
-    }
-  }
-
-  private void ensureOpenLocked() throws IOException {
-    if (closed) {
-      throw new ClosedChannelException();
-    }
-  }
-
-  private void closeChannelQuietly() {
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // it is being closed because it is of no more use
-    }
   }
 }

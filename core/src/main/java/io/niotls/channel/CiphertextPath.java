@@ -1,0 +1,323 @@
+package io.niotls.channel;
+
+import io.niotls.engine.SessionInfo;
+import io.niotls.engine.Status;
+import io.niotls.engine.TlsEngine;
+import io.niotls.engine.TlsException;
+import io.niotls.transport.MemoryTransport;
+import io.niotls.wire.TlsRecords;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The engine of one {@link TlsChannel} and the channel under it: every engine call (under the
+ * engine's lock, never held across socket I/O) and every move of ciphertext between the two. The
+ * engine runs over a {@link MemoryTransport}: what the channel delivers is lent to the engine in
+ * place for one call ({@link #fill}); what the engine writes is drained to the channel ({@link
+ * #flush}) under the lock of the socket's outbound side.
+ *
+ * <p>Callers hold {@link TlsChannel}'s reader lock for {@link #fill} and every engine call that
+ * consumes input; this class takes the outbound and engine locks itself.
+ */
+final class CiphertextPath {
+  private final ByteChannel channel;
+  private final MemoryTransport transport;
+  private final TlsEngine engine;
+
+  private final ReentrantLock outLock = new ReentrantLock();
+  private final Object engineLock = new Object();
+
+  private final ByteBuffer netIn; // reader's lock; write mode: read from the channel, not yet lent
+  private final ByteBuffer netOut; // outLock; read mode: drained from the engine, not yet written
+
+  private boolean inputEnded; // reader's lock: the channel said end of stream
+  private volatile boolean netOutPending; // the socket took less than netOut held
+  private boolean freed; // engineLock: the engine is released
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final HandshakeDeadline deadline;
+  private volatile Status need = Status.OK; // what the last call that could not go on waits for
+
+  CiphertextPath(
+      ByteChannel channel, MemoryTransport transport, TlsEngine engine, Duration handshakeTimeout) {
+    this.channel = channel;
+    this.transport = transport;
+    this.engine = engine;
+    this.deadline = new HandshakeDeadline(handshakeTimeout, channel);
+    this.netIn = ByteBuffer.allocate(TlsRecords.MAX_RECORD);
+    this.netOut = ByteBuffer.allocate(2 * TlsRecords.MAX_RECORD).flip();
+  }
+
+  HandshakeDeadline deadline() {
+    return deadline;
+  }
+
+  /**
+   * Throws the handshake's timeout once it has passed, or {@link ClosedChannelException} once
+   * {@link TlsChannel#close()} was called.
+   */
+  void ensureOpen() throws IOException {
+    deadline.throwIfExpired();
+    if (closing.get()) {
+      throw new ClosedChannelException();
+    }
+  }
+
+  /** Marks the channel closing; true for the first caller only. */
+  boolean startClosing() {
+    return closing.compareAndSet(false, true);
+  }
+
+  boolean closing() {
+    return closing.get();
+  }
+
+  /** Records what the caller must wait for; returns false, for "not done". */
+  boolean waitFor(Status s) {
+    need = s;
+    return false;
+  }
+
+  /** The last call went through: nothing to wait for. */
+  void satisfied() {
+    need = Status.OK;
+  }
+
+  /** WANT_WRITE while ciphertext waits, else what the last call that could not go on waits for. */
+  Status needs() {
+    return outboundWaiting() ? Status.WANT_WRITE : need;
+  }
+
+  /** Blocking mode: the channel is blocking, or not a {@link SelectableChannel}. */
+  boolean blocking() {
+    return !(channel instanceof SelectableChannel selectable) || selectable.isBlocking();
+  }
+
+  /** One handshake step over what {@link #fill} has read (reader's lock held). */
+  Status handshake() throws IOException {
+    synchronized (engineLock) {
+      ensureNotFreed();
+      boolean lent = lendInput();
+      try {
+        return engine.handshake();
+      } finally {
+        returnInput(lent);
+      }
+    }
+  }
+
+  /**
+   * One engine read into {@code dst} (reader's lock held). A reply it makes (a KeyUpdate's, an
+   * alert) is sent without waiting for a writer: a writer holding the socket sends it before it
+   * lets go.
+   */
+  int read(ByteBuffer dst, boolean blocking) throws IOException {
+    int n;
+    boolean reply;
+    synchronized (engineLock) {
+      ensureNotFreed();
+      boolean lent = lendInput();
+      try {
+        n = engine.read(dst);
+      } finally {
+        returnInput(lent);
+      }
+      reply = transport.pendingOutbound() > 0;
+    }
+    if (reply) {
+      flush(blocking, false);
+    }
+    return n;
+  }
+
+  /** One engine write of {@code chunk} (writer's lock held). */
+  int write(ByteBuffer chunk) throws IOException {
+    synchronized (engineLock) {
+      ensureNotFreed();
+      return engine.write(chunk);
+    }
+  }
+
+  /** Queues our close_notify (writer's lock held). */
+  Status shutdown() throws IOException {
+    synchronized (engineLock) {
+      ensureNotFreed();
+      return engine.shutdown();
+    }
+  }
+
+  /**
+   * Reads the channel into the input buffer (reader's lock held).
+   *
+   * @return false when it had nothing (non-blocking); true when it read, or at end of stream (which
+   *     the engine is told, and reports as it must)
+   */
+  boolean fill() throws IOException {
+    if (inputEnded) {
+      // the engine was told and reports the truncation; asking again would spin
+      throw new IllegalStateException("the engine asked for input after end of stream");
+    }
+    int n = channel.read(netIn);
+    if (n < 0) {
+      inputEnded = true;
+      synchronized (engineLock) {
+        ensureNotFreed();
+        transport.feedEof();
+      }
+      return true;
+    }
+    return n > 0;
+  }
+
+  /**
+   * Moves the engine's ciphertext to the channel. With {@code wait} false the caller does not wait
+   * for the socket's outbound side: when another thread holds it, that thread sends these bytes
+   * too, since it looks for more after letting go.
+   *
+   * @return true when nothing is left waiting (or another thread took it on); false in non-blocking
+   *     mode when the socket is full
+   */
+  boolean flush(boolean blocking, boolean wait) throws IOException {
+    while (true) {
+      if (wait) {
+        outLock.lock();
+      } else if (!outLock.tryLock()) {
+        return true;
+      }
+      boolean all;
+      try {
+        all = writeOut(blocking);
+      } finally {
+        outLock.unlock();
+      }
+      if (!all) {
+        return false;
+      }
+      synchronized (engineLock) {
+        if (freed || transport.pendingOutbound() == 0) {
+          return true;
+        }
+      }
+      // a reader queued a reply while we held the socket and left it to us: go again
+    }
+  }
+
+  /** True while ciphertext waits: in the engine's transport, or for the socket. */
+  private boolean outboundWaiting() {
+    if (netOutPending) {
+      return true;
+    }
+    synchronized (engineLock) {
+      return !freed && transport.pendingOutbound() > 0;
+    }
+  }
+
+  void runTasks() {
+    synchronized (engineLock) {
+      if (!freed) {
+        engine.runTasks();
+      }
+    }
+  }
+
+  /** Plaintext decrypted and not yet read. */
+  long pending() {
+    synchronized (engineLock) {
+      return freed ? 0 : engine.pending();
+    }
+  }
+
+  /** The engine failed: sends its alert as far as the socket takes it, and returns the failure. */
+  TlsException failed(boolean blocking, boolean wait) {
+    try {
+      flush(blocking, wait);
+    } catch (IOException ignored) {
+      // the alert is a courtesy: the failure is what the caller must hear
+    }
+    synchronized (engineLock) {
+      return engine.failure();
+    }
+  }
+
+  /** True when the handshake is done and nothing failed: a close_notify is worth sending. */
+  boolean canSayGoodbye(boolean handshaken) {
+    synchronized (engineLock) {
+      return handshaken && !freed && engine.failure() == null;
+    }
+  }
+
+  SessionInfo session() {
+    synchronized (engineLock) {
+      return engine.session();
+    }
+  }
+
+  /** Releases the engine; every later engine call throws {@link ClosedChannelException}. */
+  void free() {
+    synchronized (engineLock) {
+      freed = true;
+      engine.close();
+    }
+  }
+
+  void closeChannelQuietly() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // it is being closed because it is of no more use
+    }
+  }
+
+  /** outLock held: drains the transport into netOut and netOut into the channel. */
+  private boolean writeOut(boolean blocking) throws IOException {
+    while (true) {
+      if (!netOut.hasRemaining()) {
+        netOut.clear();
+        synchronized (engineLock) {
+          if (!freed) {
+            transport.drain(netOut);
+          }
+        }
+        netOut.flip();
+        if (!netOut.hasRemaining()) {
+          netOutPending = false;
+          return true;
+        }
+      }
+      int n = channel.write(netOut);
+      if (n == 0 && !blocking) {
+        netOutPending = true;
+        return false;
+      }
+    }
+  }
+
+  /** Lends what netIn holds to the engine (engineLock and the reader's lock held). */
+  private boolean lendInput() {
+    if (netIn.position() == 0) {
+      return false;
+    }
+    netIn.flip();
+    transport.feedView(netIn);
+    return true;
+  }
+
+  /** Takes netIn back: what the engine left is copied into the transport (engineLock held). */
+  private void returnInput(boolean lent) {
+    if (lent) {
+      transport.detachInbound();
+      netIn.clear();
+    }
+  }
+
+  private void ensureNotFreed() throws IOException {
+    if (freed) {
+      throw new ClosedChannelException();
+    }
+  }
+}
