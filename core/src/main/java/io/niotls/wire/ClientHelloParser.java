@@ -222,58 +222,59 @@ public final class ClientHelloParser {
   /** Reads the whole message; every length is checked against what holds it. */
   private void parse() {
     try {
-      Cursor hello = new Cursor(message, MESSAGE_HEADER, messageEnd);
+      MessageCursor hello = new MessageCursor(message, MESSAGE_HEADER, messageEnd);
       int major = hello.u8();
       if (major != TlsRecords.MAJOR_VERSION) {
-        throw new Malformed("its version is not TLS (major " + major + ")");
+        throw new MessageCursor.Malformed("its version is not TLS (major " + major + ")");
       }
       hello.skip(1 + 32); // legacy_version's minor, random
       int sessionId = hello.u8();
       if (sessionId > MAX_SESSION_ID) {
-        throw new Malformed("a legacy_session_id of " + sessionId + " bytes, more than 32");
+        throw new MessageCursor.Malformed(
+            "a legacy_session_id of " + sessionId + " bytes, more than 32");
       }
       hello.skip(sessionId);
       int suites = hello.u16();
       if (suites < 2 || suites % 2 != 0) {
-        throw new Malformed("a cipher_suites list of " + suites + " bytes");
+        throw new MessageCursor.Malformed("a cipher_suites list of " + suites + " bytes");
       }
       hello.skip(suites);
       int compressions = hello.u8();
       if (compressions < 1) {
-        throw new Malformed("an empty compression_methods list");
+        throw new MessageCursor.Malformed("an empty compression_methods list");
       }
       hello.skip(compressions);
       if (hello.hasRemaining()) { // TLS 1.2 allows a ClientHello without extensions
         if (hello.u16() != hello.remaining()) {
-          throw new Malformed("the extensions do not fill the ClientHello exactly");
+          throw new MessageCursor.Malformed("the extensions do not fill the ClientHello exactly");
         }
         extensions(hello);
       }
       state = State.DONE;
-    } catch (Malformed e) {
+    } catch (MessageCursor.Malformed e) {
       malformed("decode_error", "the ClientHello cannot be read: " + e.getMessage());
     }
     message = null; // done with it
   }
 
-  private void extensions(Cursor hello) {
+  private void extensions(MessageCursor hello) {
     boolean sawServerName = false;
     while (hello.hasRemaining()) {
       int type = hello.u16();
       int length = hello.u16();
       if (length > hello.remaining()) {
-        throw new Malformed("extension " + type + " overruns the ClientHello");
+        throw new MessageCursor.Malformed("extension " + type + " overruns the ClientHello");
       }
-      Cursor data = hello.take(length);
+      MessageCursor data = hello.take(length);
       if (type == SERVER_NAME) {
         if (sawServerName) {
-          throw new Malformed("two server_name extensions");
+          throw new MessageCursor.Malformed("two server_name extensions");
         }
         sawServerName = true;
         serverNames(data);
       } else if (type == ALPN) {
         if (alpn != null) {
-          throw new Malformed("two ALPN extensions");
+          throw new MessageCursor.Malformed("two ALPN extensions");
         }
         alpn = protocols(data);
       }
@@ -281,21 +282,21 @@ public final class ClientHelloParser {
   }
 
   /** RFC 6066 section 3: a non-empty list filling its extension, at most one host_name. */
-  private void serverNames(Cursor data) {
+  private void serverNames(MessageCursor data) {
     if (data.u16() != data.remaining() || !data.hasRemaining()) {
-      throw new Malformed("a malformed server_name list");
+      throw new MessageCursor.Malformed("a malformed server_name list");
     }
     boolean sawHostName = false;
     while (data.hasRemaining()) {
       int type = data.u8();
       int length = data.u16();
       if (length > data.remaining()) {
-        throw new Malformed("a server name overruns its extension");
+        throw new MessageCursor.Malformed("a server name overruns its extension");
       }
-      Cursor name = data.take(length);
+      MessageCursor name = data.take(length);
       if (type == HOST_NAME) {
         if (sawHostName) {
-          throw new Malformed("two host names in server_name (RFC 6066 forbids it)");
+          throw new MessageCursor.Malformed("two host names in server_name (RFC 6066 forbids it)");
         }
         sawHostName = true;
         serverNameProblem = HostNameSyntax.problem(name.data, name.at, length);
@@ -309,19 +310,19 @@ public final class ClientHelloParser {
   }
 
   /** RFC 7301 section 3.1: a non-empty list of non-empty names. */
-  private static List<String> protocols(Cursor data) {
-    Cursor list = data.take(data.u16());
+  private static List<String> protocols(MessageCursor data) {
+    MessageCursor list = data.take(data.u16());
     List<String> names = new ArrayList<>();
     while (list.hasRemaining()) {
       int n = list.u8();
       if (n == 0) {
-        throw new Malformed("an empty ALPN protocol name");
+        throw new MessageCursor.Malformed("an empty ALPN protocol name");
       }
-      Cursor name = list.take(n);
+      MessageCursor name = list.take(n);
       names.add(new String(name.data, name.at, n, StandardCharsets.ISO_8859_1));
     }
     if (names.isEmpty()) {
-      throw new Malformed("an empty ALPN protocol list");
+      throw new MessageCursor.Malformed("an empty ALPN protocol list");
     }
     return names;
   }
@@ -337,65 +338,5 @@ public final class ClientHelloParser {
     problem = why;
     state = State.MALFORMED;
     message = null;
-  }
-
-  /** A range of the message read front to back; every read is checked against the range's end. */
-  private static final class Cursor {
-    final byte[] data;
-    int at;
-    final int end;
-
-    Cursor(byte[] data, int at, int end) {
-      this.data = data;
-      this.at = at;
-      this.end = end;
-    }
-
-    boolean hasRemaining() {
-      return at < end;
-    }
-
-    int remaining() {
-      return end - at;
-    }
-
-    int u8() {
-      need(1);
-      return data[at++] & 0xff;
-    }
-
-    int u16() {
-      need(2);
-      int v = ((data[at] & 0xff) << 8) | (data[at + 1] & 0xff);
-      at += 2;
-      return v;
-    }
-
-    void skip(int n) {
-      need(n);
-      at += n;
-    }
-
-    /** The next {@code n} bytes as a range of their own; this one moves past them. */
-    Cursor take(int n) {
-      need(n);
-      Cursor part = new Cursor(data, at, at + n);
-      at += n;
-      return part;
-    }
-
-    private void need(int n) {
-      if (remaining() < n) {
-        throw new Malformed(
-            "a length runs past its end (" + n + " bytes wanted, " + remaining() + " left)");
-      }
-    }
-  }
-
-  /** A ClientHello that cannot be read; its message says why. */
-  private static final class Malformed extends RuntimeException {
-    Malformed(String why) {
-      super(why, null, false, false);
-    }
   }
 }
