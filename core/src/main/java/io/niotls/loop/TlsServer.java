@@ -1,5 +1,6 @@
 package io.niotls.loop;
 
+import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.uri.TransportUri;
 import java.io.IOException;
@@ -36,6 +37,9 @@ import java.util.function.Supplier;
  * one finishes, and counts the pause in {@link ServerStats#admissionWaits()}. Every handshake has a
  * deadline from accept: the context's {@code handshakeTimeout()}.
  *
+ * <p>Reload: {@link #reload(TlsContext)} swaps the context (certificates, keys, trust) of a running
+ * server at once; connections accepted from then on use the new one, live sessions keep theirs.
+ *
  * <p>Threading: every method may be called from any thread; {@link #bind} and {@link #close()}
  * block briefly and must not be called on one of the server's loop threads.
  */
@@ -44,7 +48,7 @@ public final class TlsServer implements AutoCloseable {
 
   private final TransportUri uri;
   private final List<InetSocketAddress> addresses;
-  private final SessionSetup setup;
+  private volatile SessionSetup setup; // replaced whole by reload(): read once per accept
   private final Supplier<? extends SessionHandler> handlers;
   private final ServerOptions options;
   private final TlsEventLoopGroup group;
@@ -205,6 +209,33 @@ public final class TlsServer implements AutoCloseable {
     return addresses;
   }
 
+  /**
+   * Serves every connection accepted from now on with {@code context}: new certificates, keys,
+   * trust or policy take effect without a restart and without refusing a connection. Sessions
+   * already accepted keep the context they started with until they close. The swap is atomic: each
+   * connection gets the old context or the new one, whole. Both must fit the server's URI, as for
+   * {@link #bind}.
+   *
+   * @throws io.niotls.context.TlsConfigException if {@code context} does not fit the URI (a client
+   *     context, or lacking the scheme's protocol version), or the server is a {@code tcp://} one
+   *     (its handlers hold the STARTTLS context themselves); the server goes on with the old one
+   */
+  public void reload(TlsContext context) {
+    Objects.requireNonNull(context, "context");
+    SessionSetup current = setup;
+    if (current.context() == null) {
+      throw new TlsConfigException(
+          "a tcp:// server has no TLS context to reload: its handlers choose the context of each"
+              + " startTls() themselves");
+    }
+    setup = SessionSetup.of(uri, context, current.config(), true);
+  }
+
+  /** The context new connections are served with: the one bound with, or the last reloaded. */
+  public TlsContext context() {
+    return setup.context();
+  }
+
   /** The loops serving this server. */
   public TlsEventLoopGroup loops() {
     return group;
@@ -265,6 +296,7 @@ public final class TlsServer implements AutoCloseable {
   }
 
   private void handOff(SocketChannel socket, long acceptedAt) {
+    SessionSetup setup = this.setup; // one context per connection, even across a reload
     Connection c = null;
     try {
       socket.configureBlocking(false);
