@@ -8,8 +8,12 @@ import io.niotls.context.TlsContextBuilder;
 import io.niotls.uri.TransportUri;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +34,10 @@ import picocli.CommandLine.Parameters;
       "With --starttls smtp it is a small ESMTP server that requires STARTTLS before mail, and"
           + " prints one line per message it accepts: message N from <a@example.org> to"
           + " <b@example.org>: SIZE bytes.",
+      "On SIGHUP (and with --reload-on-change, when they change) it reads the certificate, key"
+          + " and trust files again: new connections get the new certificate, live ones keep"
+          + " theirs. It prints reloaded sha256:<fingerprint>, or on stderr why the files were"
+          + " refused and that the old certificate is still served.",
       "Runs until interrupted (Ctrl-C, SIGTERM: a graceful shutdown), or until --max-connections"
           + " or --duration."
     })
@@ -97,6 +105,13 @@ public final class ServerCommand implements Callable<Integer> {
   boolean noTcpNoDelay;
 
   @Option(
+      names = "--reload-on-change",
+      description =
+          "reload the certificate, key and trust files when they change on disk (looked at every"
+              + " second), as on SIGHUP")
+  boolean reloadOnChange;
+
+  @Option(
       names = "--max-connections",
       paramLabel = "N",
       description = "stop after N connections have come and gone")
@@ -125,7 +140,16 @@ public final class ServerCommand implements Callable<Integer> {
       boolean reuseAddress,
       boolean tcpNoDelay,
       Long maxConnections,
-      Duration duration) {}
+      Duration duration,
+      Reload reload) {}
+
+  /**
+   * How to build the context again from its files, on SIGHUP or when they change; null in a {@link
+   * Plan} when there is nothing to reload (plaintext, or a certificate generated at start).
+   *
+   * @param files what {@link #rebuild} reads: watched with {@code --reload-on-change}
+   */
+  public record Reload(Supplier<TlsContext> rebuild, List<Path> files, boolean onChange) {}
 
   /**
    * Checks the options and builds the context, without binding anything.
@@ -172,10 +196,37 @@ public final class ServerCommand implements Callable<Integer> {
         throw CliException.usage(
             where + " is plaintext: key and client-auth options need tls:// or --starttls smtp");
       }
+      if (reloadOnChange) {
+        throw CliException.usage(where + " is plaintext: there is no certificate to reload");
+      }
       return new Plan(
-          where, null, mode, false, !noReuseAddress, !noTcpNoDelay, maxConnections, duration);
+          where, null, mode, false, !noReuseAddress, !noTcpNoDelay, maxConnections, duration, null);
     }
-    KeyMaterial key = keys.loadOrGenerate(KeyType.EC_P256);
+    if (reloadOnChange && !keys.given()) {
+      throw CliException.usage(
+          "--reload-on-change needs the certificate's files (--cert/--key or --keystore): a"
+              + " generated certificate has none");
+    }
+    Reload reload = null;
+    if (keys.given()) {
+      List<Path> files =
+          Stream.of(keys.cert, keys.key, keys.keystore, trust).filter(Objects::nonNull).toList();
+      reload = new Reload(() -> context(where, keys.load()), files, reloadOnChange);
+    }
+    return new Plan(
+        where,
+        context(where, keys.loadOrGenerate(KeyType.EC_P256)),
+        mode,
+        smtp,
+        !noReuseAddress,
+        !noTcpNoDelay,
+        maxConnections,
+        duration,
+        reload);
+  }
+
+  /** The server context the options describe, with {@code key}; read again on every reload. */
+  private TlsContext context(TransportUri where, KeyMaterial key) {
     TlsContextBuilder builder = TlsContext.forServer(key);
     tls.applyTo(builder, where);
     if (mode == Mode.HTTP && tls.alpn.isEmpty()) {
@@ -184,15 +235,7 @@ public final class ServerCommand implements Callable<Integer> {
     if (clientAuth != ClientAuth.NONE) {
       builder.trustPem(trust).clientAuth(clientAuth);
     }
-    return new Plan(
-        where,
-        builder.build(),
-        mode,
-        smtp,
-        !noReuseAddress,
-        !noTcpNoDelay,
-        maxConnections,
-        duration);
+    return builder.build();
   }
 
   @Override

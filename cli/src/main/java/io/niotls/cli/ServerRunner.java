@@ -1,6 +1,7 @@
 package io.niotls.cli;
 
 import io.niotls.cli.ServerCommand.Mode;
+import io.niotls.cli.server.ContextReloader;
 import io.niotls.cli.server.EchoHandler;
 import io.niotls.cli.server.HttpHandler;
 import io.niotls.cli.server.SmtpHandler;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -36,8 +38,14 @@ final class ServerRunner {
     CountDownLatch stop = new CountDownLatch(1);
     Tally tally =
         new Tally(plan.maxConnections() == null ? 0 : plan.maxConnections(), stop::countDown);
+    AtomicReference<TlsContext> startTls = new AtomicReference<>(plan.context());
     TlsServer server =
-        bind(plan.uri(), plan.context(), tally.counting(handlers(plan, tally, io)), options(plan));
+        bind(
+            plan.uri(),
+            plan.context(),
+            tally.counting(handlers(plan, tally, io, startTls::get)),
+            options(plan));
+    ContextReloader reloader = reloader(plan, server, startTls, io);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -57,6 +65,9 @@ final class ServerRunner {
         stop.await();
       }
     } finally {
+      if (reloader != null) {
+        reloader.close();
+      }
       server.shutdownGracefully(SHUTDOWN_GRACE);
       server.close();
       io.err()
@@ -143,12 +154,45 @@ final class ServerRunner {
         .build();
   }
 
-  private static Supplier<SessionHandler> handlers(ServerCommand.Plan plan, Tally tally, Io io) {
+  /**
+   * Reloads on SIGHUP (and on file changes when asked): into the server for tls://, into what the
+   * SMTP sessions upgrade with for STARTTLS. Null for a plaintext server; a server whose
+   * certificate was generated says on SIGHUP that it has nothing to reload.
+   */
+  private static ContextReloader reloader(
+      ServerCommand.Plan plan, TlsServer server, AtomicReference<TlsContext> startTls, Io io) {
+    if (plan.context() == null) {
+      return null;
+    }
+    ServerCommand.Reload reload = plan.reload();
+    if (reload == null) {
+      Hangup.onSignal(
+          () -> {
+            io.err()
+                .println(
+                    "SIGHUP: nothing to reload: the certificate was generated at start (give"
+                        + " --cert/--key or --keystore to serve files that can be reloaded)");
+            io.err().flush();
+          });
+      return null;
+    }
+    Consumer<TlsContext> install = plan.smtp() ? startTls::set : server::reload;
+    ContextReloader reloader =
+        new ContextReloader(
+            reload.rebuild(), install, plan.context(), reload.files(), io.out(), io.err());
+    Hangup.onSignal(() -> reloader.reload("SIGHUP"));
+    if (reload.onChange()) {
+      reloader.watchFiles();
+    }
+    return reloader;
+  }
+
+  private static Supplier<SessionHandler> handlers(
+      ServerCommand.Plan plan, Tally tally, Io io, Supplier<TlsContext> startTls) {
     if (plan.smtp()) {
-      TlsContext context = plan.context();
       String hostname = plan.uri().isIpLiteral() ? "localhost" : plan.uri().host();
       Consumer<Message> delivered = message -> accepted(message, tally, io.out());
-      return () -> new SmtpHandler(context, hostname, delivered);
+      return () -> new SmtpHandler(startTls.get(), hostname, delivered);
     }
     return plan.mode() == Mode.HTTP ? HttpHandler::new : EchoHandler::new;
   }

@@ -140,6 +140,11 @@ public final class NiotlsProcess implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /** Its process id, for signals such as SIGHUP. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Everything it printed on stdout so far (whole lines). */
   public String out() {
     synchronized (out) {
