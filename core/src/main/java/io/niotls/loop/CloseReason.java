@@ -34,7 +34,20 @@ public enum CloseReason {
    */
   ERROR,
   /** We closed it: {@link TlsSession#close()}, or a server or loop group shutting down. */
-  LOCAL;
+  LOCAL,
+  /**
+   * We closed it with close_notify because no byte moved either way for {@link
+   * LoopOptions#idleTimeout()}.
+   */
+  IDLE,
+  /** We closed it with close_notify because it reached {@link LoopOptions#maxLifetime()}. */
+  EXPIRED,
+  /**
+   * We closed it at once because its peer took no byte of our queued output for {@link
+   * LoopOptions#writeStallTimeout()}: a peer that stopped reading. The cause says how much was
+   * left.
+   */
+  STALLED;
 
   /** The reason a failure stands for: TLS failures by status, everything else ERROR. */
   static CloseReason of(Throwable failure) {

@@ -51,6 +51,8 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   private Deadline deadline; // the connect's, a handshake's or the close's; null when none runs
   private Upgrade upgrade; // STARTTLS, from the request to the end of its handshake
   private CloseIntent closing; // how a graceful close ends, from its start on
+  private final IdleWatch limits; // null when no idle, lifetime or stall limit is set
+  private CloseReason endedBy; // set as it closes
 
   Connection(
       TlsEventLoop loop,
@@ -67,6 +69,11 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     this.peerHost = peerHost;
     this.peerPort = peer.getPort();
     this.io = new SessionIo(channel, outbound);
+    SessionLimits l = setup.config().limits();
+    this.limits =
+        l.any()
+            ? new IdleWatch(loop, l, intent -> entry(() -> beginClose(intent)), this::closeNow)
+            : null;
   }
 
   // ---- the state machine: loop thread ----
@@ -109,18 +116,24 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
       return;
     }
     io.flush();
-    int round = 0;
-    while (phase == SessionPhase.OPEN && outbound.takeWritability()) {
-      if (++round > WRITABLE_ROUNDS) {
-        submit(() -> {}); // an application that keeps up with the socket: yield, then go on
+    for (int round = 0; phase == SessionPhase.OPEN && outbound.writable(); round++) {
+      if (round == WRITABLE_ROUNDS) {
+        // An application that keeps up with the socket: the loop's other sessions' turn, then
+        // this one's again. The writability stays untaken, for the handler to hear then.
+        submit(() -> {});
         break;
       }
+      outbound.takeWritability();
       calls.onWritable(this);
       io.flush();
     }
     if (phase == SessionPhase.OPEN) {
+      boolean waiting = io.pendingOutput();
       int ops = autoRead ? OP_READ : 0;
-      io.interest(io.pendingOutput() || reads.waitsForWrite() ? ops | OP_WRITE : ops);
+      io.interest(waiting || reads.waitsForWrite() ? ops | OP_WRITE : ops);
+      if (limits != null) {
+        limits.outputWaiting(waiting);
+      }
     }
   }
 
@@ -184,6 +197,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   private void open() {
     cancelDeadline();
     moveTo(SessionPhase.OPEN);
+    startLimits();
     calls.onOpen(this);
     opened.complete(this);
   }
@@ -233,6 +247,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
       u.future.complete(this);
     } else {
       // The session's own handshake, so its first: a tls:// session never upgrades.
+      startLimits();
       listener.handshakeEnded(this, true);
       calls.onOpen(this);
       opened.complete(this);
@@ -356,6 +371,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
       }
       case OPEN -> {
         moveTo(SessionPhase.CLOSING);
+        stopLimits();
         closing = intent;
         cancelDeadline();
         deadline =
@@ -399,6 +415,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
       moveTo(SessionPhase.CLOSED);
     }
     cancelDeadline();
+    stopLimits();
     if (end.reason() == CloseReason.CLOSE_NOTIFY) {
       unsent = io.discarded() + outbound.queued();
       end = end.unsent(unsent, remote);
@@ -407,6 +424,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     if (firstHandshake) {
       listener.handshakeEnded(this, false);
     }
+    endedBy = end.reason();
     calls.onClosed(this, end);
     if (!opened.isDone() || upgrade != null) {
       Throwable why = end.why(); // made only when a future waits for it
@@ -430,6 +448,21 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   private void deadlinePassed(Deadline passed) {
     if (passed.kind() == Deadline.Kind.CLOSE || phase.handshakePending()) {
       closeNow(passed.passed(remote));
+    }
+  }
+
+  /**
+   * The session is open: its idle, lifetime and stall limits run from now (a STARTTLS keeps them).
+   */
+  private void startLimits() {
+    if (limits != null) {
+      limits.start(io.activity());
+    }
+  }
+
+  private void stopLimits() {
+    if (limits != null) {
+      limits.stop();
     }
   }
 
@@ -472,6 +505,11 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   }
 
   // ---- helpers: loop thread ----
+
+  /** Why it closed; null while it has not. */
+  CloseReason endedBy() {
+    return endedBy;
+  }
 
   private void moveTo(SessionPhase target) {
     if (!phase.canMoveTo(target)) {

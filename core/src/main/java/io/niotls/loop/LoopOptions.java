@@ -15,7 +15,13 @@ abstract class LoopOptions {
   LoopOptions(Builder<?> b) {
     loops = b.loops;
     loopCount = b.loopCount;
-    session = new SessionConfig(b.tcpNoDelay, b.connectTimeout, b.closeTimeout, b.maxOutboundBytes);
+    session =
+        new SessionConfig(
+            b.tcpNoDelay,
+            b.connectTimeout,
+            b.closeTimeout,
+            b.maxOutboundBytes,
+            new SessionLimits(b.idleTimeout, b.maxLifetime, b.writeStallTimeout));
   }
 
   /** TCP_NODELAY on each session's socket (default true). */
@@ -31,6 +37,31 @@ abstract class LoopOptions {
   /** The outbound queue limit per session, bytes (default 256 KiB). */
   public int maxOutboundBytes() {
     return session.maxOutboundBytes();
+  }
+
+  /**
+   * How long an open session may go without a byte read or written before it is closed with
+   * close_notify ({@link CloseReason#IDLE}); null (the default): no limit.
+   */
+  public Duration idleTimeout() {
+    return session.limits().idle();
+  }
+
+  /**
+   * How long a session may stay open, however busy, before it is closed with close_notify ({@link
+   * CloseReason#EXPIRED}); null (the default): no limit.
+   */
+  public Duration maxLifetime() {
+    return session.limits().lifetime();
+  }
+
+  /**
+   * How long queued output may wait on a socket that takes no byte of it (a peer that stopped
+   * reading) before the session is closed at once ({@link CloseReason#STALLED}); null (the
+   * default): no limit.
+   */
+  public Duration writeStallTimeout() {
+    return session.limits().writeStall();
   }
 
   /** The loops to run on; null (the default): start and own a group. */
@@ -53,6 +84,9 @@ abstract class LoopOptions {
     Duration connectTimeout = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(3);
     private int maxOutboundBytes = 256 * 1024;
+    private Duration idleTimeout;
+    private Duration maxLifetime;
+    private Duration writeStallTimeout;
     private TlsEventLoopGroup loops;
     private int loopCount = Runtime.getRuntime().availableProcessors();
 
@@ -72,6 +106,24 @@ abstract class LoopOptions {
     /** How long a graceful close waits for the peer's close_notify before closing anyway. */
     public B closeTimeout(Duration timeout) {
       closeTimeout = SessionConfig.positive(timeout, "closeTimeout");
+      return self();
+    }
+
+    /** See {@link LoopOptions#idleTimeout()}. */
+    public B idleTimeout(Duration timeout) {
+      idleTimeout = SessionConfig.positive(timeout, "idleTimeout");
+      return self();
+    }
+
+    /** See {@link LoopOptions#maxLifetime()}. */
+    public B maxLifetime(Duration lifetime) {
+      maxLifetime = SessionConfig.positive(lifetime, "maxLifetime");
+      return self();
+    }
+
+    /** See {@link LoopOptions#writeStallTimeout()}. */
+    public B writeStallTimeout(Duration timeout) {
+      writeStallTimeout = SessionConfig.positive(timeout, "writeStallTimeout");
       return self();
     }
 

@@ -17,10 +17,12 @@ import java.nio.channels.SocketChannel;
  * session, and every WANT_READ it gets leaves OP_READ set, so no data is left unannounced.
  */
 final class LoopSocketTransport extends SocketTransport {
+  private final Activity activity;
   private boolean drained;
 
-  LoopSocketTransport(SocketChannel channel) {
+  LoopSocketTransport(SocketChannel channel, Activity activity) {
     super(channel);
+    this.activity = activity;
   }
 
   /** A new loop event: the next read asks the socket again. */
@@ -38,6 +40,14 @@ final class LoopSocketTransport extends SocketTransport {
     if (n >= 0 && n < wanted) {
       drained = true;
     }
+    activity.read(n);
+    return n;
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    int n = super.write(src);
+    activity.wrote(n);
     return n;
   }
 }

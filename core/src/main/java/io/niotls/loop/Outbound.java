@@ -104,10 +104,15 @@ final class Outbound {
 
   /** True once, after a refused write, when the queue has drained to half its limit. */
   boolean takeWritability() {
-    if (writabilityWanted && queued <= limit / 2) {
+    if (writable()) {
       writabilityWanted = false;
       return true;
     }
     return false;
+  }
+
+  /** What {@link #takeWritability()} would say, without taking it. */
+  boolean writable() {
+    return writabilityWanted && queued <= limit / 2;
   }
 }

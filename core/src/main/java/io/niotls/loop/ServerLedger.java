@@ -1,5 +1,8 @@
 package io.niotls.loop;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -15,6 +18,7 @@ final class ServerLedger implements SessionListener {
   private final LongAdder failed = new LongAdder();
   private final LongAdder unsentSessions = new LongAdder();
   private final LongAdder unsentBytes = new LongAdder();
+  private final EnumMap<CloseReason, LongAdder> closedBy = new EnumMap<>(CloseReason.class);
 
   /**
    * @param sessions the server's live sessions, each removed as it closes
@@ -24,6 +28,9 @@ final class ServerLedger implements SessionListener {
     this.admission = admission;
     this.sessions = sessions;
     this.slotFreed = slotFreed;
+    for (CloseReason reason : CloseReason.values()) {
+      closedBy.put(reason, new LongAdder());
+    }
   }
 
   /** A connection was accepted; for TLS its handshake takes a slot. */
@@ -44,6 +51,10 @@ final class ServerLedger implements SessionListener {
   @Override
   public void closed(Connection connection) {
     sessions.remove(connection);
+    CloseReason reason = connection.endedBy();
+    if (reason != null) {
+      closedBy.get(reason).increment();
+    }
     long unsent = connection.unsentBytes();
     if (unsent > 0) {
       unsentSessions.increment();
@@ -61,6 +72,13 @@ final class ServerLedger implements SessionListener {
         admission.inProgress(),
         sessions.size(),
         unsentSessions.sum(),
-        unsentBytes.sum());
+        unsentBytes.sum(),
+        closes());
+  }
+
+  private Map<CloseReason, Long> closes() {
+    EnumMap<CloseReason, Long> counts = new EnumMap<>(CloseReason.class);
+    closedBy.forEach((reason, n) -> counts.put(reason, n.sum()));
+    return Collections.unmodifiableMap(counts);
   }
 }

@@ -1,5 +1,7 @@
 package io.niotls.loop;
 
+import java.util.Map;
+
 /**
  * A snapshot of a {@link TlsServer}'s counters since it was bound. Immutable; {@link
  * TlsServer#stats()} may be called from any thread, and the counters are read one by one, so a
@@ -16,6 +18,7 @@ package io.niotls.loop;
  * @param unsentSessions sessions the peer ended with close_notify while bytes the application had
  *     written were still queued ({@link CloseReason#CLOSE_NOTIFY_UNSENT})
  * @param unsentBytes the bytes those sessions never sent
+ * @param closedBy sessions closed so far, by why they closed (every reason present, 0 or more)
  */
 public record ServerStats(
     long accepted,
@@ -26,4 +29,11 @@ public record ServerStats(
     int concurrentHandshakes,
     int activeSessions,
     long unsentSessions,
-    long unsentBytes) {}
+    long unsentBytes,
+    Map<CloseReason, Long> closedBy) {
+
+  /** Sessions that closed for {@code reason}: {@link CloseReason#IDLE}, say. */
+  public long closed(CloseReason reason) {
+    return closedBy.getOrDefault(reason, 0L);
+  }
+}

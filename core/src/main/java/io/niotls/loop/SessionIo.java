@@ -46,6 +46,7 @@ final class SessionIo {
   private LoopSocketTransport socket; // the engine's transport, under the guard if any
   private FirstRecordGuard guard;
   private long discarded; // queued bytes the engine refused after the peer's close_notify
+  private final Activity activity = new Activity();
 
   SessionIo(SocketChannel channel, Outbound outbound) {
     this.channel = channel;
@@ -54,6 +55,11 @@ final class SessionIo {
 
   SocketChannel channel() {
     return channel;
+  }
+
+  /** When the socket last moved bytes, and whether output waits on it. */
+  Activity activity() {
+    return activity;
   }
 
   /** Registers the socket with {@code loop} for {@code session}, interested in nothing yet. */
@@ -80,7 +86,7 @@ final class SessionIo {
    */
   void beginTls(
       TlsContext context, List<String> protocols, boolean startTls, String host, int port) {
-    socket = new LoopSocketTransport(channel);
+    socket = new LoopSocketTransport(channel, activity);
     Transport transport = socket;
     if (startTls) {
       guard = new FirstRecordGuard(transport);
@@ -128,6 +134,7 @@ final class SessionIo {
   Status read(ByteBuffer buffer) throws IOException {
     if (engine == null) {
       int n = channel.read(buffer);
+      activity.read(n);
       if (n < 0) {
         return Status.ZERO_RETURN;
       }
@@ -145,7 +152,7 @@ final class SessionIo {
       return false;
     }
     for (ByteBuffer head = outbound.peek(); head != null; head = outbound.peek()) {
-      int n = engine == null ? channel.write(head) : engine.write(head);
+      int n = engine == null ? written(channel.write(head)) : engine.write(head);
       if (n > 0) {
         outbound.sent(head, n);
       } else if (engine == null || engine.status() == Status.WANT_WRITE) {
@@ -159,6 +166,11 @@ final class SessionIo {
       }
     }
     return !pendingOutput();
+  }
+
+  private int written(int n) {
+    activity.wrote(n);
+    return n;
   }
 
   /** Bytes the application wrote that the engine refused after the peer's close_notify. */

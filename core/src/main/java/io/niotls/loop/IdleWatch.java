@@ -1,0 +1,134 @@
+package io.niotls.loop;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * The limits of one open session ({@link SessionLimits}): one timer, due at the earliest limit that
+ * could pass, which looks at the session's {@link Activity} when it fires and either ends the
+ * session or sets itself again. Reads and writes never touch the timer, only the activity's clock.
+ *
+ * <p>Loop-confined: started when the session opens, stopped when it starts closing.
+ */
+final class IdleWatch {
+  private final TlsEventLoop loop;
+  private final SessionLimits limits;
+  private final Consumer<CloseIntent> gracefully;
+  private final Consumer<CloseIntent> atOnce;
+  private Activity activity;
+  private long openedAt;
+  private Timers.Timer timer;
+  private long timerAt;
+
+  /**
+   * @param gracefully ends the session with close_notify (idle, lifetime)
+   * @param atOnce ends it now (a stalled peer, which would not take a close_notify either)
+   */
+  IdleWatch(
+      TlsEventLoop loop,
+      SessionLimits limits,
+      Consumer<CloseIntent> gracefully,
+      Consumer<CloseIntent> atOnce) {
+    this.loop = loop;
+    this.limits = limits;
+    this.gracefully = gracefully;
+    this.atOnce = atOnce;
+  }
+
+  /** The session is open from now on, its socket's activity in {@code activity}. */
+  void start(Activity activity) {
+    this.activity = activity;
+    openedAt = System.nanoTime();
+    schedule(nextDue());
+  }
+
+  /**
+   * After a loop event: output waits on the socket, or not; a wait that begins may come due first.
+   */
+  void outputWaiting(boolean waiting) {
+    if (activity != null && activity.outputWaiting(waiting) && limits.writeStall() != null) {
+      long due = activity.stalledSince() + limits.writeStall().toNanos();
+      if (timer == null || due - timerAt < 0) {
+        schedule(due);
+      }
+    }
+  }
+
+  /** The session is closing: no limit applies any more. */
+  void stop() {
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+    activity = null;
+  }
+
+  private void fire() {
+    timer = null;
+    if (activity == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (passed(activity.stalledSince(), limits.writeStall(), now)) {
+      Duration d = limits.writeStall();
+      stop();
+      atOnce.accept(
+          new CloseIntent(
+              CloseReason.STALLED,
+              new IOException(
+                  "the peer took none of our queued output for "
+                      + d.toMillis()
+                      + " ms (writeStallTimeout): it stopped reading")));
+    } else if (passed(openedAt, limits.lifetime(), now)) {
+      stop();
+      gracefully.accept(CloseIntent.of(CloseReason.EXPIRED));
+    } else if (passed(activity.lastIo(), limits.idle(), now)) {
+      stop();
+      gracefully.accept(CloseIntent.of(CloseReason.IDLE));
+    } else {
+      schedule(nextDue());
+    }
+  }
+
+  private static boolean passed(long since, Duration limit, long now) {
+    return limit != null && since != 0 && now - (since + limit.toNanos()) >= 0;
+  }
+
+  /** The earliest moment a limit could pass, as things are now. */
+  private long nextDue() {
+    long due = Long.MAX_VALUE;
+    boolean any = false;
+    if (limits.lifetime() != null) {
+      due = openedAt + limits.lifetime().toNanos();
+      any = true;
+    }
+    if (limits.idle() != null) {
+      long idleDue = activity.lastIo() + limits.idle().toNanos();
+      due = any ? earlier(due, idleDue) : idleDue;
+      any = true;
+    }
+    if (limits.writeStall() != null && activity.stalledSince() != 0) {
+      long stallDue = activity.stalledSince() + limits.writeStall().toNanos();
+      due = any ? earlier(due, stallDue) : stallDue;
+      any = true;
+    }
+    return any ? due : Long.MAX_VALUE;
+  }
+
+  private static long earlier(long a, long b) {
+    return a - b <= 0 ? a : b;
+  }
+
+  private void schedule(long at) {
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+    if (at == Long.MAX_VALUE) {
+      return; // only a stall limit, and nothing waits: set again when output starts waiting
+    }
+    timerAt = at;
+    timer = loop.at(at, this::fire);
+  }
+}
