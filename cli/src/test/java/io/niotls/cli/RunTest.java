@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.niotls.certs.CertificateGenerator;
 import io.niotls.certs.GeneratedCertificate;
+import io.niotls.testing.ChildProcess;
 import io.niotls.uri.AddressText;
 import io.niotls.uri.TransportUri;
 import java.io.IOException;
@@ -129,8 +130,8 @@ class RunTest {
     Path key = dir.resolve("server.key");
     cert.writeCertificatePem(pem);
     cert.writePrivateKeyPem(key);
-    try (NiotlsProcess openssl =
-        NiotlsProcess.program(
+    try (ChildProcess openssl =
+        ChildProcess.program(
             "openssl",
             "s_server",
             "-accept",

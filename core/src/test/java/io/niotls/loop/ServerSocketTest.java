@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
 import io.niotls.uri.TransportUri;
 import java.net.BindException;
@@ -202,7 +203,7 @@ class ServerSocketTest {
 
   @Test
   void whenEveryAddressRefusesTheFailureNamesEachWithItsReason() throws Exception {
-    int port = io.niotls.interop.OpensslProcess.freePort(); // nothing listens there now
+    int port = ChildProcess.freePort(); // nothing listens there now
     Addresses.Lookup both =
         uri -> List.of(address("::1", uri.port()), address("127.0.0.1", uri.port()));
     try (TlsClient c = TlsClient.create(ClientOptions.builder().loopCount(1).build(), both)) {
@@ -353,7 +354,7 @@ class ServerSocketTest {
 
   @Test
   void aRefusedConnectFailsTheFutureAndTellsTheHandler() throws Exception {
-    int port = io.niotls.interop.OpensslProcess.freePort(); // nothing listens there now
+    int port = ChildProcess.freePort(); // nothing listens there now
     try (TlsClient c = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
       Recorder recorder = new Recorder();
       var opened = c.connect(TransportUri.parse("tls://127.0.0.1:" + port), CLIENT, recorder);

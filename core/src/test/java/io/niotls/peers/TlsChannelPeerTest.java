@@ -6,7 +6,7 @@ import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.channel.TlsChannel;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
-import io.niotls.interop.OpensslProcess;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.TestPki;
 import java.io.IOException;
@@ -91,11 +91,12 @@ class TlsChannelPeerTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = OpensslProcess.freePort();
+    int port = ChildProcess.freePort();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    try (OpensslProcess server =
-        OpensslProcess.start(
+    try (ChildProcess server =
+        ChildProcess.inDirectory(
             dir,
+            "openssl",
             "s_server",
             "-accept",
             "127.0.0.1:" + port,
@@ -131,10 +132,10 @@ class TlsChannelPeerTest {
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
     Files.writeString(dir.resolve("server.py"), PYTHON_SERVER);
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    try (PeerProcess python =
-        PeerProcess.start(dir, PYTHON, "-u", "server.py", pythonVersion(protocol))) {
+    try (ChildProcess python =
+        ChildProcess.inDirectory(dir, PYTHON, "-u", "server.py", pythonVersion(protocol))) {
       python.await("PORT ", LIMIT);
-      int port = number(python.output(), "PORT (\\d+)");
+      int port = number(python.out(), "PORT (\\d+)");
       try (TlsChannel tls =
           TlsChannel.client(
               context,
@@ -145,8 +146,8 @@ class TlsChannelPeerTest {
         assertThat(readLine(tls)).isEqualTo("python heard: hello from niotls");
         assertThat(tls.session().protocol()).isEqualTo(protocol);
       } // close(): close_notify
-      assertThat(python.exitCode(LIMIT)).as(python.output()).isZero();
-      assertThat(python.output()).contains("VERSION " + protocol).contains("END b''");
+      assertThat(python.waitFor(LIMIT)).as(python.out()).isZero();
+      assertThat(python.out()).contains("VERSION " + protocol).contains("END b''");
     }
   }
 
@@ -160,8 +161,8 @@ class TlsChannelPeerTest {
     try (ServerSocketChannel listener =
         ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
       int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-      try (PeerProcess python =
-          PeerProcess.start(
+      try (ChildProcess python =
+          ChildProcess.inDirectory(
               dir, PYTHON, "-u", "client.py", String.valueOf(port), pythonVersion(protocol))) {
         try (TlsChannel tls = TlsChannel.server(context, listener.accept())) {
           assertThat(readLine(tls)).isEqualTo("ping from python");
@@ -169,8 +170,8 @@ class TlsChannelPeerTest {
           assertThat(tls.session().serverName()).isEqualTo("localhost");
           tls.write(ByteBuffer.wrap("pong from niotls\n".getBytes(StandardCharsets.US_ASCII)));
         } // close(): close_notify
-        assertThat(python.exitCode(LIMIT)).as(python.output()).isZero();
-        assertThat(python.output())
+        assertThat(python.waitFor(LIMIT)).as(python.out()).isZero();
+        assertThat(python.out())
             .contains("VERSION " + protocol)
             .contains("REPLY pong from niotls")
             .contains("END b''");
