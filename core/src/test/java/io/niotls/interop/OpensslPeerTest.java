@@ -9,6 +9,7 @@ import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Ports;
 import io.niotls.testing.TestPki;
 import io.niotls.transport.SocketTransport;
 import java.io.IOException;
@@ -43,7 +44,7 @@ class OpensslPeerTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = ChildProcess.freePort();
+    int port = Ports.free();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
     try (ChildProcess server =
         ChildProcess.inDirectory(

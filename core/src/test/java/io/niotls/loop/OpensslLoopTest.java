@@ -7,6 +7,7 @@ import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Ports;
 import io.niotls.testing.TestPki;
 import io.niotls.uri.TransportUri;
 import java.io.OutputStream;
@@ -41,7 +42,7 @@ class OpensslLoopTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = ChildProcess.freePort();
+    int port = Ports.free();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).build();
     try (ChildProcess server =
             ChildProcess.inDirectory(

@@ -8,6 +8,7 @@ import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;
 import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Ports;
 import io.niotls.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +77,7 @@ class GnutlsPeerTest {
     // GnuTLS wants the curve inside the EC key, which only the traditional form carries
     pki.server().writeTraditionalPrivateKeyPem(dir.resolve("key.pem"));
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    int port = ChildProcess.freePort();
+    int port = Ports.free();
     try (ChildProcess serv =
         ChildProcess.inDirectory(
             dir,

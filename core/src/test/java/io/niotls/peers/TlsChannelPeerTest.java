@@ -8,6 +8,7 @@ import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Ports;
 import io.niotls.testing.TestPki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -91,7 +92,7 @@ class TlsChannelPeerTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = ChildProcess.freePort();
+    int port = Ports.free();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
     try (ChildProcess server =
         ChildProcess.inDirectory(

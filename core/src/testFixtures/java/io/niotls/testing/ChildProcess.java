@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Reader;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,14 +110,6 @@ public final class ChildProcess implements AutoCloseable {
     command.add(mainClass);
     command.addAll(List.of(args));
     return command;
-  }
-
-  /** A loopback port nothing listens on right now, for a peer that cannot pick its own. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress("127.0.0.1", 0));
-      return socket.getLocalPort();
-    }
   }
 
   /** The next stdout line, waiting at most {@code timeout}; fails if none comes. */

@@ -1,6 +1,7 @@
 package io.niotls.bench.loop;
 
 import io.niotls.testing.ChildProcess;
+import io.niotls.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -43,7 +44,7 @@ public final class OpensslServer implements LoopbackServer {
     Path[] pem = pki.writePem(dir);
     int port;
     try {
-      port = ChildProcess.freePort();
+      port = Ports.free();
     } catch (IOException e) {
       delete(dir);
       throw new UncheckedIOException(e);
