@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.niotls.testing.ChildProcess;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,12 +20,12 @@ class EndToEndTest {
   private static final Duration START = Duration.ofSeconds(30);
   private static final Duration RUN = Duration.ofSeconds(60);
 
-  private static NiotlsProcess echoServer;
+  private static ChildProcess echoServer;
   private static Listening echo;
 
   @BeforeAll
   static void startEchoServer() throws Exception {
-    echoServer = NiotlsProcess.niotls("server", "tls://127.0.0.1:0");
+    echoServer = ChildProcess.java(Main.class, "server", "tls://127.0.0.1:0");
     echo = Listening.parse(echoServer.nextLine(START));
   }
 
@@ -37,8 +38,9 @@ class EndToEndTest {
 
   @Test
   void theClientSendsStdinAndPrintsTheEchoThenEndsCleanly() throws Exception {
-    try (NiotlsProcess client =
-        NiotlsProcess.niotls("client", echo.uri().toString(), "--pin", echo.fingerprint())) {
+    try (ChildProcess client =
+        ChildProcess.java(
+            Main.class, "client", echo.uri().toString(), "--pin", echo.fingerprint())) {
       client.write("hello, niotls\nsecond line\n").endInput();
       assertThat(client.waitFor(RUN)).as(client.err()).isZero();
       assertThat(client.out()).isEqualTo("hello, niotls\nsecond line\n");
@@ -53,8 +55,9 @@ class EndToEndTest {
 
   @Test
   void benchLoadsTheServerAndReportsJson() throws Exception {
-    try (NiotlsProcess bench =
-        NiotlsProcess.niotls(
+    try (ChildProcess bench =
+        ChildProcess.java(
+            Main.class,
             "bench",
             echo.uri().toString(),
             "--pin",
@@ -87,12 +90,12 @@ class EndToEndTest {
 
   @Test
   void opensslStartTlsSmtpCompletesAndCommandsAreAnswered() throws Exception {
-    try (NiotlsProcess server =
-        NiotlsProcess.niotls("server", "--starttls", "smtp", "tcp://127.0.0.1:0")) {
+    try (ChildProcess server =
+        ChildProcess.java(Main.class, "server", "--starttls", "smtp", "tcp://127.0.0.1:0")) {
       Listening smtp = Listening.parse(server.nextLine(START));
       assertThat(smtp.uri().toString()).startsWith("tcp://");
-      try (NiotlsProcess openssl =
-          NiotlsProcess.program(
+      try (ChildProcess openssl =
+          ChildProcess.program(
               "openssl",
               "s_client",
               "-starttls",
@@ -115,11 +118,11 @@ class EndToEndTest {
 
   @Test
   void curlGetsThePageWithTheNegotiatedProtocol() throws Exception {
-    try (NiotlsProcess server =
-        NiotlsProcess.niotls("server", "--mode", "http", "tls://127.0.0.1:0")) {
+    try (ChildProcess server =
+        ChildProcess.java(Main.class, "server", "--mode", "http", "tls://127.0.0.1:0")) {
       Listening http = Listening.parse(server.nextLine(START));
-      try (NiotlsProcess curl =
-          NiotlsProcess.program(
+      try (ChildProcess curl =
+          ChildProcess.program(
               "curl", "-sS", "-k", "--max-time", "20", "https://127.0.0.1:" + http.port() + "/")) {
         assertThat(curl.waitFor(RUN)).as(curl.err()).isZero();
         assertThat(curl.out())
@@ -132,7 +135,7 @@ class EndToEndTest {
 
   @Test
   void sigtermStopsTheServerGracefully() throws Exception {
-    try (NiotlsProcess server = NiotlsProcess.niotls("server", "tls://127.0.0.1:0")) {
+    try (ChildProcess server = ChildProcess.java(Main.class, "server", "tls://127.0.0.1:0")) {
       Listening.parse(server.nextLine(START));
       server.terminate();
       assertThat(server.waitFor(RUN)).isEqualTo(143); // 128 + SIGTERM, after the hook ran
@@ -142,12 +145,12 @@ class EndToEndTest {
 
   @Test
   void theServerAndClientWorkOverIpv6Loopback() throws Exception {
-    try (NiotlsProcess server =
-        NiotlsProcess.niotls("server", "tls://[::1]:0", "--max-connections", "1")) {
+    try (ChildProcess server =
+        ChildProcess.java(Main.class, "server", "tls://[::1]:0", "--max-connections", "1")) {
       Listening v6 = Listening.parse(server.nextLine(START));
       assertThat(v6.uri().host()).isEqualTo("::1");
-      try (NiotlsProcess client =
-          NiotlsProcess.niotls("client", v6.uri().toString(), "--pin", v6.fingerprint())) {
+      try (ChildProcess client =
+          ChildProcess.java(Main.class, "client", v6.uri().toString(), "--pin", v6.fingerprint())) {
         client.write("over ipv6\n").endInput();
         assertThat(client.waitFor(RUN)).as(client.err()).isZero();
         assertThat(client.out()).isEqualTo("over ipv6\n");

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.niotls.certs.CertificateGenerator;
 import io.niotls.certs.GeneratedCertificate;
+import io.niotls.testing.ChildProcess;
+import io.niotls.testing.Ports;
 import io.niotls.uri.AddressText;
 import io.niotls.uri.TransportUri;
 import java.io.IOException;
@@ -66,7 +68,7 @@ class RunTest {
 
   @Test
   void noReuseAddressOnAPortHeldByTimeWaitSaysSoInOneLine() throws Exception {
-    int port = portInTimeWait();
+    int port = Ports.inTimeWait();
     Cli.Result r = Cli.run("server", "--no-reuse-address", "tls://127.0.0.1:" + port);
     assertThat(r.code()).isEqualTo(Main.FAILED);
     assertThat(r.err().strip())
@@ -81,22 +83,6 @@ class RunTest {
         Cli.start("", "server", "tls://127.0.0.1:" + port, "--duration", "100ms")) {
       assertThat(Listening.parse(server.nextLine(WAIT)).port()).isEqualTo(port);
       assertThat(server.exitCode(WAIT)).isZero();
-    }
-  }
-
-  /**
-   * A loopback port nobody listens on any more, held by a connection in TIME_WAIT: the accepting
-   * side closed first, so its end of the connection (on the listening port) waits there.
-   */
-  private static int portInTimeWait() throws IOException {
-    try (ServerSocket listener = new ServerSocket()) {
-      listener.bind(new InetSocketAddress("127.0.0.1", 0));
-      try (Socket client = new Socket("127.0.0.1", listener.getLocalPort())) {
-        client.setSoTimeout(10_000);
-        listener.accept().close(); // the server's FIN first
-        assertThat(client.getInputStream().read()).as("the client sees the close").isEqualTo(-1);
-      } // then the client's: the accepted end goes to TIME_WAIT
-      return listener.getLocalPort();
     }
   }
 
@@ -129,8 +115,8 @@ class RunTest {
     Path key = dir.resolve("server.key");
     cert.writeCertificatePem(pem);
     cert.writePrivateKeyPem(key);
-    try (NiotlsProcess openssl =
-        NiotlsProcess.program(
+    try (ChildProcess openssl =
+        ChildProcess.program(
             "openssl",
             "s_server",
             "-accept",

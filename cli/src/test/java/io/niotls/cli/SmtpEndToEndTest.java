@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.certs.CertificateGenerator;
 import io.niotls.certs.GeneratedCertificate;
+import io.niotls.testing.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,8 +54,9 @@ class SmtpEndToEndTest {
   }
 
   /** {@code niotls server --starttls smtp} with the test certificate, stopping after one client. */
-  private static NiotlsProcess smtpServer(String provider) throws IOException {
-    return NiotlsProcess.niotls(
+  private static ChildProcess smtpServer(String provider) throws IOException {
+    return ChildProcess.java(
+        Main.class,
         "server",
         "tcp://127.0.0.1:0",
         "--starttls",
@@ -70,7 +72,7 @@ class SmtpEndToEndTest {
   }
 
   /** Waits for a server started by {@link #smtpServer} to stop by itself after its one client. */
-  private static void assertStoppedAfter(NiotlsProcess server, int messages) throws Exception {
+  private static void assertStoppedAfter(ChildProcess server, int messages) throws Exception {
     assertThat(server.waitFor(RUN)).as(server.err()).isZero();
     assertThat(server.err())
         .contains("stopped: 1 connections served, " + messages + " messages accepted");
@@ -85,10 +87,10 @@ class SmtpEndToEndTest {
         "From: a@example.org\r\nTo: b@example.org\r\nSubject: over STARTTLS\r\n\r\n"
             + "hello\r\n.a line curl dot-stuffs and the server unstuffs\r\nbye\r\n";
     Files.writeString(mail, text, StandardCharsets.US_ASCII);
-    try (NiotlsProcess server = smtpServer(provider)) {
+    try (ChildProcess server = smtpServer(provider)) {
       Listening smtp = Listening.parse(server.nextLine(START));
-      try (NiotlsProcess curl =
-          NiotlsProcess.program(
+      try (ChildProcess curl =
+          ChildProcess.program(
               "curl",
               "-sS",
               "--max-time",
@@ -120,10 +122,10 @@ class SmtpEndToEndTest {
   void curlWithoutTlsIsRefusedWith530AndNothingIsDelivered() throws Exception {
     Path mail = dir.resolve("mail.txt");
     Files.writeString(mail, "Subject: in the clear\r\n\r\nno\r\n", StandardCharsets.US_ASCII);
-    try (NiotlsProcess server = smtpServer("jdk")) {
+    try (ChildProcess server = smtpServer("jdk")) {
       Listening smtp = Listening.parse(server.nextLine(START));
-      try (NiotlsProcess curl =
-          NiotlsProcess.program(
+      try (ChildProcess curl =
+          ChildProcess.program(
               "curl",
               "-sS",
               "--max-time",
@@ -166,10 +168,10 @@ class SmtpEndToEndTest {
             ""),
         StandardCharsets.UTF_8);
     int messageBytes = "Subject: from smtplib\r\n\r\n.leading dot\r\nend\r\n".length();
-    try (NiotlsProcess server = smtpServer(provider)) {
+    try (ChildProcess server = smtpServer(provider)) {
       Listening smtp = Listening.parse(server.nextLine(START));
-      try (NiotlsProcess python =
-          NiotlsProcess.program(
+      try (ChildProcess python =
+          ChildProcess.program(
               "/usr/bin/python3",
               script.toString(),
               String.valueOf(smtp.port()),
@@ -195,10 +197,10 @@ class SmtpEndToEndTest {
   @ParameterizedTest
   @ValueSource(strings = {"jdk", "openssl"})
   void opensslStartTlsSmtpGetsTheExpectedReplies(String provider) throws Exception {
-    try (NiotlsProcess server = smtpServer(provider)) {
+    try (ChildProcess server = smtpServer(provider)) {
       Listening smtp = Listening.parse(server.nextLine(START));
-      try (NiotlsProcess openssl =
-          NiotlsProcess.program(
+      try (ChildProcess openssl =
+          ChildProcess.program(
               "openssl",
               "s_client",
               "-starttls",
@@ -238,10 +240,11 @@ class SmtpEndToEndTest {
   @ParameterizedTest
   @ValueSource(strings = {"jdk", "openssl"})
   void theNiotlsClientUpgradesAndSendsMail(String provider) throws Exception {
-    try (NiotlsProcess server = smtpServer(provider)) {
+    try (ChildProcess server = smtpServer(provider)) {
       Listening smtp = Listening.parse(server.nextLine(START));
-      try (NiotlsProcess client =
-          NiotlsProcess.niotls(
+      try (ChildProcess client =
+          ChildProcess.java(
+              Main.class,
               "client",
               "--starttls",
               "smtp",
@@ -283,7 +286,7 @@ class SmtpEndToEndTest {
   @ParameterizedTest
   @ValueSource(strings = {"jdk", "openssl"})
   void plaintextPipelinedBehindStartTlsIsRefused(String provider) throws Exception {
-    try (NiotlsProcess server = smtpServer(provider);
+    try (ChildProcess server = smtpServer(provider);
         Socket socket = new Socket()) {
       Listening smtp = Listening.parse(server.nextLine(START));
       socket.connect(smtp.uri().resolve(), 10_000);
@@ -308,7 +311,7 @@ class SmtpEndToEndTest {
 
   @Test
   void thePlaintextConversationGetsTheRightCodes() throws Exception {
-    try (NiotlsProcess server = smtpServer("jdk");
+    try (ChildProcess server = smtpServer("jdk");
         Socket socket = new Socket()) {
       Listening smtp = Listening.parse(server.nextLine(START));
       socket.connect(smtp.uri().resolve(), 10_000);
@@ -344,7 +347,7 @@ class SmtpEndToEndTest {
     // replies of about 7 MB: more than the outbound queue (256 KB) and the socket buffers (a few
     // MB) hold while the client is not reading, so the server must stop reading and go on later
     int commands = 500_000;
-    try (NiotlsProcess server = smtpServer("jdk");
+    try (ChildProcess server = smtpServer("jdk");
         Socket socket = new Socket()) {
       Listening smtp = Listening.parse(server.nextLine(START));
       socket.setReceiveBufferSize(8192);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.context.TlsContext;
 import io.niotls.loop.CloseReason;
+import io.niotls.loop.EchoHandler;
 import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsClient;
 import io.niotls.loop.TlsServer;
@@ -47,7 +48,7 @@ class BlockingTlsChannelTest {
     TlsContext client = peers.clientContext(protocol).build();
     byte[] payload = Payloads.random(MIB, 1);
     try (TlsServer s =
-            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, LoopEcho::new);
+            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, EchoHandler::new);
         TlsChannel tls =
             TlsChannel.client(
                 client, SocketChannel.open(s.localAddress()), "localhost", s.uri().port())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;
+import io.niotls.loop.EchoHandler;
 import io.niotls.loop.TlsServer;
 import io.niotls.testing.Peers;
 import io.niotls.uri.TransportUri;
@@ -38,7 +39,7 @@ class NonBlockingTlsChannelTest {
     TlsContext client = peers.clientContext(protocol).build();
     byte[] payload = Payloads.random(700_000, 5);
     try (TlsServer s =
-            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, LoopEcho::new);
+            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, EchoHandler::new);
         Selector selector = Selector.open();
         SocketChannel socket = SocketChannel.open(s.localAddress())) {
       socket.configureBlocking(false);

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.certs.CertificateGenerator;
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.certs.GeneratedCertificate;
+import io.niotls.testing.ChildProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,13 +131,12 @@ class OpensslInteropTest {
     List<String> command = new ArrayList<>();
     command.add("openssl");
     command.addAll(List.of(arguments.split(" ")));
-    Process process =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    try {
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(process.exitValue()).as("openssl " + arguments + "\n" + output).isZero();
-      return output;
+    try (ChildProcess openssl = ChildProcess.inDirectory(dir, command.toArray(new String[0]))) {
+      openssl.endInput();
+      assertThat(openssl.waitFor(Duration.ofSeconds(60)))
+          .as("openssl " + arguments + "\n" + openssl.out())
+          .isZero();
+      return openssl.out();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
@@ -145,11 +144,9 @@ class OpensslInteropTest {
   }
 
   private static boolean opensslWorks() {
-    try {
-      Process process = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException e) {
+    try (ChildProcess openssl = ChildProcess.program("openssl", "version")) {
+      return openssl.waitFor(Duration.ofSeconds(30)) == 0;
+    } catch (IOException notInstalled) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -7,7 +7,9 @@ import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Ports;
 import io.niotls.testing.TestPki;
 import io.niotls.transport.SocketTransport;
 import java.io.IOException;
@@ -42,11 +44,12 @@ class OpensslPeerTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = OpensslProcess.freePort();
+    int port = Ports.free();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    try (OpensslProcess server =
-        OpensslProcess.start(
+    try (ChildProcess server =
+        ChildProcess.inDirectory(
             dir,
+            "openssl",
             "s_server",
             "-accept",
             "127.0.0.1:" + port,
@@ -89,9 +92,10 @@ class OpensslPeerTest {
     try (ServerSocketChannel listener =
         ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
       int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-      try (OpensslProcess client =
-          OpensslProcess.start(
+      try (ChildProcess client =
+          ChildProcess.inDirectory(
               dir,
+              "openssl",
               "s_client",
               "-connect",
               "127.0.0.1:" + port,

@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Sends back what it receives, without losing a byte under backpressure: when the outbound queue is
- * full it keeps the rest, stops reading, and goes on when the session is writable again.
+ * full it keeps the rest, stops reading, and goes on when the session is writable again. Public for
+ * the channel tests, which echo through a loop server too.
  */
-class EchoHandler extends Recorder {
+public class EchoHandler extends Recorder {
   private ByteBuffer held;
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.TestPki;
 import io.niotls.uri.TransportUri;
@@ -95,8 +96,8 @@ class ManySessionsTest {
       long heapBaseline = Memory.heapAfterGc();
       long rssBaseline = Memory.residentBytes();
 
-      try (ChildJvm clients =
-          ChildJvm.start(
+      try (ChildProcess clients =
+          ChildProcess.java(
               LoadClient.class,
               server.uri().toString(),
               ca.toString(),
@@ -112,13 +113,13 @@ class ManySessionsTest {
         assertThat(serverContext.bufferPool().outstanding()).as("idle sessions' buffers").isZero();
         assertThat(fdIdle - fdBaseline).as("descriptors").isGreaterThanOrEqualTo(sessions);
 
-        clients.send("ECHO");
+        clients.sendLine("ECHO");
         String[] echoed = expect(clients, "ECHOED", sessions);
         ServerStats stats = server.stats();
         assertThat(stats.activeSessions()).isEqualTo(sessions);
         assertThat(stats.handshakesFailed()).isZero();
 
-        clients.send("CLOSE");
+        clients.sendLine("CLOSE");
         String[] closed = expect(clients, "CLOSED", -1);
         assertThat(clients.waitFor(Duration.ofSeconds(30))).as("client JVM exit code").isZero();
         awaitActive(server, 0);
@@ -150,8 +151,8 @@ class ManySessionsTest {
   }
 
   /** The child's next line, which must start with {@code word} (and count {@code n}, if >= 0). */
-  private static String[] expect(ChildJvm child, String word, int n) throws Exception {
-    String line = child.next(Duration.ofMinutes(3));
+  private static String[] expect(ChildProcess child, String word, int n) throws Exception {
+    String line = child.nextLine(Duration.ofMinutes(3));
     String[] parts = line.split(" ");
     assertThat(parts[0])
         .as("the client JVM said: %s; stderr: %s", line, child.err())

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
-import io.niotls.interop.OpensslProcess;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Ports;
 import io.niotls.testing.TestPki;
 import io.niotls.uri.TransportUri;
 import java.io.OutputStream;
@@ -41,11 +42,12 @@ class OpensslLoopTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = OpensslProcess.freePort();
+    int port = Ports.free();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).build();
-    try (OpensslProcess server =
-            OpensslProcess.start(
+    try (ChildProcess server =
+            ChildProcess.inDirectory(
                 dir,
+                "openssl",
                 "s_server",
                 "-accept",
                 "127.0.0.1:" + port,
@@ -94,9 +96,10 @@ class OpensslLoopTest {
               return h;
             },
             ServerOptions.builder().loopCount(1).build())) {
-      try (OpensslProcess client =
-          OpensslProcess.start(
+      try (ChildProcess client =
+          ChildProcess.inDirectory(
               dir,
+              "openssl",
               "s_client",
               "-connect",
               "127.0.0.1:" + server.uri().port(),
@@ -112,7 +115,7 @@ class OpensslLoopTest {
         stdin.flush();
         client.await("hello loop", LIMIT);
         stdin.close(); // end of input: s_client sends close_notify and exits
-        assertThat(client.waitFor(LIMIT)).as("s_client exits").isTrue();
+        assertThat(client.exited(LIMIT)).as("s_client exits").isTrue();
       }
       EchoHandler handler = handlers.poll(LIMIT.toSeconds(), TimeUnit.SECONDS);
       TlsSession session = handler.opened.get(LIMIT.toSeconds(), TimeUnit.SECONDS);

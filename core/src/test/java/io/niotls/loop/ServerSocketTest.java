@@ -7,6 +7,7 @@ import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Ports;
 import io.niotls.uri.TransportUri;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -14,7 +15,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -53,7 +53,7 @@ class ServerSocketTest {
 
   @Test
   void aPortHeldOnlyByConnectionsInTimeWaitSaysSoWhenAddressReuseIsOff() throws Exception {
-    int port = portInTimeWait();
+    int port = Ports.inTimeWait();
     TransportUri uri = TransportUri.parse("tls://127.0.0.1:" + port);
     ServerOptions noReuse = ServerOptions.builder().loopCount(1).reuseAddress(false).build();
     assertThatThrownBy(() -> TlsServer.bind(uri, SERVER, EchoHandler::new, noReuse))
@@ -67,22 +67,6 @@ class ServerSocketTest {
     // and what the message promises: with reuse on (the default) the port binds
     try (TlsServer server = TlsServer.bind(uri, SERVER, EchoHandler::new, OPTIONS)) {
       assertThat(server.localAddress().getPort()).isEqualTo(port);
-    }
-  }
-
-  /**
-   * A loopback port nobody listens on any more, held by a connection in TIME_WAIT: the accepting
-   * side closed first, so its end of the connection (on the listening port) waits there.
-   */
-  private static int portInTimeWait() throws Exception {
-    try (ServerSocket listener = new ServerSocket()) {
-      listener.bind(new InetSocketAddress("127.0.0.1", 0));
-      try (Socket client = new Socket("127.0.0.1", listener.getLocalPort())) {
-        client.setSoTimeout(10_000);
-        listener.accept().close(); // the server's FIN first
-        assertThat(client.getInputStream().read()).as("the client sees the close").isEqualTo(-1);
-      } // then the client's: the accepted end goes to TIME_WAIT
-      return listener.getLocalPort();
     }
   }
 
@@ -202,7 +186,7 @@ class ServerSocketTest {
 
   @Test
   void whenEveryAddressRefusesTheFailureNamesEachWithItsReason() throws Exception {
-    int port = io.niotls.interop.OpensslProcess.freePort(); // nothing listens there now
+    int port = Ports.free(); // nothing listens there now
     Addresses.Lookup both =
         uri -> List.of(address("::1", uri.port()), address("127.0.0.1", uri.port()));
     try (TlsClient c = TlsClient.create(ClientOptions.builder().loopCount(1).build(), both)) {
@@ -353,7 +337,7 @@ class ServerSocketTest {
 
   @Test
   void aRefusedConnectFailsTheFutureAndTellsTheHandler() throws Exception {
-    int port = io.niotls.interop.OpensslProcess.freePort(); // nothing listens there now
+    int port = Ports.free(); // nothing listens there now
     try (TlsClient c = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
       Recorder recorder = new Recorder();
       var opened = c.connect(TransportUri.parse("tls://127.0.0.1:" + port), CLIENT, recorder);

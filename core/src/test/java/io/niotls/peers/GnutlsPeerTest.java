@@ -6,7 +6,9 @@ import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Ports;
 import io.niotls.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +41,8 @@ class GnutlsPeerTest {
     TestPki.ec().ca().writeCertificatePem(dir.resolve("ca.pem"));
     TlsContext context = Contexts.server(provider, KeyType.EC_P256).protocols(protocol).build();
     try (EchoServer server = EchoServer.start(context);
-        PeerProcess cli =
-            PeerProcess.start(
+        ChildProcess cli =
+            ChildProcess.inDirectory(
                 dir,
                 "gnutls-cli",
                 "--x509cafile=ca.pem",
@@ -50,9 +52,9 @@ class GnutlsPeerTest {
                 "--port=" + server.port(),
                 "127.0.0.1")) {
       cli.await("- Handshake was completed", LIMIT);
-      assertThat(cli.output()).contains("- Description: (" + gnutlsName(protocol) + "-X.509)");
+      assertThat(cli.out()).contains("- Description: (" + gnutlsName(protocol) + "-X.509)");
 
-      cli.send("hello from gnutls\n");
+      cli.write("hello from gnutls\n");
       cli.await("hello from gnutls", LIMIT);
       cli.stdin().close(); // gnutls-cli says bye (close_notify) at the end of its input
 
@@ -61,7 +63,7 @@ class GnutlsPeerTest {
       assertThat(outcome.session().protocol()).isEqualTo(protocol);
       assertThat(outcome.session().serverName()).isEqualTo("localhost");
       assertThat(outcome.received()).isEqualTo("hello from gnutls\n");
-      assertThat(cli.exitCode(LIMIT)).as(cli.output()).isZero();
+      assertThat(cli.waitFor(LIMIT)).as(cli.out()).isZero();
       assertThat(server.errors()).isEmpty();
     }
     assertThat(context.bufferPool().outstanding()).isZero();
@@ -75,9 +77,9 @@ class GnutlsPeerTest {
     // GnuTLS wants the curve inside the EC key, which only the traditional form carries
     pki.server().writeTraditionalPrivateKeyPem(dir.resolve("key.pem"));
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    int port = PeerProcess.freePort();
-    try (PeerProcess serv =
-        PeerProcess.start(
+    int port = Ports.free();
+    try (ChildProcess serv =
+        ChildProcess.inDirectory(
             dir,
             "gnutls-serv",
             "--echo",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,8 +91,8 @@ class PolicyScanTest {
   private Scan scan(TlsContext context) throws Exception {
     Path report = dir.resolve("scan.xml");
     try (EchoServer server = EchoServer.start(context);
-        PeerProcess sslscan =
-            PeerProcess.start(
+        ChildProcess sslscan =
+            ChildProcess.inDirectory(
                 dir,
                 "sslscan",
                 "--xml=" + report,
@@ -101,7 +102,7 @@ class PolicyScanTest {
                 "--no-groups",
                 "--sni-name=localhost",
                 "127.0.0.1:" + server.port())) {
-      assertThat(sslscan.exitCode(LIMIT)).as(sslscan.output()).isZero();
+      assertThat(sslscan.waitFor(LIMIT)).as(sslscan.out()).isZero();
       assertThat(server.errors()).as("exceptions in the server loop").isEmpty();
       assertThat(server.ended()).as("connections the scan made").isNotEmpty();
     }

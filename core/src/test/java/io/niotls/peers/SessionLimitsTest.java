@@ -10,6 +10,7 @@ import io.niotls.loop.ServerOptions;
 import io.niotls.loop.SessionHandler;
 import io.niotls.loop.TlsServer;
 import io.niotls.loop.TlsSession;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.TestPki;
 import io.niotls.uri.TransportUri;
@@ -94,9 +95,9 @@ class SessionLimitsTest {
     Ends ends = new Ends();
     ServerOptions options = ServerOptions.builder().idleTimeout(Duration.ofMillis(600)).build();
     try (TlsServer server = server(provider, options, () -> ends.echo());
-        PeerProcess python = python(server, "quiet")) {
+        ChildProcess python = python(server, "quiet")) {
       python.await("END", LIMIT);
-      double after = seconds(python.output(), "END close_notify ([0-9.]+) after 0 bytes");
+      double after = seconds(python.out(), "END close_notify ([0-9.]+) after 0 bytes");
       assertThat(after).as("seconds until the close_notify").isBetween(0.5, 3.0);
       assertThat(ends.reason.get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.IDLE);
       awaitClosed(server, CloseReason.IDLE);
@@ -111,9 +112,9 @@ class SessionLimitsTest {
     Ends ends = new Ends();
     ServerOptions options = ServerOptions.builder().idleTimeout(Duration.ofMillis(600)).build();
     try (TlsServer server = server(provider, options, () -> ends.echo());
-        PeerProcess python = python(server, "chatty", "2.0")) {
+        ChildProcess python = python(server, "chatty", "2.0")) {
       python.await("END", LIMIT);
-      assertThat(python.output()).contains("END ours").doesNotContain("close_notify");
+      assertThat(python.out()).contains("END ours").doesNotContain("close_notify");
       assertThat(ends.reason.get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.CLOSE_NOTIFY);
       assertThat(server.stats().closed(CloseReason.IDLE)).isZero();
     }
@@ -127,9 +128,9 @@ class SessionLimitsTest {
     Ends ends = new Ends();
     ServerOptions options = ServerOptions.builder().maxLifetime(Duration.ofMillis(800)).build();
     try (TlsServer server = server(provider, options, () -> ends.echo());
-        PeerProcess python = python(server, "chatty", "10")) {
+        ChildProcess python = python(server, "chatty", "10")) {
       python.await("END", LIMIT);
-      double after = seconds(python.output(), "END close_notify ([0-9.]+)");
+      double after = seconds(python.out(), "END close_notify ([0-9.]+)");
       assertThat(after).as("seconds until the close_notify").isBetween(0.7, 4.0);
       assertThat(ends.reason.get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.EXPIRED);
       awaitClosed(server, CloseReason.EXPIRED);
@@ -146,13 +147,13 @@ class SessionLimitsTest {
         ServerOptions.builder().writeStallTimeout(Duration.ofMillis(500)).build();
     int flood = 32 * 1024 * 1024; // far more than the socket buffers on both ends hold
     try (TlsServer server = server(provider, options, () -> ends.flood(flood));
-        PeerProcess python = python(server, "sleepy", "3")) {
+        ChildProcess python = python(server, "sleepy", "3")) {
       assertThat(ends.reason.get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.STALLED);
       assertThat(ends.cause.get()).contains("writeStallTimeout").contains("stopped reading");
       python.await("END", LIMIT);
-      long got = Long.parseLong(match(python.output(), "END cut off after (\\d+) bytes"));
+      long got = Long.parseLong(match(python.out(), "END cut off after (\\d+) bytes"));
       // no close_notify: the peer must not take a session that lost data for a clean end
-      assertThat(python.output()).containsPattern("UNEXPECTED_EOF|Connection reset");
+      assertThat(python.out()).containsPattern("UNEXPECTED_EOF|Connection reset");
       assertThat(got).as("bytes the sleeper read afterwards").isLessThan(flood);
       awaitClosed(server, CloseReason.STALLED);
     }
@@ -214,7 +215,7 @@ class SessionLimitsTest {
     return TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), context, handlers, options);
   }
 
-  private PeerProcess python(TlsServer server, String... mode) throws Exception {
+  private ChildProcess python(TlsServer server, String... mode) throws Exception {
     TestPki.of(KeyType.EC_P256).ca().writeCertificatePem(dir.resolve("ca.pem"));
     Files.writeString(dir.resolve("client.py"), PYTHON_CLIENT);
     String[] command = new String[4 + mode.length];
@@ -223,7 +224,7 @@ class SessionLimitsTest {
     command[2] = "client.py";
     command[3] = Integer.toString(server.localAddress().getPort());
     System.arraycopy(mode, 0, command, 4, mode.length);
-    PeerProcess python = PeerProcess.start(dir, command);
+    ChildProcess python = ChildProcess.inDirectory(dir, command);
     python.await("OPEN", LIMIT);
     return python;
   }

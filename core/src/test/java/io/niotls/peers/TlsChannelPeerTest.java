@@ -6,8 +6,9 @@ import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.channel.TlsChannel;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
-import io.niotls.interop.OpensslProcess;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Ports;
 import io.niotls.testing.TestPki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,6 +44,7 @@ class TlsChannelPeerTest {
           "import socket, ssl, sys",
           "version = getattr(ssl.TLSVersion, sys.argv[1])",
           "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)",
+          "ctx.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF  # else a bare EOF reads as b''",
           "ctx.minimum_version = ctx.maximum_version = version",
           "ctx.load_cert_chain('cert.pem', 'key.pem')",
           "with socket.create_server(('127.0.0.1', 0)) as listener:",
@@ -66,6 +68,7 @@ class TlsChannelPeerTest {
           "import socket, ssl, sys",
           "version = getattr(ssl.TLSVersion, sys.argv[2])",
           "ctx = ssl.create_default_context(cafile='ca.pem')",
+          "ctx.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF  # else a bare EOF reads as b''",
           "ctx.minimum_version = ctx.maximum_version = version",
           "with socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=20) as raw:",
           "    with ctx.wrap_socket(raw, server_hostname='localhost',"
@@ -91,11 +94,12 @@ class TlsChannelPeerTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = OpensslProcess.freePort();
+    int port = Ports.free();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    try (OpensslProcess server =
-        OpensslProcess.start(
+    try (ChildProcess server =
+        ChildProcess.inDirectory(
             dir,
+            "openssl",
             "s_server",
             "-accept",
             "127.0.0.1:" + port,
@@ -131,10 +135,10 @@ class TlsChannelPeerTest {
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
     Files.writeString(dir.resolve("server.py"), PYTHON_SERVER);
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    try (PeerProcess python =
-        PeerProcess.start(dir, PYTHON, "-u", "server.py", pythonVersion(protocol))) {
+    try (ChildProcess python =
+        ChildProcess.inDirectory(dir, PYTHON, "-u", "server.py", pythonVersion(protocol))) {
       python.await("PORT ", LIMIT);
-      int port = number(python.output(), "PORT (\\d+)");
+      int port = number(python.out(), "PORT (\\d+)");
       try (TlsChannel tls =
           TlsChannel.client(
               context,
@@ -145,8 +149,8 @@ class TlsChannelPeerTest {
         assertThat(readLine(tls)).isEqualTo("python heard: hello from niotls");
         assertThat(tls.session().protocol()).isEqualTo(protocol);
       } // close(): close_notify
-      assertThat(python.exitCode(LIMIT)).as(python.output()).isZero();
-      assertThat(python.output()).contains("VERSION " + protocol).contains("END b''");
+      assertThat(python.waitFor(LIMIT)).as(python.out()).isZero();
+      assertThat(python.out()).contains("VERSION " + protocol).contains("END b''");
     }
   }
 
@@ -160,8 +164,8 @@ class TlsChannelPeerTest {
     try (ServerSocketChannel listener =
         ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
       int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-      try (PeerProcess python =
-          PeerProcess.start(
+      try (ChildProcess python =
+          ChildProcess.inDirectory(
               dir, PYTHON, "-u", "client.py", String.valueOf(port), pythonVersion(protocol))) {
         try (TlsChannel tls = TlsChannel.server(context, listener.accept())) {
           assertThat(readLine(tls)).isEqualTo("ping from python");
@@ -169,8 +173,8 @@ class TlsChannelPeerTest {
           assertThat(tls.session().serverName()).isEqualTo("localhost");
           tls.write(ByteBuffer.wrap("pong from niotls\n".getBytes(StandardCharsets.US_ASCII)));
         } // close(): close_notify
-        assertThat(python.exitCode(LIMIT)).as(python.output()).isZero();
-        assertThat(python.output())
+        assertThat(python.waitFor(LIMIT)).as(python.out()).isZero();
+        assertThat(python.out())
             .contains("VERSION " + protocol)
             .contains("REPLY pong from niotls")
             .contains("END b''");

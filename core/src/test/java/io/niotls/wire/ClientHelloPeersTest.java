@@ -2,6 +2,7 @@ package io.niotls.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.niotls.testing.ChildProcess;
 import io.niotls.wire.ClientHelloParser.State;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,6 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,19 +69,14 @@ class ClientHelloPeersTest {
       for (String arg : command) {
         args.add(arg.replace("PORT", Integer.toString(server.getLocalPort())));
       }
-      Process client =
-          new ProcessBuilder(args)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      try (Socket socket = server.accept()) {
+      try (ChildProcess client =
+              ChildProcess.start(
+                  new ProcessBuilder(args)
+                      .redirectErrorStream(true)
+                      .redirectOutput(ProcessBuilder.Redirect.DISCARD));
+          Socket socket = server.accept()) {
         socket.setSoTimeout(TIMEOUT_MILLIS);
         return parse(socket.getInputStream());
-      } finally {
-        client.destroy();
-        if (!client.waitFor(5, TimeUnit.SECONDS)) {
-          client.destroyForcibly();
-        }
       }
     }
   }

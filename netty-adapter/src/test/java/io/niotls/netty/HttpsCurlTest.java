@@ -16,13 +16,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.niotls.context.Provider;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,23 +93,11 @@ class HttpsCurlTest {
                 protocol.equals("TLSv1.3") ? "--http1.1" : "1.2"));
     command.addAll(List.of(extra));
     command.add("https://localhost:" + port + path);
-    Process p;
-    try {
-      p = new ProcessBuilder(command).start();
-    } catch (IOException e) {
-      throw new AssertionError("the curl command line is needed (.ci/run installs it)", e);
+    try (ChildProcess curl = ChildProcess.program(command.toArray(new String[0]))) {
+      curl.endInput();
+      int exit = curl.waitFor(Duration.ofSeconds(60));
+      return new Result(exit, curl.out(), curl.err());
     }
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("curl did not finish");
-    }
-    return new Result(
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
   }
 
   private record Result(int exit, String stdout, String stderr) {}

@@ -16,6 +16,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.util.ReferenceCountUtil;
 import io.niotls.context.Provider;
+import io.niotls.hostile.Records;
 import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,9 +40,9 @@ class TlsHandlerWriteTest {
       }
       pair.client.flush();
       byte[] ciphertext = TlsHandlerRecordSplitTest.drainOutbound(pair.client);
-      assertThat(Records.headers(ciphertext))
+      assertThat(Records.parseWhole(ciphertext))
           .singleElement()
-          .extracting(Records.Header::type)
+          .extracting(Records.Parsed::type)
           .isEqualTo(TlsRecords.APPLICATION_DATA);
       TlsHandlerRecordSplitTest.deliver(pair.server, ciphertext);
       assertThat(EmbeddedPair.readInbound(pair.server)).isEqualTo(sent);
@@ -55,11 +56,11 @@ class TlsHandlerWriteTest {
       pair.client.write(Unpooled.wrappedBuffer(new byte[40_000]));
       pair.client.write(Unpooled.wrappedBuffer(new byte[1000]));
       pair.client.flush();
-      List<Records.Header> records =
-          Records.headers(TlsHandlerRecordSplitTest.drainOutbound(pair.client));
+      List<Records.Parsed> records =
+          Records.parseWhole(TlsHandlerRecordSplitTest.drainOutbound(pair.client));
       assertThat(records).hasSize(3); // 16384 + 16384 + (7232 + 1000)
-      assertThat(records.get(0).length()).isEqualTo(records.get(1).length());
-      assertThat(records.get(2).length()).isLessThan(records.get(0).length());
+      assertThat(records.get(0).body().length).isEqualTo(records.get(1).body().length);
+      assertThat(records.get(2).body().length).isLessThan(records.get(0).body().length);
     }
   }
 

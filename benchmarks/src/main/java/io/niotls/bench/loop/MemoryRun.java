@@ -1,6 +1,8 @@
 package io.niotls.bench.loop;
 
+import io.niotls.testing.ChildProcess;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +13,11 @@ import java.util.concurrent.TimeUnit;
  * open. See {@link IdleMemory} for the method.
  */
 final class MemoryRun implements AutoCloseable {
-  private final ChildJvm server;
-  private final ChildJvm client;
+  /** The longest a child may take to answer: opening thousands of sessions takes a while. */
+  private static final Duration ANSWER = Duration.ofMinutes(10);
+
+  private final ChildProcess server;
+  private final ChildProcess client;
   private final Spec spec;
 
   /**
@@ -35,45 +40,71 @@ final class MemoryRun implements AutoCloseable {
       int inFlight,
       List<String> serverJvm) {}
 
-  private MemoryRun(ChildJvm server, ChildJvm client, Spec spec) {
+  private MemoryRun(ChildProcess server, ChildProcess client, Spec spec) {
     this.server = server;
     this.client = client;
     this.spec = spec;
   }
 
   static MemoryRun start(Spec spec) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("-Xms" + spec.heap(), "-Xmx" + spec.heap()));
-    command.add("-XX:+AlwaysPreTouch"); // the heap is resident from the start: RSS growth is not
-    command.add("-XX:NativeMemoryTracking=summary"); // the JVM's own malloc, to subtract
-    command.addAll(List.of("--add-modules", "jdk.incubator.foreign")); // for mallinfo2()
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.addAll(spec.serverJvm());
-    command.addAll(
-        List.of(
-            MemoryServer.class.getName(),
+    List<String> jvm = new ArrayList<>(List.of("-Xms" + spec.heap(), "-Xmx" + spec.heap()));
+    jvm.add("-XX:+AlwaysPreTouch"); // the heap is resident from the start: RSS growth is not
+    jvm.add("-XX:NativeMemoryTracking=summary"); // the JVM's own malloc, to subtract
+    jvm.addAll(List.of("--add-modules", "jdk.incubator.foreign")); // for mallinfo2()
+    jvm.add("--enable-native-access=ALL-UNNAMED");
+    jvm.addAll(spec.serverJvm());
+    ChildProcess server =
+        child(
+            jvm,
+            MemoryServer.class,
             spec.server(),
             spec.provider(),
             spec.protocol(),
             String.valueOf(spec.loops()),
-            spec.hosts()));
-    ChildJvm server = ChildJvm.start(command);
+            spec.hosts());
     try {
-      String[] ready = server.expect("ready").split(" ");
+      String[] ready = expect(server, "ready").split(" ");
       String targets = String.join(",", List.of(ready).subList(2, ready.length));
-      ChildJvm client =
-          ChildJvm.start(
-              List.of(
-                  "-Xmx" + spec.clientHeap(),
-                  MemoryClient.class.getName(),
-                  spec.protocol(),
-                  ready[1],
-                  String.valueOf(spec.loops()),
-                  targets));
+      ChildProcess client =
+          child(
+              List.of("-Xmx" + spec.clientHeap()),
+              MemoryClient.class,
+              spec.protocol(),
+              ready[1],
+              String.valueOf(spec.loops()),
+              targets);
       return new MemoryRun(server, client, spec);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | InterruptedException | RuntimeException | Error e) {
       server.close();
       throw e;
     }
+  }
+
+  /** A JVM on this class path running {@code main}; its stderr goes to ours. */
+  private static ChildProcess child(List<String> jvm, Class<?> main, String... args)
+      throws IOException {
+    return ChildProcess.start(
+        new ProcessBuilder(ChildProcess.javaCommand(jvm, main.getName(), args))
+            .redirectError(ProcessBuilder.Redirect.INHERIT));
+  }
+
+  /** The next line {@code child} says that starts with {@code word}; others are passed through. */
+  private static String expect(ChildProcess child, String word) throws InterruptedException {
+    return child.awaitLine(
+        line -> {
+          if (line.startsWith(word + " ") || line.equals(word)) {
+            return true;
+          }
+          System.out.println("  | " + line);
+          return false;
+        },
+        ANSWER);
+  }
+
+  private static String ask(ChildProcess child, String command, String answer)
+      throws IOException, InterruptedException {
+    child.sendLine(command);
+    return expect(child, answer);
   }
 
   /** Opens and closes {@code n} sessions: classes loaded, JIT, pools and arenas filled. */
@@ -96,8 +127,8 @@ final class MemoryRun implements AutoCloseable {
   }
 
   /** The server's memory now, after full collections (see {@link MemoryServer}). */
-  MemoryReading reading() throws IOException {
-    return MemoryReading.parse(server.ask("measure", "memory"));
+  MemoryReading reading() throws IOException, InterruptedException {
+    return MemoryReading.parse(ask(server, "measure", "memory"));
   }
 
   /** Opens {@code n} more sessions and waits until the server holds them all. */
@@ -108,16 +139,16 @@ final class MemoryRun implements AutoCloseable {
   }
 
   /** The sessions the server holds. */
-  int sessions() throws IOException {
-    return Integer.parseInt(server.ask("sessions", "sessions").split(" ")[1]);
+  int sessions() throws IOException, InterruptedException {
+    return Integer.parseInt(ask(server, "sessions", "sessions").split(" ")[1]);
   }
 
   Spec spec() {
     return spec;
   }
 
-  private void open(int n) throws IOException {
-    String[] opened = client.ask("open " + n + " " + spec.inFlight(), "opened").split(" ", 4);
+  private void open(int n) throws IOException, InterruptedException {
+    String[] opened = ask(client, "open " + n + " " + spec.inFlight(), "opened").split(" ", 4);
     if (!opened[2].equals("0")) {
       throw new IllegalStateException(
           opened[2] + " of " + n + " sessions failed to open; the first: " + opened[3]);
@@ -125,7 +156,7 @@ final class MemoryRun implements AutoCloseable {
   }
 
   void closeAll() throws IOException, InterruptedException {
-    client.ask("close", "closed");
+    ask(client, "close", "closed");
     awaitSessions(0);
   }
 
@@ -143,14 +174,25 @@ final class MemoryRun implements AutoCloseable {
     }
   }
 
+  /** Asks both JVMs to quit and gives them 30 seconds to; what still runs then is killed. */
   @Override
   public void close() throws InterruptedException {
     try {
-      client.send("quit");
-      server.send("quit");
+      quit(client);
+      quit(server);
     } finally {
       client.close();
       server.close();
     }
+  }
+
+  private static void quit(ChildProcess child) throws InterruptedException {
+    try {
+      child.sendLine("quit");
+      child.endInput();
+    } catch (IOException gone) {
+      // it has exited already
+    }
+    child.exited(Duration.ofSeconds(30));
   }
 }

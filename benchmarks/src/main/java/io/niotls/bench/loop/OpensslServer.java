@@ -1,16 +1,16 @@
 package io.niotls.bench.loop;
 
+import io.niotls.testing.ChildProcess;
+import io.niotls.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -23,11 +23,11 @@ import java.util.stream.Stream;
 public final class OpensslServer implements LoopbackServer {
   private static final long START_TIMEOUT_MILLIS = 10_000;
 
-  private final Process process;
+  private final ChildProcess process;
   private final InetSocketAddress address;
   private final Path dir;
 
-  private OpensslServer(Process process, InetSocketAddress address, Path dir) {
+  private OpensslServer(ChildProcess process, InetSocketAddress address, Path dir) {
     this.process = process;
     this.address = address;
     this.dir = dir;
@@ -42,7 +42,13 @@ public final class OpensslServer implements LoopbackServer {
       throw new UncheckedIOException(e);
     }
     Path[] pem = pki.writePem(dir);
-    int port = freePort();
+    int port;
+    try {
+      port = Ports.free();
+    } catch (IOException e) {
+      delete(dir);
+      throw new UncheckedIOException(e);
+    }
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -57,14 +63,14 @@ public final class OpensslServer implements LoopbackServer {
             "TLSv1.2".equals(pki.protocol()) ? "-tls1_2" : "-tls1_3",
             "-rev",
             "-quiet"));
-    Process process;
+    ChildProcess process;
     try {
       process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectInput(ProcessBuilder.Redirect.PIPE)
-              .start();
+          ChildProcess.start(
+              new ProcessBuilder(command)
+                  .redirectErrorStream(true)
+                  .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                  .redirectInput(ProcessBuilder.Redirect.PIPE));
     } catch (IOException e) {
       delete(dir);
       throw new UncheckedIOException("cannot start openssl s_server: " + e.getMessage(), e);
@@ -91,14 +97,6 @@ public final class OpensslServer implements LoopbackServer {
         }
         sleep(20);
       }
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return probe.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -129,14 +127,10 @@ public final class OpensslServer implements LoopbackServer {
 
   @Override
   public void close() {
-    process.destroy();
     try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
+      process.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      process.destroyForcibly();
     }
     delete(dir);
   }

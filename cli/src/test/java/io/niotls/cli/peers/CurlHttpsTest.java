@@ -2,7 +2,7 @@ package io.niotls.cli.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.cli.NiotlsProcess;
+import io.niotls.testing.ChildProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +51,8 @@ class CurlHttpsTest {
         version.equals("1.2")
             ? new String[] {"--tlsv1.2", "--tls-max", "1.2"}
             : new String[] {"--tlsv1.3"};
-    try (NiotlsProcess curl =
-        NiotlsProcess.program(
+    try (ChildProcess curl =
+        ChildProcess.program(
             concat(
                 new String[] {
                   "curl",
@@ -85,8 +85,8 @@ class CurlHttpsTest {
   @ValueSource(strings = {"jdk", "openssl"})
   void curlRefusesTheServerUnderANameItsCertificateDoesNotHave(String provider) throws Exception {
     int port = servers.get(provider).port();
-    try (NiotlsProcess curl =
-        NiotlsProcess.program(
+    try (ChildProcess curl =
+        ChildProcess.program(
             "curl",
             "-sS",
             "--max-time",

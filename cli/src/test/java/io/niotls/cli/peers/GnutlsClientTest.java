@@ -2,7 +2,7 @@ package io.niotls.cli.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.cli.NiotlsProcess;
+import io.niotls.testing.ChildProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,8 +41,8 @@ class GnutlsClientTest {
   @CsvSource({"jdk, 1.2", "jdk, 1.3", "openssl, 1.2", "openssl, 1.3"})
   void gnutlsCliHandshakesAtThePinnedVersionAndGetsALineEchoed(String provider, String version)
       throws Exception {
-    try (NiotlsProcess gnutls =
-        NiotlsProcess.program(
+    try (ChildProcess gnutls =
+        ChildProcess.program(
             "gnutls-cli",
             "--x509cafile",
             pki.ca().toString(),

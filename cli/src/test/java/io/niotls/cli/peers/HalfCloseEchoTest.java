@@ -2,7 +2,7 @@ package io.niotls.cli.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.cli.NiotlsProcess;
+import io.niotls.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,7 +41,7 @@ class HalfCloseEchoTest {
         NiotlsServer.start(
             pki, provider, "tlsv" + version + "://127.0.0.1:0", "--max-connections", "1")) {
       Map<String, String> result;
-      try (NiotlsProcess python =
+      try (ChildProcess python =
           Python.run(
               dir,
               "half_close_echo.py",
@@ -91,17 +91,17 @@ class HalfCloseEchoTest {
             pki, provider, "tlsv" + version + "://127.0.0.1:0", "--max-connections", "3")) {
       String address =
           "OPENSSL:127.0.0.1:" + server.port() + ",cafile=" + pki.ca() + ",commonname=" + Pki.NAME;
-      List<NiotlsProcess> socats = new ArrayList<>();
+      List<ChildProcess> socats = new ArrayList<>();
       List<Echo> echoes = new ArrayList<>();
       try {
         for (int i = 0; i < 3; i++) {
           // -t 10: after stdin's end (our close_notify), read the echo for up to 10 s more
           socats.add(
-              NiotlsProcess.program(
+              ChildProcess.program(
                   data, dir.resolve("echo" + i), "socat", "-d", "-d", "-t", "10", "-", address));
         }
         for (int i = 0; i < 3; i++) {
-          NiotlsProcess socat = socats.get(i);
+          ChildProcess socat = socats.get(i);
           assertThat(socat.waitFor(RUN)).as(socat.err()).isZero();
           assertThat(socat.err()).contains("SSL proto version used: TLSv" + version);
           byte[] got = Files.readAllBytes(dir.resolve("echo" + i));
@@ -114,7 +114,7 @@ class HalfCloseEchoTest {
           echoes.add(echo);
         }
       } finally {
-        for (NiotlsProcess socat : socats) {
+        for (ChildProcess socat : socats) {
           socat.close();
         }
       }

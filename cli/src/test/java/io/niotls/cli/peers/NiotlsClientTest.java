@@ -2,7 +2,8 @@ package io.niotls.cli.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.cli.NiotlsProcess;
+import io.niotls.cli.Main;
+import io.niotls.testing.ChildProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -32,8 +33,8 @@ class NiotlsClientTest {
   void aLineRoundTripsThroughOpensslSServer(String provider, String version) throws Exception {
     Peer.require(Peer.OPENSSL);
     Pki pki = Pki.create(dir);
-    try (NiotlsProcess server = sServer(pki, version.equals("1.2") ? "-tls1_2" : "-tls1_3")) {
-      NiotlsProcess client = client(sServerPort(server), pki, provider, Pki.NAME);
+    try (ChildProcess server = sServer(pki, version.equals("1.2") ? "-tls1_2" : "-tls1_3")) {
+      ChildProcess client = client(sServerPort(server), pki, provider, Pki.NAME);
       // -rev: s_server answers every line with the line reversed
       assertRoundTrip(client, new StringBuilder(LINE).reverse().toString());
       assertThat(client.err()).contains("protocol     TLSv" + version);
@@ -47,8 +48,8 @@ class NiotlsClientTest {
     Pki pki = Pki.create(dir);
     // gnutls-serv prints the port it was given, not the one it got: give it a free one
     int port = freePort();
-    try (NiotlsProcess server =
-        NiotlsProcess.program(
+    try (ChildProcess server =
+        ChildProcess.program(
             "gnutls-serv",
             "--echo",
             "--port",
@@ -68,7 +69,7 @@ class NiotlsClientTest {
   void aLineRoundTripsThroughAPythonSslEchoServer(String provider) throws Exception {
     Peer.require(Peer.PYTHON);
     Pki pki = Pki.create(dir);
-    try (NiotlsProcess server =
+    try (ChildProcess server =
         Python.run(dir, "echo_server.py", pki.cert().toString(), pki.key().toString(), "1", "50")) {
       int port = Integer.parseInt(server.nextLine(RUN).replace("listening ", ""));
       assertRoundTrip(client(port, pki, provider, Pki.NAME), LINE);
@@ -83,8 +84,8 @@ class NiotlsClientTest {
   void theServerNameGivenIsTheOneTheCertificateMustName(String provider) throws Exception {
     Peer.require(Peer.OPENSSL);
     Pki pki = Pki.create(dir, "other.example");
-    try (NiotlsProcess server = sServer(pki, "-tls1_3")) {
-      NiotlsProcess client = client(sServerPort(server), pki, provider, "other.example");
+    try (ChildProcess server = sServer(pki, "-tls1_3")) {
+      ChildProcess client = client(sServerPort(server), pki, provider, "other.example");
       assertRoundTrip(client, new StringBuilder(LINE).reverse().toString());
       assertThat(client.err()).contains("sni          other.example");
     }
@@ -95,7 +96,7 @@ class NiotlsClientTest {
   void aServerNameTheCertificateDoesNotHaveIsRefused(String provider) throws Exception {
     Peer.require(Peer.OPENSSL);
     Pki pki = Pki.create(dir, "other.example");
-    try (NiotlsProcess server = sServer(pki, "-tls1_3")) {
+    try (ChildProcess server = sServer(pki, "-tls1_3")) {
       assertRefused(client(sServerPort(server), pki, provider, "evil.example"));
     }
   }
@@ -110,12 +111,12 @@ class NiotlsClientTest {
       throws Exception {
     Peer.require(Peer.OPENSSL);
     Pki pki = Pki.create(dir, "other.example", "127.0.0.1");
-    try (NiotlsProcess server = sServer(pki, "-tls1_3")) {
+    try (ChildProcess server = sServer(pki, "-tls1_3")) {
       assertRefused(client(sServerPort(server), pki, provider, "evil.example"));
     }
   }
 
-  private static void assertRefused(NiotlsProcess client) throws Exception {
+  private static void assertRefused(ChildProcess client) throws Exception {
     try (client) {
       client.write(LINE + "\n").endInput();
       assertThat(client.waitFor(RUN)).as("exit code; stderr: %s", client.err()).isNotZero();
@@ -128,7 +129,7 @@ class NiotlsClientTest {
   }
 
   /** Sends {@link #LINE}, ends stdin, and expects {@code reply} back and a clean exit. */
-  private static void assertRoundTrip(NiotlsProcess client, String reply) throws Exception {
+  private static void assertRoundTrip(ChildProcess client, String reply) throws Exception {
     try (client) {
       client.write(LINE + "\n").endInput();
       assertThat(client.waitFor(RUN)).as(client.err()).isZero();
@@ -136,9 +137,10 @@ class NiotlsClientTest {
     }
   }
 
-  private static NiotlsProcess client(int port, Pki pki, String provider, String serverName)
+  private static ChildProcess client(int port, Pki pki, String provider, String serverName)
       throws IOException {
-    return NiotlsProcess.niotls(
+    return ChildProcess.java(
+        Main.class,
         "client",
         "tls://127.0.0.1:" + port,
         "--trust",
@@ -153,7 +155,7 @@ class NiotlsClientTest {
   }
 
   /** {@code openssl s_server -rev} for one connection on a port of its choosing. */
-  private static NiotlsProcess sServer(Pki pki, String version) throws IOException {
+  private static ChildProcess sServer(Pki pki, String version) throws IOException {
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -169,16 +171,16 @@ class NiotlsClientTest {
             "-naccept",
             "1",
             version));
-    return NiotlsProcess.program(command.toArray(new String[0]));
+    return ChildProcess.program(command.toArray(new String[0]));
   }
 
-  private static int sServerPort(NiotlsProcess server) throws InterruptedException {
+  private static int sServerPort(ChildProcess server) throws InterruptedException {
     String accept = server.awaitLine(line -> line.startsWith("ACCEPT "), RUN);
     return Integer.parseInt(accept.substring(accept.lastIndexOf(':') + 1));
   }
 
   /** gnutls-serv says it is listening on stderr. */
-  private static void awaitStderr(NiotlsProcess process, String text) throws InterruptedException {
+  private static void awaitStderr(ChildProcess process, String text) throws InterruptedException {
     long deadline = System.nanoTime() + RUN.toNanos();
     while (!process.err().contains(text)) {
       if (System.nanoTime() > deadline) {

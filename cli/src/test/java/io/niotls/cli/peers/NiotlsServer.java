@@ -1,7 +1,8 @@
 package io.niotls.cli.peers;
 
 import io.niotls.cli.Listening;
-import io.niotls.cli.NiotlsProcess;
+import io.niotls.cli.Main;
+import io.niotls.testing.ChildProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +19,11 @@ final class NiotlsServer implements AutoCloseable {
   /** A JVM start, and the OpenSSL provider's native library load, on a busy two-core machine. */
   static final Duration START = Duration.ofSeconds(60);
 
-  private final NiotlsProcess process;
+  private final ChildProcess process;
   private final String provider;
   private Listening listening;
 
-  private NiotlsServer(NiotlsProcess process, String provider) {
+  private NiotlsServer(ChildProcess process, String provider) {
     this.process = process;
     this.provider = provider;
   }
@@ -65,7 +66,7 @@ final class NiotlsServer implements AutoCloseable {
             "--provider",
             provider));
     args.addAll(List.of(more));
-    return new NiotlsServer(NiotlsProcess.niotls(args.toArray(new String[0])), provider);
+    return new NiotlsServer(ChildProcess.java(Main.class, args.toArray(new String[0])), provider);
   }
 
   /** The port from its listening line, waiting for that line on the first call. */
@@ -80,7 +81,7 @@ final class NiotlsServer implements AutoCloseable {
     return provider;
   }
 
-  NiotlsProcess process() {
+  ChildProcess process() {
     return process;
   }
 

@@ -2,7 +2,7 @@ package io.niotls.cli.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.cli.NiotlsProcess;
+import io.niotls.testing.ChildProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ class OpensslClientTest {
   @ParameterizedTest(name = "{0} provider")
   @ValueSource(strings = {"jdk", "openssl"})
   void sClientRefusesANameTheCertificateDoesNotHave(String provider) throws Exception {
-    try (NiotlsProcess openssl =
+    try (ChildProcess openssl =
         sClient(
             provider,
             "1.3",
@@ -100,7 +100,7 @@ class OpensslClientTest {
   @CsvSource({"jdk, unexpected_message, 02 0a", "openssl, no_renegotiation, 02 64"})
   void aRenegotiationIsRefusedWithAFatalAlertAndTheConnectionEnds(
       String provider, String description, String bytes) throws Exception {
-    try (NiotlsProcess openssl = sClient(provider, "1.2", "-msg")) {
+    try (ChildProcess openssl = sClient(provider, "1.2", "-msg")) {
       openssl.write("before\n");
       awaitEcho(openssl, "before");
       openssl.write("R\n"); // s_client's command: renegotiate
@@ -120,7 +120,7 @@ class OpensslClientTest {
   @ParameterizedTest(name = "{0} provider")
   @ValueSource(strings = {"jdk", "openssl"})
   void aKeyUpdateIsAnsweredAndTheConnectionKeepsEchoing(String provider) throws Exception {
-    try (NiotlsProcess openssl = sClient(provider, "1.3", "-msg")) {
+    try (ChildProcess openssl = sClient(provider, "1.3", "-msg")) {
       openssl.write("before the key update\n");
       awaitEcho(openssl, "before the key update");
       openssl.write("K\n"); // s_client's command: KeyUpdate, update_requested
@@ -150,7 +150,7 @@ class OpensslClientTest {
    */
   private static String sClientEcho(String provider, String version, String... more)
       throws Exception {
-    try (NiotlsProcess openssl = sClient(provider, version, more)) {
+    try (ChildProcess openssl = sClient(provider, version, more)) {
       String line = "echo over TLS " + version + " via " + provider;
       openssl.write(line + "\n");
       awaitEcho(openssl, line);
@@ -164,11 +164,11 @@ class OpensslClientTest {
    * Waits for the echo of {@code line}. s_client may print it right after a hex dump that did not
    * end its last line (a TLS 1.3 session ticket's), so the line only has to end with it.
    */
-  private static void awaitEcho(NiotlsProcess openssl, String line) throws InterruptedException {
+  private static void awaitEcho(ChildProcess openssl, String line) throws InterruptedException {
     openssl.awaitLine(printed -> printed.endsWith(line), RUN);
   }
 
-  private static NiotlsProcess sClient(String provider, String version, String... more)
+  private static ChildProcess sClient(String provider, String version, String... more)
       throws Exception {
     List<String> command = new ArrayList<>();
     command.addAll(
@@ -181,6 +181,6 @@ class OpensslClientTest {
             "-CAfile",
             pki.ca().toString()));
     command.addAll(List.of(more));
-    return NiotlsProcess.program(command.toArray(new String[0]));
+    return ChildProcess.program(command.toArray(new String[0]));
   }
 }

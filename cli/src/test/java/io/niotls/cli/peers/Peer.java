@@ -2,13 +2,13 @@ package io.niotls.cli.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.niotls.testing.ChildProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -71,21 +71,17 @@ enum Peer {
 
   /** The first line of the version output that names a version, or null when not installed. */
   private String version() {
-    try {
-      Process process = new ProcessBuilder(versionCommand).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return null;
-      }
-      List<String> lines = new String(output, StandardCharsets.UTF_8).lines().toList();
-      if (process.exitValue() != 0 || lines.isEmpty()) {
+    try (ChildProcess process =
+        ChildProcess.start(new ProcessBuilder(versionCommand).redirectErrorStream(true))) {
+      process.endInput();
+      String said = process.waitFor(Duration.ofSeconds(10)) == 0 ? process.out() : "";
+      List<String> lines = said.lines().toList();
+      if (lines.isEmpty()) {
         return null;
       }
       // socat -V starts with a line of credits; its version is on a later line
       return lines.stream().filter(l -> VERSION.matcher(l).find()).findFirst().orElse(lines.get(0));
-    } catch (IOException notInstalled) {
+    } catch (IOException | AssertionError notInstalledOrHung) {
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

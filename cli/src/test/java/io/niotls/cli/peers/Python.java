@@ -1,6 +1,6 @@
 package io.niotls.cli.peers;
 
-import io.niotls.cli.NiotlsProcess;
+import io.niotls.testing.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,13 +14,13 @@ final class Python {
   private Python() {}
 
   /** Starts {@code /usr/bin/python3 DIR/SCRIPT ARGS...}, the script copied out of the resources. */
-  static NiotlsProcess run(Path dir, String script, String... args) throws IOException {
+  static ChildProcess run(Path dir, String script, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Peer.PYTHON.command());
     command.add("-u"); // unbuffered: lines reach the test as they are printed
     command.add(write(dir, script).toString());
     command.addAll(List.of(args));
-    return NiotlsProcess.program(command.toArray(new String[0]));
+    return ChildProcess.program(command.toArray(new String[0]));
   }
 
   private static Path write(Path dir, String script) {

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.certs.CertificateGenerator;
 import io.niotls.certs.GeneratedCertificate;
-import io.niotls.cli.NiotlsProcess;
+import io.niotls.cli.Main;
+import io.niotls.testing.ChildProcess;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,7 +68,7 @@ class ReloadTest {
       throws Exception {
     Path cert = copy(pki.cert(), "sighup-" + provider + ".pem");
     Path key = copy(pki.key(), "sighup-" + provider + ".key");
-    try (NiotlsProcess server = server(provider, cert, key)) {
+    try (ChildProcess server = server(provider, cert, key)) {
       int port = portOf(server);
       assertThat(servedFingerprint(port)).isEqualTo(fingerprint(pki.cert()));
 
@@ -115,7 +116,7 @@ class ReloadTest {
   void aKeyThatDoesNotMatchIsRefusedAndTheOldCertificateServesOn(String provider) throws Exception {
     Path cert = copy(pki.cert(), "bad-" + provider + ".pem");
     Path key = copy(pki.key(), "bad-" + provider + ".key");
-    try (NiotlsProcess server = server(provider, cert, key)) {
+    try (ChildProcess server = server(provider, cert, key)) {
       int port = portOf(server);
       renewed.writeCertificatePem(cert); // the new certificate, the old key
       hangUp(server);
@@ -132,7 +133,7 @@ class ReloadTest {
   void filesChangedOnDiskAreReloadedWithReloadOnChange(String provider) throws Exception {
     Path cert = copy(pki.cert(), "watch-" + provider + ".pem");
     Path key = copy(pki.key(), "watch-" + provider + ".key");
-    try (NiotlsProcess server = server(provider, cert, key, "--reload-on-change")) {
+    try (ChildProcess server = server(provider, cert, key, "--reload-on-change")) {
       int port = portOf(server);
       // Replaced the way deployment tools do: written aside, then renamed over the old files.
       Path newCert = dir.resolve("next-" + provider + ".pem");
@@ -147,7 +148,7 @@ class ReloadTest {
     }
   }
 
-  private static NiotlsProcess server(String provider, Path cert, Path key, String... more)
+  private static ChildProcess server(String provider, Path cert, Path key, String... more)
       throws Exception {
     String[] args = {
       "server",
@@ -162,20 +163,20 @@ class ReloadTest {
     String[] all = new String[args.length + more.length];
     System.arraycopy(args, 0, all, 0, args.length);
     System.arraycopy(more, 0, all, args.length, more.length);
-    return NiotlsProcess.niotls(all);
+    return ChildProcess.java(Main.class, all);
   }
 
-  private static int portOf(NiotlsProcess server) throws InterruptedException {
+  private static int portOf(ChildProcess server) throws InterruptedException {
     return io.niotls.cli.Listening.parse(server.nextLine(NiotlsServer.START)).port();
   }
 
-  private static void hangUp(NiotlsProcess server) throws Exception {
-    try (NiotlsProcess kill = NiotlsProcess.program("kill", "-HUP", Long.toString(server.pid()))) {
+  private static void hangUp(ChildProcess server) throws Exception {
+    try (ChildProcess kill = ChildProcess.program("kill", "-HUP", Long.toString(server.pid()))) {
       assertThat(kill.waitFor(RUN)).isZero();
     }
   }
 
-  private static void awaitErr(NiotlsProcess server, String text) throws InterruptedException {
+  private static void awaitErr(ChildProcess server, String text) throws InterruptedException {
     long end = System.nanoTime() + RUN.toNanos();
     while (!server.err().contains(text) && System.nanoTime() < end) {
       Thread.sleep(50);
@@ -193,8 +194,8 @@ class ReloadTest {
 
   /** The sha256 of the leaf {@code openssl s_client} was served. */
   private static String servedFingerprint(int port) throws Exception {
-    try (NiotlsProcess sClient =
-        NiotlsProcess.program(
+    try (ChildProcess sClient =
+        ChildProcess.program(
             "openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", Pki.NAME)) {
       sClient.endInput();
       assertThat(sClient.waitFor(RUN)).isZero();

@@ -2,7 +2,7 @@ package io.niotls.cli.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.niotls.cli.NiotlsProcess;
+import io.niotls.testing.ChildProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +60,8 @@ class SmtpStartTlsTest {
         message,
         "From: " + sender + "\r\nTo: b@example.org\r\nSubject: from curl\r\n\r\nhello\r\n",
         StandardCharsets.US_ASCII);
-    try (NiotlsProcess curl =
-        NiotlsProcess.program(
+    try (ChildProcess curl =
+        ChildProcess.program(
             "curl",
             "-sS",
             "--max-time",
@@ -89,7 +89,7 @@ class SmtpStartTlsTest {
     NiotlsServer server = servers.get(provider);
     String sender = "smtplib-" + provider + "@example.org";
     // smtplib checks the certificate against the host it connects to: 127.0.0.1, which it names
-    try (NiotlsProcess python =
+    try (ChildProcess python =
         Python.run(
             dir,
             "smtp_send.py",
@@ -108,8 +108,8 @@ class SmtpStartTlsTest {
   @ParameterizedTest(name = "{0} provider")
   @ValueSource(strings = {"jdk", "openssl"})
   void opensslUpgradesWithStartTlsAndEhloIsAnsweredOverTls(String provider) throws Exception {
-    try (NiotlsProcess openssl =
-        NiotlsProcess.program(
+    try (ChildProcess openssl =
+        ChildProcess.program(
             "openssl",
             "s_client",
             "-starttls",
