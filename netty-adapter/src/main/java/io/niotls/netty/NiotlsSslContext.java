@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolNegotiator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +32,7 @@ public final class NiotlsSslContext extends SslContext {
   private final TlsContext context;
   private final boolean startTls;
   private final ApplicationProtocolNegotiator negotiator;
+  private final JdkEngines jdkEngines; // null for BoringSSL, whose engines are Netty's own
   private volatile SSLSessionContext learned; // SunJSSE's, from the first finished handshake
 
   private NiotlsSslContext(TlsContext context, boolean startTls) {
@@ -39,6 +41,7 @@ public final class NiotlsSslContext extends SslContext {
     this.startTls = startTls;
     List<String> protocols = context.alpn();
     this.negotiator = negotiator(protocols);
+    this.jdkEngines = context.provider() == Provider.JDK ? new JdkEngines(context) : null;
   }
 
   @SuppressWarnings("deprecation") // SslContext's API still speaks it
@@ -84,13 +87,20 @@ public final class NiotlsSslContext extends SslContext {
   /** A provider engine as the context makes it: a server's, or a client's without a peer. */
   @Override
   public SSLEngine newEngine(ByteBufAllocator alloc) {
-    return context.newSslEngine(null, -1);
+    return jdkEngines != null
+        ? jdkEngines.newEngine(alloc, null, -1)
+        : context.newSslEngine(null, -1);
   }
 
   /** A provider engine for a client of {@code host} (SNI, host name check, resumption key). */
   @Override
   public SSLEngine newEngine(ByteBufAllocator alloc, String host, int port) {
-    return context.isClient() ? context.newSslEngine(host, port) : context.newSslEngine(null, -1);
+    if (!context.isClient()) {
+      return newEngine(alloc);
+    }
+    return jdkEngines != null
+        ? jdkEngines.newEngine(alloc, host, port)
+        : context.newSslEngine(host, port);
   }
 
   /**
