@@ -21,7 +21,6 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 
@@ -167,11 +166,6 @@ public final class TlsHandler extends SslHandler {
     handshakeTimeoutMillis = millis;
   }
 
-  @Override
-  public void setHandshakeTimeout(long timeout, TimeUnit unit) {
-    setHandshakeTimeoutMillis(unit.toMillis(timeout));
-  }
-
   /**
    * Succeeds with the channel when the handshake is done, or fails with why (a {@link
    * io.niotls.engine.TlsException}, an {@link SslHandshakeTimeoutException}, a {@link
@@ -257,20 +251,6 @@ public final class TlsHandler extends SslHandler {
       s.ctx.executor().execute(() -> s.outbound.closeOutbound(promise));
     }
     return promise;
-  }
-
-  /** As in {@code SslHandler}: the same as {@link #closeOutbound()}. */
-  @Deprecated
-  @Override
-  public ChannelFuture close() {
-    return closeOutbound();
-  }
-
-  /** As in {@code SslHandler}: the same as {@link #closeOutbound(ChannelPromise)}. */
-  @Deprecated
-  @Override
-  public ChannelFuture close(ChannelPromise promise) {
-    return closeOutbound(promise);
   }
 
   private HandlerSession attached() {
