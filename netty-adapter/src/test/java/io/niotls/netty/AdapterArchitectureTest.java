@@ -1,10 +1,14 @@
 package io.niotls.netty;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +33,36 @@ class AdapterArchitectureTest {
         .resideInAnyPackage(
             "io.niotls.loop..", "io.niotls.uri..", "io.niotls.cli..", "io.niotls.bench..")
         .because("docs/ARCHITECTURE.md: netty -> engine, context, transport, buffer, wire")
+        .check(adapter);
+  }
+
+  @Test
+  void theHandlerIsAnSslHandlerAndTheContextAnSslContextWhereNettyCodeLooksForThem() {
+    JavaClasses adapter =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.niotls.netty");
+
+    classes()
+        .that()
+        .haveSimpleName("TlsHandler")
+        .should()
+        .beAssignableTo(SslHandler.class)
+        .because("docs/ARCHITECTURE.md: Netty code finds TLS as pipeline.get(SslHandler.class)")
+        .check(adapter);
+    classes()
+        .that()
+        .haveSimpleName("NiotlsSslContext")
+        .should()
+        .beAssignableTo(SslContext.class)
+        .check(adapter);
+    noClasses()
+        .that()
+        .doNotHaveSimpleName("JdkEngines")
+        .should()
+        .dependOnClassesThat()
+        .areAssignableTo(JdkSslContext.class)
+        .because("only the JDK provider's engines for Netty's own SslHandler go through it")
         .check(adapter);
   }
 }

@@ -73,7 +73,7 @@ class LoopbackCloseTest {
       assertThat(their.closeFuture().await(T, TimeUnit.SECONDS)).isTrue();
       if (!weCloseFirst) {
         assertThat(ours.closeEvent.get()).isEqualTo(SslCloseCompletionEvent.SUCCESS);
-        assertThat(ours.tls.closeFuture().isSuccess()).isTrue();
+        assertThat(ours.tls.sslCloseFuture().isSuccess()).isTrue();
       }
     }
   }
@@ -89,7 +89,7 @@ class LoopbackCloseTest {
       tls.closeOutbound().sync();
       assertThat(ours.closeEvent.get(T, TimeUnit.SECONDS).isSuccess()).isTrue();
       assertThat(ours.received).isEqualTo(1 << 20);
-      assertThat(tls.closeFuture().isSuccess()).isTrue();
+      assertThat(tls.sslCloseFuture().isSuccess()).isTrue();
     }
   }
 

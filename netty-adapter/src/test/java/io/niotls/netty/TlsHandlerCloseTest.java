@@ -41,10 +41,10 @@ class TlsHandlerCloseTest {
       assertThat(Records.parseWhole(ciphertext)).hasSize(1);
       TlsHandlerRecordSplitTest.deliver(pair.server, ciphertext);
 
-      assertThat(server.closeFuture().isSuccess()).isTrue();
+      assertThat(server.sslCloseFuture().isSuccess()).isTrue();
       assertThat(serverEvents.events(SslCloseCompletionEvent.class))
           .containsExactly(SslCloseCompletionEvent.SUCCESS);
-      assertThat(client.closeFuture().cause())
+      assertThat(client.sslCloseFuture().cause())
           .as("we closed first and did not wait for the peer's close_notify")
           .isInstanceOf(ClosedChannelException.class);
     }
@@ -81,8 +81,8 @@ class TlsHandlerCloseTest {
       assertThat(closed.isDone()).as("waiting for the server's close_notify").isFalse();
       pair.pumpUntilQuiet();
       assertThat(closed.isSuccess()).isTrue();
-      assertThat(client.closeFuture().isSuccess()).as("the server's answer was seen").isTrue();
-      assertThat(server.closeFuture().isSuccess()).isTrue();
+      assertThat(client.sslCloseFuture().isSuccess()).as("the server's answer was seen").isTrue();
+      assertThat(server.sslCloseFuture().isSuccess()).isTrue();
     }
   }
 
@@ -119,13 +119,13 @@ class TlsHandlerCloseTest {
       pair.server.pipeline().fireChannelInactive(); // what a transport does on EOF
 
       assertThat(EmbeddedPair.readInbound(pair.server)).asString().isEqualTo("half a stor");
-      assertThat(server.closeFuture().cause())
+      assertThat(server.sslCloseFuture().cause())
           .isInstanceOfSatisfying(
               TlsException.class, e -> assertThat(e.status()).isEqualTo(Status.SYSCALL))
           .hasMessageContaining("truncated");
       assertThat(serverEvents.events(SslCloseCompletionEvent.class))
           .singleElement()
-          .satisfies(e -> assertThat(e.cause()).isSameAs(server.closeFuture().cause()));
+          .satisfies(e -> assertThat(e.cause()).isSameAs(server.sslCloseFuture().cause()));
     }
   }
 
@@ -136,7 +136,7 @@ class TlsHandlerCloseTest {
     try (EmbeddedPair pair = pair(provider, "TLSv1.3", new Recorder(), serverEvents)) {
       TlsHandler server = pair.server.pipeline().get(TlsHandler.class);
       pair.server.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-      assertThat(server.closeFuture().cause()).hasMessageContaining("truncated");
+      assertThat(server.sslCloseFuture().cause()).hasMessageContaining("truncated");
       assertThat(serverEvents.events(SslCloseCompletionEvent.class)).hasSize(1);
       assertThat(serverEvents.events).contains(ChannelInputShutdownEvent.INSTANCE);
     }
@@ -151,7 +151,7 @@ class TlsHandlerCloseTest {
       client.closeOutbound();
       pair.pumpUntilQuiet();
       pair.server.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-      assertThat(server.closeFuture().isSuccess()).isTrue();
+      assertThat(server.sslCloseFuture().isSuccess()).isTrue();
     }
   }
 
@@ -246,18 +246,18 @@ class TlsHandlerCloseTest {
       TlsHandler server = pair.server.pipeline().get(TlsHandler.class);
       assertThat(client.closeOutbound().isSuccess()).isTrue();
       pair.pumpUntilQuiet();
-      assertThat(server.closeFuture().isSuccess()).isTrue();
+      assertThat(server.sslCloseFuture().isSuccess()).isTrue();
 
       pair.server.writeAndFlush(ascii("after your close_notify"));
       pair.pumpUntilQuiet();
       assertThat(EmbeddedPair.readInbound(pair.client))
           .asString()
           .isEqualTo("after your close_notify");
-      assertThat(client.closeFuture().isDone()).isFalse();
+      assertThat(client.sslCloseFuture().isDone()).isFalse();
 
       pair.server.close();
       pair.pumpUntilQuiet();
-      assertThat(client.closeFuture().isSuccess()).isTrue();
+      assertThat(client.sslCloseFuture().isSuccess()).isTrue();
       assertThat(clientEvents.events(SslCloseCompletionEvent.class))
           .containsExactly(SslCloseCompletionEvent.SUCCESS);
     }
@@ -274,12 +274,12 @@ class TlsHandlerCloseTest {
       TlsHandler server = pair.server.pipeline().get(TlsHandler.class);
       assertThat(client.closeOutbound().isSuccess()).isTrue();
       pair.pumpUntilQuiet();
-      assertThat(server.closeFuture().isSuccess()).isTrue();
+      assertThat(server.sslCloseFuture().isSuccess()).isTrue();
       ChannelFuture late = pair.server.writeAndFlush(ascii("after your close_notify"));
       assertThat(late.cause()).isInstanceOf(SSLException.class).hasMessageContaining("closed");
       pair.server.close();
       pair.pumpUntilQuiet();
-      assertThat(client.closeFuture().isSuccess()).as("the server's close_notify seen").isTrue();
+      assertThat(client.sslCloseFuture().isSuccess()).as("the server's close_notify seen").isTrue();
     }
   }
 
@@ -368,8 +368,8 @@ class TlsHandlerCloseTest {
       TlsHandler peer = clientFirst ? server : client;
 
       assertThat(peer.handshakeFuture().isSuccess()).isTrue();
-      assertThat(peer.closeFuture().isSuccess())
-          .as("close_notify seen: %s", peer.closeFuture().cause())
+      assertThat(peer.sslCloseFuture().isSuccess())
+          .as("close_notify seen: %s", peer.sslCloseFuture().cause())
           .isTrue();
       assertThat(peerEvents.events(SslCloseCompletionEvent.class))
           .containsExactly(SslCloseCompletionEvent.SUCCESS);

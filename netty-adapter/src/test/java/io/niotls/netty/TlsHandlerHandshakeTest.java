@@ -50,7 +50,7 @@ class TlsHandlerHandshakeTest {
     TlsHandler server = TlsHandler.server(Fixtures.server(Provider.JDK, "TLSv1.3"));
     java.util.List<Object> seen = new java.util.ArrayList<>();
     client.handshakeFuture().addListener(f -> seen.add(f.getNow()));
-    client.closeFuture().addListener(f -> seen.add(f.isSuccess()));
+    client.sslCloseFuture().addListener(f -> seen.add(f.isSuccess()));
     assertThat(seen).isEmpty();
     try (EmbeddedPair pair = EmbeddedPair.of(client, server)) {
       pair.pumpUntilQuiet();

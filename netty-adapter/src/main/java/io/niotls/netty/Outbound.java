@@ -1,0 +1,161 @@
+package io.niotls.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
+import io.netty.handler.codec.UnsupportedMessageTypeException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.PromiseNotifier;
+import io.niotls.engine.Status;
+
+/**
+ * The outbound path of a {@link HandlerSession}: writes ({@link ByteBuf}s, and {@link FileRegion}s
+ * read into them), flushes (held back during the handshake, plaintext in a STARTTLS window), and
+ * close: close_notify after the pending writes, then the channel.
+ *
+ * <p>Confined to the channel's event loop.
+ */
+final class Outbound {
+  /** Where flushing is: a flush asked for during the handshake runs when it ends. */
+  private enum Flush {
+    IDLE,
+    AFTER_HANDSHAKE,
+    /** The encryption loop runs; a flush from a promise listener inside it is taken by it. */
+    RUNNING
+  }
+
+  private final HandlerSession session;
+  private final ChannelHandlerContext ctx;
+  private Flush flush = Flush.IDLE;
+
+  Outbound(HandlerSession session) {
+    this.session = session;
+    this.ctx = session.ctx;
+  }
+
+  void write(Object msg, ChannelPromise promise) {
+    if (session.state().closedForWriting()) {
+      ReferenceCountUtil.release(msg);
+      promise.tryFailure(
+          TracelessExceptions.sslException("the TLS connection is closed for writing"));
+    } else if (msg instanceof ByteBuf buf) {
+      session.writer.queue(buf, promise);
+    } else if (msg instanceof FileRegion region) {
+      FileRegions.queue(ctx, region, promise, session.writer);
+    } else {
+      ReferenceCountUtil.release(msg);
+      promise.tryFailure(new UnsupportedMessageTypeException(msg, ByteBuf.class, FileRegion.class));
+    }
+  }
+
+  void flush() {
+    HandlerState state = session.state();
+    if (state == HandlerState.PLAINTEXT) {
+      session.writer.writeQueuedAsPlaintext(ctx);
+      ctx.flush();
+      session.moveTo(HandlerState.READY);
+      session.startIfReady();
+    } else if (state == HandlerState.OPEN) {
+      flushPlaintext();
+    } else if (state.beforeOpen()) {
+      flush = Flush.AFTER_HANDSHAKE;
+    } else {
+      ctx.flush();
+    }
+  }
+
+  void handshakeDone() {
+    if (session.state() == HandlerState.OPEN && flush == Flush.AFTER_HANDSHAKE) {
+      flush = Flush.IDLE;
+      flushPlaintext();
+    }
+  }
+
+  /** Encrypts the queued plaintext a record at a time and writes it, then flushes the channel. */
+  private void flushPlaintext() {
+    if (flush == Flush.RUNNING) {
+      return; // called back from a promise listener: the loop below takes the new writes too
+    }
+    flush = Flush.RUNNING;
+    RecordWriter writer = session.writer;
+    try {
+      while (session.state() == HandlerState.OPEN && writer.hasQueued()) {
+        Status s = writer.encryptNext(ctx);
+        if (s.isFatal()) {
+          session.fail(session.engine.failure(), true);
+        } else if (s != Status.OK) {
+          writer.failQueued(ctx, writer.failure(s));
+        }
+      }
+    } finally {
+      flush = Flush.IDLE;
+    }
+    ctx.flush();
+  }
+
+  // ---- close -----------------------------------------------------------------------------------
+
+  /** close() or disconnect(): close_notify after the pending writes, then the channel. */
+  void close(ChannelPromise promise, boolean disconnect) {
+    if (session.state() == HandlerState.OPEN && ctx.channel().isActive()) {
+      flushPlaintext();
+    }
+    HandlerState state = session.state();
+    if (state.readsRecords() && ctx.channel().isActive()) {
+      boolean sent = state == HandlerState.OUTBOUND_CLOSED;
+      session.moveTo(HandlerState.CLOSING);
+      session.pendingClose = new PendingClose(ctx, promise, disconnect);
+      session.pendingClose.start(
+          sent ? ctx.newSucceededFuture() : sendCloseNotify(),
+          session.handler.getCloseNotifyFlushTimeoutMillis(),
+          session.handler.getCloseNotifyReadTimeoutMillis(),
+          session.engine::isPeerClosed);
+      return;
+    }
+    if (state == HandlerState.CLOSING) {
+      ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+      return;
+    }
+    if (state == HandlerState.HANDSHAKING) {
+      session.engine.shutdown(); // aborts the handshake with an alert
+      session.end(
+          TracelessExceptions.sslException("the channel was closed during the TLS handshake"));
+    }
+    if (disconnect) {
+      ctx.disconnect(promise);
+    } else {
+      ctx.close(promise);
+    }
+  }
+
+  /** close_notify after the pending writes, the channel left open (a TLS half-close). */
+  void closeOutbound(ChannelPromise promise) {
+    HandlerState state = session.state();
+    if (state == HandlerState.OUTBOUND_CLOSED || state == HandlerState.CLOSING) {
+      promise.trySuccess();
+      return;
+    }
+    if (state != HandlerState.OPEN) {
+      promise.tryFailure(
+          new IllegalStateException("closeOutbound() needs an established connection: " + state));
+      return;
+    }
+    flushPlaintext();
+    if (session.state() != HandlerState.OPEN) {
+      promise.tryFailure(
+          TracelessExceptions.sslException("the connection ended before close_notify was sent"));
+      return;
+    }
+    session.moveTo(HandlerState.OUTBOUND_CLOSED);
+    sendCloseNotify().addListener(new PromiseNotifier<Void, ChannelFuture>(promise));
+  }
+
+  private ChannelFuture sendCloseNotify() {
+    session.engine.shutdown(); // SENT or DONE; a failure shows when reading
+    ChannelFuture written = session.writer.writeCiphertext(ctx, ctx.newPromise());
+    ctx.flush();
+    return written;
+  }
+}

@@ -1,0 +1,186 @@
+package io.niotls.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.context.Provider;
+import io.niotls.context.TlsContext;
+import io.niotls.testing.Contexts;
+import io.niotls.testing.TestPki;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Netty's HTTP/2 server exactly as Netty documents it — {@link
+ * ApplicationProtocolNegotiationHandler} choosing {@code Http2FrameCodec} + {@code
+ * Http2MultiplexHandler} for h2 and the HTTP/1.1 codec otherwise — behind the niotls handler made
+ * by {@link NiotlsSslContext}, judged by curl and h2load (.ci/run installs both).
+ */
+class Http2AlpnTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void curlNegotiatesH2OrHttp11AndGets200EachWay(Provider provider) throws Exception {
+    try (Loopback net = new Loopback()) {
+      int port = serve(net, provider);
+      assertThat(curl(port, "--http2")).isEqualTo("hello over h2\n2 200");
+      assertThat(curl(port, "--http1.1")).isEqualTo("hello over http/1.1\n1.1 200");
+      assertThat(curl(port, "--no-alpn")).isEqualTo("hello over http/1.1\n1.1 200");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void h2loadCompletesTenThousandRequestsOverTwentyConnectionsWithoutError(Provider provider)
+      throws Exception {
+    try (Loopback net = new Loopback()) {
+      int port = serve(net, provider);
+      Command r =
+          Command.run(
+              120,
+              List.of(
+                  "h2load",
+                  "-n",
+                  "10000",
+                  "-c",
+                  "20",
+                  "-m",
+                  "10",
+                  "https://127.0.0.1:" + port + "/"));
+      assertThat(r.exit()).as("h2load said: %s%s", r.stdout(), r.stderr()).isZero();
+      assertThat(r.stdout())
+          .as(r.stdout())
+          .contains("Application protocol: h2")
+          .contains("10000 succeeded, 0 failed, 0 errored, 0 timeout")
+          .contains("status codes: 10000 2xx");
+    }
+  }
+
+  static TlsContext serverContext(Provider provider) {
+    return Contexts.server(provider, KeyType.EC_P256)
+        .alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+        .sessionResumption(false)
+        .build();
+  }
+
+  private static int serve(Loopback net, Provider provider) {
+    NiotlsSslContext ssl = NiotlsSslContext.of(serverContext(provider));
+    return net.listen(
+        ch -> ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new Http2OrHttpHandler()));
+  }
+
+  private String curl(int port, String... options) throws Exception {
+    Path ca = dir.resolve("ca.pem");
+    TestPki.of(KeyType.EC_P256).ca().writeCertificatePem(ca);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "--silent",
+                "--show-error",
+                "--max-time",
+                "30",
+                "--cacert",
+                ca.toString(),
+                "--resolve",
+                "localhost:" + port + ":127.0.0.1",
+                "--write-out",
+                "%{http_version} %{http_code}"));
+    command.addAll(List.of(options));
+    command.add("https://localhost:" + port + "/");
+    Command r = Command.run(60, command);
+    assertThat(r.exit()).as("curl %s said: %s", List.of(options), r.stderr()).isZero();
+    return r.stdout();
+  }
+
+  /** Netty's documented switch: h2 or, failing ALPN, HTTP/1.1. */
+  private static final class Http2OrHttpHandler extends ApplicationProtocolNegotiationHandler {
+    Http2OrHttpHandler() {
+      super(ApplicationProtocolNames.HTTP_1_1);
+    }
+
+    @Override
+    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+      if (!(ctx.pipeline().get(SslHandler.class) instanceof TlsHandler)) {
+        throw new IllegalStateException("the SslHandler found is not niotls's");
+      }
+      if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+        ctx.pipeline()
+            .addLast(
+                Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(H2.INSTANCE));
+      } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
+        ctx.pipeline()
+            .addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), new Http1());
+      } else {
+        throw new IllegalStateException("unknown protocol: " + protocol);
+      }
+    }
+  }
+
+  /** One HTTP/2 stream: answers its request with 200 and a line of text. */
+  @ChannelHandler.Sharable
+  private static final class H2 extends ChannelInboundHandlerAdapter {
+    static final H2 INSTANCE = new H2();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      boolean end =
+          (msg instanceof Http2HeadersFrame h && h.isEndStream())
+              || (msg instanceof Http2DataFrame d && d.isEndStream());
+      ReferenceCountUtil.release(msg);
+      if (end) {
+        ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
+        ByteBuf body = Unpooled.copiedBuffer("hello over h2\n", StandardCharsets.UTF_8);
+        ctx.writeAndFlush(new DefaultHttp2DataFrame(body, true));
+      }
+    }
+  }
+
+  private static final class Http1 extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      ByteBuf body = Unpooled.copiedBuffer("hello over http/1.1\n", StandardCharsets.UTF_8);
+      DefaultFullHttpResponse response =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      HttpUtil.setKeepAlive(response, keepAlive);
+      var written = ctx.writeAndFlush(response);
+      if (!keepAlive) {
+        written.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+  }
+}
