@@ -105,6 +105,28 @@ public final class ServerCommand implements Callable<Integer> {
   boolean noTcpNoDelay;
 
   @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "close a session with close_notify after this long without a byte either way")
+  Duration idleTimeout;
+
+  @Option(
+      names = "--max-lifetime",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "close a session with close_notify once it has been open this long")
+  Duration maxLifetime;
+
+  @Option(
+      names = "--write-stall-timeout",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description =
+          "cut a session off when its peer has taken none of our queued output for this long")
+  Duration writeStallTimeout;
+
+  @Option(
       names = "--reload-on-change",
       description =
           "reload the certificate, key and trust files when they change on disk (looked at every"
@@ -141,7 +163,11 @@ public final class ServerCommand implements Callable<Integer> {
       boolean tcpNoDelay,
       Long maxConnections,
       Duration duration,
-      Reload reload) {}
+      Reload reload,
+      Limits limits) {}
+
+  /** How long an open session may idle, live and stall; each null when not limited. */
+  public record Limits(Duration idle, Duration lifetime, Duration writeStall) {}
 
   /**
    * How to build the context again from its files, on SIGHUP or when they change; null in a {@link
@@ -200,7 +226,16 @@ public final class ServerCommand implements Callable<Integer> {
         throw CliException.usage(where + " is plaintext: there is no certificate to reload");
       }
       return new Plan(
-          where, null, mode, false, !noReuseAddress, !noTcpNoDelay, maxConnections, duration, null);
+          where,
+          null,
+          mode,
+          false,
+          !noReuseAddress,
+          !noTcpNoDelay,
+          maxConnections,
+          duration,
+          null,
+          limits());
     }
     if (reloadOnChange && !keys.given()) {
       throw CliException.usage(
@@ -222,7 +257,19 @@ public final class ServerCommand implements Callable<Integer> {
         !noTcpNoDelay,
         maxConnections,
         duration,
-        reload);
+        reload,
+        limits());
+  }
+
+  private Limits limits() {
+    for (Duration d : new Duration[] {idleTimeout, maxLifetime, writeStallTimeout}) {
+      if (d != null && (d.isZero() || d.isNegative())) {
+        throw CliException.usage(
+            "--idle-timeout, --max-lifetime and --write-stall-timeout must be more than 0, e.g."
+                + " 30s");
+      }
+    }
+    return new Limits(idleTimeout, maxLifetime, writeStallTimeout);
   }
 
   /** The server context the options describe, with {@code key}; read again on every reload. */

@@ -8,6 +8,7 @@ import io.niotls.cli.server.SmtpHandler;
 import io.niotls.cli.server.Tally;
 import io.niotls.cli.smtp.SmtpServerDialogue.Message;
 import io.niotls.context.TlsContext;
+import io.niotls.loop.CloseReason;
 import io.niotls.loop.ServerOptions;
 import io.niotls.loop.ServerStats;
 import io.niotls.loop.SessionHandler;
@@ -109,7 +110,21 @@ final class ServerRunner {
         + stats.handshakesFailed()
         + " failed"
         + unsent
+        + limited(stats)
         + ")";
+  }
+
+  /** "; 2 closed idle, 1 expired, 1 stalled" for the sessions the limits closed; else "". */
+  private static String limited(ServerStats stats) {
+    StringBuilder text = new StringBuilder();
+    for (CloseReason reason : List.of(CloseReason.IDLE, CloseReason.EXPIRED, CloseReason.STALLED)) {
+      long n = stats.closed(reason);
+      if (n > 0) {
+        text.append(text.length() == 0 ? "; " + n + " closed " : ", " + n + " ")
+            .append(reason.name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return text.toString();
   }
 
   /**
@@ -147,11 +162,22 @@ final class ServerRunner {
   }
 
   private static ServerOptions options(ServerCommand.Plan plan) {
-    return ServerOptions.builder()
-        .reuseAddress(plan.reuseAddress())
-        .tcpNoDelay(plan.tcpNoDelay())
-        .closeTimeout(SHUTDOWN_GRACE)
-        .build();
+    ServerOptions.Builder options =
+        ServerOptions.builder()
+            .reuseAddress(plan.reuseAddress())
+            .tcpNoDelay(plan.tcpNoDelay())
+            .closeTimeout(SHUTDOWN_GRACE);
+    ServerCommand.Limits limits = plan.limits();
+    if (limits.idle() != null) {
+      options.idleTimeout(limits.idle());
+    }
+    if (limits.lifetime() != null) {
+      options.maxLifetime(limits.lifetime());
+    }
+    if (limits.writeStall() != null) {
+      options.writeStallTimeout(limits.writeStall());
+    }
+    return options.build();
   }
 
   /**
