@@ -8,6 +8,8 @@
  */
 module io.niotls.core {
   requires org.jctools.core;
+  // HdrHistogram's jar names no module: its name comes from the jar's, HdrHistogram-<version>.jar
+  requires HdrHistogram;
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.util;

@@ -77,7 +77,7 @@ class ModuleDescriptorTest {
   }
 
   @Test
-  void needsOnlyJctoolsAndBouncyCastleNettyIsOptional() {
+  void needsOnlyJctoolsHdrHistogramAndBouncyCastleNettyIsOptional() {
     Map<Boolean, Set<String>> byStatic =
         core.descriptor().requires().stream()
             .filter(r -> !r.name().equals("java.base"))
@@ -88,6 +88,7 @@ class ModuleDescriptorTest {
     assertThat(byStatic.get(false))
         .containsExactlyInAnyOrder(
             "org.jctools.core",
+            "HdrHistogram",
             "org.bouncycastle.pkix",
             "org.bouncycastle.provider",
             "org.bouncycastle.util");
@@ -96,9 +97,14 @@ class ModuleDescriptorTest {
 
   @Test
   void resolvesWithoutNettyForAJdkOnlyApplication() {
-    Configuration resolved = resolve(name -> !name.startsWith("io.netty"));
+    Configuration resolved =
+        resolve(
+            name ->
+                name.startsWith("org.jctools")
+                    || name.startsWith("org.bouncycastle")
+                    || name.equals("HdrHistogram"));
     assertThat(resolved.modules().stream().map(ResolvedModule::name))
-        .contains("io.niotls.core", "org.jctools.core", "org.bouncycastle.pkix")
+        .contains("io.niotls.core", "org.jctools.core", "HdrHistogram", "org.bouncycastle.pkix")
         .noneMatch(name -> name.startsWith("io.netty"));
   }
 
@@ -111,6 +117,7 @@ class ModuleDescriptorTest {
                 name ->
                     name.startsWith("io.netty")
                         || name.startsWith("org.jctools")
+                        || name.equals("HdrHistogram")
                         || name.startsWith("org.bouncycastle")),
             java.util.List.of(ModuleLayer.boot().configuration()),
             ModuleFinder.of(),

@@ -105,6 +105,15 @@ public final class ServerCommand implements Callable<Integer> {
   boolean noTcpNoDelay;
 
   @Option(
+      names = "--stats",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description =
+          "print a line of statistics on stderr every DURATION: sessions, handshakes (resumed,"
+              + " latency), failures by reason, bytes")
+  Duration stats;
+
+  @Option(
       names = "--idle-timeout",
       paramLabel = "DURATION",
       converter = Durations.class,
@@ -166,8 +175,11 @@ public final class ServerCommand implements Callable<Integer> {
       Reload reload,
       Limits limits) {}
 
-  /** How long an open session may idle, live and stall; each null when not limited. */
-  public record Limits(Duration idle, Duration lifetime, Duration writeStall) {}
+  /**
+   * How long an open session may idle, live and stall, each null when not limited; and how often to
+   * print statistics (null: never).
+   */
+  public record Limits(Duration idle, Duration lifetime, Duration writeStall, Duration stats) {}
 
   /**
    * How to build the context again from its files, on SIGHUP or when they change; null in a {@link
@@ -262,14 +274,14 @@ public final class ServerCommand implements Callable<Integer> {
   }
 
   private Limits limits() {
-    for (Duration d : new Duration[] {idleTimeout, maxLifetime, writeStallTimeout}) {
+    for (Duration d : new Duration[] {idleTimeout, maxLifetime, writeStallTimeout, stats}) {
       if (d != null && (d.isZero() || d.isNegative())) {
         throw CliException.usage(
-            "--idle-timeout, --max-lifetime and --write-stall-timeout must be more than 0, e.g."
-                + " 30s");
+            "--idle-timeout, --max-lifetime, --write-stall-timeout and --stats must be more than"
+                + " 0, e.g. 30s");
       }
     }
-    return new Limits(idleTimeout, maxLifetime, writeStallTimeout);
+    return new Limits(idleTimeout, maxLifetime, writeStallTimeout, stats);
   }
 
   /** The server context the options describe, with {@code key}; read again on every reload. */

@@ -53,6 +53,8 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   private CloseIntent closing; // how a graceful close ends, from its start on
   private final IdleWatch limits; // null when no idle, lifetime or stall limit is set
   private CloseReason endedBy; // set as it closes
+  private long handshakeSince; // nanoTime of the accept or connect its first handshake counts from
+  private long handshakeTime; // how long the first handshake took, once it has
 
   Connection(
       TlsEventLoop loop,
@@ -188,6 +190,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     if (setup.context() == null) {
       open();
     } else {
+      handshakeSince = since;
       handshakeDeadline(since, setup.context());
       beginHandshake(setup.context(), false);
     }
@@ -248,7 +251,8 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     } else {
       // The session's own handshake, so its first: a tls:// session never upgrades.
       startLimits();
-      listener.handshakeEnded(this, true);
+      handshakeTime = System.nanoTime() - handshakeSince;
+      listener.handshakeEnded(this, null);
       calls.onOpen(this);
       opened.complete(this);
     }
@@ -422,7 +426,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     }
     io.close();
     if (firstHandshake) {
-      listener.handshakeEnded(this, false);
+      listener.handshakeEnded(this, end);
     }
     endedBy = end.reason();
     calls.onClosed(this, end);
@@ -505,6 +509,16 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   }
 
   // ---- helpers: loop thread ----
+
+  /** How long its first handshake took, from accept or connect, in nanoseconds; 0 before. */
+  long handshakeNanos() {
+    return handshakeTime;
+  }
+
+  /** Ciphertext (or plaintext, for tcp://) bytes its socket read and wrote. */
+  Activity activity() {
+    return io.activity();
+  }
 
   /** Why it closed; null while it has not. */
   CloseReason endedBy() {

@@ -19,6 +19,9 @@ final class ServerLedger implements SessionListener {
   private final LongAdder unsentSessions = new LongAdder();
   private final LongAdder unsentBytes = new LongAdder();
   private final EnumMap<CloseReason, LongAdder> closedBy = new EnumMap<>(CloseReason.class);
+  private final HandshakeMetrics handshakes = new HandshakeMetrics();
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
 
   /**
    * @param sessions the server's live sessions, each removed as it closes
@@ -42,8 +45,14 @@ final class ServerLedger implements SessionListener {
   }
 
   @Override
-  public void handshakeEnded(Connection connection, boolean ok) {
-    (ok ? completed : failed).increment();
+  public void handshakeEnded(Connection connection, CloseIntent failure) {
+    if (failure == null) {
+      completed.increment();
+      handshakes.completed(connection.handshakeNanos(), connection.info());
+    } else {
+      failed.increment();
+      handshakes.failed(failure);
+    }
     admission.freed();
     slotFreed.run();
   }
@@ -51,6 +60,8 @@ final class ServerLedger implements SessionListener {
   @Override
   public void closed(Connection connection) {
     sessions.remove(connection);
+    bytesIn.add(connection.activity().bytesIn());
+    bytesOut.add(connection.activity().bytesOut());
     CloseReason reason = connection.endedBy();
     if (reason != null) {
       closedBy.get(reason).increment();
@@ -73,7 +84,13 @@ final class ServerLedger implements SessionListener {
         sessions.size(),
         unsentSessions.sum(),
         unsentBytes.sum(),
-        closes());
+        closes(),
+        handshakes.resumed(),
+        handshakes.latency(),
+        handshakes.negotiated(),
+        handshakes.failures(),
+        bytesIn.sum(),
+        bytesOut.sum());
   }
 
   private Map<CloseReason, Long> closes() {

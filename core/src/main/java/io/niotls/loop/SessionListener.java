@@ -5,8 +5,12 @@ package io.niotls.loop;
  * set). Called on the session's loop thread; implementations must be thread-safe across loops.
  */
 interface SessionListener {
-  /** The first handshake of a TLS session ended: opened ({@code ok}) or failed or timed out. */
-  void handshakeEnded(Connection connection, boolean ok);
+  /**
+   * The first handshake of a TLS session ended: opened ({@code failure} null), or failed, timed out
+   * or was cut short ({@code failure} says how; {@code connection} is null when the accepted socket
+   * never became a session).
+   */
+  void handshakeEnded(Connection connection, CloseIntent failure);
 
   /** The session closed (after its handler heard). */
   void closed(Connection connection);

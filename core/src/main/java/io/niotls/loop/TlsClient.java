@@ -36,7 +36,7 @@ public final class TlsClient implements AutoCloseable {
   private final SessionListener listener =
       new SessionListener() {
         @Override
-        public void handshakeEnded(Connection connection, boolean ok) {}
+        public void handshakeEnded(Connection connection, CloseIntent failure) {}
 
         @Override
         public void closed(Connection connection) {

@@ -324,7 +324,7 @@ public final class TlsServer implements AutoCloseable {
       } else {
         closeQuietly(socket);
         if (setup.context() != null) {
-          ledger.handshakeEnded(null, false);
+          ledger.handshakeEnded(null, CloseIntent.failure(t));
         }
         LOG.log(System.Logger.Level.WARNING, this + ": cannot take a connection", t);
       }
