@@ -1,11 +1,11 @@
 package io.niotls.channel;
 
+import io.niotls.buffer.BufferPool;
 import io.niotls.engine.SessionInfo;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.engine.TlsException;
 import io.niotls.transport.MemoryTransport;
-import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -33,8 +33,12 @@ final class CiphertextPath {
   private final ReentrantLock outLock = new ReentrantLock();
   private final Object engineLock = new Object();
 
-  private final ByteBuffer netIn; // reader's lock; write mode: read from the channel, not yet lent
-  private final ByteBuffer netOut; // outLock; read mode: drained from the engine, not yet written
+  private final BufferPool pool;
+  // Network buffers are the pool's and held only while bytes move: an idle connection (a virtual
+  // thread blocked in read, say) holds the small probe and nothing else.
+  private final ByteBuffer probe = ByteBuffer.allocate(PROBE); // reader's lock; write mode
+  private ByteBuffer netIn; // reader's lock; write mode: read, not yet lent; null when idle
+  private ByteBuffer netOut; // outLock; read mode: drained, not yet written; null when empty
 
   private boolean inputEnded; // reader's lock: the channel said end of stream
   private volatile boolean netOutPending; // the socket took less than netOut held
@@ -43,14 +47,23 @@ final class CiphertextPath {
   private final HandshakeDeadline deadline;
   private volatile Status need = Status.OK; // what the last call that could not go on waits for
 
+  /**
+   * What a read waits on while the connection is idle: once it fills, more is on its way and reads
+   * go straight to a pool buffer until one comes back short again.
+   */
+  static final int PROBE = 1024;
+
   CiphertextPath(
-      ByteChannel channel, MemoryTransport transport, TlsEngine engine, Duration handshakeTimeout) {
+      ByteChannel channel,
+      MemoryTransport transport,
+      TlsEngine engine,
+      BufferPool pool,
+      Duration handshakeTimeout) {
     this.channel = channel;
     this.transport = transport;
     this.engine = engine;
+    this.pool = pool;
     this.deadline = new HandshakeDeadline(handshakeTimeout, channel);
-    this.netIn = ByteBuffer.allocate(TlsRecords.MAX_RECORD);
-    this.netOut = ByteBuffer.allocate(2 * TlsRecords.MAX_RECORD).flip();
   }
 
   HandshakeDeadline deadline() {
@@ -162,7 +175,26 @@ final class CiphertextPath {
       // the engine was told and reports the truncation; asking again would spin
       throw new IllegalStateException("the engine asked for input after end of stream");
     }
-    int n = channel.read(netIn);
+    int n;
+    if (netIn == null && transport.pendingInbound() == 0) {
+      // Idle, at a record boundary: wait on the probe, not on a pool buffer.
+      n = channel.read(probe.clear());
+      if (n > 0) {
+        netIn = pool.acquire();
+        netIn.put(probe.flip());
+        if (n == PROBE) {
+          n += Math.max(0, readMore()); // more is waiting: take it in the same call
+        }
+      }
+    } else {
+      if (netIn == null) {
+        netIn = pool.acquire(); // the rest of a record is on its way
+      }
+      n = channel.read(netIn);
+      if (n >= 0 && netIn.hasRemaining() && netIn.position() == 0) {
+        releaseInput(); // nothing came (non-blocking): hold nothing while waiting
+      }
+    }
     if (n < 0) {
       inputEnded = true;
       synchronized (engineLock) {
@@ -263,6 +295,20 @@ final class CiphertextPath {
       freed = true;
       engine.close();
     }
+    outLock.lock(); // a writer the closed channel woke lets go at once
+    try {
+      if (netOut != null) {
+        pool.release(netOut);
+        netOut = null;
+      }
+    } finally {
+      outLock.unlock();
+    }
+  }
+
+  /** Gives the input buffer back at close (reader's lock held: no read is using it). */
+  void releaseInputAtClose() {
+    releaseInput();
   }
 
   void closeChannelQuietly() {
@@ -276,15 +322,21 @@ final class CiphertextPath {
   /** outLock held: drains the transport into netOut and netOut into the channel. */
   private boolean writeOut(boolean blocking) throws IOException {
     while (true) {
-      if (!netOut.hasRemaining()) {
-        netOut.clear();
+      if (netOut == null || !netOut.hasRemaining()) {
         synchronized (engineLock) {
-          if (!freed) {
-            transport.drain(netOut);
+          if (!freed && transport.pendingOutbound() > 0) {
+            if (netOut == null) {
+              netOut = pool.acquire();
+            }
+            transport.drain(netOut.clear());
+            netOut.flip();
           }
         }
-        netOut.flip();
-        if (!netOut.hasRemaining()) {
+        if (netOut == null || !netOut.hasRemaining()) {
+          if (netOut != null) {
+            pool.release(netOut); // all written: hold nothing while there is nothing to send
+            netOut = null;
+          }
           netOutPending = false;
           return true;
         }
@@ -297,9 +349,24 @@ final class CiphertextPath {
     }
   }
 
+  /** Non-blocking top-up after a full probe: what the socket has now, without waiting. */
+  private int readMore() throws IOException {
+    if (channel instanceof SelectableChannel selectable && selectable.isBlocking()) {
+      return 0; // a blocking read could wait for bytes not yet sent: the engine asks if it needs
+    }
+    return channel.read(netIn);
+  }
+
+  private void releaseInput() {
+    if (netIn != null) {
+      pool.release(netIn);
+      netIn = null;
+    }
+  }
+
   /** Lends what netIn holds to the engine (engineLock and the reader's lock held). */
   private boolean lendInput() {
-    if (netIn.position() == 0) {
+    if (netIn == null || netIn.position() == 0) {
       return false;
     }
     netIn.flip();
@@ -311,7 +378,13 @@ final class CiphertextPath {
   private void returnInput(boolean lent) {
     if (lent) {
       transport.detachInbound();
+      // The engine took it all or the transport kept the rest: the buffer goes back to the pool
+      // when the last read came back short (the peer is not sending faster than we read).
+      boolean caughtUp = netIn.limit() < netIn.capacity();
       netIn.clear();
+      if (caughtUp) {
+        releaseInput();
+      }
     }
   }
 

@@ -103,7 +103,9 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
         context.isClient()
             ? TlsEngine.client(context, transport, host, port)
             : TlsEngine.server(context, transport);
-    this.path = new CiphertextPath(channel, transport, engine, context.handshakeTimeout());
+    this.path =
+        new CiphertextPath(
+            channel, transport, engine, context.bufferPool(), context.handshakeTimeout());
     this.deadline = path.deadline();
     this.writer = new ChannelWriter(path);
   }
@@ -370,9 +372,15 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
       writer.sendCloseNotify(handshaken);
     } finally {
       try {
-        channel.close();
+        channel.close(); // returns once no read or write is inside the socket any more
       } finally {
         path.free();
+        readerLock.lock(); // a reader the closed channel woke lets go at once
+        try {
+          path.releaseInputAtClose();
+        } finally {
+          readerLock.unlock();
+        }
       }
     }
   }

@@ -41,10 +41,13 @@ public final class VirtualThreadEchoServer {
   private static final AtomicInteger pinned = new AtomicInteger();
   private static final AtomicInteger deliberate = new AtomicInteger();
   private static final AtomicInteger classLoading = new AtomicInteger();
+  private static final AtomicInteger beforeMark = new AtomicInteger();
   private static final AtomicReference<String> firstFailure = new AtomicReference<>("none");
   private static final AtomicReference<String> firstPin = new AtomicReference<>("none");
   private static volatile boolean allVirtual = true;
   private static volatile int warmUpPins;
+  private static volatile java.time.Instant mark = java.time.Instant.MAX; // pins count from here
+  private static final AtomicInteger flushes = new AtomicInteger();
 
   private VirtualThreadEchoServer() {}
 
@@ -70,6 +73,7 @@ public final class VirtualThreadEchoServer {
     try (RecordingStream pins = new RecordingStream()) {
       pins.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
       pins.onEvent("jdk.VirtualThreadPinned", VirtualThreadEchoServer::pinned);
+      pins.onFlush(flushes::incrementAndGet);
       pins.startAsync();
       ExecutorService threads =
           (ExecutorService)
@@ -111,10 +115,12 @@ public final class VirtualThreadEchoServer {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
     for (String line = commands.readLine(); line != null; line = commands.readLine()) {
       if (line.equals("MARK")) {
-        warmUpPins = pinned.getAndSet(0); // from here on, pins count
-        firstPin.set("none");
+        mark = java.time.Instant.now(); // pins that start from here on count
+        awaitFlush(); // JFR hands events over in batches: the warm-up's are in before we go on
+        warmUpPins = beforeMark.get();
         System.out.println("MARKED " + warmUpPins);
       } else if (line.equals("STATS")) {
+        awaitFlush();
         System.out.println(
             "STATS "
                 + active.get()
@@ -129,6 +135,20 @@ public final class VirtualThreadEchoServer {
                 + " "
                 + classLoading.get());
         System.out.println("FIRST failure: " + firstFailure.get() + "; pin: " + firstPin.get());
+      }
+    }
+  }
+
+  /** Waits for JFR to hand over two more batches of events (at most 5 s). */
+  private static void awaitFlush() {
+    int target = flushes.get() + 2;
+    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (flushes.get() < target && System.nanoTime() < end) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
@@ -179,13 +199,20 @@ public final class VirtualThreadEchoServer {
       deliberate.incrementAndGet();
       return;
     }
-    if (stack.contains("java.lang.ClassLoader.loadClass") || stack.contains(".<clinit>")) {
+    String why = event.hasField("pinnedReason") ? event.getString("pinnedReason") : "?";
+    if (stack.contains("java.lang.ClassLoader.loadClass")
+        || stack.contains(".<clinit>")
+        || why.startsWith("Waited for initialization")) {
       // The JVM loads and initializes a class once, through native frames that pin a virtual
       // thread waiting for another's load (JEP 491 leaves these): start-up, not I/O. Counted apart.
       classLoading.incrementAndGet();
       return;
     }
+    if (!event.getStartTime().isAfter(mark)) {
+      beforeMark.incrementAndGet(); // the warm-up's: first use initializes classes
+      return;
+    }
     pinned.incrementAndGet();
-    firstPin.compareAndSet("none", stack);
+    firstPin.compareAndSet("none", "(" + why + ") " + stack);
   }
 }
