@@ -76,6 +76,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * is then drained to the channel. The engine itself never blocks and never sees the socket; where
  * to block is decided here, per direction. Each write encrypts at most {@value #WRITE_CHUNK} bytes
  * at a time, so the ciphertext waiting for the socket stays bounded.
+ *
+ * <p>Network buffers come from the context's {@link TlsContext#bufferPool()} and are held only
+ * while bytes move: an idle channel (a virtual thread blocked in {@link #read}) holds a 1 KiB
+ * probe.
+ *
+ * <p>(Its length is mostly this contract; the engine calls and the ciphertext's moves are {@code
+ * CiphertextPath}'s, the writing side {@code ChannelWriter}'s, the deadline {@code
+ * HandshakeDeadline}'s.)
  */
 public final class TlsChannel implements ByteChannel, GatheringByteChannel, ScatteringByteChannel {
   /** How long {@link #close()} may take to send close_notify before it closes the socket anyway. */
