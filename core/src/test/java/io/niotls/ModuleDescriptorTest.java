@@ -3,22 +3,14 @@ package io.niotls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.engine.TlsEngine;
-import java.io.File;
+import io.niotls.testing.ModulePath;
 import java.lang.module.Configuration;
-import java.lang.module.FindException;
 import java.lang.module.ModuleDescriptor;
-import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.lang.module.ResolvedModule;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,31 +30,8 @@ class ModuleDescriptorTest {
           "io.niotls.uri",
           "io.niotls.wire");
 
-  private static ModuleReference core;
-  private static Map<String, ModuleReference> jars;
-
-  @BeforeAll
-  static void findModules() throws URISyntaxException {
-    Path classes =
-        Path.of(TlsEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    core = ModuleFinder.of(classes).find("io.niotls.core").orElseThrow();
-    jars = new HashMap<>();
-    Stream.of("jdk.module.path", "java.class.path")
-        .map(System::getProperty)
-        .filter(p -> p != null && !p.isEmpty())
-        .flatMap(p -> Stream.of(p.split(File.pathSeparator)))
-        .filter(p -> p.endsWith(".jar"))
-        .forEach(
-            jar -> {
-              try {
-                ModuleFinder.of(Path.of(jar))
-                    .findAll()
-                    .forEach(m -> jars.putIfAbsent(m.descriptor().name(), m));
-              } catch (FindException notAModule) {
-                // a jar no module name can be made for is no dependency of core
-              }
-            });
-  }
+  private static final ModuleReference core =
+      ModulePath.compiled(TlsEngine.class, "io.niotls.core");
 
   @Test
   void exportsEveryApiPackageToEveryoneAndNothingElse() {
@@ -98,11 +67,13 @@ class ModuleDescriptorTest {
   @Test
   void resolvesWithoutNettyForAJdkOnlyApplication() {
     Configuration resolved =
-        resolve(
-            name ->
-                name.startsWith("org.jctools")
-                    || name.startsWith("org.bouncycastle")
-                    || name.equals("HdrHistogram"));
+        ModulePath.jars(
+                name ->
+                    name.startsWith("org.jctools")
+                        || name.startsWith("org.bouncycastle")
+                        || name.equals("HdrHistogram"))
+            .with(core)
+            .resolve("io.niotls.core");
     assertThat(resolved.modules().stream().map(ResolvedModule::name))
         .contains("io.niotls.core", "org.jctools.core", "HdrHistogram", "org.bouncycastle.pkix")
         .noneMatch(name -> name.startsWith("io.netty"));
@@ -111,50 +82,16 @@ class ModuleDescriptorTest {
   @Test
   void resolvesWithNettyForTheOpenSslProvider() {
     Configuration resolved =
-        Configuration.resolve(
-            // not the test tools: an automatic module pulls in every other automatic module found
-            finder(
+        ModulePath.jars(
                 name ->
                     name.startsWith("io.netty")
                         || name.startsWith("org.jctools")
                         || name.equals("HdrHistogram")
-                        || name.startsWith("org.bouncycastle")),
-            java.util.List.of(ModuleLayer.boot().configuration()),
-            ModuleFinder.of(),
-            Set.of("io.niotls.core", "io.netty.handler", "io.netty.tcnative.classes.openssl"));
+                        || name.startsWith("org.bouncycastle"))
+            .with(core)
+            .resolve("io.niotls.core", "io.netty.handler", "io.netty.tcnative.classes.openssl");
     assertThat(resolved.findModule("io.niotls.core").orElseThrow().reads())
         .extracting(ResolvedModule::name)
         .contains("io.netty.handler", "io.netty.tcnative.classes.openssl");
-  }
-
-  private static Configuration resolve(java.util.function.Predicate<String> keep) {
-    return Configuration.resolve(
-        finder(keep),
-        java.util.List.of(ModuleLayer.boot().configuration()),
-        ModuleFinder.of(),
-        Set.of("io.niotls.core"));
-  }
-
-  /** Core's classes and the jars of the test's path whose module names {@code keep} takes. */
-  private static ModuleFinder finder(java.util.function.Predicate<String> keep) {
-    Map<String, ModuleReference> found = new HashMap<>();
-    jars.forEach(
-        (name, ref) -> {
-          if (keep.test(name)) {
-            found.put(name, ref);
-          }
-        });
-    found.put("io.niotls.core", core);
-    return new ModuleFinder() {
-      @Override
-      public Optional<ModuleReference> find(String name) {
-        return Optional.ofNullable(found.get(name));
-      }
-
-      @Override
-      public Set<ModuleReference> findAll() {
-        return Set.copyOf(found.values());
-      }
-    };
   }
 }

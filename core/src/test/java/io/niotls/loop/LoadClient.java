@@ -1,7 +1,10 @@
 package io.niotls.loop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
+import io.niotls.testing.ChildProcess;
 import io.niotls.uri.TransportUri;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -125,6 +128,22 @@ final class LoadClient {
     if (!command.equals(line)) {
       throw new IllegalStateException("expected " + command + " on stdin, got " + line);
     }
+  }
+
+  /**
+   * For the test driving it: the client's next line, which must start with {@code word} (and count
+   * {@code n}, if >= 0), taken apart.
+   */
+  static String[] expect(ChildProcess client, String word, int n) throws Exception {
+    String line = client.nextLine(Duration.ofMinutes(3));
+    String[] parts = line.split(" ");
+    assertThat(parts[0])
+        .as("the client JVM said: %s; stderr: %s", line, client.err())
+        .isEqualTo(word);
+    if (n >= 0) {
+      assertThat(Integer.parseInt(parts[1])).as(line).isEqualTo(n);
+    }
+    return parts;
   }
 
   private static long millisSince(long start) {

@@ -105,7 +105,7 @@ class ManySessionsTest {
               Integer.toString(sessions),
               Integer.toString(IN_FLIGHT),
               Integer.toString(PAYLOAD))) {
-        String[] open = expect(clients, "OPEN", sessions);
+        String[] open = LoadClient.expect(clients, "OPEN", sessions);
         awaitActive(server, sessions);
         long heapIdle = Memory.heapAfterGc();
         long rssIdle = Memory.residentBytes();
@@ -114,13 +114,13 @@ class ManySessionsTest {
         assertThat(fdIdle - fdBaseline).as("descriptors").isGreaterThanOrEqualTo(sessions);
 
         clients.sendLine("ECHO");
-        String[] echoed = expect(clients, "ECHOED", sessions);
+        String[] echoed = LoadClient.expect(clients, "ECHOED", sessions);
         ServerStats stats = server.stats();
         assertThat(stats.activeSessions()).isEqualTo(sessions);
         assertThat(stats.handshakesFailed()).isZero();
 
         clients.sendLine("CLOSE");
-        String[] closed = expect(clients, "CLOSED", -1);
+        String[] closed = LoadClient.expect(clients, "CLOSED", -1);
         assertThat(clients.waitFor(Duration.ofSeconds(30))).as("client JVM exit code").isZero();
         awaitActive(server, 0);
         assertThat(PeerFaultTest.awaitOutstanding(serverContext)).isZero();
@@ -148,19 +148,6 @@ class ManySessionsTest {
     } finally {
       Files.deleteIfExists(ca);
     }
-  }
-
-  /** The child's next line, which must start with {@code word} (and count {@code n}, if >= 0). */
-  private static String[] expect(ChildProcess child, String word, int n) throws Exception {
-    String line = child.nextLine(Duration.ofMinutes(3));
-    String[] parts = line.split(" ");
-    assertThat(parts[0])
-        .as("the client JVM said: %s; stderr: %s", line, child.err())
-        .isEqualTo(word);
-    if (n >= 0) {
-      assertThat(Integer.parseInt(parts[1])).as(line).isEqualTo(n);
-    }
-    return parts;
   }
 
   /** Runs the server's code paths once, so the baseline has what a first session loads. */

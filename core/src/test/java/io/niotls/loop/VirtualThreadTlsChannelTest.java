@@ -83,15 +83,15 @@ class VirtualThreadTlsChannelTest {
               Integer.toString(SESSIONS),
               Integer.toString(IN_FLIGHT),
               Integer.toString(PAYLOAD))) {
-        opened = expect(clients, "OPEN", SESSIONS)[2];
+        opened = LoadClient.expect(clients, "OPEN", SESSIONS)[2];
         String[] open = stats(server);
         assertThat(open[1]).as("server threads holding a connection").isEqualTo("" + SESSIONS);
 
         clients.sendLine("ECHO");
-        echoedIn = expect(clients, "ECHOED", SESSIONS)[2];
+        echoedIn = LoadClient.expect(clients, "ECHOED", SESSIONS)[2];
 
         clients.sendLine("CLOSE");
-        expect(clients, "CLOSED", -1);
+        LoadClient.expect(clients, "CLOSED", -1);
         assertThat(clients.waitFor(STEP)).as("client JVM exit code").isZero();
       }
       String[] done = awaitServed(server);
@@ -155,18 +155,6 @@ class VirtualThreadTlsChannelTest {
     String line = server.awaitLine(l -> l.startsWith("STATS "), STEP);
     String first = server.awaitLine(l -> l.startsWith("FIRST "), STEP);
     return (line + " " + first).split(" ");
-  }
-
-  private static String[] expect(ChildProcess child, String word, int n) throws Exception {
-    String line = child.nextLine(STEP);
-    String[] parts = line.split(" ");
-    assertThat(parts[0])
-        .as("the client JVM said: %s; stderr: %s", line, child.err())
-        .isEqualTo(word);
-    if (n >= 0) {
-      assertThat(Integer.parseInt(parts[1])).as(line).isEqualTo(n);
-    }
-    return parts;
   }
 
   /** A java binary of release 21 or later: this one, the named one, or the newest installed. */
