@@ -104,25 +104,13 @@ class Http2AlpnTest {
   private String curl(int port, String... options) throws Exception {
     Path ca = dir.resolve("ca.pem");
     TestPki.of(KeyType.EC_P256).ca().writeCertificatePem(ca);
+    List<String> all = new ArrayList<>(List.of("--write-out", "%{http_version} %{http_code}"));
+    all.addAll(List.of(options));
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                "curl",
-                "--silent",
-                "--show-error",
-                "--max-time",
-                "30",
-                "--cacert",
-                ca.toString(),
-                "--resolve",
-                "localhost:" + port + ":127.0.0.1",
-                "--write-out",
-                "%{http_version} %{http_code}"));
-    command.addAll(List.of(options));
-    command.add("https://localhost:" + port + "/");
+        Curl.command(ca, port, "https://localhost:" + port + "/", all.toArray(new String[0]));
     Command r = Command.run(60, command);
     assertThat(r.exit()).as("curl %s said: %s", List.of(options), r.stderr()).isZero();
-    return r.stdout();
+    return r.stdout().stripTrailing(); // --write-out ends without a newline
   }
 
   /** Netty's documented switch: h2 or, failing ALPN, HTTP/1.1. */

@@ -77,22 +77,14 @@ class HttpsCurlTest {
       throws IOException, InterruptedException {
     Path ca = dir.resolve("ca.pem");
     TestPki.ec().ca().writeCertificatePem(ca);
-    List<String> command =
+    List<String> options =
         new java.util.ArrayList<>(
             List.of(
-                "curl",
-                "--silent",
-                "--show-error",
-                "--max-time",
-                "30",
-                "--cacert",
-                ca.toString(),
-                "--resolve",
-                "localhost:" + port + ":127.0.0.1",
                 protocol.equals("TLSv1.3") ? "--tlsv1.3" : "--tls-max",
                 protocol.equals("TLSv1.3") ? "--http1.1" : "1.2"));
-    command.addAll(List.of(extra));
-    command.add("https://localhost:" + port + path);
+    options.addAll(List.of(extra));
+    List<String> command =
+        Curl.command(ca, port, "https://localhost:" + port + path, options.toArray(new String[0]));
     try (ChildProcess curl = ChildProcess.program(command.toArray(new String[0]))) {
       curl.endInput();
       int exit = curl.waitFor(Duration.ofSeconds(60));

@@ -52,20 +52,7 @@ class OptionalTlsTest {
                           new HttpObjectAggregator(1 << 16),
                           new Which()));
       for (String scheme : List.of("https", "http")) {
-        Command r =
-            Command.run(
-                60,
-                List.of(
-                    "curl",
-                    "--silent",
-                    "--show-error",
-                    "--max-time",
-                    "30",
-                    "--cacert",
-                    ca.toString(),
-                    "--resolve",
-                    "localhost:" + port + ":127.0.0.1",
-                    scheme + "://localhost:" + port + "/"));
+        Command r = Command.run(60, Curl.command(ca, port, scheme + "://localhost:" + port + "/"));
         assertThat(r.exit()).as("curl %s said: %s", scheme, r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo(scheme.equals("https") ? "over niotls TLS\n" : "plain\n");
       }
