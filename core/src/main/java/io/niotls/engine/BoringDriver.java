@@ -1,0 +1,389 @@
+package io.niotls.engine;
+
+import io.netty.internal.tcnative.SSL;
+import io.niotls.context.ClientAuth;
+import io.niotls.context.NativeSsl;
+import io.niotls.context.Provider;
+import io.niotls.context.TlsContext;
+import io.niotls.wire.TlsRecords;
+import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+
+/**
+ * The driver over BoringSSL's own API through netty-tcnative, with no SSLEngine in between: {@code
+ * SSL_do_handshake}, {@code SSL_read}, {@code SSL_write} and {@code SSL_shutdown}, each result
+ * mapped through {@code SSL_get_error} onto {@link Status}, one to one. Ciphertext moves through
+ * {@link BoringIo}; plaintext is read and written straight from and to the caller's buffer when it
+ * is direct, else through a pooled direct one.
+ *
+ * <p>What only this driver does: a TLS 1.3 connection keeps writing after the peer's close_notify
+ * (BoringSSL then only marks the read side shut), and a TLS 1.3 server sends its NewSessionTickets
+ * right after the handshake (a zero-byte {@code SSL_write}) instead of holding them until its first
+ * write, so clients that connect, handshake and close can resume. A TLS 1.2 connection ends both
+ * directions at the peer's close_notify, as RFC 5246 says.
+ */
+final class BoringDriver implements Driver {
+  /** Where a zero-byte write points: tcnative wants a real address even for no bytes. */
+  private static final ByteBuffer NOTHING = ByteBuffer.allocateDirect(1);
+
+  private static final long NOTHING_ADDRESS = BoringIo.address(NOTHING);
+
+  private final TlsEngine engine;
+  private final EngineBuffers buffers;
+  private final NativeSsl nativeSsl;
+  private final long ssl;
+  private final BoringIo io;
+  private final RecordGuard guard;
+  private final boolean client;
+  private final boolean peerCertificates;
+  private final String serverName;
+  private boolean tls13;
+  private boolean inboundDone;
+  private boolean released;
+  private int pendingWrite; // an SSL_write to repeat with at least as many bytes (WANT_WRITE)
+
+  BoringDriver(
+      TlsEngine engine, TlsContext context, EngineBuffers buffers, String peerHost, int peerPort) {
+    this.engine = engine;
+    this.buffers = buffers;
+    this.client = context.isClient();
+    this.nativeSsl = context.newNativeSsl(peerHost, peerPort);
+    this.ssl = nativeSsl.ssl();
+    this.guard = new RecordGuard(false); // BoringSSL refuses renegotiation itself, both roles
+    this.io = new BoringIo(nativeSsl.bio(), buffers, guard);
+    this.serverName = client ? context.serverNameFor(peerHost) : null;
+    this.peerCertificates = client || context.clientAuth() != ClientAuth.NONE;
+  }
+
+  @Override
+  public void begin() {
+    // SSL_new put the SSL in its role's state: the first SSL_do_handshake starts it
+  }
+
+  @Override
+  public Status handshake() throws IOException {
+    try {
+      while (engine.phase() == Phase.HANDSHAKING) {
+        if (!buffers.flush()) {
+          return Status.WANT_WRITE;
+        }
+        int r = io.withInput(() -> SSL.doHandshake(ssl), false);
+        if (r == 1) {
+          engine.established();
+          break;
+        }
+        Status wait = afterFailedCall(r, true);
+        if (wait != null) {
+          return wait;
+        }
+      }
+      if (!client && tls13 && !buffers.wantsWrite()) {
+        // BoringSSL holds a TLS 1.3 server's tickets until its first write: a zero-byte write
+        // sends them now, so a client that only handshakes gets them too.
+        io.withOutput(() -> SSL.writeToSSL(ssl, NOTHING_ADDRESS, 0));
+      }
+      return buffers.flush() ? Status.OK : Status.WANT_WRITE;
+    } finally {
+      Reference.reachabilityFence(nativeSsl);
+    }
+  }
+
+  /**
+   * What a call that returned {@code r <= 0} means ({@code SSL_get_error}): null to call again at
+   * once, a WANT_* to report, or an exception for a failure or the peer's close.
+   */
+  private Status afterFailedCall(int r, boolean handshaking) throws IOException {
+    int error = SSL.getError(ssl, r);
+    if (error == SSL.SSL_ERROR_WANT_READ) {
+      if (io.consumed() > 0) {
+        return null; // a record was taken (a flight's part, a ticket, a KeyUpdate): go on
+      }
+      buffers.flush(); // what the call wrote goes out before we wait for the peer
+      int n = buffers.fill();
+      if (n < 0) {
+        throw TlsException.truncated(handshaking);
+      }
+      // OpenSSL's SSL_read says WANT_WRITE too when its own reply cannot be written yet
+      return n > 0 ? null : buffers.wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ;
+    }
+    if (error == SSL.SSL_ERROR_WANT_WRITE) {
+      return buffers.flush() ? null : Status.WANT_WRITE;
+    }
+    if (error == SSL.SSL_ERROR_WANT_X509_LOOKUP
+        || error == SSL.SSL_ERROR_WANT_CERTIFICATE_VERIFY
+        || error == SSL.SSL_ERROR_WANT_PRIVATE_KEY_OPERATION) {
+      return engine.runTasksInline() ? null : Status.WANT_TASK;
+    }
+    if (error == SSL.SSL_ERROR_ZERO_RETURN && handshaking) {
+      throw TlsException.protocol(
+          "close_notify", "the peer closed the connection during the handshake");
+    }
+    if (error == SSL.SSL_ERROR_ZERO_RETURN) {
+      inboundDone = true;
+      engine.moveTo(engine.phase() == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
+      return null;
+    }
+    throw failure();
+  }
+
+  /** BoringSSL's reason for the failure it reports, and our trust check's when it refused. */
+  private TlsException failure() {
+    String reason = SSL.getErrorString(SSL.getLastErrorNumber());
+    SSL.clearError(); // the queue is the thread's: leave nothing for the next connection
+    SSLException e = new SSLException(reason);
+    CertificateException refused = nativeSsl.verifyFailure();
+    if (refused != null) {
+      e.initCause(refused);
+    }
+    return TlsException.fromEngine(e);
+  }
+
+  @Override
+  public SessionInfo established() {
+    io.sealed();
+    String protocol = SSL.getVersion(ssl);
+    tls13 = "TLSv1.3".equals(protocol);
+    guard.established(protocol);
+    return BoringFacts.session(ssl, protocol, client, serverName, peerCertificates);
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    try {
+      buffers.flush(); // a post-handshake reply left over from an earlier call
+      while (true) {
+        if (buffers.holdsAppIn()) {
+          return engine.ok(buffers.take(dst));
+        }
+        Phase phase = engine.phase();
+        if (phase == Phase.PEER_CLOSED || phase == Phase.CLOSED) {
+          return engine.status(Status.ZERO_RETURN).code();
+        }
+        if (phase == Phase.FAILED) {
+          return engine.status(engine.failure().status()).code();
+        }
+        int n = readInto(dst);
+        if (n > 0) {
+          guard.unwrapped(io.consumed(), n);
+          if (!buffers.holdsAppIn()) {
+            return engine.ok(n);
+          }
+          continue;
+        }
+        guard.unwrapped(io.consumed(), 0);
+        if (io.drained() > 0 && !buffers.flush()) {
+          // a reply the peer asked for (KeyUpdate) goes out before the next record is read
+          return engine.status(Status.WANT_WRITE).code();
+        }
+        Status wait = afterFailedCall(n, false);
+        if (wait != null) {
+          return engine.status(wait).code();
+        }
+      }
+    } finally {
+      Reference.reachabilityFence(nativeSsl);
+    }
+  }
+
+  /** One SSL_read into {@code dst} if direct, else into appIn (at most what dst can take). */
+  private int readInto(ByteBuffer dst) throws IOException {
+    if (dst.isDirect()) {
+      long at = BoringIo.address(dst) + dst.position();
+      int room = dst.remaining();
+      int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+      if (n > 0) {
+        dst.position(dst.position() + n);
+      }
+      return n;
+    }
+    ByteBuffer app = buffers.beginUnwrapIntoAppIn();
+    try {
+      long at = BoringIo.address(app) + app.position();
+      int room = Math.min(app.remaining(), dst.remaining());
+      int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+      if (n > 0) {
+        app.position(app.position() + n);
+      }
+      return n;
+    } finally {
+      buffers.endUnwrapIntoAppIn();
+    }
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    try {
+      if (!buffers.flush()) {
+        return engine.status(Status.WANT_WRITE).code();
+      }
+      if (engine.phase() == Phase.PEER_CLOSED && !tls13) {
+        return engine.status(Status.ZERO_RETURN).code(); // RFC 5246: close_notify ends both ways
+      }
+      int consumed = 0;
+      while (src.hasRemaining()) {
+        int chunk =
+            Math.max(pendingWrite, Math.min(src.remaining(), TlsRecords.MAX_PLAINTEXT_BODY));
+        if (chunk > src.remaining()) {
+          throw new IllegalStateException(
+              "write() after WANT_WRITE must offer the same bytes again: "
+                  + pendingWrite
+                  + " were being encrypted, "
+                  + src.remaining()
+                  + " offered");
+        }
+        int n = writeRecord(src, chunk);
+        if (n > 0) {
+          pendingWrite = 0;
+          src.position(src.position() + n);
+          consumed += n;
+          if (!buffers.flush()) {
+            break;
+          }
+          continue;
+        }
+        int error = SSL.getError(ssl, n);
+        if (error == SSL.SSL_ERROR_WANT_WRITE) {
+          pendingWrite = chunk; // BoringSSL sealed it: the retry only writes it out
+          buffers.flush();
+          break;
+        }
+        throw failure();
+      }
+      return consumed > 0 ? engine.ok(consumed) : engine.status(Status.WANT_WRITE).code();
+    } finally {
+      buffers.releaseScratch();
+      Reference.reachabilityFence(nativeSsl);
+    }
+  }
+
+  /** One SSL_write of {@code length} bytes from {@code src}'s position into netOut. */
+  private int writeRecord(ByteBuffer src, int length) {
+    long at;
+    if (src.isDirect()) {
+      at = BoringIo.address(src) + src.position();
+    } else {
+      ByteBuffer copy = buffers.scratch();
+      copy.put(0, src, src.position(), length);
+      at = BoringIo.address(copy);
+    }
+    return io.withOutput(() -> SSL.writeToSSL(ssl, at, length));
+  }
+
+  @Override
+  public void closeNotify() throws IOException {
+    if (engine.phase() == Phase.HANDSHAKING) {
+      // SSL_shutdown sends nothing mid-handshake: the peer is told with an alert of ours
+      if (!io.sealing()) {
+        buffers.beginWrap().put(FatalAlerts.plaintext("user_canceled"));
+        buffers.endWrap();
+      }
+      buffers.flush();
+      return;
+    }
+    io.withInput(() -> SSL.shutdownSSL(ssl), true);
+    buffers.flush();
+  }
+
+  @Override
+  public Status awaitPeerClose() throws IOException {
+    ByteBuffer discard = null;
+    try {
+      while (engine.phase() == Phase.SHUTDOWN_SENT) {
+        discard = discard == null ? buffers.scratch() : discard.clear();
+        long at = BoringIo.address(discard);
+        int room = discard.remaining();
+        int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+        if (n > 0) {
+          continue; // the peer's last data, which we no longer read
+        }
+        int error = SSL.getError(ssl, n);
+        if (error == SSL.SSL_ERROR_ZERO_RETURN) {
+          inboundDone = true;
+          engine.moveTo(Phase.CLOSED);
+        } else if (error == SSL.SSL_ERROR_WANT_READ) {
+          if (io.consumed() > 0) {
+            continue;
+          }
+          int filled = buffers.fill();
+          if (filled == 0) {
+            return Status.SENT;
+          }
+          if (filled < 0) {
+            throw TlsException.truncated(false);
+          }
+        } else if (error != SSL.SSL_ERROR_WANT_WRITE || !buffers.flush()) {
+          if (error == SSL.SSL_ERROR_WANT_WRITE) {
+            return Status.SENT;
+          }
+          throw failure();
+        }
+      }
+      buffers.releaseAll();
+      return Status.DONE;
+    } finally {
+      buffers.releaseScratch();
+      Reference.reachabilityFence(nativeSsl);
+    }
+  }
+
+  @Override
+  public void alert(TlsException e) {
+    try {
+      if (e.isRefusal() && !io.sealing()) {
+        buffers.beginWrap().put(FatalAlerts.plaintext(e.alert()));
+        buffers.endWrap();
+      } else if (e.isRefusal()) {
+        io.provoke(ssl, EngineQuirks.of(Provider.OPENSSL).provocation(e.alert()));
+      } else if (io.drained() == 0 && !io.sealing() && !"close_notify".equals(e.alert())) {
+        // BoringSSL queued no alert: tell the peer whose first flight could not be read
+        String alert = e.alert() != null ? e.alert() : "decode_error";
+        buffers.beginWrap().put(FatalAlerts.plaintext(alert));
+        buffers.endWrap();
+      }
+    } catch (Exception ignored) {
+      // the failure is what matters; the alert is best effort
+    }
+    try {
+      buffers.flush();
+    } catch (IOException ignored) {
+      // the peer is gone: nothing more to tell it
+    }
+  }
+
+  @Override
+  public void runTasks() {
+    if (released) {
+      return;
+    }
+    for (Runnable task = SSL.getTask(ssl); task != null; task = SSL.getTask(ssl)) {
+      task.run();
+    }
+    Reference.reachabilityFence(nativeSsl);
+  }
+
+  @Override
+  public boolean inboundDone() {
+    return inboundDone;
+  }
+
+  @Override
+  public int pending() {
+    return buffers.pending() + (released ? 0 : SSL.sslPending(ssl));
+  }
+
+  @Override
+  public void release() {
+    released = true;
+    nativeSsl.close();
+  }
+
+  @Override
+  public SSLEngine sslEngine() {
+    throw new UnsupportedOperationException(
+        "the BORINGSSL provider drives BoringSSL directly: there is no SSLEngine");
+  }
+}
