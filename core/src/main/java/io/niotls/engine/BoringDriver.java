@@ -284,8 +284,40 @@ final class BoringDriver implements Driver {
       buffers.flush();
       return;
     }
+    if (client && tls13) {
+      readAhead();
+    }
     io.withInput(() -> SSL.shutdownSSL(ssl), true);
     buffers.flush();
+  }
+
+  /**
+   * BoringSSL ignores tickets that arrive after our close_notify: before sending it, a TLS 1.3
+   * client reads what has arrived as far as the first application data (kept in appIn for the
+   * caller), so the server's tickets reach the session cache of a client that never read.
+   */
+  private void readAhead() throws IOException {
+    for (int step = 0; step < TlsEngine.MAX_RECORDS_WITHOUT_DATA && !buffers.holdsAppIn(); step++) {
+      if (!buffers.holdsWholeRecord() && buffers.fill() <= 0) {
+        return;
+      }
+      ByteBuffer app = buffers.beginUnwrapIntoAppIn();
+      int n;
+      try {
+        long at = BoringIo.address(app) + app.position();
+        int room = app.remaining();
+        n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+        if (n > 0) {
+          app.position(app.position() + n);
+        }
+      } finally {
+        buffers.endUnwrapIntoAppIn();
+      }
+      guard.unwrapped(io.consumed(), Math.max(n, 0));
+      if (n <= 0 && (SSL.getError(ssl, n) != SSL.SSL_ERROR_WANT_READ || io.consumed() == 0)) {
+        return; // the peer's close_notify or a failure: read() reports it in turn
+      }
+    }
   }
 
   @Override
