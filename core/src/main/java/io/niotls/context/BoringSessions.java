@@ -55,14 +55,11 @@ final class BoringSessions {
     }
     for (Iterator<Long> it = kept.iterator(); it.hasNext(); ) {
       long session = it.next();
-      boolean taken = SSL.setSession(ssl, session); // the SSL takes a reference of its own
-      if (!taken || SSLSession.shouldBeSingleUse(session)) {
-        it.remove();
-        SSLSession.free(session);
-      }
-      if (taken) {
+      if (SSL.setSession(ssl, session)) { // the SSL takes a reference of its own
         return;
       }
+      it.remove(); // BoringSSL refused it (expired, or for another version): forget it
+      SSLSession.free(session);
     }
   }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.security.cert.CertificateException;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
@@ -57,6 +58,15 @@ final class BoringDriver implements Driver {
     this.io = new BoringIo(nativeSsl.bio(), buffers, guard);
     this.serverName = client ? context.serverNameFor(peerHost) : null;
     this.peerCertificates = client || context.clientAuth() != ClientAuth.NONE;
+  }
+
+  @Override
+  public void restrictProtocols(List<String> protocols) {
+    int off = SSL.SSL_OP_NO_TLSv1 | SSL.SSL_OP_NO_TLSv1_1;
+    off |= protocols.contains("TLSv1.2") ? 0 : SSL.SSL_OP_NO_TLSv1_2;
+    off |= protocols.contains("TLSv1.3") ? 0 : SSL.SSL_OP_NO_TLSv1_3;
+    SSL.setOptions(ssl, off);
+    Reference.reachabilityFence(nativeSsl);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.niotls.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -17,6 +18,9 @@ import javax.net.ssl.SSLEngine;
  * Confined, like the engine, to the thread driving it, except {@link #runTasks()}.
  */
 interface Driver {
+
+  /** Narrows the protocol versions of this connection, before its handshake starts. */
+  void restrictProtocols(List<String> protocols);
 
   /** Starts the handshake (the engine then moves to HANDSHAKING). */
   void begin() throws IOException;

@@ -4,6 +4,7 @@ import io.niotls.context.ClientAuth;
 import io.niotls.context.TlsContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 
@@ -31,6 +32,11 @@ final class SslEngineDriver implements Driver {
     EngineQuirks quirks = EngineQuirks.of(context.provider());
     this.sender = new Sender(engine, ssl, buffers, quirks);
     this.receiver = new Receiver(engine, ssl, buffers, sender, quirks, context.isClient());
+  }
+
+  @Override
+  public void restrictProtocols(List<String> protocols) {
+    ssl.setEnabledProtocols(protocols.toArray(new String[0]));
   }
 
   @Override

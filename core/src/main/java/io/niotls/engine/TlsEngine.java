@@ -8,6 +8,7 @@ import io.niotls.transport.Transport;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
@@ -98,6 +99,19 @@ public final class TlsEngine implements Closeable {
     Transport guarded =
         context.requireAlpn() ? new AlpnGuard(transport, context.alpn()) : transport;
     return new TlsEngine(context, guarded, null, -1);
+  }
+
+  /**
+   * Narrows this connection's protocol versions to {@code protocols} (a subset of the context's),
+   * for every provider; only before the handshake starts.
+   *
+   * @throws IllegalStateException once the handshake has started
+   */
+  public void restrictProtocols(List<String> protocols) {
+    if (phase != Phase.NEW) {
+      throw new IllegalStateException("restrictProtocols() after the handshake started");
+    }
+    driver.restrictProtocols(List.copyOf(protocols));
   }
 
   /**
