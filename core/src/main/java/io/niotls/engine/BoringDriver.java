@@ -46,6 +46,7 @@ final class BoringDriver implements Driver {
   private boolean inboundDone;
   private boolean released;
   private int pendingWrite; // an SSL_write to repeat with at least as many bytes (WANT_WRITE)
+  private boolean replyPending; // a KeyUpdate reply waits in netOut: read no further record
 
   BoringDriver(
       TlsEngine engine, TlsContext context, EngineBuffers buffers, String peerHost, int peerPort) {
@@ -86,7 +87,7 @@ final class BoringDriver implements Driver {
           engine.established();
           break;
         }
-        Status wait = afterFailedCall(r, true);
+        Status wait = afterFailedCall(SSL.getError(ssl, r), true);
         if (wait != null) {
           return wait;
         }
@@ -103,11 +104,10 @@ final class BoringDriver implements Driver {
   }
 
   /**
-   * What a call that returned {@code r <= 0} means ({@code SSL_get_error}): null to call again at
-   * once, a WANT_* to report, or an exception for a failure or the peer's close.
+   * What a call that failed with {@code error} ({@code SSL_get_error}, asked before any other call)
+   * means: null to call again at once, a WANT_* to report, or an exception for a failure.
    */
-  private Status afterFailedCall(int r, boolean handshaking) throws IOException {
-    int error = SSL.getError(ssl, r);
+  private Status afterFailedCall(int error, boolean handshaking) throws IOException {
     if (error == SSL.SSL_ERROR_WANT_READ) {
       if (io.consumed() > 0) {
         return null; // a record was taken (a flight's part, a ticket, a KeyUpdate): go on
@@ -164,7 +164,10 @@ final class BoringDriver implements Driver {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     try {
-      buffers.flush(); // a post-handshake reply left over from an earlier call
+      if (replyPending && !flushReply()) {
+        return engine.status(Status.WANT_WRITE).code(); // a KeyUpdate reply goes out first
+      }
+      buffers.flush(); // what an earlier call left
       while (true) {
         if (buffers.holdsAppIn()) {
           return engine.ok(buffers.take(dst));
@@ -184,12 +187,12 @@ final class BoringDriver implements Driver {
           }
           continue;
         }
+        int error = SSL.getError(ssl, n);
         guard.unwrapped(io.consumed(), 0);
-        if (io.drained() > 0 && !buffers.flush()) {
-          // a reply the peer asked for (KeyUpdate) goes out before the next record is read
+        if (error == SSL.SSL_ERROR_WANT_READ && io.consumed() > 0 && replyOwed()) {
           return engine.status(Status.WANT_WRITE).code();
         }
-        Status wait = afterFailedCall(n, false);
+        Status wait = afterFailedCall(error, false);
         if (wait != null) {
           return engine.status(wait).code();
         }
@@ -199,7 +202,7 @@ final class BoringDriver implements Driver {
     }
   }
 
-  /** One SSL_read into {@code dst} if direct, else into appIn (at most what dst can take). */
+  /** One SSL_read into {@code dst}: straight if direct, else through this thread's staging. */
   private int readInto(ByteBuffer dst) throws IOException {
     if (dst.isDirect()) {
       long at = BoringIo.address(dst) + dst.position();
@@ -210,18 +213,37 @@ final class BoringDriver implements Driver {
       }
       return n;
     }
-    ByteBuffer app = buffers.beginUnwrapIntoAppIn();
-    try {
-      long at = BoringIo.address(app) + app.position();
-      int room = Math.min(app.remaining(), dst.remaining());
-      int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
-      if (n > 0) {
-        app.position(app.position() + n);
-      }
-      return n;
-    } finally {
-      buffers.endUnwrapIntoAppIn();
+    ByteBuffer staging = BoringIo.staging();
+    long at = BoringIo.address(staging);
+    int room = Math.min(staging.remaining(), dst.remaining());
+    int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+    if (n > 0) {
+      dst.put(staging.limit(n));
     }
+    return n;
+  }
+
+  /**
+   * After a record without data: BoringSSL holds the reply a KeyUpdate asks for until our next
+   * write. A zero-byte write sends it now, and the next record waits until it is out (WANT_WRITE),
+   * so a peer that asks and does not read gets no growing queue.
+   */
+  private boolean replyOwed() throws IOException {
+    Phase phase = engine.phase();
+    if (!tls13 || (phase != Phase.OPEN && phase != Phase.PEER_CLOSED)) {
+      return false; // after our close_notify BoringSSL writes nothing more
+    }
+    io.withOutput(() -> SSL.writeToSSL(ssl, NOTHING_ADDRESS, 0));
+    replyPending |= io.produced() > 0;
+    return replyPending && !flushReply();
+  }
+
+  /** Writes the reply a KeyUpdate asked for; true once it is out. */
+  private boolean flushReply() throws IOException {
+    if (buffers.flush()) {
+      replyPending = false;
+    }
+    return !replyPending;
   }
 
   @Override
@@ -265,7 +287,6 @@ final class BoringDriver implements Driver {
       }
       return consumed > 0 ? engine.ok(consumed) : engine.status(Status.WANT_WRITE).code();
     } finally {
-      buffers.releaseScratch();
       Reference.reachabilityFence(nativeSsl);
     }
   }
@@ -276,7 +297,7 @@ final class BoringDriver implements Driver {
     if (src.isDirect()) {
       at = BoringIo.address(src) + src.position();
     } else {
-      ByteBuffer copy = buffers.scratch();
+      ByteBuffer copy = BoringIo.staging();
       copy.put(0, src, src.position(), length);
       at = BoringIo.address(copy);
     }
@@ -332,10 +353,9 @@ final class BoringDriver implements Driver {
 
   @Override
   public Status awaitPeerClose() throws IOException {
-    ByteBuffer discard = null;
     try {
       while (engine.phase() == Phase.SHUTDOWN_SENT) {
-        discard = discard == null ? buffers.scratch() : discard.clear();
+        ByteBuffer discard = BoringIo.staging();
         long at = BoringIo.address(discard);
         int room = discard.remaining();
         int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
@@ -367,7 +387,6 @@ final class BoringDriver implements Driver {
       buffers.releaseAll();
       return Status.DONE;
     } finally {
-      buffers.releaseScratch();
       Reference.reachabilityFence(nativeSsl);
     }
   }

@@ -23,11 +23,20 @@ import java.nio.ByteBuffer;
 final class BoringIo {
   private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
 
+  /**
+   * Native memory for plaintext that comes from or goes to a heap buffer, one record's worth per
+   * thread: BoringSSL reads and writes addresses only, and a pooled buffer per call (or one per
+   * connection) would cost what an idle connection must not hold.
+   */
+  private static final ThreadLocal<ByteBuffer> STAGING =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(TlsRecords.MAX_PLAINTEXT_BODY));
+
   private final long bio;
   private final EngineBuffers buffers;
   private final RecordGuard guard;
   private int consumed; // by the last call
   private int drained; // by the last drain
+  private int produced; // by the last withOutput
   private boolean sealing;
   private final byte[] header = new byte[TlsRecords.HEADER_LENGTH];
   private int headerBytes;
@@ -37,6 +46,11 @@ final class BoringIo {
     this.bio = bio;
     this.buffers = buffers;
     this.guard = guard;
+  }
+
+  /** This thread's staging buffer, cleared: {@link TlsRecords#MAX_PLAINTEXT_BODY} bytes. */
+  static ByteBuffer staging() {
+    return STAGING.get().clear();
   }
 
   static long address(ByteBuffer direct) {
@@ -96,12 +110,13 @@ final class BoringIo {
         try {
           result = call.run();
         } finally {
-          int produced = room - SSL.bioLengthByteBuffer(bio);
+          produced = room - SSL.bioLengthByteBuffer(bio);
           SSL.bioClearByteBuffer(bio);
           out.position(start + produced);
           watch(out, start, produced);
         }
       } else {
+        produced = 0;
         result = -1;
       }
     } finally {
@@ -154,6 +169,11 @@ final class BoringIo {
   /** Input bytes the last {@link #withInput} call took. */
   int consumed() {
     return consumed;
+  }
+
+  /** Bytes the last {@link #withOutput} call wrote to netOut. */
+  int produced() {
+    return produced;
   }
 
   /** Bytes the last {@link #drain()} moved to netOut. */

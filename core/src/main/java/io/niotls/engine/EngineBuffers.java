@@ -23,7 +23,6 @@ final class EngineBuffers {
   private ByteBuffer netIn;
   private ByteBuffer netOut;
   private ByteBuffer appIn;
-  private ByteBuffer scratch; // a direct copy of heap plaintext for BoringSSL, within one call
 
   EngineBuffers(BufferPool pool, Transport transport) {
     this.pool = pool;
@@ -188,30 +187,11 @@ final class EngineBuffers {
     }
   }
 
-  /**
-   * A pooled buffer to copy plaintext into for a provider that reads only native memory, in write
-   * mode; {@link #releaseScratch()} gives it back before the call that took it returns.
-   */
-  ByteBuffer scratch() {
-    if (scratch == null) {
-      scratch = pool.acquire();
-    }
-    return scratch.clear();
-  }
-
-  void releaseScratch() {
-    if (scratch != null) {
-      pool.release(scratch);
-      scratch = null;
-    }
-  }
-
   boolean holdsAny() {
     return netIn != null || netOut != null || appIn != null;
   }
 
   void releaseAll() {
-    releaseScratch();
     if (netIn != null) {
       pool.release(netIn);
       netIn = null;
