@@ -55,7 +55,9 @@ final class BoringDriver implements Driver {
     this.client = context.isClient();
     this.nativeSsl = context.newNativeSsl(peerHost, peerPort);
     this.ssl = nativeSsl.ssl();
-    this.guard = new RecordGuard(false); // BoringSSL refuses renegotiation itself, both roles
+    // As through Netty's engine: a BoringSSL server refuses renegotiation itself, with the RFC's
+    // alert; a client is refused by the guard (the same message for every client provider).
+    this.guard = new RecordGuard(!EngineQuirks.of(Provider.OPENSSL).refusesRenegotiation(client));
     this.io = new BoringIo(nativeSsl.bio(), buffers, guard);
     this.serverName = client ? context.serverNameFor(peerHost) : null;
     this.peerCertificates = client || context.clientAuth() != ClientAuth.NONE;
