@@ -9,10 +9,8 @@ import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.security.cert.CertificateException;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 
 /**
  * The driver over BoringSSL's own API through netty-tcnative, with no SSLEngine in between: {@code
@@ -38,6 +36,7 @@ final class BoringDriver implements Driver {
   private final NativeSsl nativeSsl;
   private final long ssl;
   private final BoringIo io;
+  private final BoringCloser closer;
   private final RecordGuard guard;
   private final boolean client;
   private final boolean peerCertificates;
@@ -59,6 +58,7 @@ final class BoringDriver implements Driver {
     // alert; a client is refused by the guard (the same message for every client provider).
     this.guard = new RecordGuard(!EngineQuirks.of(Provider.OPENSSL).refusesRenegotiation(client));
     this.io = new BoringIo(nativeSsl.bio(), buffers, guard);
+    this.closer = new BoringCloser(engine, buffers, io, guard, nativeSsl);
     this.serverName = client ? context.serverNameFor(peerHost) : null;
     this.peerCertificates = client || context.clientAuth() != ClientAuth.NONE;
   }
@@ -142,16 +142,8 @@ final class BoringDriver implements Driver {
     throw failure();
   }
 
-  /** BoringSSL's reason for the failure it reports, and our trust check's when it refused. */
   private TlsException failure() {
-    String reason = SSL.getErrorString(SSL.getLastErrorNumber());
-    SSL.clearError(); // the queue is the thread's: leave nothing for the next connection
-    SSLException e = new SSLException(reason);
-    CertificateException refused = nativeSsl.verifyFailure();
-    if (refused != null) {
-      e.initCause(refused);
-    }
-    return TlsException.fromEngine(e);
+    return BoringFacts.failure(nativeSsl);
   }
 
   @Override
@@ -308,86 +300,19 @@ final class BoringDriver implements Driver {
 
   @Override
   public void closeNotify() throws IOException {
-    if (engine.phase() == Phase.HANDSHAKING) {
-      // SSL_shutdown sends nothing mid-handshake: the peer is told with an alert of ours
-      if (!io.sealing()) {
-        buffers.beginWrap().put(FatalAlerts.plaintext("user_canceled"));
-        buffers.endWrap();
-      }
-      buffers.flush();
-      return;
-    }
-    if (client && tls13) {
-      readAhead();
-    }
-    io.withInput(() -> SSL.shutdownSSL(ssl), true);
-    buffers.flush();
-  }
-
-  /**
-   * BoringSSL ignores tickets that arrive after our close_notify: before sending it, a TLS 1.3
-   * client reads what has arrived as far as the first application data (kept in appIn for the
-   * caller), so the server's tickets reach the session cache of a client that never read.
-   */
-  private void readAhead() throws IOException {
-    for (int step = 0; step < TlsEngine.MAX_RECORDS_WITHOUT_DATA && !buffers.holdsAppIn(); step++) {
-      if (!buffers.holdsWholeRecord() && buffers.fill() <= 0) {
-        return;
-      }
-      ByteBuffer app = buffers.beginUnwrapIntoAppIn();
-      int n;
-      try {
-        long at = BoringIo.address(app) + app.position();
-        int room = app.remaining();
-        n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
-        if (n > 0) {
-          app.position(app.position() + n);
-        }
-      } finally {
-        buffers.endUnwrapIntoAppIn();
-      }
-      guard.unwrapped(io.consumed(), Math.max(n, 0));
-      if (n <= 0 && (SSL.getError(ssl, n) != SSL.SSL_ERROR_WANT_READ || io.consumed() == 0)) {
-        return; // the peer's close_notify or a failure: read() reports it in turn
-      }
+    try {
+      closer.closeNotify(client && tls13);
+    } finally {
+      Reference.reachabilityFence(nativeSsl);
     }
   }
 
   @Override
   public Status awaitPeerClose() throws IOException {
     try {
-      while (engine.phase() == Phase.SHUTDOWN_SENT) {
-        ByteBuffer discard = BoringIo.staging();
-        long at = BoringIo.address(discard);
-        int room = discard.remaining();
-        int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
-        if (n > 0) {
-          continue; // the peer's last data, which we no longer read
-        }
-        int error = SSL.getError(ssl, n);
-        if (error == SSL.SSL_ERROR_ZERO_RETURN) {
-          inboundDone = true;
-          engine.moveTo(Phase.CLOSED);
-        } else if (error == SSL.SSL_ERROR_WANT_READ) {
-          if (io.consumed() > 0) {
-            continue;
-          }
-          int filled = buffers.fill();
-          if (filled == 0) {
-            return Status.SENT;
-          }
-          if (filled < 0) {
-            throw TlsException.truncated(false);
-          }
-        } else if (error != SSL.SSL_ERROR_WANT_WRITE || !buffers.flush()) {
-          if (error == SSL.SSL_ERROR_WANT_WRITE) {
-            return Status.SENT;
-          }
-          throw failure();
-        }
-      }
-      buffers.releaseAll();
-      return Status.DONE;
+      Status status = closer.awaitPeerClose();
+      inboundDone |= status == Status.DONE;
+      return status;
     } finally {
       Reference.reachabilityFence(nativeSsl);
     }

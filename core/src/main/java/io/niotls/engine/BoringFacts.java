@@ -2,16 +2,33 @@ package io.niotls.engine;
 
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.internal.tcnative.SSL;
+import io.niotls.context.NativeSsl;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
-/** What a handshake BoringSSL ran for {@link BoringDriver} negotiated, read from its accessors. */
+/**
+ * What BoringSSL says about a {@link BoringDriver}'s connection: what its handshake negotiated,
+ * read from its accessors, and why it failed.
+ */
 final class BoringFacts {
   private BoringFacts() {}
+
+  /** BoringSSL's reason for the failure it reports, and our trust check's when it refused. */
+  static TlsException failure(NativeSsl nativeSsl) {
+    String reason = SSL.getErrorString(SSL.getLastErrorNumber());
+    SSL.clearError(); // the queue is the thread's: leave nothing for the next connection
+    SSLException e = new SSLException(reason);
+    CertificateException refused = nativeSsl.verifyFailure();
+    if (refused != null) {
+      e.initCause(refused);
+    }
+    return TlsException.fromEngine(e);
+  }
 
   /**
    * @param protocol the version BoringSSL reports

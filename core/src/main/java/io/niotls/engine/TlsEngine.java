@@ -126,12 +126,8 @@ public final class TlsEngine implements Closeable {
       case NEW:
         try {
           driver.begin();
-        } catch (SSLException e) {
-          return fail(TlsException.fromEngine(e));
-        } catch (TlsException e) {
-          return fail(e);
         } catch (IOException e) {
-          return fail(TlsException.transport(e));
+          return failWith(e);
         }
         moveTo(Phase.HANDSHAKING);
         return driveHandshake();
@@ -167,12 +163,8 @@ public final class TlsEngine implements Closeable {
     }
     try {
       return driver.read(dst);
-    } catch (SSLException e) {
-      return fail(TlsException.fromEngine(e)).code();
-    } catch (TlsException e) {
-      return fail(e).code();
     } catch (IOException e) {
-      return fail(TlsException.transport(e)).code();
+      return failWith(e).code();
     }
   }
 
@@ -197,10 +189,8 @@ public final class TlsEngine implements Closeable {
     }
     try {
       return driver.write(src);
-    } catch (SSLException e) {
-      return fail(TlsException.fromEngine(e)).code();
     } catch (IOException e) {
-      return fail(TlsException.transport(e)).code();
+      return failWith(e).code();
     }
   }
 
@@ -246,12 +236,8 @@ public final class TlsEngine implements Closeable {
         default: // CLOSED
           return status(buffers.flush() ? Status.DONE : Status.WANT_WRITE);
       }
-    } catch (SSLException e) {
-      return fail(TlsException.fromEngine(e));
-    } catch (TlsException e) {
-      return fail(e);
     } catch (IOException e) {
-      return fail(TlsException.transport(e));
+      return failWith(e);
     }
   }
 
@@ -341,12 +327,8 @@ public final class TlsEngine implements Closeable {
   private Status driveHandshake() {
     try {
       return status(driver.handshake());
-    } catch (SSLException e) {
-      return fail(TlsException.fromEngine(e));
-    } catch (TlsException e) {
-      return fail(e);
     } catch (IOException e) {
-      return fail(TlsException.transport(e));
+      return failWith(e);
     }
   }
 
@@ -354,6 +336,16 @@ public final class TlsEngine implements Closeable {
   void established() {
     moveTo(Phase.OPEN);
     session = driver.established();
+  }
+
+  /**
+   * Fails the engine with what a call threw: an SSLEngine's exception read for its alert and
+   * reason, a TlsException as it is (a refusal of ours, a truncation), anything else as the
+   * transport's failure.
+   */
+  private Status failWith(IOException e) {
+    return fail(
+        e instanceof SSLException ssl ? TlsException.fromEngine(ssl) : TlsException.transport(e));
   }
 
   private Status fail(TlsException e) {
