@@ -139,6 +139,33 @@ class BoringNativeLifecycleTest {
     assertThat(natives.connectionsFreed()).isEqualTo(2);
   }
 
+  @Test
+  void aContextNeverClosedIsFreedOnceUnreachable() throws InterruptedException {
+    // nothing native (the trust, SNI and session callbacks are global JNI references) may keep
+    // the TlsContext reachable, or its SSL_CTX would never be freed
+    BoringContext natives = usedAndDropped();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!natives.contextFreed() && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(natives.contextFreed()).isTrue();
+    assertThat(natives.liveConnections()).isZero();
+  }
+
+  /** A client context that verified a server and cached its session, then was forgotten. */
+  private BoringContext usedAndDropped() {
+    TlsContext forgotten =
+        Contexts.client(Provider.BORINGSSL, KeyType.EC_P256).protocols("TLSv1.3").build();
+    try (MemoryPair pair = MemoryPair.builder(forgotten, server).build()) {
+      pair.handshake();
+      byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+      assertThat(pair.send(pair.server, pair.client, ping)).isEqualTo(ping);
+    }
+    assertThat(forgotten.boringContext().cachedSessions()).isPositive();
+    return forgotten.boringContext();
+  }
+
   /** Starts a client handshake (its ClientHello is made) and forgets the engine. */
   private static void startAndDrop(TlsContext context) {
     TlsEngine engine = TlsEngine.client(context, new MemoryTransport(), "localhost", 443);
