@@ -26,8 +26,10 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * BoringSSL engines through netty-tcnative. The only class of core that names Netty: it is loaded
- * only when the OpenSSL provider is chosen, so core runs with the JDK alone on the class path.
+ * BoringSSL engines through netty-tcnative. Like the BORINGSSL provider's classes (BoringContext,
+ * BoringKeys, BoringSessions, NativeSsl here; BoringDriver and its parts in the engine), it names
+ * Netty and is loaded only when its provider is chosen, so core runs with the JDK alone on the
+ * class path.
  */
 final class OpenSslEngineFactory implements EngineFactory {
   /**
