@@ -23,7 +23,9 @@ public final class TlsOptions {
   @Option(
       names = "--provider",
       paramLabel = "PROVIDER",
-      description = "JDK, OPENSSL (BoringSSL) or AUTO (OPENSSL when it loads; the default)")
+      description =
+          "JDK, OPENSSL (BoringSSL through Netty's engine), BORINGSSL (BoringSSL driven"
+              + " directly) or AUTO (OPENSSL when it loads; the default)")
   Provider provider = Provider.AUTO;
 
   @Option(

@@ -116,7 +116,7 @@ class ErrorMessagesTest {
   void anUnknownProviderListsTheKnownOnes() {
     assertThat(error("client", "--provider", "nss", "tls://127.0.0.1:1"))
         .isEqualTo(
-            "niotls: Invalid value for option '--provider': expected one of [JDK, OPENSSL, AUTO]"
+            "niotls: Invalid value for option '--provider': expected one of [JDK, OPENSSL, BORINGSSL, AUTO]"
                 + " (case-insensitive) but was 'nss' (see 'niotls client --help')");
   }
 

@@ -5,10 +5,13 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 
-/** Makes and frees the SSLEngines of one provider. Thread-safe. */
+/**
+ * Makes and frees the SSLEngines of one provider. Thread-safe. Made from the builder, before the
+ * context exists; each engine is made for the context that asks.
+ */
 interface EngineFactory {
-  /** A new engine in the context's role; {@code host} null for servers. */
-  SSLEngine newEngine(String host, int port);
+  /** A new engine in {@code context}'s role; {@code host} null for servers. */
+  SSLEngine newEngine(TlsContext context, String host, int port);
 
   /** Frees native state held by the engine, if any. */
   void release(SSLEngine engine);

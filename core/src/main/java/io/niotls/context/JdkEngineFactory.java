@@ -13,7 +13,6 @@ import javax.net.ssl.TrustManager;
 
 /** SunJSSE engines. */
 final class JdkEngineFactory implements EngineFactory {
-  private final TlsContext context;
   private final SSLContext sslContext;
 
   /**
@@ -24,17 +23,16 @@ final class JdkEngineFactory implements EngineFactory {
   private final Set<SSLEngine> fullHandshakes =
       Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
 
-  JdkEngineFactory(TlsContext context, VerifyingTrustManager.Spec trust) {
-    this.context = context;
+  JdkEngineFactory(TlsContextBuilder settings) {
     try {
       sslContext = SSLContext.getInstance("TLS");
       KeyManager[] keys =
-          context.keyMaterial() == null
+          settings.keyMaterial == null
               ? null
-              : new KeyManager[] {new SingleKeyManager(context.keyMaterial(), fullHandshakes::add)};
-      TrustManager[] trusts = {trust.build(fullHandshakes::add)};
+              : new KeyManager[] {new SingleKeyManager(settings.keyMaterial, fullHandshakes::add)};
+      TrustManager[] trusts = {settings.trust.build(fullHandshakes::add)};
       sslContext.init(keys, trusts, null);
-      if (context.isClient() && !context.sessionResumption()) {
+      if (settings.client && !settings.sessionResumption) {
         // Sessions of engines made for port -1 are never looked up again, but SunJSSE still keeps
         // each one by its id, up to 20,480 of them (javax.net.ssl.sessionCacheSize): heap that
         // grows with every handshake of a client that does not resume. One is enough.
@@ -47,7 +45,7 @@ final class JdkEngineFactory implements EngineFactory {
   }
 
   @Override
-  public SSLEngine newEngine(String host, int port) {
+  public SSLEngine newEngine(TlsContext context, String host, int port) {
     SSLEngine engine =
         host == null ? sslContext.createSSLEngine() : sslContext.createSSLEngine(host, port);
     engine.setUseClientMode(context.isClient());

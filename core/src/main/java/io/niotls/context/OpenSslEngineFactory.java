@@ -26,8 +26,10 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * BoringSSL engines through netty-tcnative. The only class of core that names Netty: it is loaded
- * only when the OpenSSL provider is chosen, so core runs with the JDK alone on the class path.
+ * BoringSSL engines through netty-tcnative. Like the BORINGSSL provider's classes (BoringContext,
+ * BoringKeys, BoringSessions, NativeSsl here; BoringDriver and its parts in the engine), it names
+ * Netty and is loaded only when its provider is chosen, so core runs with the JDK alone on the
+ * class path.
  */
 final class OpenSslEngineFactory implements EngineFactory {
   /**
@@ -41,38 +43,36 @@ final class OpenSslEngineFactory implements EngineFactory {
    */
   static final int NON_APPLICATION_BIO_BYTES = 512;
 
-  private final TlsContext context;
   private final SslContext sslContext;
 
-  OpenSslEngineFactory(TlsContext context, VerifyingTrustManager.Spec trust) {
-    this.context = context;
-    KeyMaterial key = context.keyMaterial();
+  OpenSslEngineFactory(TlsContextBuilder settings) {
+    KeyMaterial key = settings.keyMaterial;
     SslContextBuilder builder =
-        context.isClient()
+        settings.client
             ? SslContextBuilder.forClient()
             : SslContextBuilder.forServer(sharedKeyMaterial(key));
-    if (context.isClient() && key != null) {
+    if (settings.client && key != null) {
       builder.keyManager(sharedKeyMaterial(key));
     }
     builder
         .sslProvider(SslProvider.OPENSSL)
-        .protocols(context.protocols())
-        .ciphers(context.cipherSuites())
-        .trustManager(trust.build(engine -> {}))
-        .option(OpenSslContextOption.USE_TASKS, context.delegatedTasks() == DelegatedTasks.CALLER)
+        .protocols(settings.protocols)
+        .ciphers(settings.cipherSuites)
+        .trustManager(settings.trust.build(engine -> {}))
+        .option(OpenSslContextOption.USE_TASKS, settings.delegatedTasks == DelegatedTasks.CALLER)
         .clientAuth(
-            switch (context.clientAuth()) {
+            switch (settings.clientAuth) {
               case REQUIRE -> io.netty.handler.ssl.ClientAuth.REQUIRE;
               case OPTIONAL -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
               default -> io.netty.handler.ssl.ClientAuth.NONE;
             });
-    if (!context.alpn().isEmpty()) {
+    if (!settings.alpn.isEmpty()) {
       builder.applicationProtocolConfig(
           new ApplicationProtocolConfig(
               ApplicationProtocolConfig.Protocol.ALPN,
               ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
               ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-              context.alpn()));
+              settings.alpn));
     }
     try {
       sslContext = builder.build();
@@ -83,7 +83,7 @@ final class OpenSslEngineFactory implements EngineFactory {
     if (sslContext instanceof ReferenceCountedOpenSslContext openSsl) {
       openSsl.setBioNonApplicationBufferSize(NON_APPLICATION_BIO_BYTES);
     }
-    if (context.isClient() && !context.sessionResumption()) {
+    if (settings.client && !settings.sessionResumption) {
       // Netty's client cache keys sessions by host even without a port, and TLS 1.3 tickets
       // arrive after the handshake: only switching the cache off keeps every handshake full.
       ((OpenSslSessionContext) sslContext.sessionContext()).setSessionCacheEnabled(false);
@@ -123,7 +123,7 @@ final class OpenSslEngineFactory implements EngineFactory {
   }
 
   @Override
-  public SSLEngine newEngine(String host, int port) {
+  public SSLEngine newEngine(TlsContext context, String host, int port) {
     if (!context.isClient() && context.sniNames().isEmpty()) {
       // The SslContext already holds all such a server engine needs (protocols, suites, client
       // auth, server cipher order, ALPN); reading and re-setting them per engine converted every

@@ -2,6 +2,7 @@ package io.niotls.context;
 
 import io.niotls.buffer.BufferPool;
 import io.niotls.wire.TlsRecords;
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -47,8 +48,12 @@ public final class TlsContext {
   private final DelegatedTasks delegatedTasks;
   private final Provider provider;
   private final String providerNote;
-  private final EngineFactory engines;
+  private final EngineFactory engines; // JDK and OPENSSL
+  private final BoringContext boring; // BORINGSSL
+  private final Cleaner.Cleanable nativeShare;
   private final BufferPool bufferPool;
+
+  private static final Cleaner CLEANER = Cleaner.create();
 
   TlsContext(TlsContextBuilder b) {
     client = b.client;
@@ -64,10 +69,15 @@ public final class TlsContext {
     sessionResumption = b.sessionResumption;
     handshakeTimeout = b.handshakeTimeout;
     delegatedTasks = b.delegatedTasks;
+    // Chosen only now that every setting above is in place; the engine makers take the builder,
+    // never this half-made context.
     String unavailable = b.provider == Provider.JDK ? null : openSslUnavailability();
-    if (b.provider == Provider.OPENSSL && unavailable != null) {
+    if ((b.provider == Provider.OPENSSL || b.provider == Provider.BORINGSSL)
+        && unavailable != null) {
       throw new TlsConfigException(
-          "the OPENSSL provider was asked for, but "
+          "the "
+              + b.provider
+              + " provider was asked for, but "
               + unavailable
               + "; add io.netty:netty-tcnative-boringssl-static for this platform or use JDK");
     }
@@ -77,15 +87,23 @@ public final class TlsContext {
           b.provider == Provider.JDK
               ? "JDK (as asked)"
               : "JDK (OpenSSL unavailable: " + unavailable + ")";
-      engines = new JdkEngineFactory(this, b.trust);
+    } else if (b.provider == Provider.BORINGSSL) {
+      provider = Provider.BORINGSSL;
+      providerNote = "BoringSSL, driven directly (as asked)";
     } else {
       provider = Provider.OPENSSL;
       providerNote =
           b.provider == Provider.OPENSSL
               ? "OpenSSL/BoringSSL (as asked)"
               : "OpenSSL/BoringSSL (auto)";
-      engines = new OpenSslEngineFactory(this, b.trust);
     }
+    engines =
+        switch (provider) {
+          case JDK -> new JdkEngineFactory(b);
+          case OPENSSL -> new OpenSslEngineFactory(b);
+          default -> null;
+        };
+    boring = provider == Provider.BORINGSSL ? BoringContext.create(b) : null;
     int bufferSize;
     try {
       bufferSize = bufferSize();
@@ -98,7 +116,10 @@ public final class TlsContext {
               + "): check the cipher suite and protocol names",
           e);
     }
-    bufferPool = new BufferPool(bufferSize, provider == Provider.OPENSSL, b.maxPooledBuffers);
+    bufferPool = new BufferPool(bufferSize, provider != Provider.JDK, b.maxPooledBuffers);
+    // The native context lives while this context is open or any engine made from it is: the
+    // context's share is given back by close(), or once the context is unreachable.
+    nativeShare = boring == null ? null : CLEANER.register(this, boring::releaseOwner);
   }
 
   /** A client context: verifies servers against the system trust store unless told otherwise. */
@@ -125,7 +146,11 @@ public final class TlsContext {
   }
 
   private int bufferSize() {
-    SSLEngine probe = engines.newEngine(null, -1);
+    if (engines == null) {
+      // BoringSSL driven directly reads and writes any record the protocol allows
+      return TlsRecords.MAX_RECORD;
+    }
+    SSLEngine probe = engines.newEngine(this, null, -1);
     try {
       int packet = probe.getSession().getPacketBufferSize();
       int app = probe.getSession().getApplicationBufferSize();
@@ -148,7 +173,43 @@ public final class TlsContext {
     // TLS 1.3 NewSessionTicket read later puts a fresh, resumable one in the cache. The host
     // stays, for SNI and host name verification.
     boolean uncached = client && !sessionResumption && identity != null;
-    return engines.newEngine(identity, uncached ? -1 : peerPort);
+    if (engines == null) {
+      throw new UnsupportedOperationException(
+          "the BORINGSSL provider drives BoringSSL directly and makes no SSLEngine");
+    }
+    return engines.newEngine(this, identity, uncached ? -1 : peerPort);
+  }
+
+  /**
+   * A BoringSSL connection object for one connection of the {@link Provider#BORINGSSL} provider.
+   * Low level: {@code TlsEngine} calls this, and frees it with {@link NativeSsl#close()}.
+   *
+   * @throws IllegalStateException when the context was closed and no engine keeps it alive
+   */
+  public NativeSsl newNativeSsl(String peerHost, int peerPort) {
+    if (boring == null) {
+      throw new UnsupportedOperationException("only the BORINGSSL provider makes NativeSsl");
+    }
+    String identity = client && serverName != null ? serverName : peerHost;
+    boolean uncached = client && !sessionResumption;
+    return boring.open(identity, uncached ? -1 : peerPort, client ? serverNameFor(peerHost) : null);
+  }
+
+  /** The native context of the BORINGSSL provider, for tests of what it frees; else null. */
+  BoringContext boringContext() {
+    return boring;
+  }
+
+  /**
+   * Gives back the context's share of its native state (the BORINGSSL provider's SSL_CTX): freed
+   * once the last engine made from it is closed, so engines still open go on working. Engines
+   * cannot be made after it. Idempotent; nothing to do for the JDK and OPENSSL providers. A context
+   * that is never closed is freed once it is unreachable.
+   */
+  public void close() {
+    if (nativeShare != null) {
+      nativeShare.clean();
+    }
   }
 
   /** The provider's engine maker, for tests of what it keeps. */
@@ -213,7 +274,7 @@ public final class TlsContext {
     return client;
   }
 
-  /** The provider in use: JDK or OPENSSL, never AUTO. */
+  /** The provider in use: JDK, OPENSSL or BORINGSSL, never AUTO. */
   public Provider provider() {
     return provider;
   }

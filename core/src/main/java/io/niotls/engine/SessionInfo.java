@@ -50,6 +50,23 @@ public record SessionInfo(
         resumed);
   }
 
+  /** What a handshake BoringSSL ran directly negotiated, from its own accessors. */
+  static SessionInfo of(
+      String protocol,
+      String cipherSuite,
+      String alpn,
+      String serverName,
+      List<X509Certificate> peerCertificates,
+      boolean resumed) {
+    return new SessionInfo(
+        canonical(protocol),
+        cipherSuite,
+        alpn == null || alpn.isEmpty() ? null : alpn,
+        serverName,
+        List.copyOf(peerCertificates),
+        resumed);
+  }
+
   /**
    * The constant for a known version name: BoringSSL's engine returns a new String per session, and
    * a session keeps its SessionInfo as long as it lives.

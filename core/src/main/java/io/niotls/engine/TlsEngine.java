@@ -1,21 +1,22 @@
 package io.niotls.engine;
 
-import io.niotls.context.ClientAuth;
 import io.niotls.context.DelegatedTasks;
+import io.niotls.context.Provider;
 import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.transport.Transport;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
 /**
- * One TLS connection: the state machine over one {@link SSLEngine} and one {@link Transport}, with
- * the contract of OpenSSL's {@code SSL_connect}/{@code SSL_read}/{@code SSL_write}/{@code
- * SSL_shutdown} + {@code SSL_get_error}.
+ * One TLS connection: the state machine over one provider's TLS object (an {@link SSLEngine}, or
+ * BoringSSL's {@code SSL} driven directly) and one {@link Transport}, with the contract of
+ * OpenSSL's {@code SSL_connect}/{@code SSL_read}/{@code SSL_write}/{@code SSL_shutdown} + {@code
+ * SSL_get_error}.
  *
  * <p>Every call does what it can without blocking and says what it needs to go on: {@link
  * Status#WANT_READ} (call again when the transport is readable), {@link Status#WANT_WRITE} (when
@@ -39,22 +40,22 @@ import javax.net.ssl.SSLException;
  * plaintext not yet read ({@code appIn}) are taken from the context's pool only while they hold
  * bytes, so an idle connection holds none.
  *
- * <p>Inside, this class is the coordinator: it owns the phase, the status and the failure, drives
- * the handshake and decides what each call does next. The receive path is {@code Receiver}'s, the
- * send path (alerts included) {@code Sender}'s, the buffers {@code EngineBuffers}', and what
- * differs between the providers is asked of {@code EngineQuirks}.
+ * <p>Inside, this class is the coordinator: it owns the phase, the status and the failure and
+ * decides what each call does next; the TLS work of each step is its {@code Driver}'s. For an
+ * SSLEngine ({@code SslEngineDriver}) the receive path is {@code Receiver}'s, the send path (alerts
+ * included) {@code Sender}'s, and what differs between the providers is asked of {@code
+ * EngineQuirks}; for {@link Provider#BORINGSSL} {@code BoringDriver} calls BoringSSL's {@code
+ * SSL_do_handshake}/{@code SSL_read}/{@code SSL_write}/{@code SSL_shutdown} itself. The buffers are
+ * {@code EngineBuffers}' in both.
  */
 public final class TlsEngine implements Closeable {
   /** Records in a row without application data that the engine accepts after the handshake. */
   public static final int MAX_RECORDS_WITHOUT_DATA = 64;
 
   private final TlsContext context;
-  private final SSLEngine ssl;
   private final Transport transport;
   private final EngineBuffers buffers;
-  private final Sender sender;
-  private final Receiver receiver;
-  private final String serverName;
+  private final Driver driver;
   private final boolean inlineTasks;
 
   private Phase phase = Phase.NEW;
@@ -66,13 +67,12 @@ public final class TlsEngine implements Closeable {
   private TlsEngine(TlsContext context, Transport transport, String peerHost, int peerPort) {
     this.context = context;
     this.transport = transport;
-    this.ssl = context.newSslEngine(peerHost, peerPort);
     this.buffers = new EngineBuffers(context.bufferPool(), transport);
-    this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
     this.inlineTasks = context.delegatedTasks() == DelegatedTasks.INLINE;
-    EngineQuirks quirks = EngineQuirks.of(context.provider());
-    this.sender = new Sender(this, ssl, buffers, quirks);
-    this.receiver = new Receiver(this, ssl, buffers, sender, quirks, context.isClient());
+    this.driver =
+        context.provider() == Provider.BORINGSSL
+            ? new BoringDriver(this, context, buffers, peerHost, peerPort)
+            : new SslEngineDriver(this, context, buffers, peerHost, peerPort);
   }
 
   /**
@@ -102,6 +102,19 @@ public final class TlsEngine implements Closeable {
   }
 
   /**
+   * Narrows this connection's protocol versions to {@code protocols} (a subset of the context's),
+   * for every provider; only before the handshake starts.
+   *
+   * @throws IllegalStateException once the handshake has started
+   */
+  public void restrictProtocols(List<String> protocols) {
+    if (phase != Phase.NEW) {
+      throw new IllegalStateException("restrictProtocols() after the handshake started");
+    }
+    driver.restrictProtocols(List.copyOf(protocols));
+  }
+
+  /**
    * Drives the handshake as far as it goes now. {@link Status#OK} once it is complete and its last
    * flight is written; calling it on an established engine writes any pending ciphertext. Optional:
    * the first {@link #read} or {@link #write} drives it too.
@@ -112,9 +125,9 @@ public final class TlsEngine implements Closeable {
         return status(failure.status());
       case NEW:
         try {
-          ssl.beginHandshake();
-        } catch (SSLException e) {
-          return fail(TlsException.fromEngine(e));
+          driver.begin();
+        } catch (IOException e) {
+          return failWith(e);
         }
         moveTo(Phase.HANDSHAKING);
         return driveHandshake();
@@ -149,13 +162,9 @@ public final class TlsEngine implements Closeable {
       return 0;
     }
     try {
-      return receiver.read(dst);
-    } catch (SSLException e) {
-      return fail(TlsException.fromEngine(e)).code();
-    } catch (TlsException e) {
-      return fail(e).code();
+      return driver.read(dst);
     } catch (IOException e) {
-      return fail(TlsException.transport(e)).code();
+      return failWith(e).code();
     }
   }
 
@@ -179,11 +188,9 @@ public final class TlsEngine implements Closeable {
       }
     }
     try {
-      return sender.write(src);
-    } catch (SSLException e) {
-      return fail(TlsException.fromEngine(e)).code();
+      return driver.write(src);
     } catch (IOException e) {
-      return fail(TlsException.transport(e)).code();
+      return failWith(e).code();
     }
   }
 
@@ -205,44 +212,38 @@ public final class TlsEngine implements Closeable {
           return status(Status.DONE);
         case HANDSHAKING:
           buffers.flush();
-          sender.closeNotify();
+          driver.closeNotify();
           moveTo(Phase.CLOSED);
           return status(buffers.flush() ? Status.DONE : Status.WANT_WRITE);
         case OPEN:
           if (!buffers.flush()) {
             return status(Status.WANT_WRITE);
           }
-          sender.closeNotify();
+          driver.closeNotify();
           moveTo(Phase.SHUTDOWN_SENT);
           // Like SSL_shutdown's first call: no read yet, so a caller that wants the peer's last
           // data (TLS 1.3 half-close) can still read() it before calling shutdown() again.
           return status(buffers.flush() ? Status.SENT : Status.WANT_WRITE);
         case SHUTDOWN_SENT:
-          return status(buffers.flush() ? receiver.awaitPeerClose() : Status.WANT_WRITE);
+          return status(buffers.flush() ? driver.awaitPeerClose() : Status.WANT_WRITE);
         case PEER_CLOSED:
           if (!buffers.flush()) {
             return status(Status.WANT_WRITE);
           }
-          sender.closeNotify();
+          driver.closeNotify();
           moveTo(Phase.CLOSED);
           return status(buffers.flush() ? Status.DONE : Status.WANT_WRITE);
         default: // CLOSED
           return status(buffers.flush() ? Status.DONE : Status.WANT_WRITE);
       }
-    } catch (SSLException e) {
-      return fail(TlsException.fromEngine(e));
-    } catch (TlsException e) {
-      return fail(e);
     } catch (IOException e) {
-      return fail(TlsException.transport(e));
+      return failWith(e);
     }
   }
 
-  /** Runs the SSLEngine's delegated tasks announced by {@link Status#WANT_TASK}. Any thread. */
+  /** Runs the delegated tasks announced by {@link Status#WANT_TASK}. Any thread. */
   public void runTasks() {
-    for (Runnable task = ssl.getDelegatedTask(); task != null; task = ssl.getDelegatedTask()) {
-      task.run();
-    }
+    driver.runTasks();
   }
 
   /**
@@ -252,14 +253,14 @@ public final class TlsEngine implements Closeable {
   @Override
   public void close() {
     if (released) {
-      return; // the OpenSSL provider's engine is reference counted: release it once
+      return; // native state (BoringSSL's, directly or through Netty) is freed exactly once
     }
     released = true;
     if (phase != Phase.FAILED && phase != Phase.CLOSED) {
       moveTo(Phase.CLOSED);
     }
     buffers.releaseAll();
-    context.releaseSslEngine(ssl);
+    driver.release();
     try {
       transport.close();
     } catch (IOException ignored) {
@@ -288,12 +289,12 @@ public final class TlsEngine implements Closeable {
 
   /** True once the peer's close_notify has been read. */
   public boolean isPeerClosed() {
-    return phase == Phase.PEER_CLOSED || (phase == Phase.CLOSED && ssl.isInboundDone());
+    return phase == Phase.PEER_CLOSED || (phase == Phase.CLOSED && driver.inboundDone());
   }
 
   /** Decrypted bytes buffered and not yet read ({@code SSL_pending}). */
   public int pending() {
-    return buffers.pending();
+    return driver.pending();
   }
 
   /** True while ciphertext waits to be written: the caller should wait for writability. */
@@ -314,70 +315,44 @@ public final class TlsEngine implements Closeable {
     return transport;
   }
 
-  /** The SSLEngine underneath, for facts this class does not expose. Do not drive it directly. */
+  /**
+   * The SSLEngine underneath, for facts this class does not expose. Do not drive it directly.
+   *
+   * @throws UnsupportedOperationException for {@link Provider#BORINGSSL}, which has no SSLEngine
+   */
   public SSLEngine sslEngine() {
-    return ssl;
+    return driver.sslEngine();
   }
 
   private Status driveHandshake() {
     try {
-      while (phase == Phase.HANDSHAKING) {
-        if (!buffers.flush()) {
-          return status(Status.WANT_WRITE);
-        }
-        HandshakeStatus hs = ssl.getHandshakeStatus();
-        switch (hs) {
-          case NEED_TASK:
-            if (!runTasksInline()) {
-              return status(Status.WANT_TASK);
-            }
-            break;
-          case NEED_WRAP:
-            sender.wrap(EngineBuffers.empty());
-            break;
-          case NEED_UNWRAP:
-          case NEED_UNWRAP_AGAIN:
-            Status wait = receiver.unwrapHandshake();
-            if (wait != null) {
-              return status(wait);
-            }
-            break;
-          default: // FINISHED or NOT_HANDSHAKING: an engine that did not report FINISHED
-            established();
-        }
-      }
-      if (context.isClient() && buffers.holdsNetIn()) {
-        receiver.readAhead();
-      }
-      return status(buffers.flush() ? Status.OK : Status.WANT_WRITE);
-    } catch (SSLException e) {
-      return fail(TlsException.fromEngine(e));
-    } catch (TlsException e) {
-      return fail(e);
+      return status(driver.handshake());
     } catch (IOException e) {
-      return fail(TlsException.transport(e));
+      return failWith(e);
     }
   }
 
-  /** The handshake finished (a wrap or an unwrap said so): records the session. */
+  /** The handshake finished (the driver says so): records the session. */
   void established() {
     moveTo(Phase.OPEN);
-    sender.established();
-    // A server that asked for no client certificate has none to read: asking would only throw.
-    boolean peerCertificates = context.isClient() || context.clientAuth() != ClientAuth.NONE;
-    String sni = context.isClient() ? serverName : context.requestedServerName(ssl);
-    session = SessionInfo.of(ssl, sni, context.wasResumed(ssl), peerCertificates);
-    receiver.established(session.protocol());
-    if (!context.sessionResumption()) {
-      ssl.getSession().invalidate();
-    }
+    session = driver.established();
+  }
+
+  /**
+   * Fails the engine with what a call threw: an SSLEngine's exception read for its alert and
+   * reason, a TlsException as it is (a refusal of ours, a truncation), anything else as the
+   * transport's failure.
+   */
+  private Status failWith(IOException e) {
+    return fail(
+        e instanceof SSLException ssl ? TlsException.fromEngine(ssl) : TlsException.transport(e));
   }
 
   private Status fail(TlsException e) {
     if (phase != Phase.FAILED) {
       failure = e;
       if (e.status() == Status.SSL) {
-        sender.alert(e);
+        driver.alert(e);
       }
       moveTo(Phase.FAILED);
       buffers.releaseAll();

@@ -154,6 +154,12 @@ public final class TlsException extends IOException {
         || lower.contains("protocol versions")
         || lower.contains("requested protocol")) {
       hint = "the peers share no protocol version (niotls speaks TLS 1.3 and 1.2 only)";
+    } else if (lower.contains("clienthello_tlsext")
+        || lower.contains("unrecognized_name")
+        || lower.contains("unrecognized server name")) {
+      hint =
+          "the client's hello asked for what this server refuses: a server name it does not serve"
+              + " (sniStrict), or an extension it cannot accept";
     } else if (lower.contains("no_application_protocol")) {
       hint = "the peers share no ALPN protocol";
     } else if (lower.contains("bad_record_mac")

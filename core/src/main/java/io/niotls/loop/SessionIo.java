@@ -97,7 +97,7 @@ final class SessionIo {
             ? TlsEngine.client(context, transport, host, port)
             : TlsEngine.server(context, transport);
     if (protocols != null) {
-      engine.sslEngine().setEnabledProtocols(protocols.toArray(new String[0]));
+      engine.restrictProtocols(protocols);
     }
   }
 

@@ -27,7 +27,7 @@ class AlpnGuardTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aRefusedClientHelloDrippedAByteAtATimeGetsTheAlertAndFailsBothEngines(Provider provider) {
     TlsContext server =
         Contexts.server(provider, KeyType.EC_P256).alpn("h2").requireAlpn(true).build();
@@ -45,7 +45,7 @@ class AlpnGuardTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void anAcceptedClientHelloDrippedAByteAtATimeCompletesTheHandshake(Provider provider) {
     TlsContext server =
         Contexts.server(provider, KeyType.EC_P256).alpn("h2").requireAlpn(true).build();
@@ -61,7 +61,7 @@ class AlpnGuardTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aClientHelloInARecordLongerThanPlaintextMayBeIsRefusedWithRecordOverflow(Provider provider) {
     TlsContext server =
         Contexts.server(provider, KeyType.EC_P256).alpn("h2").requireAlpn(true).build();
@@ -89,7 +89,7 @@ class AlpnGuardTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aClientHelloThatCannotBeReadIsRefusedWithOneDecodeError(Provider provider) {
     TlsContext server =
         Contexts.server(provider, KeyType.EC_P256).alpn("h2").requireAlpn(true).build();

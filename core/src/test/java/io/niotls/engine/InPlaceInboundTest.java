@@ -93,7 +93,7 @@ class InPlaceInboundTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"JDK", "OPENSSL"})
+  @EnumSource(names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aWholeRecordInTheCallersBufferIsDecryptedWithoutARead(Provider provider) {
     TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
     TlsContext serverContext = Contexts.server(provider, KeyType.EC_P256).build();
@@ -116,7 +116,7 @@ class InPlaceInboundTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"JDK", "OPENSSL"})
+  @EnumSource(names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aRecordSplitAcrossTwoViewsIsCopiedAndDecryptedWhenWhole(Provider provider) {
     TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
     TlsContext serverContext = Contexts.server(provider, KeyType.EC_P256).build();
@@ -143,7 +143,7 @@ class InPlaceInboundTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"JDK", "OPENSSL"})
+  @EnumSource(names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aSmallRecordIsDecryptedIntoABufferThatFitsItWithoutTheEnginesOwn(Provider provider) {
     TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
     TlsContext serverContext = Contexts.server(provider, KeyType.EC_P256).build();

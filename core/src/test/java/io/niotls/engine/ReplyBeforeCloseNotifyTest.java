@@ -22,7 +22,7 @@ class ReplyBeforeCloseNotifyTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aReplyToDataThatArrivedWithCloseNotifyIsStillSent(Provider provider) {
     TlsContext server = Contexts.server(provider, KeyType.EC_P256).protocols("TLSv1.3").build();
     TlsContext client = Contexts.client(provider, KeyType.EC_P256).protocols("TLSv1.3").build();

@@ -21,8 +21,9 @@ import java.util.Map;
  * client's keys), never in an unchecked exception or a call that does not return, and after {@code
  * close()} the pool has every buffer back.
  *
- * <p>Input layout: byte 0 picks the provider (bit 0) and whether the stream ends (bit 1); byte 1 is
- * the chunk size (1 to 256); the rest is what the peer sends.
+ * <p>Input layout: byte 0 picks the provider (bit 2: BORINGSSL, driven directly; else bit 0: JDK or
+ * OPENSSL) and whether the stream ends (bit 1); byte 1 is the chunk size (1 to 256); the rest is
+ * what the peer sends.
  */
 class EngineFuzzTest {
   /** More calls than any input can need: each call consumes at least one chunk or fails. */
@@ -39,7 +40,10 @@ class EngineFuzzTest {
     if (input.length < 2) {
       return;
     }
-    Provider provider = (input[0] & 1) == 0 ? Provider.JDK : Provider.OPENSSL;
+    Provider provider =
+        (input[0] & 4) != 0
+            ? Provider.BORINGSSL
+            : (input[0] & 1) == 0 ? Provider.JDK : Provider.OPENSSL;
     boolean eof = (input[0] & 2) != 0;
     int chunk = 1 + (input[1] & 0xff);
     byte[] stream = Arrays.copyOfRange(input, 2, input.length);

@@ -34,6 +34,8 @@ class MutatedInputTest {
     "JDK,TLSv1.2,OPENSSL",
     "OPENSSL,TLSv1.3,OPENSSL",
     "OPENSSL,TLSv1.2,JDK",
+    "JDK,TLSv1.3,BORINGSSL",
+    "OPENSSL,TLSv1.2,BORINGSSL",
   })
   void editedClientHellosLeaveAServerWantingMoreOrFailed(
       Provider clientProvider, String protocol, Provider serverProvider) {

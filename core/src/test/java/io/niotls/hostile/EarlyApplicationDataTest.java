@@ -22,7 +22,7 @@ class EarlyApplicationDataTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aServerRefusesApplicationDataAfterTheClientHello(Provider provider) {
     try (Victim server = Victim.server(provider, "TLSv1.2");
         Victim client = Victim.client(Provider.JDK, "TLSv1.2")) {
@@ -44,7 +44,7 @@ class EarlyApplicationDataTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aClientRefusesApplicationDataBeforeTheServerFinished(Provider provider) {
     try (Victim client = Victim.client(provider, "TLSv1.2");
         Victim server = Victim.server(Provider.JDK, "TLSv1.2")) {
@@ -68,7 +68,7 @@ class EarlyApplicationDataTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aServerRefusesApplicationDataAsTheFirstRecord(Provider provider) {
     try (Victim server = Victim.server(provider)) {
       server.feed(Records.record(TlsRecords.APPLICATION_DATA, REQUEST));
@@ -90,7 +90,7 @@ class EarlyApplicationDataTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aTls13ServerRefusesPlaintextDataAfterItsHelloAsUndecryptable(Provider provider) {
     try (Victim server = Victim.server(provider, "TLSv1.3");
         Victim client = Victim.client(Provider.JDK, "TLSv1.3")) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NotTlsInputTest {
 
   static Stream<Arguments> rolesAndProviders() {
-    return Stream.of(Provider.JDK, Provider.OPENSSL)
+    return Stream.of(Provider.JDK, Provider.OPENSSL, Provider.BORINGSSL)
         .flatMap(p -> Stream.of(Arguments.of(p, "server"), Arguments.of(p, "client")));
   }
 

@@ -112,7 +112,7 @@ class OversizedRecordTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void theTls13LimitIsNotAppliedBeforeTheVersionIsKnown(Provider provider) {
     try (Victim victim = Victim.server(provider)) {
       victim.feed(Records.header(TlsRecords.HANDSHAKE, TlsRecords.MAX_TLS13_BODY + 1));

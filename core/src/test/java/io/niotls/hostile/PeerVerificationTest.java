@@ -25,7 +25,7 @@ class PeerVerificationTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aCertificateForAnotherHostIsRefused(Provider provider) {
     TlsException failure = clientFailureAgainst(provider, TestPki.ec().otherServer());
 
@@ -37,7 +37,7 @@ class PeerVerificationTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aSelfSignedImpostorIsRefused(Provider provider) {
     TlsException failure = clientFailureAgainst(provider, TestPki.ec().stranger());
 

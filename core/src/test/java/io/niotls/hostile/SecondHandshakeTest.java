@@ -28,7 +28,7 @@ class SecondHandshakeTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aServerRefusesAClientThatRenegotiates(Provider provider) throws SSLException {
     TlsContext client = Contexts.client(Provider.JDK, KeyType.EC_P256).protocols("TLSv1.2").build();
     TlsContext server = Contexts.server(provider, KeyType.EC_P256).protocols("TLSv1.2").build();
@@ -47,7 +47,7 @@ class SecondHandshakeTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aClientRefusesAServerThatAsksToRenegotiate(Provider provider) throws SSLException {
     TlsContext client = Contexts.client(provider, KeyType.EC_P256).protocols("TLSv1.2").build();
     TlsContext server = Contexts.server(Provider.JDK, KeyType.EC_P256).protocols("TLSv1.2").build();
@@ -66,7 +66,7 @@ class SecondHandshakeTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aServerRefusesASecondClientHelloDuringTheHandshake(Provider provider) {
     try (Victim server = Victim.server(provider, "TLSv1.2");
         Victim client = Victim.client(Provider.JDK, "TLSv1.2")) {
@@ -89,7 +89,7 @@ class SecondHandshakeTest {
   @ParameterizedTest
   @EnumSource(
       value = Provider.class,
-      names = {"JDK", "OPENSSL"})
+      names = {"JDK", "OPENSSL", "BORINGSSL"})
   void aTls13ServerRefusesAClientHelloAfterTheHandshake(Provider provider) throws Exception {
     byte[] hello;
     try (Victim client = Victim.client(Provider.JDK, "TLSv1.3")) {

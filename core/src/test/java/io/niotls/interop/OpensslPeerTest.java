@@ -9,6 +9,7 @@ import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.Matrix;
 import io.niotls.testing.Ports;
 import io.niotls.testing.TestPki;
 import io.niotls.transport.SocketTransport;
@@ -20,17 +21,23 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The engine against a real, independent TLS stack: the {@code openssl} command line, as client of
- * an {@code s_server} and as server of an {@code s_client}, on 127.0.0.1, both providers, both
- * protocol versions.
+ * an {@code s_server} and as server of an {@code s_client}, on 127.0.0.1, every provider (BoringSSL
+ * driven directly too), both protocol versions.
  */
 class OpensslPeerTest {
   private static final Duration LIMIT = Duration.ofSeconds(20);
+
+  static Stream<Arguments> providersAndProtocols() {
+    return Matrix.providersAndProtocols();
+  }
 
   @TempDir Path dir;
 
@@ -39,7 +46,7 @@ class OpensslPeerTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
+  @MethodSource("providersAndProtocols")
   void engineAsClientTalksToOpensslServer(Provider provider, String protocol) throws Exception {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
@@ -84,7 +91,7 @@ class OpensslPeerTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
+  @MethodSource("providersAndProtocols")
   void engineAsServerTalksToOpensslClient(Provider provider, String protocol) throws Exception {
     TestPki pki = TestPki.ec();
     pki.ca().writeCertificatePem(dir.resolve("ca.pem"));

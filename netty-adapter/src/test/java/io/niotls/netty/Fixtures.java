@@ -43,10 +43,10 @@ final class Fixtures {
 
   /** Both providers times both protocol versions. */
   static Stream<Arguments> providersAndProtocols() {
-    return Matrix.providersAndProtocols();
+    return Matrix.sslEngineProvidersAndProtocols();
   }
 
   static Stream<Provider> providers() {
-    return Matrix.providers();
+    return Matrix.sslEngineProviders();
   }
 }

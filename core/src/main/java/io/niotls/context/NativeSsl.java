@@ -1,0 +1,90 @@
+package io.niotls.context;
+
+import io.netty.internal.tcnative.SSL;
+import java.lang.ref.Cleaner;
+import java.security.cert.CertificateException;
+
+/**
+ * One connection's BoringSSL objects for the {@link Provider#BORINGSSL} provider: the {@code SSL}
+ * and the ByteBuffer BIO it reads ciphertext from and writes ciphertext to (freed with it). Low
+ * level: made by {@link TlsContext#newNativeSsl} for {@code TlsEngine}, which alone drives it, on
+ * one thread at a time.
+ *
+ * <p>Freed exactly once: by {@link #close()}, or, when the engine is dropped without closing, once
+ * this object is unreachable. Each keeps its context's native state alive until it is freed.
+ */
+public final class NativeSsl implements AutoCloseable {
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final Handle handle;
+  private final Cleaner.Cleanable cleanable;
+
+  NativeSsl(Handle handle) {
+    this.handle = handle;
+    this.cleanable = CLEANER.register(this, handle);
+  }
+
+  /** The {@code SSL*}; 0 once freed. */
+  public long ssl() {
+    return handle.freed() ? 0 : handle.ssl;
+  }
+
+  /** The network BIO that {@code SSL.bioSetByteBuffer} points at our buffers. */
+  public long bio() {
+    return handle.bio;
+  }
+
+  /**
+   * Why our trust logic refused the peer's certificate during this handshake; null if it did not.
+   */
+  public CertificateException verifyFailure() {
+    return handle.verifyFailure;
+  }
+
+  /** Whether the finished handshake resumed a session. */
+  public boolean resumed() {
+    return !handle.freed() && SSL.isSessionReused(handle.ssl);
+  }
+
+  /** Frees the SSL and its BIO, once; later calls do nothing. */
+  @Override
+  public void close() {
+    cleanable.clean();
+  }
+
+  /**
+   * What the native context knows of one connection, and how to free it: referenced by the
+   * context's callbacks (trust, session cache) by {@code SSL*}, never by the {@link NativeSsl}, so
+   * that a dropped engine stays collectable.
+   */
+  static final class Handle implements Runnable {
+    final BoringContext owner;
+    final long ssl;
+    final long bio;
+    final String host; // the identity a client verifies and caches sessions under
+    final int port; // -1: no session is cached for this connection
+    volatile CertificateException verifyFailure;
+    private volatile boolean freed;
+
+    Handle(BoringContext owner, long ssl, long bio, String host, int port) {
+      this.owner = owner;
+      this.ssl = ssl;
+      this.bio = bio;
+      this.host = host;
+      this.port = port;
+    }
+
+    boolean freed() {
+      return freed;
+    }
+
+    /**
+     * Runs once (the Cleaner's guarantee): by close(), or after the NativeSsl became unreachable.
+     */
+    @Override
+    public void run() {
+      freed = true;
+      owner.free(this);
+    }
+  }
+}

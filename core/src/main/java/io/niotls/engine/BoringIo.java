@@ -1,0 +1,210 @@
+package io.niotls.engine;
+
+import io.netty.internal.tcnative.Buffer;
+import io.netty.internal.tcnative.SSL;
+import io.netty.util.internal.PlatformDependent;
+import io.niotls.wire.TlsRecords;
+import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+
+/**
+ * The ciphertext side of {@link BoringDriver}: netty-tcnative's ByteBuffer BIO pointed at the
+ * engine's buffers. Before a call, the next whole record in netIn (checked by the {@link
+ * RecordGuard} first) is lent to BoringSSL as its input; after it, what BoringSSL consumed is taken
+ * off netIn and what it wrote meanwhile (into the BIO's own small buffer) is moved into netOut. One
+ * record per call keeps the guard's view exact: BoringSSL never sees a record the guard has not
+ * passed, and each call consumes a whole record or none.
+ *
+ * <p>Also watches what we send for the first record only the keys can read (see {@link
+ * FatalAlerts#sealsFromHere}), record by record across however the BIO splits them: from then on
+ * our alerts must be sealed.
+ */
+final class BoringIo {
+  private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
+
+  /**
+   * Native memory for plaintext that comes from or goes to a heap buffer, one record's worth per
+   * thread: BoringSSL reads and writes addresses only, and a pooled buffer per call (or one per
+   * connection) would cost what an idle connection must not hold.
+   */
+  private static final ThreadLocal<ByteBuffer> STAGING =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(TlsRecords.MAX_PLAINTEXT_BODY));
+
+  private final long bio;
+  private final EngineBuffers buffers;
+  private final RecordGuard guard;
+  private int consumed; // by the last call
+  private int drained; // by the last drain
+  private int produced; // by the last withOutput
+  private boolean sealing;
+  private final byte[] header = new byte[TlsRecords.HEADER_LENGTH];
+  private int headerBytes;
+  private int bodyLeft;
+
+  BoringIo(long bio, EngineBuffers buffers, RecordGuard guard) {
+    this.bio = bio;
+    this.buffers = buffers;
+    this.guard = guard;
+  }
+
+  /** This thread's staging buffer, cleared: {@link TlsRecords#MAX_PLAINTEXT_BODY} bytes. */
+  static ByteBuffer staging() {
+    return STAGING.get().clear();
+  }
+
+  static long address(ByteBuffer direct) {
+    return UNSAFE ? PlatformDependent.directBufferAddress(direct) : Buffer.address(direct);
+  }
+
+  /** A native call that reads through the BIO. */
+  interface Call {
+    int run();
+  }
+
+  /**
+   * Runs {@code call} with the next whole record as its input, then moves what BoringSSL wrote into
+   * netOut. {@link #consumed()} tells how many input bytes it took.
+   */
+  int withInput(Call call, boolean established) throws IOException {
+    ByteBuffer in = buffers.netIn();
+    int exposed = 0;
+    if (TlsRecords.headerPresent(in)) {
+      guard.checkHeader(in, established);
+      if (TlsRecords.wholeRecordPresent(in)) {
+        exposed = TlsRecords.HEADER_LENGTH + TlsRecords.bodyLength(in);
+      }
+    }
+    if (exposed > 0) {
+      SSL.bioSetByteBuffer(bio, address(in) + in.position(), exposed, false);
+    }
+    int result;
+    try {
+      result = call.run();
+    } finally {
+      if (exposed > 0) {
+        consumed = exposed - SSL.bioLengthByteBuffer(bio);
+        SSL.bioClearByteBuffer(bio);
+        in.position(in.position() + consumed);
+        buffers.afterUnwrap();
+      } else {
+        consumed = 0;
+      }
+    }
+    drain();
+    return result;
+  }
+
+  /**
+   * Runs {@code call} with free room in netOut as where BoringSSL writes (a write, which reads
+   * nothing); returns its result. What it wrote is in netOut, read mode.
+   */
+  int withOutput(Call call) {
+    ByteBuffer out = buffers.beginWrap();
+    int start = out.position();
+    int room = out.remaining();
+    int result = 0;
+    try {
+      if (room > 0) {
+        SSL.bioSetByteBuffer(bio, address(out) + start, room, true);
+        try {
+          result = call.run();
+        } finally {
+          produced = room - SSL.bioLengthByteBuffer(bio);
+          SSL.bioClearByteBuffer(bio);
+          out.position(start + produced);
+          watch(out, start, produced);
+        }
+      } else {
+        produced = 0;
+        result = -1;
+      }
+    } finally {
+      buffers.endWrap();
+    }
+    return result;
+  }
+
+  /** Moves what BoringSSL wrote into the BIO's own buffer to netOut, as far as netOut has room. */
+  void drain() throws IOException {
+    drained = 0;
+    while (SSL.bioLengthNonApplication(bio) > 0) {
+      ByteBuffer out = buffers.beginWrap();
+      int start = out.position();
+      int room = out.remaining();
+      int n = 0;
+      if (room > 0) {
+        SSL.bioSetByteBuffer(bio, address(out) + start, room, true);
+        n = SSL.bioFlushByteBuffer(bio);
+        SSL.bioClearByteBuffer(bio);
+        out.position(start + n);
+        watch(out, start, n);
+      }
+      buffers.endWrap();
+      drained += n;
+      if (n == 0 && !buffers.flush()) {
+        return; // the transport is full: the rest waits in the BIO (WANT_WRITE if it fills)
+      }
+    }
+  }
+
+  /**
+   * Feeds BoringSSL {@code forged}, a record its record layer refuses with a fatal alert (see
+   * {@link FatalAlerts}), and moves the alert it seals to netOut.
+   */
+  void provoke(long ssl, ByteBuffer forged) throws IOException {
+    ByteBuffer input = ByteBuffer.allocateDirect(forged.remaining() + 1024);
+    input.put(forged.duplicate()).flip();
+    ByteBuffer sink = input.duplicate().position(forged.remaining()).limit(input.capacity());
+    SSL.bioSetByteBuffer(bio, address(input), forged.remaining(), false);
+    try {
+      SSL.readFromSSL(ssl, address(sink) + sink.position(), sink.remaining());
+    } finally {
+      SSL.bioClearByteBuffer(bio);
+      Reference.reachabilityFence(input);
+    }
+    drain();
+  }
+
+  /** Input bytes the last {@link #withInput} call took. */
+  int consumed() {
+    return consumed;
+  }
+
+  /** Bytes the last {@link #withOutput} call wrote to netOut. */
+  int produced() {
+    return produced;
+  }
+
+  /** Bytes the last {@link #drain()} moved to netOut. */
+  int drained() {
+    return drained;
+  }
+
+  /** Whether a record of ours only the keys can read was sent: alerts must be sealed now. */
+  boolean sealing() {
+    return sealing;
+  }
+
+  void sealed() {
+    sealing = true;
+  }
+
+  private void watch(ByteBuffer out, int start, int n) {
+    for (int i = 0; i < n && !sealing; ) {
+      if (bodyLeft > 0) {
+        int skip = Math.min(bodyLeft, n - i);
+        bodyLeft -= skip;
+        i += skip;
+        continue;
+      }
+      header[headerBytes++] = out.get(start + i++);
+      if (headerBytes == TlsRecords.HEADER_LENGTH) {
+        headerBytes = 0;
+        int type = header[0];
+        sealing = type == TlsRecords.CHANGE_CIPHER_SPEC || type == TlsRecords.APPLICATION_DATA;
+        bodyLeft = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+      }
+    }
+  }
+}

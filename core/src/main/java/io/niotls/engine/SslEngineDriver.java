@@ -1,0 +1,145 @@
+package io.niotls.engine;
+
+import io.niotls.context.ClientAuth;
+import io.niotls.context.TlsContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+
+/**
+ * The driver over a JDK {@link SSLEngine}: SunJSSE, or BoringSSL through Netty's engine. The
+ * receive path is {@link Receiver}'s, the send path {@link Sender}'s, and what differs between the
+ * two providers is asked of {@link EngineQuirks}.
+ */
+final class SslEngineDriver implements Driver {
+  private final TlsEngine engine;
+  private final TlsContext context;
+  private final SSLEngine ssl;
+  private final EngineBuffers buffers;
+  private final Sender sender;
+  private final Receiver receiver;
+  private final String serverName;
+
+  SslEngineDriver(
+      TlsEngine engine, TlsContext context, EngineBuffers buffers, String peerHost, int peerPort) {
+    this.engine = engine;
+    this.context = context;
+    this.buffers = buffers;
+    this.ssl = context.newSslEngine(peerHost, peerPort);
+    this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
+    EngineQuirks quirks = EngineQuirks.of(context.provider());
+    this.sender = new Sender(engine, ssl, buffers, quirks);
+    this.receiver = new Receiver(engine, ssl, buffers, sender, quirks, context.isClient());
+  }
+
+  @Override
+  public void restrictProtocols(List<String> protocols) {
+    ssl.setEnabledProtocols(protocols.toArray(new String[0]));
+  }
+
+  @Override
+  public void begin() throws IOException {
+    ssl.beginHandshake();
+  }
+
+  @Override
+  public Status handshake() throws IOException {
+    while (engine.phase() == Phase.HANDSHAKING) {
+      if (!buffers.flush()) {
+        return Status.WANT_WRITE;
+      }
+      HandshakeStatus hs = ssl.getHandshakeStatus();
+      switch (hs) {
+        case NEED_TASK:
+          if (!engine.runTasksInline()) {
+            return Status.WANT_TASK;
+          }
+          break;
+        case NEED_WRAP:
+          sender.wrap(EngineBuffers.empty());
+          break;
+        case NEED_UNWRAP:
+        case NEED_UNWRAP_AGAIN:
+          Status wait = receiver.unwrapHandshake();
+          if (wait != null) {
+            return wait;
+          }
+          break;
+        default: // FINISHED or NOT_HANDSHAKING: an engine that did not report FINISHED
+          engine.established();
+      }
+    }
+    if (context.isClient() && buffers.holdsNetIn()) {
+      receiver.readAhead();
+    }
+    return buffers.flush() ? Status.OK : Status.WANT_WRITE;
+  }
+
+  @Override
+  public SessionInfo established() {
+    sender.established();
+    // A server that asked for no client certificate has none to read: asking would only throw.
+    boolean peerCertificates = context.isClient() || context.clientAuth() != ClientAuth.NONE;
+    String sni = context.isClient() ? serverName : context.requestedServerName(ssl);
+    SessionInfo session = SessionInfo.of(ssl, sni, context.wasResumed(ssl), peerCertificates);
+    receiver.established(session.protocol());
+    if (!context.sessionResumption()) {
+      ssl.getSession().invalidate();
+    }
+    return session;
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    return receiver.read(dst);
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    return sender.write(src);
+  }
+
+  @Override
+  public void closeNotify() throws IOException {
+    sender.closeNotify();
+  }
+
+  @Override
+  public Status awaitPeerClose() throws IOException {
+    return receiver.awaitPeerClose();
+  }
+
+  @Override
+  public void alert(TlsException e) {
+    sender.alert(e);
+  }
+
+  @Override
+  public void runTasks() {
+    for (Runnable task = ssl.getDelegatedTask(); task != null; task = ssl.getDelegatedTask()) {
+      task.run();
+    }
+  }
+
+  @Override
+  public boolean inboundDone() {
+    return ssl.isInboundDone();
+  }
+
+  @Override
+  public int pending() {
+    return buffers.pending();
+  }
+
+  @Override
+  public void release() {
+    context.releaseSslEngine(ssl);
+  }
+
+  @Override
+  public SSLEngine sslEngine() {
+    return ssl;
+  }
+}

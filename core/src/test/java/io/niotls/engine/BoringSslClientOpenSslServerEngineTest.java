@@ -1,0 +1,12 @@
+package io.niotls.engine;
+
+import io.niotls.context.Provider;
+import io.niotls.testing.Peers;
+
+/** The engine contract with a direct BoringSSL client and a server on Netty's OpenSSL engine. */
+class BoringSslClientOpenSslServerEngineTest extends EngineContractTest {
+  @Override
+  public Peers peers() {
+    return new Peers(Provider.BORINGSSL, Provider.OPENSSL);
+  }
+}
