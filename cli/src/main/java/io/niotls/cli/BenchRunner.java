@@ -72,7 +72,38 @@ final class BenchRunner {
     }
     io.out().print(plan.json() ? result.toJson() + System.lineSeparator() : result.toText());
     io.out().flush();
-    return result.stats().failures() == 0 ? Main.OK : Main.FAILED;
+    if (result.stats().failures() > 0) {
+      return Main.FAILED;
+    }
+    return resumedEnough(plan, result.stats(), io) ? Main.OK : Main.FAILED;
+  }
+
+  /** The share of --resume handshakes that must resume for the run to pass. */
+  static final double MIN_RESUMED = 0.99;
+
+  /**
+   * With {@code --resume}, whether at least {@link #MIN_RESUMED} of the handshakes resumed; says on
+   * stderr when not, since a run of full handshakes measures something else than was asked.
+   */
+  private static boolean resumedEnough(BenchCommand.Plan plan, BenchStats stats, Io io) {
+    if (!plan.resume() || stats.handshakes() == 0) {
+      return true;
+    }
+    double share = (double) stats.resumed() / stats.handshakes();
+    if (share >= MIN_RESUMED) {
+      return true;
+    }
+    io.err()
+        .printf(
+            java.util.Locale.ROOT,
+            "niotls bench: --resume asked for resumed handshakes, but only %d of %d (%.0f%%)"
+                + " resumed: the server does not resume these sessions (its session cache or"
+                + " tickets), so these are mostly full handshakes%n",
+            stats.resumed(),
+            stats.handshakes(),
+            100 * share);
+    io.err().flush();
+    return false;
   }
 
   private static BenchResult load(
