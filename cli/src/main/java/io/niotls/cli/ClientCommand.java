@@ -41,8 +41,18 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(
       names = "--starttls",
       paramLabel = "PROTOCOL",
-      description = "smtp: on a tcp:// URI, speak SMTP up to STARTTLS, then TLS")
+      description =
+          "smtp, imap, pop3 or ftp: on a tcp:// URI, speak the protocol up to its STARTTLS"
+              + " (STARTTLS, STLS, AUTH TLS), then TLS; the plaintext lines are shown on stderr")
   ServerCommand.StartTls startTls;
+
+  @Option(
+      names = "--showcerts",
+      description =
+          "also print every certificate the server sent, leaf first, each as PEM after its"
+              + " s:subject and i:issuer lines (as openssl s_client -showcerts), on stderr with"
+              + " the summary, even with --quiet")
+  boolean showCerts;
 
   @Mixin KeyOptions keys = new KeyOptions();
 
@@ -68,8 +78,17 @@ public final class ClientCommand implements Callable<Integer> {
    * What the client will do, checked and built.
    *
    * @param context null for a plain tcp:// connection
+   * @param startTls the plaintext protocol spoken up to TLS, or null when the connection starts
+   *     with TLS (or is plaintext throughout)
+   * @param showCerts whether to print the server's whole chain
    */
-  public record Plan(TransportUri uri, TlsContext context, boolean smtp) {}
+  public record Plan(
+      TransportUri uri, TlsContext context, ServerCommand.StartTls startTls, boolean showCerts) {
+    /** Whether the connection starts in plaintext and upgrades. */
+    public boolean startsTls() {
+      return startTls != null;
+    }
+  }
 
   /**
    * Checks the options and builds the context, without connecting.
@@ -78,17 +97,26 @@ public final class ClientCommand implements Callable<Integer> {
    */
   Plan prepare() {
     TransportUri where = TransportUri.parse(uri);
-    boolean smtp = startTls == ServerCommand.StartTls.SMTP;
-    if (smtp && where.isTls()) {
+    if (startTls != null && where.isTls()) {
       throw CliException.usage(
-          "--starttls smtp needs a tcp:// URI: the connection starts in plaintext and upgrades"
-              + " (e.g. tcp://mail.example.com:587)");
+          "--starttls "
+              + startTls.text()
+              + " needs a tcp:// URI: the connection starts in plaintext and upgrades (e.g."
+              + " tcp://mail.example.com:"
+              + startTls.port()
+              + ")");
     }
     if (where.port() == 0) {
       throw CliException.usage("cannot connect to port 0 in " + where + ": give the server's port");
     }
-    if (!where.isTls() && !smtp) {
-      return new Plan(where, null, false);
+    if (!where.isTls() && startTls == null) {
+      if (showCerts) {
+        throw CliException.usage(
+            "--showcerts shows the certificates of a TLS server: use tls:// (or --starttls on"
+                + " tcp://), not "
+                + where);
+      }
+      return new Plan(where, null, null, false);
     }
     TlsContextBuilder builder = TlsContext.forClient();
     tls.applyTo(builder, where);
@@ -97,7 +125,7 @@ public final class ClientCommand implements Callable<Integer> {
     if (key != null) {
       builder.keyMaterial(key);
     }
-    return new Plan(where, builder.build(), smtp);
+    return new Plan(where, builder.build(), startTls, showCerts);
   }
 
   @Override

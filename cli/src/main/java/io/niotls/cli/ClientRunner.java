@@ -1,6 +1,11 @@
 package io.niotls.cli;
 
+import io.niotls.cli.client.CertificateChain;
 import io.niotls.cli.client.ClientHandler;
+import io.niotls.cli.starttls.ClientDialogue;
+import io.niotls.cli.starttls.FtpClientDialogue;
+import io.niotls.cli.starttls.ImapClientDialogue;
+import io.niotls.cli.starttls.Pop3ClientDialogue;
 import io.niotls.engine.SessionInfo;
 import io.niotls.loop.ClientOptions;
 import io.niotls.loop.CloseReason;
@@ -35,15 +40,23 @@ final class ClientRunner {
 
   static int run(ClientCommand.Plan plan, Io io, boolean quiet, Duration linger)
       throws InterruptedException {
+    ClientDialogue dialogue = dialogue(plan.startTls());
     ClientHandler handler =
         new ClientHandler(
-            io.out(), io.err(), plan.smtp() ? plan.context() : null, plan.context() == null);
+            io.out(),
+            io.err(),
+            dialogue,
+            dialogue == null ? null : plan.context(),
+            plan.context() == null);
     try (TlsClient client = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
       TlsSession session;
       try {
         TlsSession connected =
-            client.connect(plan.uri(), plan.smtp() ? null : plan.context(), handler).get();
-        session = plan.smtp() ? startTls(connected, handler, plan) : handler.secured().get();
+            client.connect(plan.uri(), plan.startsTls() ? null : plan.context(), handler).get();
+        session =
+            plan.startsTls()
+                ? startTls(connected, handler, plan, dialogue)
+                : handler.secured().get();
       } catch (ExecutionException e) {
         Throwable cause = unwrap(e);
         // connect failures name the address already; TLS failures get the URI
@@ -57,6 +70,11 @@ final class ClientRunner {
       }
       if (!quiet && plan.context() != null) {
         summary(io.err(), plan, session.info());
+      }
+      if (plan.showCerts()) {
+        CertificateChain.print(io.err(), session.info().peerCertificates());
+        io.err().println("---");
+        io.err().flush();
       }
       Thread pump = new Thread(() -> pump(io.in(), session, handler, linger), "niotls-stdin");
       pump.setDaemon(true);
@@ -103,12 +121,25 @@ final class ClientRunner {
         "the connection to " + plan.uri() + " ended badly (" + reason + ")" + why, handler.cause());
   }
 
+  /** The dialogue that leads up to TLS for {@code --starttls}, or null without it. */
+  private static ClientDialogue dialogue(ServerCommand.StartTls protocol) {
+    if (protocol == null) {
+      return null;
+    }
+    return switch (protocol) {
+      case SMTP -> ClientDialogue.smtp("niotls");
+      case IMAP -> new ImapClientDialogue();
+      case POP3 -> new Pop3ClientDialogue();
+      case FTP -> new FtpClientDialogue();
+    };
+  }
+
   /**
-   * Waits for the SMTP dialogue and the STARTTLS handshake, which the loop's deadlines do not cover
-   * as a whole: a server that never answers would otherwise keep us forever.
+   * Waits for the plaintext dialogue and the STARTTLS handshake, which the loop's deadlines do not
+   * cover as a whole: a server that never answers would otherwise keep us forever.
    */
   private static TlsSession startTls(
-      TlsSession plain, ClientHandler handler, ClientCommand.Plan plan)
+      TlsSession plain, ClientHandler handler, ClientCommand.Plan plan, ClientDialogue dialogue)
       throws InterruptedException, ExecutionException {
     Duration limit = plan.context().handshakeTimeout().multipliedBy(2);
     try {
@@ -116,7 +147,9 @@ final class ClientRunner {
     } catch (java.util.concurrent.TimeoutException e) {
       plain.close();
       throw CliException.failed(
-          "the SMTP server at "
+          "the "
+              + dialogue.protocol()
+              + " server at "
               + plan.uri()
               + " did not get to TLS within "
               + limit.toSeconds()

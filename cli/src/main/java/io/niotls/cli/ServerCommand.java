@@ -52,7 +52,33 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** Plaintext protocols that upgrade to TLS in place. */
   public enum StartTls {
-    SMTP
+    SMTP(587, 2525),
+    IMAP(143, 1143),
+    POP3(110, 1110),
+    FTP(21, 2121);
+
+    private final int port;
+    private final int demoPort;
+
+    StartTls(int port, int demoPort) {
+      this.port = port;
+      this.demoPort = demoPort;
+    }
+
+    /** As given on the command line: {@code smtp}. */
+    public String text() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The protocol's usual port for STARTTLS, for examples in messages. */
+    public int port() {
+      return port;
+    }
+
+    /** A port above 1024 for an example demo server. */
+    int demoPort() {
+      return demoPort;
+    }
   }
 
   private final Io io;
@@ -73,14 +99,24 @@ public final class ServerCommand implements Callable<Integer> {
       names = "--starttls",
       paramLabel = "PROTOCOL",
       description =
-          "smtp: on a tcp:// URI, be an ESMTP server (RFC 5321, 3207) for mail clients: EHLO,"
-              + " STARTTLS (required before MAIL), MAIL, RCPT, DATA; messages are counted, not"
-              + " stored")
+          "on a tcp:// URI, a demo server that requires STARTTLS: smtp, an ESMTP server (RFC"
+              + " 5321, 3207) for mail clients: EHLO, STARTTLS (required before MAIL), MAIL, RCPT,"
+              + " DATA; messages are counted, not stored. imap (RFC 3501, 2595): STARTTLS, then"
+              + " LOGIN with any credentials, an empty LIST. pop3 (RFC 1939, 2595): STLS, then"
+              + " USER/PASS with any credentials, an empty maildrop. ftp (RFC 959, 4217): AUTH"
+              + " TLS, then the control connection only (no data connections)")
   StartTls startTls;
 
   @Mixin KeyOptions keys = new KeyOptions();
 
   @Mixin TlsOptions tls = new TlsOptions();
+
+  @Option(
+      names = "--require-alpn",
+      description =
+          "refuse clients that offer none of the --alpn protocols, or no ALPN at all, with a"
+              + " no_application_protocol alert")
+  boolean requireAlpn;
 
   @Option(
       names = "--client-auth",
@@ -167,13 +203,18 @@ public final class ServerCommand implements Callable<Integer> {
       TransportUri uri,
       TlsContext context,
       Mode mode,
-      boolean smtp,
+      StartTls startTls,
       boolean reuseAddress,
       boolean tcpNoDelay,
       Long maxConnections,
       Duration duration,
       Reload reload,
-      Limits limits) {}
+      Limits limits) {
+    /** Whether this is the SMTP demo server. */
+    public boolean smtp() {
+      return startTls == StartTls.SMTP;
+    }
+  }
 
   /**
    * How long an open session may idle, live and stall, each null when not limited; and how often to
@@ -197,14 +238,22 @@ public final class ServerCommand implements Callable<Integer> {
    */
   Plan prepare() {
     TransportUri where = TransportUri.parse(uri);
-    boolean smtp = startTls == StartTls.SMTP;
-    if (smtp && where.isTls()) {
+    if (startTls != null && where.isTls()) {
       throw CliException.usage(
-          "--starttls smtp needs a tcp:// URI: the connection starts in plaintext and upgrades"
-              + " (e.g. tcp://127.0.0.1:2525)");
+          "--starttls "
+              + startTls.text()
+              + " needs a tcp:// URI: the connection starts in plaintext and upgrades (e.g."
+              + " tcp://127.0.0.1:"
+              + startTls.demoPort()
+              + ")");
     }
-    if (smtp && mode == Mode.HTTP) {
-      throw CliException.usage("--starttls smtp and --mode http do not go together");
+    if (startTls != null && mode == Mode.HTTP) {
+      throw CliException.usage(
+          "--starttls " + startTls.text() + " and --mode http do not go together");
+    }
+    if (requireAlpn && tls.alpn.isEmpty() && mode != Mode.HTTP) {
+      throw CliException.usage(
+          "--require-alpn needs the protocols to require: add --alpn, e.g. --alpn h2,http/1.1");
     }
     if (maxConnections != null && maxConnections < 1) {
       throw CliException.usage("--max-connections must be at least 1");
@@ -228,11 +277,19 @@ public final class ServerCommand implements Callable<Integer> {
       throw CliException.usage(
           "--trust on a server is for client certificates: add --client-auth optional or require");
     }
-    boolean speaksTls = where.isTls() || smtp;
+    boolean speaksTls = where.isTls() || startTls != null;
     if (!speaksTls) {
       if (keys.given() || clientAuth != ClientAuth.NONE) {
         throw CliException.usage(
-            where + " is plaintext: key and client-auth options need tls:// or --starttls smtp");
+            where
+                + " is plaintext: key and client-auth options need tls:// or --starttls"
+                + " smtp|imap|pop3|ftp");
+      }
+      if (requireAlpn) {
+        throw CliException.usage(
+            where
+                + " is plaintext: ALPN is negotiated in the TLS handshake; --require-alpn needs"
+                + " tls://");
       }
       if (reloadOnChange) {
         throw CliException.usage(where + " is plaintext: there is no certificate to reload");
@@ -241,7 +298,7 @@ public final class ServerCommand implements Callable<Integer> {
           where,
           null,
           mode,
-          false,
+          null,
           !noReuseAddress,
           !noTcpNoDelay,
           maxConnections,
@@ -264,7 +321,7 @@ public final class ServerCommand implements Callable<Integer> {
         where,
         context(where, keys.loadOrGenerate(KeyType.EC_P256)),
         mode,
-        smtp,
+        startTls,
         !noReuseAddress,
         !noTcpNoDelay,
         maxConnections,
@@ -291,6 +348,7 @@ public final class ServerCommand implements Callable<Integer> {
     if (mode == Mode.HTTP && tls.alpn.isEmpty()) {
       builder.alpn("http/1.1");
     }
+    builder.requireAlpn(requireAlpn);
     if (clientAuth != ClientAuth.NONE) {
       builder.trustPem(trust).clientAuth(clientAuth);
     }

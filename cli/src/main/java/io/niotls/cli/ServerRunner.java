@@ -5,8 +5,12 @@ import io.niotls.cli.server.ContextReloader;
 import io.niotls.cli.server.EchoHandler;
 import io.niotls.cli.server.HttpHandler;
 import io.niotls.cli.server.SmtpHandler;
+import io.niotls.cli.server.StartTlsHandler;
 import io.niotls.cli.server.Tally;
 import io.niotls.cli.smtp.SmtpServerDialogue.Message;
+import io.niotls.cli.starttls.FtpServerDialogue;
+import io.niotls.cli.starttls.ImapServerDialogue;
+import io.niotls.cli.starttls.Pop3ServerDialogue;
 import io.niotls.context.TlsContext;
 import io.niotls.loop.CloseReason;
 import io.niotls.loop.HandshakeLatency;
@@ -250,8 +254,8 @@ final class ServerRunner {
 
   /**
    * Reloads on SIGHUP (and on file changes when asked): into the server for tls://, into what the
-   * SMTP sessions upgrade with for STARTTLS. Null for a plaintext server; a server whose
-   * certificate was generated says on SIGHUP that it has nothing to reload.
+   * sessions upgrade with for STARTTLS. Null for a plaintext server; a server whose certificate was
+   * generated says on SIGHUP that it has nothing to reload.
    */
   private static ContextReloader reloader(
       ServerCommand.Plan plan, TlsServer server, AtomicReference<TlsContext> startTls, Io io) {
@@ -270,7 +274,7 @@ final class ServerRunner {
           });
       return null;
     }
-    Consumer<TlsContext> install = plan.smtp() ? startTls::set : server::reload;
+    Consumer<TlsContext> install = plan.startTls() != null ? startTls::set : server::reload;
     ContextReloader reloader =
         new ContextReloader(
             reload.rebuild(), install, plan.context(), reload.files(), io.out(), io.err());
@@ -287,6 +291,14 @@ final class ServerRunner {
       String hostname = plan.uri().isIpLiteral() ? "localhost" : plan.uri().host();
       Consumer<Message> delivered = message -> accepted(message, tally, io.out());
       return () -> new SmtpHandler(startTls.get(), hostname, delivered);
+    }
+    if (plan.startTls() != null) {
+      return switch (plan.startTls()) {
+        case IMAP -> () -> new StartTlsHandler(startTls.get(), new ImapServerDialogue());
+        case POP3 -> () -> new StartTlsHandler(startTls.get(), new Pop3ServerDialogue());
+        case FTP -> () -> new StartTlsHandler(startTls.get(), new FtpServerDialogue());
+        case SMTP -> throw new IllegalStateException("SMTP has its own handler");
+      };
     }
     return plan.mode() == Mode.HTTP ? HttpHandler::new : EchoHandler::new;
   }

@@ -290,7 +290,7 @@ class ErrorMessagesTest {
                 "server", "--cert", cert.toString(), "--key", key.toString(), "tcp://127.0.0.1:0"))
         .isEqualTo(
             "niotls: tcp://127.0.0.1:0 is plaintext: key and client-auth options need tls:// or"
-                + " --starttls smtp");
+                + " --starttls smtp|imap|pop3|ftp");
   }
 
   @Test

@@ -1,8 +1,8 @@
 package io.niotls.cli.client;
 
 import io.niotls.cli.smtp.LineBuffer;
-import io.niotls.cli.smtp.SmtpClientDialogue;
-import io.niotls.cli.smtp.SmtpClientDialogue.Step;
+import io.niotls.cli.starttls.ClientDialogue;
+import io.niotls.cli.starttls.ClientDialogue.Step;
 import io.niotls.context.TlsContext;
 import io.niotls.loop.CloseReason;
 import io.niotls.loop.SessionHandler;
@@ -14,9 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 /**
- * The client command's side of one session: received bytes to {@code out}, the SMTP dialogue up to
- * STARTTLS when asked (its lines echoed to {@code err}), and the events the stdin pump waits for.
- * Callbacks run on the session's loop thread; the accessors may be read from any thread.
+ * The client command's side of one session: received bytes to {@code out}, the plaintext dialogue
+ * up to STARTTLS when asked (SMTP, IMAP, POP3, FTP; its lines echoed to {@code err}), and the
+ * events the stdin pump waits for. Callbacks run on the session's loop thread; the accessors may be
+ * read from any thread.
  *
  * <p>On a plaintext session it watches the first bytes back: when they start a TLS record (the
  * server speaks TLS and answered our plaintext with an alert), they are not printed, the session is
@@ -25,9 +26,10 @@ import java.util.concurrent.Semaphore;
 public final class ClientHandler implements SessionHandler {
   private final PrintStream out;
   private final PrintStream err;
-  private final SmtpClientDialogue smtp;
+  private final ClientDialogue dialogue;
   private final TlsContext startTlsContext;
-  private final LineBuffer lines = new LineBuffer(1000);
+  // IMAP capability lines can be long; RFC 7162 3.2.1 sets 8192 octets for command lines
+  private final LineBuffer lines = new LineBuffer(8192);
   private final CompletableFuture<TlsSession> secured = new CompletableFuture<>();
   private final Semaphore writable = new Semaphore(0);
   private volatile long lastData = System.nanoTime();
@@ -42,22 +44,27 @@ public final class ClientHandler implements SessionHandler {
   private boolean watching;
 
   /**
-   * @param startTlsContext for {@code --starttls smtp}: the context to upgrade with; null otherwise
+   * @param dialogue for {@code --starttls}: the plaintext protocol spoken up to TLS; null otherwise
+   * @param startTlsContext with {@code dialogue}: the context to upgrade with; null otherwise
    * @param plaintext whether the session speaks plaintext throughout: then a TLS answer is watched
    *     for
    */
   public ClientHandler(
-      PrintStream out, PrintStream err, TlsContext startTlsContext, boolean plaintext) {
+      PrintStream out,
+      PrintStream err,
+      ClientDialogue dialogue,
+      TlsContext startTlsContext,
+      boolean plaintext) {
     this.out = out;
     this.err = err;
+    this.dialogue = dialogue;
     this.startTlsContext = startTlsContext;
-    this.smtp = startTlsContext == null ? null : new SmtpClientDialogue("niotls");
-    this.watching = plaintext && startTlsContext == null;
+    this.watching = plaintext && dialogue == null;
   }
 
   @Override
   public void onOpen(TlsSession session) {
-    if (smtp == null) {
+    if (dialogue == null) {
       secured.complete(session);
     }
   }
@@ -66,7 +73,7 @@ public final class ClientHandler implements SessionHandler {
   public void onData(TlsSession session, ByteBuffer data) {
     lastData = System.nanoTime();
     received = true;
-    if (smtp != null && !smtp.done()) {
+    if (dialogue != null && !dialogue.done()) {
       dialogue(session, data);
       return;
     }
@@ -115,23 +122,24 @@ public final class ClientHandler implements SessionHandler {
     String line;
     while ((line = lines.next(data)) != null) {
       err.println("S: " + line);
-      Step step = smtp.onLine(line);
+      Step step = dialogue.onLine(line);
       switch (step.action()) {
-        case SEND -> {
-          err.print("C: " + step.text());
-          session.write(ByteBuffer.wrap(step.text().getBytes(StandardCharsets.ISO_8859_1)));
-        }
+        case SEND -> send(session, step.text());
         case START_TLS -> {
-          // whatever follows the 220 in this read stays unconsumed: the loop refuses it
+          // whatever follows the go-ahead in this read stays unconsumed: the loop refuses it
           session
               .startTls(startTlsContext)
               .whenComplete(
                   (s, failure) -> {
-                    if (failure == null) {
-                      secured.complete(s);
-                    } else {
+                    if (failure != null) {
                       secured.completeExceptionally(failure);
+                      return;
                     }
+                    String again = dialogue.afterTls();
+                    if (again != null) {
+                      send(s, again); // before the summary: the server's answer comes as data
+                    }
+                    secured.complete(s);
                   });
           return;
         }
@@ -144,6 +152,13 @@ public final class ClientHandler implements SessionHandler {
         default -> {}
       }
     }
+  }
+
+  /** Sends one line of the dialogue and shows it on stderr. */
+  private void send(TlsSession session, String text) {
+    err.println("C: " + text.strip());
+    err.flush();
+    session.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)));
   }
 
   @Override
@@ -166,7 +181,7 @@ public final class ClientHandler implements SessionHandler {
             : new IllegalStateException("the connection closed (" + why + ")"));
   }
 
-  /** Completes when the session carries TLS (after STARTTLS for SMTP), or fails. */
+  /** Completes when the session carries TLS (after the dialogue's STARTTLS), or fails. */
   public CompletableFuture<TlsSession> secured() {
     return secured;
   }
