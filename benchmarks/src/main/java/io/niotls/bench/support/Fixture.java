@@ -28,6 +28,7 @@ import javax.net.ssl.SSLException;
 public final class Fixture implements AutoCloseable {
   private final Spec spec;
   private final ContextPair niotls;
+  private final ContextPair sslEngines; // the raw SSLEngine loop's: niotls's, or OPENSSL's twin
   private final SslContext nettyClient;
   private final SslContext nettyServer;
   private final CountingTrustManager nettyTrust;
@@ -40,10 +41,14 @@ public final class Fixture implements AutoCloseable {
     GeneratedCertificate ca = certs[0];
     GeneratedCertificate leaf = certs[1];
     niotls = ContextPair.of(spec, ca, leaf);
+    sslEngines =
+        spec.sslEngineProvider() == spec.provider()
+            ? niotls
+            : ContextPair.of(spec.withProvider(spec.sslEngineProvider()), ca, leaf);
     // The suites niotls ended up with (its defaults or the override), for Netty too.
     List<String> suites = niotls.client().cipherSuites();
     SslProvider provider =
-        spec.provider() == Provider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK;
+        spec.sslEngineProvider() == Provider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK;
     nettyTrust = new CountingTrustManager(ca.certificate());
     try {
       nettyServer =
@@ -80,6 +85,14 @@ public final class Fixture implements AutoCloseable {
     return niotls;
   }
 
+  /**
+   * The contexts whose SSLEngines the raw SSLEngine loop drives: {@link #niotls()}, or for
+   * BORINGSSL the same configuration on Netty's OpenSSL engine.
+   */
+  public ContextPair sslEngines() {
+    return sslEngines;
+  }
+
   /** A new pair of {@code subject}'s kind, not yet handshaken. */
   public Duplex open(Subject subject) {
     return subject.open(this);
@@ -107,7 +120,7 @@ public final class Fixture implements AutoCloseable {
   /** Buffers the pairs of this (single-threaded) fixture share. */
   Scratch scratch() {
     if (scratch == null) {
-      scratch = new Scratch(niotls);
+      scratch = new Scratch(niotls, sslEngines);
     }
     return scratch;
   }
@@ -134,6 +147,12 @@ public final class Fixture implements AutoCloseable {
 
   @Override
   public void close() {
+    niotls.client().close();
+    niotls.server().close();
+    if (sslEngines != niotls) {
+      sslEngines.client().close();
+      sslEngines.server().close();
+    }
     ReferenceCountUtil.release(nettyClient);
     ReferenceCountUtil.release(nettyServer);
   }

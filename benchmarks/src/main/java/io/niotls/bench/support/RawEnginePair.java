@@ -51,7 +51,7 @@ public final class RawEnginePair implements Duplex {
   }
 
   RawEnginePair(Fixture fixture) {
-    this.contexts = fixture.niotls();
+    this.contexts = fixture.sslEngines();
     this.buffers = fixture.scratch().raw;
     this.plaintext = fixture.scratch().plaintext;
     this.resumption = fixture.spec().resumption();

@@ -17,12 +17,16 @@ public final class Scratch {
 
   final RawEnginePair.Buffers raw;
 
-  Scratch(ContextPair contexts) {
+  /**
+   * @param contexts niotls's, for its pairs' buffers
+   * @param sslEngines the raw SSLEngine loop's (niotls's, or OPENSSL's twin of a BORINGSSL pair)
+   */
+  Scratch(ContextPair contexts, ContextPair sslEngines) {
     boolean direct = contexts.client().bufferPool().isDirect();
     int size = contexts.client().bufferPool().bufferSize();
     plaintext = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
     clientToServer = new MemoryLink(64 * 1024, direct);
     serverToClient = new MemoryLink(64 * 1024, direct);
-    raw = new RawEnginePair.Buffers(contexts);
+    raw = new RawEnginePair.Buffers(sslEngines);
   }
 }

@@ -7,7 +7,7 @@ import io.niotls.context.Provider;
  * One benchmark configuration: the TLS every subject must do, so that a ratio compares the drivers
  * and nothing else.
  *
- * @param provider JDK or OPENSSL, never AUTO
+ * @param provider JDK, OPENSSL or BORINGSSL, never AUTO
  * @param protocol the only version offered by either side
  * @param key the server certificate's key
  * @param resumption whether clients keep sessions and offer them again; when false every handshake
@@ -32,5 +32,18 @@ public record Spec(
 
   public Spec withCipher(Cipher cipher) {
     return new Spec(provider, protocol, key, resumption, cipher);
+  }
+
+  public Spec withProvider(Provider provider) {
+    return new Spec(provider, protocol, key, resumption, cipher);
+  }
+
+  /**
+   * The provider the SSLEngine-based peers (the raw SSLEngine loop, Netty's SslHandler) use: the
+   * same, except that BORINGSSL has no SSLEngine, so its peers run Netty's engine over the same
+   * BoringSSL (OPENSSL) — the comparison issue 13 asks for.
+   */
+  public Provider sslEngineProvider() {
+    return provider == Provider.BORINGSSL ? Provider.OPENSSL : provider;
   }
 }
