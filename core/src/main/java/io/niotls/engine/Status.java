@@ -46,8 +46,10 @@ public enum Status {
     if (code >= 0) {
       throw new IllegalArgumentException("not a status code: " + code);
     }
-    return values()[-1 - code];
+    return BY_ORDINAL[-1 - code];
   }
+
+  private static final Status[] BY_ORDINAL = values(); // values() clones the array every call
 
   /** True for SYSCALL and SSL: the engine failed and every further call reports the same. */
   public boolean isFatal() {
