@@ -89,15 +89,15 @@ public final class TlsContext {
           b.provider == Provider.JDK
               ? "JDK (as asked)"
               : "JDK (OpenSSL unavailable: " + unavailable + ")";
-    } else if (b.provider == Provider.BORINGSSL) {
-      provider = Provider.BORINGSSL;
-      providerNote = "BoringSSL, driven directly (as asked)";
-    } else {
+    } else if (b.provider == Provider.OPENSSL) {
       provider = Provider.OPENSSL;
+      providerNote = "OpenSSL/BoringSSL (as asked)";
+    } else {
+      provider = Provider.BORINGSSL;
       providerNote =
-          b.provider == Provider.OPENSSL
-              ? "OpenSSL/BoringSSL (as asked)"
-              : "OpenSSL/BoringSSL (auto)";
+          b.provider == Provider.BORINGSSL
+              ? "BoringSSL, driven directly (as asked)"
+              : "BoringSSL, driven directly (auto)";
     }
     engines =
         switch (provider) {
