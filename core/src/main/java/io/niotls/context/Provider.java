@@ -12,6 +12,9 @@ public enum Provider {
    * and session tickets sent right after the handshake. Needs the same libraries as OPENSSL.
    */
   BORINGSSL,
-  /** OPENSSL when its native library loads, else JDK; the context says which and why. */
+  /**
+   * BORINGSSL (BoringSSL driven directly) when its native library loads, else JDK; the context says
+   * which and why.
+   */
   AUTO
 }

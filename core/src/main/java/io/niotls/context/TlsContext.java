@@ -50,6 +50,8 @@ public final class TlsContext {
   private final String providerNote;
   private final EngineFactory engines; // JDK and OPENSSL
   private final BoringContext boring; // BORINGSSL
+  private final TlsContextBuilder nettySettings; // BORINGSSL: a copy, for sslEngines()
+  private volatile EngineFactory nettyEngines; // BORINGSSL: made by the first newSslEngine
   private final Cleaner.Cleanable nativeShare;
   private final BufferPool bufferPool;
 
@@ -87,15 +89,15 @@ public final class TlsContext {
           b.provider == Provider.JDK
               ? "JDK (as asked)"
               : "JDK (OpenSSL unavailable: " + unavailable + ")";
-    } else if (b.provider == Provider.BORINGSSL) {
-      provider = Provider.BORINGSSL;
-      providerNote = "BoringSSL, driven directly (as asked)";
-    } else {
+    } else if (b.provider == Provider.OPENSSL) {
       provider = Provider.OPENSSL;
+      providerNote = "OpenSSL/BoringSSL (as asked)";
+    } else {
+      provider = Provider.BORINGSSL;
       providerNote =
-          b.provider == Provider.OPENSSL
-              ? "OpenSSL/BoringSSL (as asked)"
-              : "OpenSSL/BoringSSL (auto)";
+          b.provider == Provider.BORINGSSL
+              ? "BoringSSL, driven directly (as asked)"
+              : "BoringSSL, driven directly (auto)";
     }
     engines =
         switch (provider) {
@@ -104,6 +106,7 @@ public final class TlsContext {
           default -> null;
         };
     boring = provider == Provider.BORINGSSL ? BoringContext.create(b) : null;
+    nettySettings = provider == Provider.BORINGSSL ? b.copy() : null;
     int bufferSize;
     try {
       bufferSize = bufferSize();
@@ -116,7 +119,7 @@ public final class TlsContext {
               + "): check the cipher suite and protocol names",
           e);
     }
-    bufferPool = new BufferPool(bufferSize, provider != Provider.JDK, b.maxPooledBuffers);
+    bufferPool = new BufferPool(bufferSize, prefersDirectBuffers(), b.maxPooledBuffers);
     // The native context lives while this context is open or any engine made from it is: the
     // context's share is given back by close(), or once the context is unreachable.
     nativeShare = boring == null ? null : CLEANER.register(this, boring::releaseOwner);
@@ -160,7 +163,14 @@ public final class TlsContext {
     }
   }
 
-  /** A configured SSLEngine for one connection. Low level: {@code TlsEngine} calls this. */
+  /**
+   * A configured SSLEngine for one connection. Low level: {@code TlsEngine} calls this for the JDK
+   * and OPENSSL providers. For {@link Provider#BORINGSSL}, which drives BoringSSL without an
+   * SSLEngine, it is an engine of Netty's OpenSSL provider with this context's settings (key
+   * material, trust and pins, protocols, suites, ALPN, client auth, SNI), made for code that needs
+   * an SSLEngine of its own, such as Netty's {@code SslHandler}: the same BoringSSL, through
+   * Netty's engine, with a session cache of its own. Free it with {@link #releaseSslEngine}.
+   */
   public SSLEngine newSslEngine(String peerHost, int peerPort) {
     // A client that names its server checks that name and only that name. Both providers' host
     // name checks (SunJSSE's trust manager, which Netty's engine calls too) try the SNI name and,
@@ -173,11 +183,35 @@ public final class TlsContext {
     // TLS 1.3 NewSessionTicket read later puts a fresh, resumable one in the cache. The host
     // stays, for SNI and host name verification.
     boolean uncached = client && !sessionResumption && identity != null;
-    if (engines == null) {
-      throw new UnsupportedOperationException(
-          "the BORINGSSL provider drives BoringSSL directly and makes no SSLEngine");
+    return sslEngines().newEngine(this, identity, uncached ? -1 : peerPort);
+  }
+
+  /**
+   * Whether this context's engines work best on direct (native) buffers: true for the providers
+   * that run BoringSSL, whose JNI reads and writes native memory; false for the JDK's engine, which
+   * works on heap arrays. Code that allocates the buffers an engine reads into or writes from (the
+   * network pool here, the Netty adapter's plaintext) asks this.
+   */
+  public boolean prefersDirectBuffers() {
+    return provider != Provider.JDK;
+  }
+
+  /** The engine maker of {@link #newSslEngine}: the provider's, or Netty's for BORINGSSL. */
+  private EngineFactory sslEngines() {
+    if (engines != null) {
+      return engines;
     }
-    return engines.newEngine(this, identity, uncached ? -1 : peerPort);
+    EngineFactory made = nettyEngines;
+    if (made == null) {
+      synchronized (this) {
+        made = nettyEngines;
+        if (made == null) {
+          made = new OpenSslEngineFactory(nettySettings);
+          nettyEngines = made;
+        }
+      }
+    }
+    return made;
   }
 
   /**
@@ -219,17 +253,17 @@ public final class TlsContext {
 
   /** Frees what {@link #newSslEngine} made. */
   public void releaseSslEngine(SSLEngine engine) {
-    engines.release(engine);
+    sslEngines().release(engine);
   }
 
   /** Whether the engine's finished handshake resumed a session (asked once, at its end). */
   public boolean wasResumed(SSLEngine engine) {
-    return engines.wasResumed(engine);
+    return sslEngines().wasResumed(engine);
   }
 
   /** The SNI host name a client sent to this server engine, or null (asked once, at its end). */
   public String requestedServerName(SSLEngine engine) {
-    return engines.requestedServerName(engine);
+    return sslEngines().requestedServerName(engine);
   }
 
   /** The SNI name a client sends for {@code host}: the override, else the host unless an IP. */

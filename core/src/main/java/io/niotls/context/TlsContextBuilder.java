@@ -255,6 +255,35 @@ public final class TlsContextBuilder {
     return new TlsContext(this);
   }
 
+  /**
+   * A copy of these settings as {@link #build()} left them, for what a context makes later from its
+   * settings (the BORINGSSL provider's Netty engines): later changes to this builder do not reach
+   * it.
+   */
+  TlsContextBuilder copy() {
+    TlsContextBuilder c = new TlsContextBuilder(client, keyMaterial);
+    c.protocols = protocols;
+    c.cipherSuites = cipherSuites;
+    c.provider = provider;
+    c.trustStore = trustStore;
+    c.trustMode = trustMode;
+    c.pins.addAll(pins);
+    c.hostnameVerification = hostnameVerification;
+    c.serverName = serverName;
+    c.alpn = alpn;
+    c.requireAlpn = requireAlpn;
+    c.sniNames = sniNames;
+    c.clientAuth = clientAuth;
+    c.sessionResumption = sessionResumption;
+    c.handshakeTimeout = handshakeTimeout;
+    c.delegatedTasks = delegatedTasks;
+    c.maxPooledBuffers = maxPooledBuffers;
+    c.trust =
+        new VerifyingTrustManager.Spec(
+            trust.validateChain(), trust.trustStore(), List.copyOf(trust.pins()));
+    return c;
+  }
+
   private enum TrustMode {
     CHAIN,
     PINS_ONLY,

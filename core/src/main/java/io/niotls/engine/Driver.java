@@ -1,5 +1,6 @@
 package io.niotls.engine;
 
+import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -60,4 +61,14 @@ interface Driver {
 
   /** The SSLEngine underneath, for a driver that has one. */
   SSLEngine sslEngine();
+
+  /** Whether there is an SSLEngine underneath ({@link #sslEngine()} answers). */
+  default boolean hasSslEngine() {
+    return false;
+  }
+
+  /** The most plaintext one record of an established {@code protocol} session carries. */
+  default int plaintextPerRecord(String protocol) {
+    return TlsRecords.MAX_PLAINTEXT_BODY;
+  }
 }

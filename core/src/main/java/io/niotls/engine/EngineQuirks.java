@@ -1,6 +1,7 @@
 package io.niotls.engine;
 
 import io.niotls.context.Provider;
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 
 /**
@@ -57,4 +58,12 @@ interface EngineQuirks {
    * send the alert, sealed.
    */
   ByteBuffer provocation(String alert);
+
+  /**
+   * The most plaintext one record of a {@code protocol} session carries as this provider seals it:
+   * writes of this size fill records without a small one behind each.
+   */
+  default int plaintextPerRecord(String protocol) {
+    return TlsRecords.MAX_PLAINTEXT_BODY;
+  }
 }

@@ -33,4 +33,16 @@ final class JdkQuirks implements EngineQuirks {
     return ByteBuffer.wrap(
         new byte[] {TlsRecords.APPLICATION_DATA, 3, 3, (byte) 0xff, (byte) 0xff});
   }
+
+  /**
+   * A TLS 1.3 record's worth less 17 bytes: SunJSSE pads every TLS 1.3 record with 16 bytes (seen
+   * on JDK 17 and 25) and seals no more than the padded limit allows, so 16 KiB of data would take
+   * a full record and a tiny one.
+   */
+  @Override
+  public int plaintextPerRecord(String protocol) {
+    return "TLSv1.3".equals(protocol)
+        ? TlsRecords.MAX_PLAINTEXT_BODY - 17
+        : TlsRecords.MAX_PLAINTEXT_BODY;
+  }
 }

@@ -20,6 +20,7 @@ final class SslEngineDriver implements Driver {
   private final EngineBuffers buffers;
   private final Sender sender;
   private final Receiver receiver;
+  private final EngineQuirks quirks;
   private final String serverName;
 
   SslEngineDriver(
@@ -29,7 +30,7 @@ final class SslEngineDriver implements Driver {
     this.buffers = buffers;
     this.ssl = context.newSslEngine(peerHost, peerPort);
     this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
-    EngineQuirks quirks = EngineQuirks.of(context.provider());
+    this.quirks = EngineQuirks.of(context.provider());
     this.sender = new Sender(engine, ssl, buffers, quirks);
     this.receiver = new Receiver(engine, ssl, buffers, sender, quirks, context.isClient());
   }
@@ -141,5 +142,15 @@ final class SslEngineDriver implements Driver {
   @Override
   public SSLEngine sslEngine() {
     return ssl;
+  }
+
+  @Override
+  public boolean hasSslEngine() {
+    return true;
+  }
+
+  @Override
+  public int plaintextPerRecord(String protocol) {
+    return quirks.plaintextPerRecord(protocol);
   }
 }

@@ -324,6 +324,25 @@ public final class TlsEngine implements Closeable {
     return driver.sslEngine();
   }
 
+  /**
+   * Whether an SSLEngine works underneath ({@link #sslEngine()} answers): true for the JDK and
+   * OPENSSL providers, false for {@link Provider#BORINGSSL}, whose facts are {@link #session()}'s.
+   */
+  public boolean hasSslEngine() {
+    return driver.hasSslEngine();
+  }
+
+  /**
+   * The most plaintext one record of this session carries as its provider seals it, so that writes
+   * of this many bytes fill records without a small one behind each. {@link
+   * io.niotls.wire.TlsRecords#MAX_PLAINTEXT_BODY}, less where a provider pads its records (the
+   * JDK's TLS 1.3); the protocol's limit before the handshake completes.
+   */
+  public int plaintextPerRecord() {
+    SessionInfo s = session;
+    return s == null ? driver.plaintextPerRecord(null) : driver.plaintextPerRecord(s.protocol());
+  }
+
   private Status driveHandshake() {
     try {
       return status(driver.handshake());

@@ -49,9 +49,9 @@ class TlsContextTest {
   }
 
   @Test
-  void autoChoosesOpensslWhenTheNativeLibraryLoads() {
+  void autoChoosesBoringSslDrivenDirectlyWhenTheNativeLibraryLoads() {
     TlsContext context = TlsContext.forClient().build();
-    assertThat(context.provider()).isEqualTo(Provider.OPENSSL);
+    assertThat(context.provider()).isEqualTo(Provider.BORINGSSL);
     assertThat(context.providerNote()).contains("auto");
     assertThat(context.bufferPool().isDirect()).isTrue();
   }

@@ -21,19 +21,6 @@ public final class Matrix {
     return withProtocols(providers());
   }
 
-  /**
-   * The providers with an {@code SSLEngine}: JDK and OPENSSL. The Netty adapter still reads its
-   * engine's {@code SSLEngine}, which the direct BORINGSSL driver has none of.
-   */
-  public static Stream<Provider> sslEngineProviders() {
-    return Stream.of(Provider.JDK, Provider.OPENSSL);
-  }
-
-  /** The providers with an {@code SSLEngine} times TLS 1.3 and 1.2. */
-  public static Stream<Arguments> sslEngineProvidersAndProtocols() {
-    return withProtocols(sslEngineProviders());
-  }
-
   private static Stream<Arguments> withProtocols(Stream<Provider> providers) {
     return providers.flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
   }

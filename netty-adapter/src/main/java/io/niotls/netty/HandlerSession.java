@@ -6,13 +6,16 @@ import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.niotls.context.Provider;
+import io.niotls.context.KeyMaterial;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.SessionInfo;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.transport.MemoryTransport;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 
 /**
  * One connection of a {@link TlsHandler}, made when the handler is added to a pipeline: the niotls
@@ -46,7 +49,7 @@ final class HandlerSession {
     this.handler = handler;
     this.ctx = ctx;
     this.context = handler.context();
-    boolean direct = context.provider() == Provider.OPENSSL;
+    boolean direct = context.prefersDirectBuffers();
     writer = new RecordWriter(ctx, direct);
     MemoryTransport transport = new MemoryTransport(context.bufferPool());
     transport.sink(writer.sink());
@@ -113,12 +116,28 @@ final class HandlerSession {
     moveTo(HandlerState.OPEN);
     cancelDeadline(); // an idle connection keeps nothing of its handshake
     SessionInfo session = engine.session();
-    reader.established();
-    writer.established(context.provider(), session.protocol());
-    handler.established(session, engine.sslEngine().getSession());
+    SSLSession sslSession = sslSession(session);
+    reader.established(sslSession.getApplicationBufferSize());
+    writer.established(engine.plaintextPerRecord());
+    handler.established(session, sslSession);
     handler.handshakePromise().trySuccess(ctx.channel());
     ctx.fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
     outbound.handshakeDone();
+  }
+
+  /**
+   * The session {@code SslHandler.engine()} shows: the SSLEngine's own where the engine runs over
+   * one (SunJSSE's is what {@code SslMasterKeyHandler} reads the key from), else one made from what
+   * the handshake negotiated.
+   */
+  private SSLSession sslSession(SessionInfo session) {
+    if (engine.hasSslEngine()) {
+      return engine.sslEngine().getSession();
+    }
+    KeyMaterial ours = context.keyMaterial();
+    SSLEngine view = handler.engine();
+    return new InfoSession(
+        session, ours == null ? List.of() : ours.chain(), view.getPeerHost(), view.getPeerPort());
   }
 
   private void handshakeTimedOut(long millis) {

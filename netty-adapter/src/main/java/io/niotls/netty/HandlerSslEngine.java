@@ -17,7 +17,10 @@ import javax.net.ssl.SSLSession;
  * connection to code written for Netty's {@code SslHandler} (gRPC, {@code SslMasterKeyHandler},
  * Reactor Netty) while niotls's engine does the work. Its session, handshake session, ALPN
  * protocol, mode, client-auth setting and suites are the real connection's; the settings are the
- * {@link TlsContext}'s and cannot be changed here.
+ * {@link TlsContext}'s and cannot be changed here. Where niotls's engine runs over an SSLEngine
+ * (JDK, OPENSSL) the sessions are that engine's own; BoringSSL driven directly has none, so its
+ * session is an {@link InfoSession} made from what the handshake negotiated, and there is no
+ * handshake session while the handshake runs.
  *
  * <p>It refuses to {@code wrap}, {@code unwrap} or {@code beginHandshake}: the handler encrypts
  * itself, and a second driver would corrupt the connection. {@code closeOutbound()} is the
@@ -43,7 +46,7 @@ final class HandlerSslEngine extends SSLEngine {
     this.handler = handler;
   }
 
-  /** The handler made its engine: the handshake session is read from it. */
+  /** The handler made its engine over this SSLEngine: the handshake session is read from it. */
   void started(SSLEngine engine) {
     live = engine;
   }

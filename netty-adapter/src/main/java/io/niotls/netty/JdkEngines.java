@@ -21,7 +21,8 @@ import javax.net.ssl.TrustManager;
  * The JDK provider's engines for Netty's own {@code SslHandler}: the {@link TlsContext}'s engines,
  * wrapped by Netty's {@link JdkSslContext} so that {@code SslHandler.applicationProtocol()} reads
  * their ALPN protocol (Netty asks only engines of its own wrapping; gRPC needs the answer).
- * BoringSSL engines need no wrapping: they are Netty's already.
+ * BoringSSL engines (OPENSSL's, and those a BORINGSSL context makes for an SSLEngine) need no
+ * wrapping: they are Netty's already.
  */
 final class JdkEngines {
   private final JdkSslContext netty;

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolNegotiator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.niotls.context.Provider;
+import io.netty.util.ReferenceCounted;
 import io.niotls.context.TlsContext;
 import java.util.List;
 import java.util.Objects;
@@ -16,8 +16,8 @@ import javax.net.ssl.SSLSessionContext;
  * A Netty {@link SslContext} made from a niotls {@link TlsContext}, for frameworks that take one
  * ({@code HttpServer.secure(spec -> spec.sslContext(ctx))} in Reactor Netty, {@code
  * NettyServerBuilder.sslContext(ctx)} in gRPC): every {@code newHandler(...)} returns a niotls
- * {@link TlsHandler}, and {@code newEngine(...)} a provider engine configured as the context says,
- * for code that builds its own {@code SslHandler} (gRPC does).
+ * {@link TlsHandler}, and {@code newEngine(...)} an engine configured as the context says, for code
+ * that builds its own {@code SslHandler} (gRPC does).
  *
  * <pre>{@code
  * SslContext ssl = NiotlsSslContext.of(TlsContext.forServer(keys).alpn("h2", "http/1.1").build());
@@ -26,13 +26,16 @@ import javax.net.ssl.SSLSessionContext;
  *
  * <p>The delegated-task {@link Executor} of the {@code newHandler} variants is not used: the
  * context's {@code delegatedTasks()} decides where the provider's tasks run. Engines from {@code
- * newEngine} run under Netty's {@code SslHandler}, without niotls's record guards.
+ * newEngine} run under Netty's {@code SslHandler}, without niotls's record guards. They are the
+ * context's {@link TlsContext#newSslEngine SSLEngines}: SunJSSE's for the JDK provider, Netty's
+ * BoringSSL engine for OPENSSL and for BORINGSSL (which drives BoringSSL without an SSLEngine, so
+ * such engines have the context's settings but a session cache of their own).
  */
 public final class NiotlsSslContext extends SslContext {
   private final TlsContext context;
   private final boolean startTls;
   private final ApplicationProtocolNegotiator negotiator;
-  private final JdkEngines jdkEngines; // null for BoringSSL, whose engines are Netty's own
+  private volatile JdkEngines jdkEngines; // once the context's engines are found not Netty's
   private volatile SSLSessionContext learned; // SunJSSE's, from the first finished handshake
 
   private NiotlsSslContext(TlsContext context, boolean startTls) {
@@ -41,7 +44,6 @@ public final class NiotlsSslContext extends SslContext {
     this.startTls = startTls;
     List<String> protocols = context.alpn();
     this.negotiator = negotiator(protocols);
-    this.jdkEngines = context.provider() == Provider.JDK ? new JdkEngines(context) : null;
   }
 
   @SuppressWarnings("deprecation") // SslContext's API still speaks it
@@ -84,28 +86,44 @@ public final class NiotlsSslContext extends SslContext {
     return negotiator;
   }
 
-  /** A provider engine as the context makes it: a server's, or a client's without a peer. */
+  /** An engine as the context makes it: a server's, or a client's without a peer. */
   @Override
   public SSLEngine newEngine(ByteBufAllocator alloc) {
-    return jdkEngines != null
-        ? jdkEngines.newEngine(alloc, null, -1)
-        : context.newSslEngine(null, -1);
+    return engine(alloc, null, -1);
   }
 
-  /** A provider engine for a client of {@code host} (SNI, host name check, resumption key). */
+  /** An engine for a client of {@code host} (SNI, host name check, resumption key). */
   @Override
   public SSLEngine newEngine(ByteBufAllocator alloc, String host, int port) {
-    if (!context.isClient()) {
-      return newEngine(alloc);
-    }
-    return jdkEngines != null
-        ? jdkEngines.newEngine(alloc, host, port)
-        : context.newSslEngine(host, port);
+    return context.isClient() ? engine(alloc, host, port) : engine(alloc, null, -1);
   }
 
   /**
-   * The provider's session cache. BoringSSL's is known from the start; SunJSSE's once a handler of
-   * this context has finished a handshake (niotls's {@code TlsContext} does not hand it out).
+   * The context's engine as Netty's {@code SslHandler} needs it: Netty's own BoringSSL engine,
+   * which is reference counted, as it is (the handler reads its ALPN result and releases it); any
+   * other (SunJSSE's) wrapped by Netty, which asks only engines of its own wrapping for the ALPN
+   * result. The first engine tells which, for every later one.
+   */
+  private SSLEngine engine(ByteBufAllocator alloc, String host, int port) {
+    JdkEngines wrapping = jdkEngines;
+    if (wrapping != null) {
+      return wrapping.newEngine(alloc, host, port);
+    }
+    SSLEngine engine = context.newSslEngine(host, port);
+    if (engine instanceof ReferenceCounted) {
+      return engine;
+    }
+    context.releaseSslEngine(engine);
+    wrapping = new JdkEngines(context);
+    jdkEngines = wrapping;
+    return wrapping.newEngine(alloc, host, port);
+  }
+
+  /**
+   * The session cache of the context's SSLEngines. Netty's BoringSSL engine's is known from the
+   * start (for BORINGSSL, that of the engines {@code newEngine} makes: its handlers' sessions are
+   * kept by BoringSSL in the TlsContext); SunJSSE's once a handler of this context has finished a
+   * handshake (niotls's {@code TlsContext} does not hand it out).
    *
    * @throws IllegalStateException for the JDK provider before any handshake
    */

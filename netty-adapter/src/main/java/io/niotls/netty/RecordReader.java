@@ -31,7 +31,7 @@ final class RecordReader {
   private int appBufferSize = TlsHandler.RECORD;
 
   /**
-   * @param direct decrypt into direct buffers (BoringSSL) or heap buffers (the JDK's engine)
+   * @param direct decrypt into direct buffers (the context prefers them) or heap buffers
    */
   RecordReader(TlsEngine engine, MemoryTransport transport, boolean direct) {
     this.engine = engine;
@@ -39,9 +39,13 @@ final class RecordReader {
     this.direct = direct;
   }
 
-  /** The handshake is done: the session's record size is known. */
-  void established() {
-    appBufferSize = engine.sslEngine().getSession().getApplicationBufferSize();
+  /**
+   * The handshake is done: the session's record size is known.
+   *
+   * @param applicationBufferSize what the session says a record's plaintext may need
+   */
+  void established(int applicationBufferSize) {
+    appBufferSize = applicationBufferSize;
   }
 
   /**

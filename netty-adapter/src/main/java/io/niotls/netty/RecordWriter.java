@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.niotls.context.Provider;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.transport.MemoryTransport;
@@ -43,19 +42,16 @@ final class RecordWriter {
     this.engine = engine;
   }
 
-  /** The handshake is done: chunks now fill the session's records. */
-  void established(Provider provider, String protocol) {
-    recordPlaintext = recordPlaintext(provider, protocol);
-  }
-
   /**
-   * The JDK pads every TLS 1.3 record with 16 bytes (seen on JDK 17 and 25), so 16 KiB of data
-   * would take a full record and a tiny one; chunks of what a record holds keep the records full.
+   * The handshake is done: chunks now fill the session's records. A provider that pads its records
+   * (the JDK's TLS 1.3) seals less than 16 KiB into one, and 16 KiB chunks would then take a full
+   * record and a tiny one.
+   *
+   * @param plaintextPerRecord what one record of the session carries ({@link
+   *     TlsEngine#plaintextPerRecord()})
    */
-  static int recordPlaintext(Provider provider, String protocol) {
-    return provider == Provider.JDK && "TLSv1.3".equals(protocol)
-        ? TlsHandler.RECORD - 17
-        : TlsHandler.RECORD;
+  void established(int plaintextPerRecord) {
+    recordPlaintext = plaintextPerRecord;
   }
 
   void queue(ByteBuf plaintext, ChannelPromise promise) {

@@ -305,7 +305,9 @@ public final class TlsHandler extends SslHandler {
     closePromise.attach(ctx.executor());
     HandlerSession s =
         new HandlerSession(this, ctx, peerHost, peerPort, firstState == HandlerState.PLAINTEXT);
-    view.started(s.engine.sslEngine());
+    if (s.engine.hasSslEngine()) {
+      view.started(s.engine.sslEngine()); // its handshake session, while the handshake runs
+    }
     session = s;
     s.startIfReady();
   }

@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.niotls.context.Provider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +64,25 @@ class AdapterArchitectureTest {
         .dependOnClassesThat()
         .areAssignableTo(JdkSslContext.class)
         .because("only the JDK provider's engines for Netty's own SslHandler go through it")
+        .check(adapter);
+  }
+
+  @Test
+  void theAdapterAsksTheEngineAndContextWhatTheyCanDoInsteadOfWhichProviderTheyAre() {
+    JavaClasses adapter =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.niotls.netty");
+
+    noClasses()
+        .that()
+        .resideInAPackage("io.niotls.netty..")
+        .should()
+        .dependOnClassesThat()
+        .areAssignableTo(Provider.class)
+        .because(
+            "issue 13: the adapter stops branching on Provider; what differs is asked as a"
+                + " capability (prefersDirectBuffers, hasSslEngine, plaintextPerRecord)")
         .check(adapter);
   }
 }

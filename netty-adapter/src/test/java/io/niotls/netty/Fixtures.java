@@ -41,12 +41,13 @@ final class Fixtures {
                 .build());
   }
 
-  /** Both providers times both protocol versions. */
+  /** Every provider (JDK, OPENSSL, BORINGSSL) times both protocol versions. */
   static Stream<Arguments> providersAndProtocols() {
-    return Matrix.sslEngineProvidersAndProtocols();
+    return Matrix.providersAndProtocols();
   }
 
+  /** Every provider: JDK, OPENSSL and BORINGSSL. */
   static Stream<Provider> providers() {
-    return Matrix.sslEngineProviders();
+    return Matrix.providers();
   }
 }

@@ -44,7 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * gRPC-java server and client over {@link NiotlsSslContext} with mutual TLS: a unary call, a
  * bidirectional stream, and a server interceptor that reads the client's certificate from the
  * transport's {@code SSLSession} attribute. gRPC builds its own {@code SslHandler} from {@code
- * newEngine(...)}, so this runs the context's engines under Netty's handler.
+ * newEngine(...)}, so this runs the context's engines under Netty's handler: for BORINGSSL, which
+ * has no SSLEngine of its own, Netty's BoringSSL engines made with the context's settings.
  */
 class GrpcTest {
   private static final MethodDescriptor.Marshaller<String> TEXT =

@@ -24,7 +24,7 @@ class LoopbackBulkTest {
   static Stream<Arguments> pairings() {
     List<Arguments> all = new ArrayList<>();
     for (boolean ourClient : new boolean[] {true, false}) {
-      for (Provider ours : new Provider[] {Provider.JDK, Provider.OPENSSL}) {
+      for (Provider ours : Fixtures.providers().toList()) {
         for (SslProvider netty : new SslProvider[] {SslProvider.JDK, SslProvider.OPENSSL}) {
           for (String protocol : Fixtures.PROTOCOLS) {
             all.add(Arguments.of(ourClient ? "our client" : "our server", ours, netty, protocol));

@@ -34,7 +34,7 @@ class LoopbackCloseTest {
     List<Arguments> all = new ArrayList<>();
     for (String role : new String[] {"our client", "our server"}) {
       for (String first : new String[] {"we close first", "Netty closes first"}) {
-        for (Provider provider : new Provider[] {Provider.JDK, Provider.OPENSSL}) {
+        for (Provider provider : Fixtures.providers().toList()) {
           for (String protocol : Fixtures.PROTOCOLS) {
             all.add(Arguments.of(role, first, provider, protocol));
           }

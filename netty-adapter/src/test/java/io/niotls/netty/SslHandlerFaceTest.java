@@ -9,15 +9,20 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.context.ClientAuth;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
+import io.niotls.engine.TlsException;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.TestPki;
+import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,6 +89,90 @@ class SslHandlerFaceTest {
       pair.pumpUntilQuiet();
       assertThat(view.isOutboundDone()).isTrue();
       assertThat(server.sslCloseFuture().isSuccess()).as("close_notify arrived").isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("io.niotls.netty.Fixtures#providersAndProtocols")
+  void theViewsSessionNamesBothChainsThePeerAndTheRecordSizes(Provider provider, String protocol)
+      throws Exception {
+    TestPki pki = TestPki.of(KeyType.EC_P256);
+    TlsContext serverContext =
+        Contexts.server(provider, KeyType.EC_P256)
+            .protocols(protocol)
+            .clientAuth(ClientAuth.REQUIRE)
+            .trustCertificates(List.of(pki.ca().certificate()))
+            .sessionResumption(false)
+            .build();
+    TlsContext clientContext =
+        Contexts.client(provider, KeyType.EC_P256)
+            .protocols(protocol)
+            .keyMaterial(pki.client().keyMaterial())
+            .build(); // with resumption: without, the SSLEngines' sessions name no peer port
+    long before = System.currentTimeMillis();
+    TlsHandler client = TlsHandler.client(clientContext, "localhost", 443);
+    TlsHandler server = TlsHandler.server(serverContext);
+    try (EmbeddedPair pair = EmbeddedPair.of(client, server)) {
+      pair.pumpUntilQuiet();
+      SSLSession ours = client.engine().getSession();
+      SSLSession theirs = server.engine().getSession();
+
+      assertThat(ours.getProtocol()).isEqualTo(protocol);
+      assertThat(theirs.getCipherSuite()).isEqualTo(server.session().cipherSuite());
+      assertThat(ours.getPeerCertificates()[0]).isEqualTo(pki.server().certificate());
+      assertThat(ours.getLocalCertificates()[0]).isEqualTo(pki.client().certificate());
+      assertThat(theirs.getPeerCertificates()[0]).isEqualTo(pki.client().certificate());
+      assertThat(theirs.getLocalCertificates()[0]).isEqualTo(pki.server().certificate());
+      assertThat(theirs.getPeerPrincipal())
+          .isEqualTo(pki.client().certificate().getSubjectX500Principal());
+      assertThat(ours.getPeerHost()).isEqualTo("localhost");
+      assertThat(ours.getPeerPort()).isEqualTo(443);
+      assertThat(ours.getApplicationBufferSize()).isGreaterThanOrEqualTo(K);
+      assertThat(ours.getPacketBufferSize())
+          .isGreaterThanOrEqualTo(TlsRecords.HEADER_LENGTH + K + 16);
+      assertThat(ours.getCreationTime())
+          .isBetween(before - 1000, System.currentTimeMillis() + 1000);
+      ours.putValue("seen", "yes");
+      assertThat(ours.getValue("seen")).isEqualTo("yes");
+      assertThat(ours.getValueNames()).contains("seen");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void newEngineRunsUnderNettysSslHandlerWithTheContextsTrustAndAlpn(Provider provider) {
+    TlsContext serverContext =
+        Contexts.server(provider, KeyType.EC_P256).alpn("h2", "http/1.1").build();
+    NiotlsSslContext clientSsl =
+        NiotlsSslContext.of(Contexts.client(provider, KeyType.EC_P256).alpn("h2").build());
+    SslHandler client =
+        new SslHandler(clientSsl.newEngine(ByteBufAllocator.DEFAULT, "localhost", 443));
+    TlsHandler server = TlsHandler.server(serverContext);
+    try (EmbeddedPair pair = EmbeddedPair.of(client, server)) {
+      pair.pumpUntilQuiet();
+      assertThat(client.handshakeFuture().isSuccess()).isTrue();
+      assertThat(client.applicationProtocol()).isEqualTo("h2");
+      assertThat(server.applicationProtocol()).isEqualTo("h2");
+    }
+
+    // the same client, and a server its trust does not cover: the engine checks as the context does
+    TlsContext stranger =
+        TlsContext.forServer(TestPki.ec().stranger().keyMaterial()).provider(provider).build();
+    SslHandler refused =
+        new SslHandler(clientSsl.newEngine(ByteBufAllocator.DEFAULT, "localhost", 443));
+    Recorder serverEvents = new Recorder();
+    try (EmbeddedPair pair =
+        TlsHandlerHandshakeTest.pair(
+            refused, new Recorder(), TlsHandler.server(stranger), serverEvents)) {
+      pair.pumpUntilQuiet();
+      assertThat(refused.handshakeFuture().cause()).isInstanceOf(SSLHandshakeException.class);
+      // Netty's handler closed the channel first, so its exception went to the channel's end
+      assertThatThrownBy(pair.client::checkException)
+          .hasCauseInstanceOf(SSLHandshakeException.class);
+      assertThat(serverEvents.exceptions)
+          .as("the client's alert reached our server")
+          .singleElement()
+          .isInstanceOf(TlsException.class);
     }
   }
 

@@ -19,7 +19,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TlsHandlerReadCostTest {
 
   @ParameterizedTest
-  @CsvSource({"OPENSSL, TLSv1.3, 0", "OPENSSL, TLSv1.2, 0", "JDK, TLSv1.3, 1", "JDK, TLSv1.2, 1"})
+  @CsvSource({
+    "OPENSSL, TLSv1.3, 0",
+    "OPENSSL, TLSv1.2, 0",
+    "BORINGSSL, TLSv1.3, 0",
+    "BORINGSSL, TLSv1.2, 0",
+    "JDK, TLSv1.3, 1",
+    "JDK, TLSv1.2, 1"
+  })
   void aReadOfWholeRecordsTakesNoNetworkBufferWhereItCanBeReadInPlace(
       Provider provider, String protocol, long expected) {
     TlsContext clientContext =
