@@ -73,12 +73,15 @@ public final class LoopPki {
     return leaf.sha256().toString();
   }
 
-  /** The client context for a server in another process, known by its fingerprint. */
-  public static TlsContext clientContext(String protocol, String fingerprint) {
+  /**
+   * The client context for servers in other processes, known by their fingerprints (any one of them
+   * is trusted).
+   */
+  public static TlsContext clientContext(String protocol, String... fingerprints) {
     return TlsContext.forClient()
         .provider(Provider.OPENSSL)
         .protocols(protocol)
-        .pin(fingerprint)
+        .pin(fingerprints)
         .pinsReplaceChainValidation()
         .serverName(HOST)
         .sessionResumption(false)
