@@ -22,9 +22,16 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * @param <C> an accepted connection
  */
-abstract class VirtualThreadServer<C extends Closeable> implements LoopbackServer {
-  /** Bytes read (and echoed) at a time, as in the README's example. */
-  static final int BUFFER = 16 * 1024;
+public abstract class VirtualThreadServer<C extends Closeable> implements LoopbackServer {
+  /** The system property that sets {@link #BUFFER}. */
+  public static final String BUFFER_PROPERTY = "niotls.bench.vt.buffer";
+
+  /**
+   * Bytes read (and echoed) at a time: 16 KiB as in the README's example, unless {@value
+   * #BUFFER_PROPERTY} says otherwise. Each connection's thread holds its buffer while idle, the
+   * same for both kinds: a smaller one shows the TLS's own share of the memory better.
+   */
+  static final int BUFFER = Integer.getInteger(BUFFER_PROPERTY, 16 * 1024);
 
   private final ExecutorService threads = VirtualThreads.perTaskExecutor();
   private final Set<C> open = ConcurrentHashMap.newKeySet();
