@@ -35,14 +35,16 @@ import java.util.Map;
  *
  * Server CPU is the whole server process's (carrier threads, GC, JIT). Each virtual-thread
  * connection holds its echo buffer while idle ({@code --buffer}, 16 KiB as in the README), the same
- * for both kinds; a smaller one shows the TLS's own share of the memory.
+ * for both kinds; a smaller one shows the TLS's own share of the memory. {@code --server-jvm} adds
+ * options to every server JVM, e.g. {@code -XX:StartFlightRecording=filename=vt-%p.jfr} to profile
+ * them (JFR names each file by its process id).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.niotls.bench.loop.VirtualThreadBench \
  *     [--java /path/to/jdk-21+/bin/java] [--servers vt-channel,vt-sslsocket,niotls] \
  *     [--phases memory,handshake,echo] [--sessions 10000] [--warmup 2000] [--rounds 3] \
  *     [--window-ms 2000] [--in-flight 32] [--connections 16] [--message 16384] [--heap 1g] \
- *     [--protocol TLSv1.3] [--loops 2] [--buffer 16384]
+ *     [--protocol TLSv1.3] [--loops 2] [--buffer 16384] [--server-jvm "-XX:... -D..."]
  * </pre>
  */
 public final class VirtualThreadBench {
@@ -121,9 +123,7 @@ public final class VirtualThreadBench {
                 o.getOrDefault("client-heap", "1g"),
                 Integer.parseInt(o.getOrDefault("loops", "2")),
                 200,
-                o.containsKey("buffer")
-                    ? List.of("-D" + VirtualThreadServer.BUFFER_PROPERTY + "=" + o.get("buffer"))
-                    : List.of(),
+                serverJvm(o),
                 java);
         runs.add(MemoryRun.start(spec));
         scores.put(server, new Score());
@@ -218,6 +218,19 @@ public final class VirtualThreadBench {
     System.out.println();
     System.out.println(table(scores));
     System.out.println("load after " + load());
+  }
+
+  /** The server JVMs' extra options: {@code --buffer}, and {@code --server-jvm} split at spaces. */
+  static List<String> serverJvm(Map<String, String> o) {
+    List<String> jvm = new ArrayList<>();
+    if (o.containsKey("buffer")) {
+      jvm.add("-D" + VirtualThreadServer.BUFFER_PROPERTY + "=" + o.get("buffer"));
+    }
+    String extra = o.getOrDefault("server-jvm", "").trim();
+    if (!extra.isEmpty()) {
+      jvm.addAll(List.of(extra.split(" +")));
+    }
+    return jvm;
   }
 
   /** {@code list} rotated left by {@code by}: round r starts with the r-th server. */
