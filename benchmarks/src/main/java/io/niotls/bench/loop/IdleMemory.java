@@ -1,5 +1,6 @@
 package io.niotls.bench.loop;
 
+import io.niotls.bench.vthreads.JavaBinary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +34,17 @@ import java.util.Map;
  *
  * Kernel socket memory is in neither process's RSS and is the same for both servers.
  *
+ * <p>{@code --servers vt-channel,vt-sslsocket --providers JDK} compares the virtual-thread servers
+ * instead (niotls's {@code TlsChannel} against the JDK's {@code SSLSocket}, a virtual thread per
+ * connection); their server JVM runs on {@code --java} (a JDK 21+'s {@code bin/java}), by default
+ * the newest JDK 21+ found ({@link JavaBinary}). The client stays on this JVM.
+ *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.niotls.bench.loop.IdleMemory \
  *     [--servers niotls,netty] [--providers JDK,OPENSSL] [--protocol TLSv1.3] \
  *     [--sessions 1000,10000] [--hosts 127.0.0.1[,127.0.0.2...]] [--heap 1g] [--loops 2] \
  *     [--warmup 2000] [--in-flight 200] [--client-heap 1g] [--server-jvm "-Dname=value ..."]
+ *     [--java /path/to/jdk-21+/bin/java]
  * </pre>
  */
 public final class IdleMemory {
@@ -53,6 +60,10 @@ public final class IdleMemory {
     }
     String extra = o.getOrDefault("server-jvm", "").trim();
     int warmup = Integer.parseInt(o.getOrDefault("warmup", "2000"));
+    String java =
+        o.containsKey("java") || servers.stream().anyMatch(s -> s.startsWith("vt-"))
+            ? JavaBinary.resolve(o.get("java"))
+            : null;
 
     List<IdleMemoryRow> rows = new ArrayList<>();
     System.out.println(IdleMemoryRow.HEADER);
@@ -68,7 +79,8 @@ public final class IdleMemory {
                 o.getOrDefault("client-heap", "1g"),
                 Integer.parseInt(o.getOrDefault("loops", "2")),
                 Integer.parseInt(o.getOrDefault("in-flight", "200")),
-                extra.isEmpty() ? List.of() : List.of(extra.split(" +")));
+                extra.isEmpty() ? List.of() : List.of(extra.split(" +")),
+                java);
         try (MemoryRun run = MemoryRun.start(spec)) {
           run.warmUp(warmup);
           for (int n : counts) {
@@ -83,29 +95,39 @@ public final class IdleMemory {
     System.out.println(ratios(rows));
   }
 
+  /** Ours against theirs per idle session: niotls / netty, and vt-channel / vt-sslsocket. */
   static String ratios(List<IdleMemoryRow> rows) {
-    StringBuilder out = new StringBuilder("niotls / netty per idle session:\n");
+    return ratios(rows, "niotls", "netty") + ratios(rows, "vt-channel", "vt-sslsocket");
+  }
+
+  private static String ratios(List<IdleMemoryRow> rows, String us, String them) {
+    if (rows.stream().noneMatch(r -> r.server().equals(us))
+        || rows.stream().noneMatch(r -> r.server().equals(them))) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(us + " / " + them + " per idle session:\n");
     for (IdleMemoryRow ours : rows) {
-      if (!ours.server().equals("niotls")) {
+      if (!ours.server().equals(us)) {
         continue;
       }
       for (IdleMemoryRow theirs : rows) {
-        if (theirs.server().equals("netty")
+        if (theirs.server().equals(them)
             && theirs.provider().equals(ours.provider())
             && theirs.sessions() == ours.sessions()) {
           out.append(
               String.format(
                   Locale.ROOT,
-                  "%-8s %7d  heap %.2f  native %s  heap+native %.2f%n",
+                  "%-8s %7d  heap %.2f  native %s  heap+native %.2f  rss %.2f%n",
                   ours.provider(),
                   ours.sessions(),
                   ours.heap() / theirs.heap(),
                   Math.abs(theirs.nativeBytes()) < 64
-                      ? "n/a (netty ~0)"
+                      ? "n/a (" + them + " ~0)"
                       : String.format(
                           Locale.ROOT, "%.2f", ours.nativeBytes() / theirs.nativeBytes()),
                   (ours.heap() + Math.max(0, ours.nativeBytes()))
-                      / (theirs.heap() + Math.max(0, theirs.nativeBytes()))));
+                      / (theirs.heap() + Math.max(0, theirs.nativeBytes())),
+                  ours.rss() / theirs.rss()));
         }
       }
     }

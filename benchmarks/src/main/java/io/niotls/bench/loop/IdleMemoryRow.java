@@ -21,7 +21,7 @@ record IdleMemoryRow(
   static final String HEADER =
       String.format(
           Locale.ROOT,
-          "%-7s %-8s %8s %10s %10s %10s %10s %10s",
+          "%-12s %-8s %8s %10s %10s %10s %10s %10s",
           "server",
           "provider",
           "sessions",
@@ -62,7 +62,7 @@ record IdleMemoryRow(
   public String toString() {
     return String.format(
         Locale.ROOT,
-        "%-7s %-8s %8d %10.0f %10.0f %10.0f %10.0f %10.0f",
+        "%-12s %-8s %8d %10.0f %10.0f %10.0f %10.0f %10.0f",
         server,
         provider,
         sessions,

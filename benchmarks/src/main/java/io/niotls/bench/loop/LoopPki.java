@@ -58,9 +58,18 @@ public final class LoopPki {
     return leaf.keyMaterial();
   }
 
-  /** The niotls server context: {@code provider}, the one protocol, defaults otherwise. */
+  /**
+   * The niotls server context: {@code provider}, the one protocol, a 60 s handshake deadline,
+   * defaults otherwise.
+   */
   public TlsContext serverContext(Provider provider) {
-    return TlsContext.forServer(leaf.keyMaterial()).provider(provider).protocols(protocol).build();
+    return TlsContext.forServer(leaf.keyMaterial())
+        .provider(provider)
+        .protocols(protocol)
+        // a cold JVM on 2 shared cores with hundreds of handshakes queued took over the default
+        // 10 s (vt-channel's warm-up); SSLSocket has no deadline at all
+        .handshakeTimeout(Duration.ofSeconds(60))
+        .build();
   }
 
   /** The client context for every server: see the class comment. */
@@ -73,12 +82,15 @@ public final class LoopPki {
     return leaf.sha256().toString();
   }
 
-  /** The client context for a server in another process, known by its fingerprint. */
-  public static TlsContext clientContext(String protocol, String fingerprint) {
+  /**
+   * The client context for servers in other processes, known by their fingerprints (any one of them
+   * is trusted).
+   */
+  public static TlsContext clientContext(String protocol, String... fingerprints) {
     return TlsContext.forClient()
         .provider(Provider.OPENSSL)
         .protocols(protocol)
-        .pin(fingerprint)
+        .pin(fingerprints)
         .pinsReplaceChainValidation()
         .serverName(HOST)
         .sessionResumption(false)

@@ -1,7 +1,10 @@
 package io.niotls.bench.loop;
 
+import io.niotls.bench.vthreads.JavaBinary;
 import io.niotls.testing.ChildProcess;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +22,19 @@ final class MemoryRun implements AutoCloseable {
   private final ChildProcess server;
   private final ChildProcess client;
   private final Spec spec;
+  private final List<InetSocketAddress> addresses;
+  private final String fingerprint;
 
   /**
    * What to run.
    *
-   * @param server {@code niotls} or {@code netty}
+   * @param server {@code niotls}, {@code netty}, {@code vt-channel} or {@code vt-sslsocket}
    * @param provider {@code JDK} or {@code OPENSSL}
    * @param hosts comma-separated listening addresses (several past one address's ephemeral ports)
    * @param heap the server's {@code -Xms}/{@code -Xmx}
    * @param serverJvm more options for the server JVM, or none
+   * @param java the {@code java} binary of the server JVM; null for this JVM's (the virtual-thread
+   *     servers need release 21 or later; the client always runs on this JVM's)
    */
   record Spec(
       String server,
@@ -38,23 +45,54 @@ final class MemoryRun implements AutoCloseable {
       String clientHeap,
       int loops,
       int inFlight,
-      List<String> serverJvm) {}
+      List<String> serverJvm,
+      String java) {
+    /** A run with the server JVM on this JVM's binary. */
+    Spec(
+        String server,
+        String provider,
+        String protocol,
+        String hosts,
+        String heap,
+        String clientHeap,
+        int loops,
+        int inFlight,
+        List<String> serverJvm) {
+      this(server, provider, protocol, hosts, heap, clientHeap, loops, inFlight, serverJvm, null);
+    }
 
-  private MemoryRun(ChildProcess server, ChildProcess client, Spec spec) {
+    /** The same run with the server JVM on {@code java} (null: this JVM's). */
+    Spec withJava(String java) {
+      return new Spec(
+          server, provider, protocol, hosts, heap, clientHeap, loops, inFlight, serverJvm, java);
+    }
+  }
+
+  private MemoryRun(
+      ChildProcess server,
+      ChildProcess client,
+      Spec spec,
+      List<InetSocketAddress> addresses,
+      String fingerprint) {
     this.server = server;
+    this.fingerprint = fingerprint;
     this.client = client;
     this.spec = spec;
+    this.addresses = addresses;
   }
 
   static MemoryRun start(Spec spec) throws IOException, InterruptedException {
     List<String> jvm = new ArrayList<>(List.of("-Xms" + spec.heap(), "-Xmx" + spec.heap()));
     jvm.add("-XX:+AlwaysPreTouch"); // the heap is resident from the start: RSS growth is not
     jvm.add("-XX:NativeMemoryTracking=summary"); // the JVM's own malloc, to subtract
-    jvm.addAll(List.of("--add-modules", "jdk.incubator.foreign")); // for mallinfo2()
+    if (incubatorForeign(spec.java())) {
+      jvm.addAll(List.of("--add-modules", "jdk.incubator.foreign")); // for mallinfo2()
+    }
     jvm.add("--enable-native-access=ALL-UNNAMED");
     jvm.addAll(spec.serverJvm());
     ChildProcess server =
         child(
+            spec.java(),
             jvm,
             MemoryServer.class,
             spec.server(),
@@ -67,25 +105,52 @@ final class MemoryRun implements AutoCloseable {
       String targets = String.join(",", List.of(ready).subList(2, ready.length));
       ChildProcess client =
           child(
+              null,
               List.of("-Xmx" + spec.clientHeap()),
               MemoryClient.class,
               spec.protocol(),
               ready[1],
               String.valueOf(spec.loops()),
               targets);
-      return new MemoryRun(server, client, spec);
+      List<InetSocketAddress> addresses = new ArrayList<>();
+      for (String target : targets.split(",")) {
+        int colon = target.lastIndexOf(':');
+        addresses.add(
+            new InetSocketAddress(
+                target.substring(0, colon), Integer.parseInt(target.substring(colon + 1))));
+      }
+      return new MemoryRun(server, client, spec, List.copyOf(addresses), ready[1]);
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
       server.close();
       throw e;
     }
   }
 
-  /** A JVM on this class path running {@code main}; its stderr goes to ours. */
-  private static ChildProcess child(List<String> jvm, Class<?> main, String... args)
+  /**
+   * A JVM on this class path running {@code main}, on {@code java} (null: this JVM's binary); its
+   * stderr goes to ours.
+   */
+  private static ChildProcess child(String java, List<String> jvm, Class<?> main, String... args)
       throws IOException {
+    List<String> command = new ArrayList<>(ChildProcess.javaCommand(jvm, main.getName(), args));
+    if (java != null) {
+      command.set(0, java);
+    }
     return ChildProcess.start(
-        new ProcessBuilder(ChildProcess.javaCommand(jvm, main.getName(), args))
-            .redirectError(ProcessBuilder.Redirect.INHERIT));
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT));
+  }
+
+  /**
+   * Whether the server JVM has Java 17's incubating foreign linker ({@link Mallinfo}): releases 17
+   * to 19 do; on a later one the module is gone and naming it stops the JVM from starting, so
+   * native memory is then read from the resident size.
+   */
+  private static boolean incubatorForeign(String java) {
+    int feature =
+        java == null
+            ? Runtime.version().feature()
+            : JavaBinary.feature(Path.of(java).toAbsolutePath().getParent().getParent());
+    return feature >= 17 && feature <= 19;
   }
 
   /** The next line {@code child} says that starts with {@code word}; others are passed through. */
@@ -145,6 +210,21 @@ final class MemoryRun implements AutoCloseable {
 
   Spec spec() {
     return spec;
+  }
+
+  /** The server certificate's fingerprint, {@code sha256:<hex>}, for clients of this JVM. */
+  String fingerprint() {
+    return fingerprint;
+  }
+
+  /** Where the server listens, as it said when ready. */
+  List<InetSocketAddress> addresses() {
+    return addresses;
+  }
+
+  /** The CPU time the whole server process has used so far, in nanoseconds. */
+  long serverCpuNanos() throws IOException, InterruptedException {
+    return Long.parseLong(ask(server, "cpu", "cpu").split(" ")[1]);
   }
 
   private void open(int n) throws IOException, InterruptedException {

@@ -1,5 +1,7 @@
 package io.niotls.bench.loop;
 
+import io.niotls.bench.vthreads.VtChannelServer;
+import io.niotls.bench.vthreads.VtSslSocketServer;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import java.io.BufferedReader;
@@ -30,7 +32,8 @@ import javax.management.ObjectName;
  *   <li>{@code quit}: closes the server and exits.
  * </ul>
  *
- * <pre>java -cp benchmarks.jar io.niotls.bench.loop.MemoryServer niotls|netty JDK|OPENSSL
+ * <pre>
+ * java -cp benchmarks.jar io.niotls.bench.loop.MemoryServer niotls|netty|vt-channel|vt-sslsocket JDK|OPENSSL
  *     TLSv1.3 loops host[,host...]</pre>
  */
 public final class MemoryServer {
@@ -50,7 +53,11 @@ public final class MemoryServer {
           case "niotls" -> NiotlsServer.start(context, loops, hosts);
           case "netty" ->
               NettyServer.start(pki.nettyServerContext(provider, context), loops, hosts);
-          default -> throw new IllegalArgumentException("niotls or netty, not " + kind);
+          case "vt-channel" -> VtChannelServer.start(context, oneHost(kind, hosts));
+          case "vt-sslsocket" -> VtSslSocketServer.start(context, oneHost(kind, hosts));
+          default ->
+              throw new IllegalArgumentException(
+                  "niotls, netty, vt-channel or vt-sslsocket, not " + kind);
         };
     try {
       System.out.println(
@@ -65,6 +72,7 @@ public final class MemoryServer {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         switch (line.trim()) {
           case "sessions" -> System.out.println("sessions " + server.sessions());
+          case "cpu" -> System.out.println("cpu " + processCpuNanos());
           case "measure" -> System.out.println(measure(server));
           case "quit" -> {
             return;
@@ -75,6 +83,22 @@ public final class MemoryServer {
     } finally {
       server.close();
     }
+  }
+
+  /**
+   * The virtual-thread servers listen on one address: capacity runs are TlsServer's and Netty's.
+   */
+  private static String oneHost(String kind, List<String> hosts) {
+    if (hosts.size() != 1) {
+      throw new IllegalArgumentException(kind + " listens on one address, not " + hosts);
+    }
+    return hosts.get(0);
+  }
+
+  /** CPU time of the whole process: the servers' own threads, and GC and JIT that they cause. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static String measure(LoopbackServer server) throws IOException, InterruptedException {
