@@ -25,7 +25,8 @@ public final class TlsOptions {
       paramLabel = "PROVIDER",
       description =
           "JDK, OPENSSL (BoringSSL through Netty's engine), BORINGSSL (BoringSSL driven"
-              + " directly) or AUTO (OPENSSL when it loads; the default)")
+              + " directly) or AUTO (BORINGSSL when its native library loads, else JDK; the"
+              + " default)")
   Provider provider = Provider.AUTO;
 
   @Option(
