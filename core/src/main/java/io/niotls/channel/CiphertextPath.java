@@ -6,7 +6,6 @@ import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.engine.TlsException;
 import io.niotls.transport.MemoryTransport;
-import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -183,9 +182,7 @@ final class CiphertextPath {
       if (n > 0) {
         netIn = pool.acquire();
         netIn.put(probe.flip());
-        if (blocking()) {
-          n += completeRecord(); // the engine decrypts whole records: give it one
-        } else if (n == PROBE) {
+        if (n == PROBE) {
           n += Math.max(0, readMore()); // more is waiting: take it in the same call
         }
       }
@@ -350,33 +347,6 @@ final class CiphertextPath {
         return false;
       }
     }
-  }
-
-  /**
-   * Blocking mode, after the probe: reads on until the first record in netIn is whole (or netIn is
-   * full), as SSLSocket does, so the engine never unwraps a piece of a record and asks again. At
-   * end of stream it stops; the next fill reports it.
-   *
-   * @return the bytes read here
-   */
-  private int completeRecord() throws IOException {
-    int read = 0;
-    while (netIn.hasRemaining()) {
-      int have = netIn.position();
-      int need =
-          have < TlsRecords.HEADER_LENGTH
-              ? TlsRecords.HEADER_LENGTH
-              : TlsRecords.HEADER_LENGTH + TlsRecords.bodyLength(netIn, 0);
-      if (have >= need) {
-        break;
-      }
-      int n = channel.read(netIn);
-      if (n <= 0) {
-        break;
-      }
-      read += n;
-    }
-    return read;
   }
 
   /** Non-blocking top-up after a full probe: what the socket has now, without waiting. */
