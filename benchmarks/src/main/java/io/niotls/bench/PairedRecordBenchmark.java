@@ -36,7 +36,8 @@ public class PairedRecordBenchmark {
 
   private static final Subject[] SUBJECTS = Subject.values();
 
-  @Param({"JDK", "OPENSSL"})
+  /** BORINGSSL's SSLEngine peers (the raw loop, Netty's SslHandler) run Netty's engine. */
+  @Param({"JDK", "OPENSSL", "BORINGSSL"})
   public Provider provider;
 
   @Param({"TLSv1.3", "TLSv1.2"})
