@@ -235,10 +235,7 @@ final class ServerRunner {
 
   private static ServerOptions options(ServerCommand.Plan plan) {
     ServerOptions.Builder options =
-        ServerOptions.builder()
-            .reuseAddress(plan.reuseAddress())
-            .tcpNoDelay(plan.tcpNoDelay())
-            .closeTimeout(SHUTDOWN_GRACE);
+        ServerOptions.builder().reuseAddress(plan.reuseAddress()).tcpNoDelay(plan.tcpNoDelay());
     ServerCommand.Limits limits = plan.limits();
     if (limits.idle() != null) {
       options.idleTimeout(limits.idle());

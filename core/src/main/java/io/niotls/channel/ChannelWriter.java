@@ -19,10 +19,12 @@ final class ChannelWriter {
   final ReentrantLock lock = new ReentrantLock();
 
   private final CiphertextPath path;
+  private final Duration closeTimeout;
   private boolean outputShut; // lock: our close_notify is queued
 
-  ChannelWriter(CiphertextPath path) {
+  ChannelWriter(CiphertextPath path, Duration closeTimeout) {
     this.path = path;
+    this.closeTimeout = closeTimeout;
   }
 
   /** {@link TlsChannel#write(ByteBuffer[], int, int)}, once the handshake is done. */
@@ -130,15 +132,15 @@ final class ChannelWriter {
 
   /**
    * For {@link TlsChannel#close()}: sends close_notify if the handshake finished and nothing
-   * failed, waiting at most {@link TlsChannel#CLOSE_TIMEOUT} (and not for the peer's).
+   * failed, waiting at most the context's close timeout (and not for the peer's).
    */
   void sendCloseNotify(boolean handshaken) {
     if (!path.canSayGoodbye(handshaken)) {
       return; // nothing was said yet, or a failure already said what there was to say
     }
-    long end = System.nanoTime() + TlsChannel.CLOSE_TIMEOUT.toNanos();
+    long end = System.nanoTime() + closeTimeout.toNanos();
     try {
-      if (!lock.tryLock(TlsChannel.CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!lock.tryLock(closeTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
         return; // a writer is stuck on a full socket: closing the socket is all that is left
       }
       try {

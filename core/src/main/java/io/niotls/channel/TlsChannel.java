@@ -15,7 +15,6 @@ import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -55,7 +54,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * no socket timeout), and the call throws a {@link TlsException} of kind {@link
  * TlsException.Kind#TIMEOUT} naming the deadline. In non-blocking mode the deadline is checked at
  * every call; a selector loop should also wake up for it ({@link #handshakeDeadline()}). {@link
- * #close()} waits at most {@link #CLOSE_TIMEOUT} to send close_notify.
+ * #close()} waits at most the context's {@link TlsContext#closeTimeout()} to send close_notify.
  *
  * <p><b>Threads.</b> Like a {@code SocketChannel}: one thread may read while another writes, and
  * neither waits for the other's socket I/O: a read blocked on the socket does not hold up a write.
@@ -86,9 +85,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * HandshakeDeadline}'s.)
  */
 public final class TlsChannel implements ByteChannel, GatheringByteChannel, ScatteringByteChannel {
-  /** How long {@link #close()} may take to send close_notify before it closes the socket anyway. */
-  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
-
   /** Plaintext encrypted per engine call: four full records. */
   static final int WRITE_CHUNK = 4 * TlsRecords.MAX_PLAINTEXT_BODY;
 
@@ -115,7 +111,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
         new CiphertextPath(
             channel, transport, engine, context.bufferPool(), context.handshakeTimeout());
     this.deadline = path.deadline();
-    this.writer = new ChannelWriter(path);
+    this.writer = new ChannelWriter(path, context.closeTimeout());
   }
 
   /**
@@ -367,9 +363,9 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
   }
 
   /**
-   * Sends close_notify if the handshake finished and nothing failed (waiting at most {@link
-   * #CLOSE_TIMEOUT}, and not for the peer's), then closes the channel underneath and frees the
-   * engine. A read or write blocked in another thread ends with the channel's {@link
+   * Sends close_notify if the handshake finished and nothing failed (waiting at most the context's
+   * {@link TlsContext#closeTimeout()}, and not for the peer's), then closes the channel underneath
+   * and frees the engine. A read or write blocked in another thread ends with the channel's {@link
    * java.nio.channels.AsynchronousCloseException}. Idempotent.
    */
   public void close() throws IOException {

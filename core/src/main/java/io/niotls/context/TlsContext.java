@@ -44,7 +44,15 @@ public final class TlsContext {
   private final List<String> sniNames;
   private final ClientAuth clientAuth;
   private final boolean sessionResumption;
+
+  /**
+   * The close timeout of a context built without one, and of plaintext ({@code tcp://}) sessions,
+   * which have no context.
+   */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
   private final Duration handshakeTimeout;
+  private final Duration closeTimeout;
   private final DelegatedTasks delegatedTasks;
   private final Provider provider;
   private final String providerNote;
@@ -70,6 +78,7 @@ public final class TlsContext {
     clientAuth = b.clientAuth;
     sessionResumption = b.sessionResumption;
     handshakeTimeout = b.handshakeTimeout;
+    closeTimeout = b.closeTimeout;
     delegatedTasks = b.delegatedTasks;
     // Chosen only now that every setting above is in place; the engine makers take the builder,
     // never this half-made context.
@@ -366,6 +375,13 @@ public final class TlsContext {
 
   public Duration handshakeTimeout() {
     return handshakeTimeout;
+  }
+
+  /**
+   * How long a graceful close may take in every home; see {@link TlsContextBuilder#closeTimeout}.
+   */
+  public Duration closeTimeout() {
+    return closeTimeout;
   }
 
   public DelegatedTasks delegatedTasks() {

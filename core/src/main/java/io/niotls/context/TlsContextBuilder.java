@@ -32,6 +32,7 @@ public final class TlsContextBuilder {
   ClientAuth clientAuth = ClientAuth.NONE;
   boolean sessionResumption = true;
   Duration handshakeTimeout = Duration.ofSeconds(10);
+  Duration closeTimeout = TlsContext.DEFAULT_CLOSE_TIMEOUT;
   DelegatedTasks delegatedTasks = DelegatedTasks.INLINE;
   int maxPooledBuffers = 1024;
   VerifyingTrustManager.Spec trust;
@@ -203,6 +204,20 @@ public final class TlsContextBuilder {
     return this;
   }
 
+  /**
+   * How long a graceful close may take, in every home: the selector loop's wait for close_notify to
+   * go out and for the peer's, {@code TlsChannel.close()}'s wait to send ours, and the Netty
+   * adapter's close-notify timeouts (where {@code SslHandler}'s setters can change them per
+   * handler). Default 3 s.
+   */
+  public TlsContextBuilder closeTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new TlsConfigException("the close timeout must be positive, got " + timeout);
+    }
+    closeTimeout = timeout;
+    return this;
+  }
+
   public TlsContextBuilder delegatedTasks(DelegatedTasks mode) {
     delegatedTasks = Objects.requireNonNull(mode);
     return this;
@@ -276,6 +291,7 @@ public final class TlsContextBuilder {
     c.clientAuth = clientAuth;
     c.sessionResumption = sessionResumption;
     c.handshakeTimeout = handshakeTimeout;
+    c.closeTimeout = closeTimeout;
     c.delegatedTasks = delegatedTasks;
     c.maxPooledBuffers = maxPooledBuffers;
     c.trust =

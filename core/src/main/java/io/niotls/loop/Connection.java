@@ -59,6 +59,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   private CloseIntent closing; // how a graceful close ends, from its start on
   private final IdleWatch limits; // null when no idle, lifetime or stall limit is set
   private CloseReason endedBy; // set as it closes
+  private TlsContext tls; // the context of its TLS (tls://, or a STARTTLS); null while plaintext
   private long handshakeSince; // nanoTime of the accept or connect its first handshake counts from
   private long handshakeTime; // how long the first handshake took, once it has
 
@@ -228,6 +229,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   // ---- handshake: loop thread ----
 
   private void beginHandshake(TlsContext context, boolean startTls) throws IOException {
+    tls = context;
     String host = peerHost;
     if (host == null && context.isClient()) { // an accepted session upgrading as the client
       host = remote.getAddress().getHostAddress();
@@ -385,7 +387,11 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
         closing = intent;
         cancelDeadline();
         deadline =
-            Deadline.close(loop, setup.config().closeTimeout(), closing, this::deadlinePassed);
+            Deadline.close(
+                loop,
+                tls == null ? TlsContext.DEFAULT_CLOSE_TIMEOUT : tls.closeTimeout(),
+                closing,
+                this::deadlinePassed);
         closeStep();
       }
       default -> {}

@@ -19,7 +19,6 @@ abstract class LoopOptions {
         new SessionConfig(
             b.tcpNoDelay,
             b.connectTimeout,
-            b.closeTimeout,
             b.maxOutboundBytes,
             new SessionLimits(b.idleTimeout, b.maxLifetime, b.writeStallTimeout));
   }
@@ -27,11 +26,6 @@ abstract class LoopOptions {
   /** TCP_NODELAY on each session's socket (default true). */
   public boolean tcpNoDelay() {
     return session.tcpNoDelay();
-  }
-
-  /** How long a graceful close waits for the peer's close_notify (default 3 s). */
-  public Duration closeTimeout() {
-    return session.closeTimeout();
   }
 
   /** The outbound queue limit per session, bytes (default 256 KiB). */
@@ -82,7 +76,6 @@ abstract class LoopOptions {
   abstract static class Builder<B extends Builder<B>> {
     private boolean tcpNoDelay = true;
     Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration closeTimeout = Duration.ofSeconds(3);
     private int maxOutboundBytes = 256 * 1024;
     private Duration idleTimeout;
     private Duration maxLifetime;
@@ -100,12 +93,6 @@ abstract class LoopOptions {
      */
     public B tcpNoDelay(boolean on) {
       tcpNoDelay = on;
-      return self();
-    }
-
-    /** How long a graceful close waits for the peer's close_notify before closing anyway. */
-    public B closeTimeout(Duration timeout) {
-      closeTimeout = SessionConfig.positive(timeout, "closeTimeout");
       return self();
     }
 

@@ -9,16 +9,11 @@ import java.time.Duration;
  *
  * @param tcpNoDelay TCP_NODELAY on the session's socket
  * @param connectTimeout clients: the deadline for the name lookup and TCP connect
- * @param closeTimeout how long a graceful close may wait for the peer
  * @param maxOutboundBytes the outbound queue's limit
  * @param limits how long an open session may idle, live and stall
  */
 record SessionConfig(
-    boolean tcpNoDelay,
-    Duration connectTimeout,
-    Duration closeTimeout,
-    int maxOutboundBytes,
-    SessionLimits limits) {
+    boolean tcpNoDelay, Duration connectTimeout, int maxOutboundBytes, SessionLimits limits) {
 
   static int positive(int n, String what) {
     if (n < 1) {

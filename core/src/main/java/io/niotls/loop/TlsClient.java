@@ -188,13 +188,14 @@ public final class TlsClient implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully (the close timeout plus a second) and waits; with an own loop group,
-   * until its threads have exited.
+   * Shuts down gracefully (the default close timeout, 3 s, plus a second; {@link
+   * #shutdownGracefully} takes another) and waits; with an own loop group, until its threads have
+   * exited.
    */
   @Override
   public void close() {
     group.refuseOwnThread("TlsClient.close()");
-    shutdownGracefully(options.closeTimeout().plusSeconds(1)).join();
+    shutdownGracefully(TlsContext.DEFAULT_CLOSE_TIMEOUT.plusSeconds(1)).join();
     if (ownsGroup) {
       group.close();
     }

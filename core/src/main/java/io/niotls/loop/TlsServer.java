@@ -278,13 +278,16 @@ public final class TlsServer implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully, allowing the close timeout plus a second, and waits; with an own loop
-   * group, until its threads have exited.
+   * Shuts down gracefully, allowing the context's close timeout plus a second, and waits; with an
+   * own loop group, until its threads have exited.
    */
   @Override
   public void close() {
     group.refuseOwnThread("TlsServer.close()");
-    shutdownGracefully(options.closeTimeout().plusSeconds(1)).join();
+    TlsContext context = setup.context();
+    Duration closeTimeout =
+        context == null ? TlsContext.DEFAULT_CLOSE_TIMEOUT : context.closeTimeout();
+    shutdownGracefully(closeTimeout.plusSeconds(1)).join();
     if (ownsGroup) {
       group.close();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.niotls.context.TlsConfigException;
+import io.niotls.context.TlsContext;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +27,9 @@ class LoopOptionsTest {
   }
 
   @Test
-  void aNegativeCloseTimeoutIsRefusedWhenSet() {
-    assertThatThrownBy(() -> ServerOptions.builder().closeTimeout(Duration.ofSeconds(-1)))
+  void aNegativeCloseTimeoutIsRefusedWhereItIsSetInTheContext() {
+    assertThatThrownBy(() -> TlsContext.forClient().closeTimeout(Duration.ofSeconds(-1)))
         .isInstanceOf(TlsConfigException.class)
-        .hasMessage("closeTimeout must be positive, got PT-1S");
+        .hasMessage("the close timeout must be positive, got PT-1S");
   }
 }

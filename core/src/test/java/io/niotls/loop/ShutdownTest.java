@@ -90,17 +90,18 @@ class ShutdownTest {
       names = {"JDK", "OPENSSL"})
   void aPeerThatNeverAnswersCloseNotifyHoldsShutdownOnlyForTheCloseTimeout(Provider provider)
       throws Exception {
-    TlsContext serverContext = Contexts.server(provider, KeyType.EC_P256).build();
+    Duration closeTimeout = Duration.ofMillis(300);
+    TlsContext serverContext =
+        Contexts.server(provider, KeyType.EC_P256).closeTimeout(closeTimeout).build();
     TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
     Handlers<Recorder> handlers = new Handlers<>(Recorder::new);
-    Duration closeTimeout = Duration.ofMillis(300);
     try (TlsClient client = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
       TlsServer server =
           TlsServer.bind(
               TransportUri.parse("tls://127.0.0.1:0"),
               serverContext,
               handlers,
-              ServerOptions.builder().loopCount(1).closeTimeout(closeTimeout).build());
+              ServerOptions.builder().loopCount(1).build());
       TlsSession deaf =
           client.connect(server.uri(), clientContext, new Recorder()).get(20, TimeUnit.SECONDS);
       deaf.setAutoRead(false); // it will not read, so it never sees nor answers close_notify

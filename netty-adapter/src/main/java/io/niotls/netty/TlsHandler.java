@@ -80,6 +80,8 @@ public final class TlsHandler extends SslHandler {
     this.peerHost = peerHost;
     this.peerPort = peerPort;
     this.handshakeTimeoutMillis = context.handshakeTimeout().toMillis();
+    // the context's close timeout, under SslHandler's name for the same wait
+    setCloseNotifyFlushTimeoutMillis(context.closeTimeout().toMillis());
     view.owner(this);
   }
 
@@ -136,7 +138,10 @@ public final class TlsHandler extends SslHandler {
     return this;
   }
 
-  /** How long close() waits for its close_notify to be written (default 3 s). */
+  /**
+   * How long close() waits for its close_notify to be written (default: the context's {@link
+   * TlsContext#closeTimeout()}).
+   */
   public TlsHandler closeNotifyFlushTimeout(Duration timeout) {
     setCloseNotifyFlushTimeoutMillis(Math.max(0, timeout.toMillis()));
     return this;

@@ -18,6 +18,7 @@ import io.niotls.testing.TestPki;
 import io.niotls.wire.TlsRecords;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -207,6 +208,15 @@ class SslHandlerFaceTest {
     assertThat(handler.getCloseNotifyReadTimeoutMillis()).isEqualTo(700);
     assertThatThrownBy(() -> handler.setHandshakeTimeoutMillis(-1))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theCloseNotifyFlushTimeoutStartsAsTheContextsCloseTimeout() {
+    TlsContext context =
+        TlsContext.forServer(TestPki.ec().server().keyMaterial())
+            .closeTimeout(Duration.ofMillis(1234))
+            .build();
+    assertThat(TlsHandler.server(context).getCloseNotifyFlushTimeoutMillis()).isEqualTo(1234);
   }
 
   @Test
