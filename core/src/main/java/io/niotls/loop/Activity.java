@@ -1,27 +1,41 @@
 package io.niotls.loop;
 
 /**
- * When a session's socket last moved bytes, and since when output has waited on a socket that takes
- * none: what {@link IdleWatch} judges by. Updated by every socket read and write of the session
- * ({@link LoopSocketTransport} under TLS, {@link SessionIo} for plaintext) at the cost of a clock
- * read per system call. Loop-confined.
+ * The bytes a session's socket moved and, when the session has limits to watch, when it last moved
+ * any and since when output has waited on a socket that takes none: what {@link IdleWatch} judges
+ * by. Updated by every socket read and write of the session ({@link LoopSocketTransport} under TLS,
+ * {@link SessionIo} for plaintext); the clock is read per system call only for a timed one.
+ * Loop-confined.
  */
 final class Activity {
+  private final boolean timed;
   private long lastIo = System.nanoTime();
   private long stalledSince; // 0: output is not waiting on the socket
   private long bytesIn;
   private long bytesOut;
 
+  /**
+   * @param timed whether limits are watched: only then is the clock read per read and write
+   */
+  Activity(boolean timed) {
+    this.timed = timed;
+  }
+
   void read(int n) {
     if (n > 0) {
       bytesIn += n;
-      lastIo = System.nanoTime();
+      if (timed) {
+        lastIo = System.nanoTime();
+      }
     }
   }
 
   void wrote(int n) {
     if (n > 0) {
       bytesOut += n;
+      if (!timed) {
+        return;
+      }
       lastIo = System.nanoTime();
       if (stalledSince != 0) {
         stalledSince = lastIo; // progress: a new wait starts from here, if any is left

@@ -77,7 +77,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     this.listener = listener;
     this.peerHost = peerHost;
     this.peerPort = peer.getPort();
-    this.io = new SessionIo(channel, outbound);
+    this.io = new SessionIo(channel, outbound, setup.config().limits().any());
     SessionLimits l = setup.config().limits();
     this.limits =
         l.any()
@@ -173,7 +173,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   /** The dialer connects {@code channel} to {@code address}: a fresh socket after a failure. */
   private void dialing(SocketChannel channel, InetSocketAddress address) throws IOException {
     if (channel != io.channel()) {
-      io = new SessionIo(channel, outbound); // a socket whose connect failed is spent
+      io = new SessionIo(channel, outbound, limits != null); // the failed connect's is spent
     }
     remote = address;
     io.register(loop, this);

@@ -46,11 +46,15 @@ final class SessionIo {
   private LoopSocketTransport socket; // the engine's transport, under the guard if any
   private FirstRecordGuard guard;
   private long discarded; // queued bytes the engine refused after the peer's close_notify
-  private final Activity activity = new Activity();
+  private final Activity activity;
 
-  SessionIo(SocketChannel channel, Outbound outbound) {
+  /**
+   * @param timed whether the session's limits are watched ({@link Activity})
+   */
+  SessionIo(SocketChannel channel, Outbound outbound, boolean timed) {
     this.channel = channel;
     this.outbound = outbound;
+    this.activity = new Activity(timed);
   }
 
   SocketChannel channel() {
