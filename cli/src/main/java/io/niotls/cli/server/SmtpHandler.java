@@ -6,33 +6,18 @@ import io.niotls.cli.smtp.SmtpServerDialogue.Message;
 import io.niotls.cli.smtp.SmtpServerDialogue.Phase;
 import io.niotls.cli.smtp.SmtpServerDialogue.Reply;
 import io.niotls.context.TlsContext;
-import io.niotls.loop.SessionHandler;
-import io.niotls.loop.TlsSession;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Runs {@link SmtpServerDialogue} on a plaintext session, upgrades it to TLS on STARTTLS, and hands
- * every message accepted to {@code delivered}.
- *
- * <p>Lines are taken from the read one at a time, so whatever the client sent after {@code
- * STARTTLS\r\n} in the same packet stays unconsumed and the loop refuses it as injected plaintext
- * (CVE-2011-0411).
- *
- * <p>Backpressure: a client that pipelines commands without reading the replies fills the session's
- * outbound queue. Then the reply that did not fit and the rest of the read are kept, reading stops,
- * and both are taken up again when the queue drains, so memory stays bounded.
- *
- * <p>Confined to the session's loop thread.
+ * Runs {@link SmtpServerDialogue} on a plaintext session, upgrades it to TLS on STARTTLS (through
+ * {@link UpgradingHandler}, as the other STARTTLS demos do), and hands every message accepted to
+ * {@code delivered}.
  */
-public final class SmtpHandler implements SessionHandler {
-  private final TlsContext tls;
+public final class SmtpHandler extends UpgradingHandler {
   private final SmtpServerDialogue smtp;
   private final Consumer<Message> delivered;
   private final LineBuffer lines = new LineBuffer(SmtpServerDialogue.MAX_LINE);
-  private ByteBuffer unsent; // a reply the full outbound queue did not take
-  private ByteBuffer held; // input read after it, waiting until it is sent
 
   /**
    * @param tls the server context the session upgrades with
@@ -40,85 +25,26 @@ public final class SmtpHandler implements SessionHandler {
    * @param delivered told of every message accepted, on the loop thread, before its 250 is sent
    */
   public SmtpHandler(TlsContext tls, String hostname, Consumer<Message> delivered) {
-    this.tls = tls;
+    super(tls);
     this.smtp = new SmtpServerDialogue(hostname);
     this.delivered = delivered;
   }
 
   @Override
-  public void onOpen(TlsSession session) {
-    send(session, smtp.greeting());
+  String greeting() {
+    return smtp.greeting();
   }
 
   @Override
-  public void onData(TlsSession session, ByteBuffer data) {
-    if (smtp.phase() == Phase.UPGRADING && session.info() != null) {
-      smtp.tlsStarted(); // the handshake finished before its future's callback ran
+  Step next(ByteBuffer data) {
+    Reply reply = smtp.phase() == Phase.MESSAGE ? smtp.onMessageData(data) : nextCommand(data);
+    if (reply == null) {
+      return null;
     }
-    if (held != null) {
-      held = append(held, data); // read before the pause took effect
-      return;
+    if (reply.message() != null) {
+      delivered.accept(reply.message());
     }
-    serve(session, data, false);
-  }
-
-  @Override
-  public void onWritable(TlsSession session) {
-    if (unsent == null || !session.write(unsent)) {
-      return;
-    }
-    unsent = null;
-    if (held != null) {
-      ByteBuffer input = held;
-      held = null;
-      serve(session, input, true);
-    }
-    if (unsent == null && held == null) {
-      session.setAutoRead(true);
-    }
-  }
-
-  /**
-   * Answers what {@code data} holds until it runs out, a reply does not fit, TLS starts or the
-   * dialogue ends.
-   *
-   * @param copy whether {@code data} is our copy rather than the loop's read buffer: then nothing
-   *     left in it after STARTTLS can reach the loop's check, and the session is closed instead
-   */
-  private void serve(TlsSession session, ByteBuffer data, boolean copy) {
-    while (data.hasRemaining() && unsent == null) {
-      Reply reply = smtp.phase() == Phase.MESSAGE ? smtp.onMessageData(data) : nextCommand(data);
-      if (reply == null) {
-        return; // part of a line or of a message: wait for the rest
-      }
-      if (reply.message() != null) {
-        delivered.accept(reply.message());
-      }
-      send(session, reply.text());
-      switch (reply.action()) {
-        case START_TLS -> {
-          if ((copy && data.hasRemaining()) || unsent != null) {
-            // plaintext behind STARTTLS, or a client that reads no replies: refuse, as the loop
-            // does
-            session.close();
-            return;
-          }
-          // the rest of this read stays unconsumed: the loop refuses it as injected plaintext
-          session.startTls(tls).thenRun(this::secured);
-          return;
-        }
-        case CLOSE -> {
-          session.close();
-          data.position(data.limit());
-          return;
-        }
-        default -> {}
-      }
-    }
-    if (unsent != null && data.hasRemaining()) {
-      held = append(null, data);
-      session.setAutoRead(false);
-    }
+    return new Step(reply.text(), Then.valueOf(reply.action().name()));
   }
 
   /** The reply to the next whole command line in {@code data}, or null when none is complete. */
@@ -132,26 +58,13 @@ public final class SmtpHandler implements SessionHandler {
     return line == null ? null : smtp.onLine(line);
   }
 
-  private void secured() {
-    if (smtp.phase() == Phase.UPGRADING) {
-      smtp.tlsStarted();
-    }
+  @Override
+  boolean upgrading() {
+    return smtp.phase() == Phase.UPGRADING;
   }
 
-  private void send(TlsSession session, String text) {
-    ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
-    if (!session.write(bytes) && session.isOpen()) {
-      unsent = bytes;
-    }
-  }
-
-  /** {@code kept} (may be null) followed by what {@code data} has left, in a new buffer. */
-  private static ByteBuffer append(ByteBuffer kept, ByteBuffer data) {
-    int before = kept == null ? 0 : kept.remaining();
-    ByteBuffer joined = ByteBuffer.allocate(before + data.remaining());
-    if (kept != null) {
-      joined.put(kept);
-    }
-    return joined.put(data).flip();
+  @Override
+  void tlsStarted() {
+    smtp.tlsStarted();
   }
 }
