@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public abstract class HandshakeBench {
-  @Param({"JDK", "OPENSSL"})
+  /** BORINGSSL's SSLEngine subjects (raw loop, SslHandler) run Netty's engine over BoringSSL. */
+  @Param({"JDK", "OPENSSL", "BORINGSSL"})
   public Provider provider;
 
   @Param({"TLSv1.3", "TLSv1.2"})
