@@ -2,38 +2,15 @@ package io.niotls.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.Http2DataFrame;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.TestPki;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,62 +90,14 @@ class Http2AlpnTest {
     return r.stdout().stripTrailing(); // --write-out ends without a newline
   }
 
-  /** Netty's documented switch: h2 or, failing ALPN, HTTP/1.1. */
-  private static final class Http2OrHttpHandler extends ApplicationProtocolNegotiationHandler {
-    Http2OrHttpHandler() {
-      super(ApplicationProtocolNames.HTTP_1_1);
-    }
-
+  /** The documented server, checking on the way that the SslHandler it finds is niotls's. */
+  private static final class Http2OrHttpHandler extends HelloHttp2 {
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
       if (!(ctx.pipeline().get(SslHandler.class) instanceof TlsHandler)) {
         throw new IllegalStateException("the SslHandler found is not niotls's");
       }
-      if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-        ctx.pipeline()
-            .addLast(
-                Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(H2.INSTANCE));
-      } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
-        ctx.pipeline()
-            .addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), new Http1());
-      } else {
-        throw new IllegalStateException("unknown protocol: " + protocol);
-      }
-    }
-  }
-
-  /** One HTTP/2 stream: answers its request with 200 and a line of text. */
-  @ChannelHandler.Sharable
-  private static final class H2 extends ChannelInboundHandlerAdapter {
-    static final H2 INSTANCE = new H2();
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      boolean end =
-          (msg instanceof Http2HeadersFrame h && h.isEndStream())
-              || (msg instanceof Http2DataFrame d && d.isEndStream());
-      ReferenceCountUtil.release(msg);
-      if (end) {
-        ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
-        ByteBuf body = Unpooled.copiedBuffer("hello over h2\n", StandardCharsets.UTF_8);
-        ctx.writeAndFlush(new DefaultHttp2DataFrame(body, true));
-      }
-    }
-  }
-
-  private static final class Http1 extends SimpleChannelInboundHandler<FullHttpRequest> {
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-      ByteBuf body = Unpooled.copiedBuffer("hello over http/1.1\n", StandardCharsets.UTF_8);
-      DefaultFullHttpResponse response =
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-      boolean keepAlive = HttpUtil.isKeepAlive(request);
-      HttpUtil.setKeepAlive(response, keepAlive);
-      var written = ctx.writeAndFlush(response);
-      if (!keepAlive) {
-        written.addListener(ChannelFutureListener.CLOSE);
-      }
+      super.configurePipeline(ctx, protocol);
     }
   }
 }

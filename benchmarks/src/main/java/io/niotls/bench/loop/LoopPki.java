@@ -104,14 +104,18 @@ public final class LoopPki {
    */
   public SslContext nettyServerContext(Provider provider, TlsContext like) {
     try {
-      return SslContextBuilder.forServer(leaf.privateKey(), leaf.keyMaterial().chain())
-          .sslProvider(provider == Provider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
-          .protocols(protocol)
-          .ciphers(like.cipherSuites())
-          .build();
+      return nettyServerBuilder(provider, like).build();
     } catch (SSLException e) {
       throw new IllegalStateException("Netty refused the server settings: " + e.getMessage(), e);
     }
+  }
+
+  /** The builder of {@link #nettyServerContext}, for settings of a benchmark's own (ALPN). */
+  public SslContextBuilder nettyServerBuilder(Provider provider, TlsContext like) {
+    return SslContextBuilder.forServer(leaf.privateKey(), leaf.keyMaterial().chain())
+        .sslProvider(provider == Provider.JDK ? SslProvider.JDK : SslProvider.OPENSSL)
+        .protocols(protocol)
+        .ciphers(like.cipherSuites());
   }
 
   /** Writes the certificate and key as PEM files in {@code dir}: {@code [cert, key]}. */

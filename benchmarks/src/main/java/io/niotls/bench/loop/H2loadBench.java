@@ -1,0 +1,285 @@
+package io.niotls.bench.loop;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.niotls.context.Provider;
+import io.niotls.context.TlsContext;
+import io.niotls.netty.HelloHttp2;
+import io.niotls.netty.NiotlsSslContext;
+import io.niotls.testing.ChildProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Issue 14's HTTP/2 comparison: Netty's documented HTTP/2 server ({@link HelloHttp2}) behind
+ * niotls's handler ({@link NiotlsSslContext} over a {@code BORINGSSL} context) and behind Netty's
+ * own {@code SslHandler} (its OpenSSL provider, the same BoringSSL), judged by nghttp2's {@code
+ * h2load}. Both servers live in this JVM for the whole run, each on its own {@code --loops}-thread
+ * event-loop group; same key (EC P-256), protocol, ALPN list and suites. Each round runs h2load
+ * once against each server, in an order that alternates, so a round's ratio compares runs seconds
+ * apart. Reported per server: requests/s as h2load counts them, and the server's CPU (its
+ * event-loop threads, {@link ThreadCpu}) per request. Every h2load run must end with all requests
+ * answered 2xx, or the bench fails.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.niotls.bench.loop.H2loadBench \
+ *     [--rounds 5] [--requests 20000] [--clients 20] [--streams 10] [--loops 1] \
+ *     [--warmup 20000] [--out benchmarks/results/H2LOAD.md]
+ * </pre>
+ */
+public final class H2loadBench {
+  private static final Pattern FINISHED =
+      Pattern.compile("finished in ([0-9.]+)(m?s), ([0-9.]+) req/s");
+  private static final Pattern DONE =
+      Pattern.compile("requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded");
+
+  private H2loadBench() {}
+
+  /** One server under test. */
+  private record Server(String name, EventLoopGroup group, Channel listener, ThreadCpu cpu) {
+    int port() {
+      return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    void close() {
+      listener.close().syncUninterruptibly();
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  /** One h2load run: requests answered, the wall time h2load reports and the server's CPU. */
+  private record Run(long requests, double seconds, double requestsPerSecond, long cpuNanos) {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = IdleMemory.options(args);
+    int rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
+    int requests = Integer.parseInt(o.getOrDefault("requests", "20000"));
+    int warmup = Integer.parseInt(o.getOrDefault("warmup", "20000"));
+    int clients = Integer.parseInt(o.getOrDefault("clients", "20"));
+    int streams = Integer.parseInt(o.getOrDefault("streams", "10"));
+    int loops = Integer.parseInt(o.getOrDefault("loops", "1"));
+    String protocol = o.getOrDefault("protocol", "TLSv1.3");
+    LoopPki pki = LoopPki.create(protocol);
+
+    TlsContext niotls =
+        TlsContext.forServer(pki.keyMaterial())
+            .provider(Provider.BORINGSSL)
+            .protocols(protocol)
+            .alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+            .build();
+    SslContext netty =
+        pki.nettyServerBuilder(Provider.OPENSSL, niotls)
+            .applicationProtocolConfig(
+                new ApplicationProtocolConfig(
+                    ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2,
+                    ApplicationProtocolNames.HTTP_1_1))
+            .build();
+    Map<String, Server> servers = new LinkedHashMap<>();
+    try {
+      servers.put("netty", start("netty", loops, () -> netty.newHandler(ByteBufAllocator.DEFAULT)));
+      NiotlsSslContext adapter = NiotlsSslContext.of(niotls);
+      servers.put(
+          "niotls", start("niotls", loops, () -> adapter.newHandler(ByteBufAllocator.DEFAULT)));
+      System.out.printf(
+          Locale.ROOT,
+          "h2load -n %d -c %d -m %d, %s, %d loop thread(s), %d rounds; load %s%n",
+          requests,
+          clients,
+          streams,
+          protocol,
+          loops,
+          rounds,
+          load());
+      for (Server s : servers.values()) {
+        run(s, warmup, clients, streams); // JIT and pools warm for both before any round counts
+      }
+      Map<String, List<Run>> runs = new LinkedHashMap<>();
+      servers.keySet().forEach(k -> runs.put(k, new ArrayList<>()));
+      List<Server> order = new ArrayList<>(servers.values());
+      for (int round = 0; round < rounds; round++) {
+        List<Server> turn = new ArrayList<>(order);
+        if (round % 2 == 1) {
+          Collections.reverse(turn);
+        }
+        for (Server s : turn) {
+          Run r = run(s, requests, clients, streams);
+          runs.get(s.name()).add(r);
+          System.out.printf(
+              Locale.ROOT,
+              "round %d %-6s %9.0f req/s  %6.1f us cpu/request%n",
+              round + 1,
+              s.name(),
+              r.requestsPerSecond(),
+              r.cpuNanos() / 1e3 / r.requests());
+        }
+      }
+      String page = page(runs, requests, clients, streams, loops, protocol);
+      System.out.println(page);
+      if (o.containsKey("out")) {
+        Files.writeString(Path.of(o.get("out")), page);
+      }
+    } finally {
+      servers.values().forEach(Server::close);
+      niotls.close();
+    }
+  }
+
+  private static Server start(String name, int loops, Supplier<ChannelHandler> tls) {
+    String prefix = "h2-" + name;
+    EventLoopGroup group = new NioEventLoopGroup(loops, new DefaultThreadFactory(prefix));
+    Channel listener =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(tls.get(), new HelloHttp2());
+                  }
+                })
+            .bind("127.0.0.1", 0)
+            .syncUninterruptibly()
+            .channel();
+    return new Server(name, group, listener, new ThreadCpu(List.of(prefix + "-")));
+  }
+
+  private static Run run(Server s, int requests, int clients, int streams)
+      throws IOException, InterruptedException {
+    long cpu = s.cpu().nanos();
+    String out;
+    try (ChildProcess h2load =
+        ChildProcess.program(
+            "h2load",
+            "-n",
+            Integer.toString(requests),
+            "-c",
+            Integer.toString(clients),
+            "-m",
+            Integer.toString(streams),
+            "https://127.0.0.1:" + s.port() + "/")) {
+      h2load.endInput();
+      int exit = h2load.waitFor(Duration.ofMinutes(5));
+      out = h2load.out();
+      if (exit != 0) {
+        throw new IllegalStateException("h2load exited " + exit + ": " + out + h2load.err());
+      }
+    }
+    long used = s.cpu().nanos() - cpu;
+    Matcher done = DONE.matcher(out);
+    Matcher finished = FINISHED.matcher(out);
+    if (!done.find() || !finished.find() || !out.contains("Application protocol: h2")) {
+      throw new IllegalStateException("h2load said something unexpected: " + out);
+    }
+    long succeeded = Long.parseLong(done.group(3));
+    if (succeeded != requests || !out.contains("status codes: " + requests + " 2xx")) {
+      throw new IllegalStateException(s.name() + ": not every request got a 2xx: " + out);
+    }
+    double seconds =
+        Double.parseDouble(finished.group(1)) / (finished.group(2).equals("ms") ? 1000 : 1);
+    return new Run(succeeded, seconds, Double.parseDouble(finished.group(3)), used);
+  }
+
+  private static String page(
+      Map<String, List<Run>> runs,
+      int requests,
+      int clients,
+      int streams,
+      int loops,
+      String protocol) {
+    List<Run> n = runs.get("niotls");
+    List<Run> p = runs.get("netty");
+    StringBuilder b = new StringBuilder();
+    b.append("# HTTP/2 over TLS: niotls's handler vs Netty's SslHandler, judged by h2load\n\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "`benchmarks/h2load.sh` — Netty's documented HTTP/2 server (ALPN →"
+                + " `Http2FrameCodec` + `Http2MultiplexHandler`) behind niotls's `TlsHandler`"
+                + " (provider BORINGSSL) and behind Netty's `SslHandler` (provider OPENSSL,"
+                + " the same BoringSSL), both in one JVM, %d event-loop thread(s) each; `h2load"
+                + " -n %d -c %d -m %d`, %s, EC P-256; rounds alternate the order. Server CPU is"
+                + " its event-loop threads' CPU per request (lower is better).%n%n",
+            loops,
+            requests,
+            clients,
+            streams,
+            protocol));
+    b.append(
+        "| round | niotls req/s | Netty req/s | ratio | niotls µs cpu/req | Netty µs cpu/req |"
+            + " cpu ratio (Netty / niotls) |\n");
+    b.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    double[] ratios = new double[n.size()];
+    double[] cpuRatios = new double[n.size()];
+    for (int i = 0; i < n.size(); i++) {
+      double cn = n.get(i).cpuNanos() / 1e3 / n.get(i).requests();
+      double cp = p.get(i).cpuNanos() / 1e3 / p.get(i).requests();
+      ratios[i] = n.get(i).requestsPerSecond() / p.get(i).requestsPerSecond();
+      cpuRatios[i] = cp / cn;
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %.0f | %.0f | %.2f | %.1f | %.1f | %.2f |%n",
+              i + 1,
+              n.get(i).requestsPerSecond(),
+              p.get(i).requestsPerSecond(),
+              ratios[i],
+              cn,
+              cp,
+              cpuRatios[i]));
+    }
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%n**Median: niotls / Netty %.2f× requests/s; %.2f× requests per server CPU"
+                + " second.** Load average after the run: %s.%n",
+            median(ratios),
+            median(cpuRatios),
+            load()));
+    return b.toString();
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).substring(0, 14).trim();
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+}
