@@ -72,6 +72,10 @@ public final class TlsHandler extends SslHandler {
   private volatile long handshakeTimeoutMillis;
   private volatile SessionInfo sessionInfo;
   private volatile HandlerSession session; // from handlerAdded on
+  private Duration idleTimeout;
+  private Duration maxLifetime;
+  private Duration writeStallTimeout;
+  private LimitWatch limits; // event-loop confined; while established, when a limit is set
 
   private TlsHandler(HandlerSslEngine view, TlsContext context, String peerHost, int peerPort) {
     super(view);
@@ -154,6 +158,42 @@ public final class TlsHandler extends SslHandler {
   public TlsHandler closeNotifyReadTimeout(Duration timeout) {
     setCloseNotifyReadTimeoutMillis(Math.max(0, timeout.toMillis()));
     return this;
+  }
+
+  /**
+   * Ends an established session with close_notify once no byte has moved either way for {@code
+   * timeout}, firing {@link SessionLimitEvent#IDLE} first (null, the default: never). Set before
+   * the handshake completes.
+   */
+  public TlsHandler idleTimeout(Duration timeout) {
+    idleTimeout = positive(timeout, "idleTimeout");
+    return this;
+  }
+
+  /**
+   * Ends an established session with close_notify {@code lifetime} after its handshake, firing
+   * {@link SessionLimitEvent#EXPIRED} first (null, the default: never).
+   */
+  public TlsHandler maxLifetime(Duration lifetime) {
+    maxLifetime = positive(lifetime, "maxLifetime");
+    return this;
+  }
+
+  /**
+   * Closes an established session at once when its peer has taken none of the output queued in the
+   * channel for {@code timeout}, firing {@link SessionLimitEvent#STALLED} first (null, the default:
+   * never).
+   */
+  public TlsHandler writeStallTimeout(Duration timeout) {
+    writeStallTimeout = positive(timeout, "writeStallTimeout");
+    return this;
+  }
+
+  private static Duration positive(Duration d, String what) {
+    if (d != null && (d.isNegative() || d.isZero())) {
+      throw new IllegalArgumentException(what + " must be positive, or null for none: " + d);
+    }
+    return d;
   }
 
   /** The handshake deadline; 0 for none. Starts as the context's {@code handshakeTimeout()}. */
@@ -279,6 +319,17 @@ public final class TlsHandler extends SslHandler {
   void established(SessionInfo info, SSLSession sslSession) {
     sessionInfo = info;
     view.established(sslSession, info.applicationProtocol());
+    if (LimitWatch.any(idleTimeout, maxLifetime, writeStallTimeout)) {
+      HandlerSession s = session;
+      limits =
+          new LimitWatch(
+              s.ctx,
+              idleTimeout,
+              maxLifetime,
+              writeStallTimeout,
+              () -> s.outbound.close(s.ctx.newPromise(), false));
+      limits.start();
+    }
   }
 
   /** The engine view's closeOutbound(): a no-op before the handler is added. */
@@ -325,6 +376,7 @@ public final class TlsHandler extends SslHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    stopLimits();
     HandlerSession s = session;
     s.end(s.inboundEnded());
     ctx.fireChannelInactive();
@@ -332,6 +384,7 @@ public final class TlsHandler extends SslHandler {
 
   @Override
   public void handlerRemoved0(ChannelHandlerContext ctx) {
+    stopLimits();
     HandlerSession s = session;
     if (s != null) {
       s.end(TracelessExceptions.sslException("the TlsHandler was removed from the pipeline"));
@@ -354,6 +407,9 @@ public final class TlsHandler extends SslHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf in) {
+      if (limits != null) {
+        limits.touch();
+      }
       session.read(in);
     } else {
       ctx.fireChannelRead(msg);
@@ -379,6 +435,9 @@ public final class TlsHandler extends SslHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (limits != null) {
+      limits.touch();
+    }
     session.outbound.write(msg, promise);
   }
 
@@ -389,12 +448,20 @@ public final class TlsHandler extends SslHandler {
 
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    stopLimits();
     session.outbound.close(promise, false);
   }
 
   @Override
   public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
     session.outbound.close(promise, true);
+  }
+
+  private void stopLimits() {
+    if (limits != null) {
+      limits.stop();
+      limits = null;
+    }
   }
 
   @Override
