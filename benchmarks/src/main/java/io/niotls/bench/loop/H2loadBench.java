@@ -19,8 +19,11 @@ import io.niotls.context.TlsContext;
 import io.niotls.netty.HelloHttp2;
 import io.niotls.netty.NiotlsSslContext;
 import io.niotls.testing.ChildProcess;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,12 +43,12 @@ import java.util.regex.Pattern;
  * Issue 14's HTTP/2 comparison: Netty's documented HTTP/2 server ({@link HelloHttp2}) behind
  * niotls's handler ({@link NiotlsSslContext} over a {@code BORINGSSL} context) and behind Netty's
  * own {@code SslHandler} (its OpenSSL provider, the same BoringSSL), judged by nghttp2's {@code
- * h2load}. Both servers live in this JVM for the whole run, each on its own {@code --loops}-thread
- * event-loop group; same key (EC P-256), protocol, ALPN list and suites. Each round runs h2load
- * once against each server, in an order that alternates, so a round's ratio compares runs seconds
- * apart. Reported per server: requests/s as h2load counts them, and the server's CPU (its
- * event-loop threads, {@link ThreadCpu}) per request. Every h2load run must end with all requests
- * answered 2xx, or the bench fails.
+ * h2load}. Each server runs in a JVM of its own ({@link #serve}) for the whole run, on a {@code
+ * --loops}-thread event-loop group; same key type (EC P-256), protocol, ALPN list and suites. Each
+ * round runs h2load once against each server, in an order that alternates, so a round's ratio
+ * compares runs seconds apart. Reported per server: requests/s as h2load counts them, and the
+ * server's CPU (its event-loop threads, {@link ThreadCpu}) per request. Every h2load run must end
+ * with all requests answered 2xx, or the bench fails.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.niotls.bench.loop.H2loadBench \
@@ -61,15 +64,34 @@ public final class H2loadBench {
 
   private H2loadBench() {}
 
-  /** One server under test. */
-  private record Server(String name, EventLoopGroup group, Channel listener, ThreadCpu cpu) {
-    int port() {
-      return ((InetSocketAddress) listener.localAddress()).getPort();
+  /** One server under test, in its child JVM: it says its port, then its CPU when asked. */
+  private record Server(String name, ChildProcess jvm, int port) {
+    static Server start(String name, int loops, String protocol)
+        throws IOException, InterruptedException {
+      ChildProcess jvm =
+          ChildProcess.java(
+              H2loadBench.class,
+              "--serve",
+              name,
+              "--loops",
+              Integer.toString(loops),
+              "--protocol",
+              protocol);
+      String line = jvm.awaitLine(l -> l.startsWith("port "), Duration.ofSeconds(60));
+      return new Server(name, jvm, Integer.parseInt(line.substring(5)));
     }
 
-    void close() {
-      listener.close().syncUninterruptibly();
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    /** The CPU time of the server's event-loop threads so far. */
+    long cpuNanos() throws IOException, InterruptedException {
+      jvm.sendLine("cpu");
+      String line = jvm.awaitLine(l -> l.startsWith("cpu "), Duration.ofSeconds(30));
+      return Long.parseLong(line.substring(4));
+    }
+
+    void close() throws IOException, InterruptedException {
+      jvm.endInput();
+      jvm.waitFor(Duration.ofSeconds(10));
+      jvm.close();
     }
   }
 
@@ -85,30 +107,15 @@ public final class H2loadBench {
     int streams = Integer.parseInt(o.getOrDefault("streams", "10"));
     int loops = Integer.parseInt(o.getOrDefault("loops", "1"));
     String protocol = o.getOrDefault("protocol", "TLSv1.3");
-    LoopPki pki = LoopPki.create(protocol);
-
-    TlsContext niotls =
-        TlsContext.forServer(pki.keyMaterial())
-            .provider(Provider.BORINGSSL)
-            .protocols(protocol)
-            .alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
-            .build();
-    SslContext netty =
-        pki.nettyServerBuilder(Provider.OPENSSL, niotls)
-            .applicationProtocolConfig(
-                new ApplicationProtocolConfig(
-                    ApplicationProtocolConfig.Protocol.ALPN,
-                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                    ApplicationProtocolNames.HTTP_2,
-                    ApplicationProtocolNames.HTTP_1_1))
-            .build();
+    if (o.containsKey("serve")) {
+      serve(o.get("serve"), loops, protocol);
+      return;
+    }
     Map<String, Server> servers = new LinkedHashMap<>();
     try {
-      servers.put("netty", start("netty", loops, () -> netty.newHandler(ByteBufAllocator.DEFAULT)));
-      NiotlsSslContext adapter = NiotlsSslContext.of(niotls);
-      servers.put(
-          "niotls", start("niotls", loops, () -> adapter.newHandler(ByteBufAllocator.DEFAULT)));
+      for (String name : List.of("netty", "niotls")) {
+        servers.put(name, Server.start(name, loops, protocol));
+      }
       System.out.printf(
           Locale.ROOT,
           "h2load -n %d -c %d -m %d, %s, %d loop thread(s), %d rounds; load %s%n",
@@ -148,12 +155,41 @@ public final class H2loadBench {
         Files.writeString(Path.of(o.get("out")), page);
       }
     } finally {
-      servers.values().forEach(Server::close);
-      niotls.close();
+      for (Server s : servers.values()) {
+        s.close();
+      }
     }
   }
 
-  private static Server start(String name, int loops, Supplier<ChannelHandler> tls) {
+  /**
+   * The child JVM: serves {@link HelloHttp2} behind {@code name}'s handler until its input ends,
+   * printing {@code port N} once listening and {@code cpu NANOS} for each {@code cpu} line read.
+   */
+  private static void serve(String name, int loops, String protocol) throws IOException {
+    LoopPki pki = LoopPki.create(protocol);
+    TlsContext niotls =
+        TlsContext.forServer(pki.keyMaterial())
+            .provider(Provider.BORINGSSL)
+            .protocols(protocol)
+            .alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+            .build();
+    Supplier<ChannelHandler> handler;
+    if (name.equals("niotls")) {
+      NiotlsSslContext adapter = NiotlsSslContext.of(niotls);
+      handler = () -> adapter.newHandler(ByteBufAllocator.DEFAULT);
+    } else {
+      SslContext netty =
+          pki.nettyServerBuilder(Provider.OPENSSL, niotls)
+              .applicationProtocolConfig(
+                  new ApplicationProtocolConfig(
+                      ApplicationProtocolConfig.Protocol.ALPN,
+                      ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                      ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                      ApplicationProtocolNames.HTTP_2,
+                      ApplicationProtocolNames.HTTP_1_1))
+              .build();
+      handler = () -> netty.newHandler(ByteBufAllocator.DEFAULT);
+    }
     String prefix = "h2-" + name;
     EventLoopGroup group = new NioEventLoopGroup(loops, new DefaultThreadFactory(prefix));
     Channel listener =
@@ -165,18 +201,31 @@ public final class H2loadBench {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(tls.get(), new HelloHttp2());
+                    ch.pipeline().addLast(handler.get(), new HelloHttp2());
                   }
                 })
             .bind("127.0.0.1", 0)
             .syncUninterruptibly()
             .channel();
-    return new Server(name, group, listener, new ThreadCpu(List.of(prefix + "-")));
+    ThreadCpu cpu = new ThreadCpu(List.of(prefix + "-"));
+    System.out.println("port " + ((InetSocketAddress) listener.localAddress()).getPort());
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.equals("cpu")) {
+          System.out.println("cpu " + cpu.nanos());
+        }
+      }
+    } finally {
+      listener.close().syncUninterruptibly();
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      niotls.close();
+    }
   }
 
   private static Run run(Server s, int requests, int clients, int streams)
       throws IOException, InterruptedException {
-    long cpu = s.cpu().nanos();
+    long cpu = s.cpuNanos();
     String out;
     try (ChildProcess h2load =
         ChildProcess.program(
@@ -195,7 +244,7 @@ public final class H2loadBench {
         throw new IllegalStateException("h2load exited " + exit + ": " + out + h2load.err());
       }
     }
-    long used = s.cpu().nanos() - cpu;
+    long used = s.cpuNanos() - cpu;
     Matcher done = DONE.matcher(out);
     Matcher finished = FINISHED.matcher(out);
     if (!done.find() || !finished.find() || !out.contains("Application protocol: h2")) {
@@ -227,7 +276,7 @@ public final class H2loadBench {
             "`benchmarks/h2load.sh` — Netty's documented HTTP/2 server (ALPN →"
                 + " `Http2FrameCodec` + `Http2MultiplexHandler`) behind niotls's `TlsHandler`"
                 + " (provider BORINGSSL) and behind Netty's `SslHandler` (provider OPENSSL,"
-                + " the same BoringSSL), both in one JVM, %d event-loop thread(s) each; `h2load"
+                + " the same BoringSSL), each in a JVM of its own, %d event-loop thread(s) each; `h2load"
                 + " -n %d -c %d -m %d`, %s, EC P-256; rounds alternate the order. Server CPU is"
                 + " its event-loop threads' CPU per request (lower is better).%n%n",
             loops,
@@ -277,7 +326,8 @@ public final class H2loadBench {
 
   private static String load() {
     try {
-      return Files.readString(Path.of("/proc/loadavg")).substring(0, 14).trim();
+      return String.join(
+          " ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
     } catch (IOException e) {
       return "?";
     }
