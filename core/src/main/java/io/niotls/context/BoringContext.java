@@ -63,7 +63,11 @@ final class BoringContext {
     this.client = b.client;
     this.hostnameVerification = b.hostnameVerification && b.trust.validateChain();
     this.trust = b.trust.build(engine -> {});
-    this.sessions = b.client && b.sessionResumption ? new BoringSessions() : null;
+    this.sessions =
+        b.client && b.sessionResumption
+            ? new BoringSessions(
+                b.sessions.cacheSize == null ? BoringSessions.MAX_SERVERS : b.sessions.cacheSize)
+            : null;
   }
 
   /** A native context for {@code b}'s settings; nothing native is left behind when it throws. */
@@ -139,6 +143,8 @@ final class BoringContext {
       SSLContext.setSessionCacheMode(ctx, SSL.SSL_SESS_CACHE_SERVER);
       SSLContext.setSessionIdContext(ctx, "niotls".getBytes(StandardCharsets.US_ASCII));
     }
+    // ticket keys, tickets off, cache size and lifetime, key log
+    TcnativeSessions.applyToBoring(ctx, b.sessions, client);
   }
 
   private static boolean matches(SNIMatcher matcher, String name) {
