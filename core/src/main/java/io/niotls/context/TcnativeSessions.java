@@ -68,6 +68,9 @@ final class TcnativeSessions {
         netty[i] = new OpenSslSessionTicketKey(k.name(), k.hmacKey(), k.aesKey());
       }
       sessions.setTicketKeys(netty);
+      // A fleet may mix the two providers (a migration): BoringSSL resumes a session only under
+      // the session ID context it was made in, and Netty's ("netty") is not BORINGSSL's
+      SSLContext.setSessionIdContext(tcnativeHandle(context), BoringContext.SESSION_ID_CONTEXT);
     }
     if (s.cacheSize != null) {
       sessions.setSessionCacheSize(s.cacheSize);
