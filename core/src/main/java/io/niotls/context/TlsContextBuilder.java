@@ -217,10 +217,10 @@ public final class TlsContextBuilder {
 
   /**
    * Server: whether to issue session tickets (on by default, with a key of the context's own unless
-   * {@link #ticketKeys}). Off, a BoringSSL server sends no NewSessionTicket, so TLS 1.3 clients
-   * cannot resume, and TLS 1.2 clients resume by session ID from this server's cache only.
-   * BORINGSSL and OPENSSL providers; the JDK's can only switch tickets off for the whole JVM and
-   * its context is refused.
+   * {@link #ticketKeys}; Netty's engine, OPENSSL, issues TLS 1.2 tickets only with ticket keys).
+   * Off, a BoringSSL server sends no NewSessionTicket, so TLS 1.3 clients cannot resume, and TLS
+   * 1.2 clients resume by session ID from this server's cache only. BORINGSSL and OPENSSL
+   * providers; the JDK's can only switch tickets off for the whole JVM and its context is refused.
    */
   public TlsContextBuilder sessionTickets(boolean enabled) {
     sessions.tickets = enabled;
