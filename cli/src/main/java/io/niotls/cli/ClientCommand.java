@@ -56,6 +56,8 @@ public final class ClientCommand implements Callable<Integer> {
 
   @Mixin KeyOptions keys = new KeyOptions();
 
+  @Mixin SessionFileOptions sessionFiles = new SessionFileOptions();
+
   @Option(
       names = {"-q", "--quiet"},
       description = "no handshake summary on stderr")
@@ -118,8 +120,10 @@ public final class ClientCommand implements Callable<Integer> {
       }
       return new Plan(where, null, null, false);
     }
+    sessionFiles.check(tls.provider);
     TlsContextBuilder builder = TlsContext.forClient();
     tls.applyTo(builder, where);
+    KeyLogEnvironment.applyTo(builder, tls.provider, io.err());
     trust.applyTo(builder);
     KeyMaterial key = keys.load();
     if (key != null) {

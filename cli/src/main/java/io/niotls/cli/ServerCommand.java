@@ -111,6 +111,8 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls = new TlsOptions();
 
+  @Mixin SessionOptions sessions = new SessionOptions();
+
   @Option(
       names = "--require-alpn",
       description =
@@ -294,6 +296,10 @@ public final class ServerCommand implements Callable<Integer> {
       if (reloadOnChange) {
         throw CliException.usage(where + " is plaintext: there is no certificate to reload");
       }
+      if (sessions.given()) {
+        throw CliException.usage(
+            where + " is plaintext: session options need tls:// or --starttls smtp|imap|pop3|ftp");
+      }
       return new Plan(
           where,
           null,
@@ -314,7 +320,10 @@ public final class ServerCommand implements Callable<Integer> {
     Reload reload = null;
     if (keys.given()) {
       List<Path> files =
-          Stream.of(keys.cert, keys.key, keys.keystore, trust).filter(Objects::nonNull).toList();
+          Stream.concat(
+                  Stream.of(keys.cert, keys.key, keys.keystore, trust).filter(Objects::nonNull),
+                  sessions.files().stream())
+              .toList();
       reload = new Reload(() -> context(where, keys.load()), files, reloadOnChange);
     }
     return new Plan(
@@ -349,6 +358,8 @@ public final class ServerCommand implements Callable<Integer> {
       builder.alpn("http/1.1");
     }
     builder.requireAlpn(requireAlpn);
+    sessions.applyTo(builder);
+    KeyLogEnvironment.applyTo(builder, tls.provider, io.err());
     if (clientAuth != ClientAuth.NONE) {
       builder.trustPem(trust).clientAuth(clientAuth);
     }

@@ -45,6 +45,9 @@ final class BoringContext {
    */
   static final int NON_APPLICATION_BIO_BYTES = 512;
 
+  /** What a BoringSSL server's sessions are bound to (and Netty's, with shared ticket keys). */
+  static final byte[] SESSION_ID_CONTEXT = "niotls".getBytes(StandardCharsets.US_ASCII);
+
   private final long ctx;
   private final boolean client;
   private final boolean hostnameVerification;
@@ -63,7 +66,11 @@ final class BoringContext {
     this.client = b.client;
     this.hostnameVerification = b.hostnameVerification && b.trust.validateChain();
     this.trust = b.trust.build(engine -> {});
-    this.sessions = b.client && b.sessionResumption ? new BoringSessions() : null;
+    this.sessions =
+        b.client && b.sessionResumption
+            ? new BoringSessions(
+                b.sessions.cacheSize == null ? BoringSessions.MAX_SERVERS : b.sessions.cacheSize)
+            : null;
   }
 
   /** A native context for {@code b}'s settings; nothing native is left behind when it throws. */
@@ -137,8 +144,10 @@ final class BoringContext {
     } else {
       // TLS 1.2 session IDs from BoringSSL's own cache; tickets (1.2 and 1.3) need no cache
       SSLContext.setSessionCacheMode(ctx, SSL.SSL_SESS_CACHE_SERVER);
-      SSLContext.setSessionIdContext(ctx, "niotls".getBytes(StandardCharsets.US_ASCII));
+      SSLContext.setSessionIdContext(ctx, SESSION_ID_CONTEXT);
     }
+    // ticket keys, tickets off, cache size and lifetime, key log
+    TcnativeSessions.applyToBoring(ctx, b.sessions, client);
   }
 
   private static boolean matches(SNIMatcher matcher, String name) {

@@ -16,23 +16,30 @@ import java.util.Map;
  * once), replaced, evicted or the context freed. Thread-safe.
  */
 final class BoringSessions {
-  /** Servers remembered; the least recently used is forgotten beyond this. */
+  /** Servers remembered by default; the least recently used is forgotten beyond this. */
   static final int MAX_SERVERS = 1024;
 
   /** Sessions kept per server (BoringSSL servers send two TLS 1.3 tickets per handshake). */
   static final int MAX_PER_SERVER = 4;
 
+  private final int maxServers;
+
   private final Map<String, Deque<Long>> byServer =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Deque<Long>> eldest) {
-          if (size() <= MAX_SERVERS) {
+          if (size() <= maxServers) {
             return false;
           }
           eldest.getValue().forEach(SSLSession::free);
           return true;
         }
       };
+
+  /** A cache of the sessions of at most {@code maxServers} servers ({@code sessionCacheSize}). */
+  BoringSessions(int maxServers) {
+    this.maxServers = maxServers;
+  }
 
   private static String key(String host, int port) {
     return host + ":" + port;

@@ -32,6 +32,16 @@ final class JdkEngineFactory implements EngineFactory {
               : new KeyManager[] {new SingleKeyManager(settings.keyMaterial, fullHandshakes::add)};
       TrustManager[] trusts = {settings.trust.build(fullHandshakes::add)};
       sslContext.init(keys, trusts, null);
+      SSLSessionContext sessions =
+          settings.client
+              ? sslContext.getClientSessionContext()
+              : sslContext.getServerSessionContext();
+      if (settings.sessions.cacheSize != null) {
+        sessions.setSessionCacheSize(settings.sessions.cacheSize);
+      }
+      if (settings.sessions.timeout != null) {
+        sessions.setSessionTimeout(settings.sessions.timeoutSeconds());
+      }
       if (settings.client && !settings.sessionResumption) {
         // Sessions of engines made for port -1 are never looked up again, but SunJSSE still keeps
         // each one by its id, up to 20,480 of them (javax.net.ssl.sessionCacheSize): heap that

@@ -44,6 +44,7 @@ final class OpenSslEngineFactory implements EngineFactory {
   static final int NON_APPLICATION_BIO_BYTES = 512;
 
   private final SslContext sslContext;
+  private final boolean noTickets; // a server with sessionTickets(false)
 
   OpenSslEngineFactory(TlsContextBuilder settings) {
     KeyMaterial key = settings.keyMaterial;
@@ -83,6 +84,8 @@ final class OpenSslEngineFactory implements EngineFactory {
     if (sslContext instanceof ReferenceCountedOpenSslContext openSsl) {
       openSsl.setBioNonApplicationBufferSize(NON_APPLICATION_BIO_BYTES);
     }
+    TcnativeSessions.applyToNetty(sslContext, settings.sessions, settings.client);
+    noTickets = !settings.client && !settings.sessions.tickets;
     if (settings.client && !settings.sessionResumption) {
       // Netty's client cache keys sessions by host even without a port, and TLS 1.3 tickets
       // arrive after the handshake: only switching the cache off keeps every handshake full.
@@ -129,7 +132,11 @@ final class OpenSslEngineFactory implements EngineFactory {
       // auth, server cipher order, ALPN); reading and re-setting them per engine converted every
       // suite name both ways and made BoringSSL parse the cipher list again, on every handshake.
       // Only sniStrict's SNI matchers exist per engine alone.
-      return sslContext.newEngine(ByteBufAllocator.DEFAULT);
+      SSLEngine engine = sslContext.newEngine(ByteBufAllocator.DEFAULT);
+      if (noTickets) {
+        TcnativeSessions.noTickets(engine);
+      }
+      return engine;
     }
     SSLEngine engine =
         host == null
@@ -148,6 +155,9 @@ final class OpenSslEngineFactory implements EngineFactory {
       context.configure(parameters, host);
     }
     engine.setSSLParameters(parameters);
+    if (noTickets) {
+      TcnativeSessions.noTickets(engine);
+    }
     return engine;
   }
 

@@ -108,6 +108,7 @@ public final class TlsContext {
               ? "BoringSSL, driven directly (as asked)"
               : "BoringSSL, driven directly (auto)";
     }
+    b.sessions.checkProvider(provider, providerNote);
     engines =
         switch (provider) {
           case JDK -> new JdkEngineFactory(b);

@@ -31,6 +31,7 @@ public final class TlsContextBuilder {
   List<String> sniNames = List.of();
   ClientAuth clientAuth = ClientAuth.NONE;
   boolean sessionResumption = true;
+  SessionSettings sessions = new SessionSettings();
   Duration handshakeTimeout = Duration.ofSeconds(10);
   Duration closeTimeout = TlsContext.DEFAULT_CLOSE_TIMEOUT;
   DelegatedTasks delegatedTasks = DelegatedTasks.INLINE;
@@ -195,6 +196,100 @@ public final class TlsContextBuilder {
     return this;
   }
 
+  /**
+   * Server: the session ticket keys a fleet shares, read from nginx-style 48-byte files (see {@link
+   * TicketKeys}): the first file's key encrypts new tickets, every key decrypts, so servers given
+   * the same files resume each other's sessions, and a rotation is seamless. Read now; a context
+   * built again (a server's reload) reads them again. BORINGSSL and OPENSSL providers; the JDK's
+   * cannot take ticket keys and its context is refused.
+   *
+   * @throws TlsConfigException for a missing, unreadable or malformed file, naming it
+   */
+  public TlsContextBuilder ticketKeys(Path... keyFiles) {
+    return ticketKeys(TicketKeys.read(keyFiles));
+  }
+
+  /** Server: shared session ticket keys, as {@link #ticketKeys(Path...)}. */
+  public TlsContextBuilder ticketKeys(TicketKeys keys) {
+    sessions.ticketKeys = Objects.requireNonNull(keys, "keys");
+    return this;
+  }
+
+  /**
+   * Server: whether to issue session tickets (on by default, with a key of the context's own unless
+   * {@link #ticketKeys}; Netty's engine, OPENSSL, issues TLS 1.2 tickets only with ticket keys).
+   * Off, a BoringSSL server sends no NewSessionTicket, so TLS 1.3 clients cannot resume, and TLS
+   * 1.2 clients resume by session ID from this server's cache only. BORINGSSL and OPENSSL
+   * providers; the JDK's can only switch tickets off for the whole JVM and its context is refused.
+   */
+  public TlsContextBuilder sessionTickets(boolean enabled) {
+    sessions.tickets = enabled;
+    return this;
+  }
+
+  /**
+   * How many sessions the context's cache keeps: a server's TLS 1.2 session IDs; a client's
+   * sessions (for BORINGSSL, the servers it remembers sessions for). Every provider; by default the
+   * provider's own.
+   */
+  public TlsContextBuilder sessionCacheSize(int sessions) {
+    if (sessions < 1) {
+      throw new TlsConfigException(
+          "sessionCacheSize must be at least 1, got "
+              + sessions
+              + " (to resume nothing, sessionResumption(false) or sessionTickets(false))");
+    }
+    this.sessions.cacheSize = sessions;
+    return this;
+  }
+
+  /**
+   * How long a session may be resumed after its full handshake, in whole seconds (at least one); by
+   * default the provider's own. Where it holds, as measured against {@code openssl s_client}: TLS
+   * 1.2 sessions in a server's session-ID cache (every provider) and BoringSSL's TLS 1.2 tickets;
+   * SunJSSE states it as its TLS 1.3 tickets' lifetime hint. Where it does not: a BoringSSL
+   * server's TLS 1.3 tickets live BoringSSL's {@code psk_dhe_timeout} (two days), which
+   * netty-tcnative does not expose, and this bounds only how long resumptions may renew one full
+   * handshake; SunJSSE resumed its TLS 1.2 and 1.3 tickets after it. To end every resumption at
+   * once, rotate the ticket keys.
+   */
+  public TlsContextBuilder sessionTimeout(Duration lifetime) {
+    if (lifetime.toSeconds() < 1) {
+      throw new TlsConfigException(
+          "sessionTimeout must be at least one second (sessions are timed in seconds), got "
+              + lifetime);
+    }
+    sessions.timeout = lifetime;
+    return this;
+  }
+
+  /**
+   * Appends the secrets of every connection to {@code file} as NSS key log lines ({@code
+   * SSLKEYLOGFILE}'s format: {@code CLIENT_RANDOM} for TLS 1.2, the {@code *_TRAFFIC_SECRET_0} and
+   * handshake secrets for TLS 1.3), so Wireshark can decrypt a capture. The file is created owner
+   * read/write only (0600) when missing; lines are appended whole, from any thread. For debugging
+   * only: the file decrypts every session it logs. BORINGSSL and OPENSSL providers; the JDK's
+   * cannot export secrets and its context is refused.
+   *
+   * @throws TlsConfigException when the file cannot be created or appended to
+   */
+  public TlsContextBuilder keyLog(Path file) {
+    sessions.keyLog = new KeyLogFile(file);
+    sessions.keyLogName = "the key log file " + file;
+    return this;
+  }
+
+  /**
+   * Hands every NSS key log line (without its line end) to {@code lines}, as {@link #keyLog(Path)}:
+   * called on the thread that runs the handshake, from many at once, and must not block or throw
+   * (what it throws is dropped).
+   */
+  public TlsContextBuilder keyLog(java.util.function.Consumer<String> lines) {
+    sessions.keyLog = Objects.requireNonNull(lines, "lines");
+    sessions.keyLogName = "a key log";
+    return this;
+  }
+
   /** How long a handshake may take, enforced by the event loop and the Netty adapter. */
   public TlsContextBuilder handshakeTimeout(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
@@ -266,6 +361,7 @@ public final class TlsContextBuilder {
     if (!client) {
       CertificateDates.requireValid(keyMaterial.chain(), java.time.Instant.now());
     }
+    sessions.checkRole(client);
     trust = new VerifyingTrustManager.Spec(trustMode == TrustMode.CHAIN, trustStore, pins);
     return new TlsContext(this);
   }
@@ -290,6 +386,7 @@ public final class TlsContextBuilder {
     c.sniNames = sniNames;
     c.clientAuth = clientAuth;
     c.sessionResumption = sessionResumption;
+    c.sessions = sessions.copy();
     c.handshakeTimeout = handshakeTimeout;
     c.closeTimeout = closeTimeout;
     c.delegatedTasks = delegatedTasks;

@@ -94,6 +94,31 @@ final class RecordSealer {
   }
 
   /**
+   * TLS 1.3 only: the inner plaintext of {@code record} (a whole type-23 record), without its
+   * content type and padding, when it decrypts with the current keys at the current sequence number
+   * (which then advances, as it did for the peer that sent it); else null.
+   */
+  byte[] unseal(byte[] record) {
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(
+          Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce13()));
+      cipher.updateAAD(record, 0, 5);
+      byte[] inner = cipher.doFinal(record, 5, record.length - 5);
+      sequence++;
+      int end = inner.length - 1;
+      while (end >= 0 && inner[end] == 0) {
+        end--; // padding, then the content type
+      }
+      return end < 0 ? null : java.util.Arrays.copyOf(inner, end);
+    } catch (AEADBadTagException e) {
+      return null;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * TLS 1.3 only: after sealing a KeyUpdate, the sender's next records use the next traffic secret
    * (RFC 8446 section 7.2).
    */
