@@ -109,6 +109,9 @@ final class BoringContext {
             | SSL.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     setTls12Suites(b.cipherSuites);
     if (b.keyMaterial != null) {
+      // a server picks TLS 1.2 suites in its own order, as the JDK and Netty's engine do (and as a
+      // fleet mixing providers needs, to resume one another's sessions)
+      SSLContext.setOptions(ctx, SSL.SSL_OP_CIPHER_SERVER_PREFERENCE);
       keys = BoringKeys.install(ctx, b.keyMaterial, b.delegatedTasks == DelegatedTasks.CALLER);
     }
     // With CALLER tasks the trust check (and, through BoringKeys, the choice of our certificate)

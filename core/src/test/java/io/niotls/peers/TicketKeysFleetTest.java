@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -73,16 +73,14 @@ class TicketKeysFleetTest {
   }
 
   /**
-   * TLS 1.3 only: in TLS 1.2 BoringSSL resumes only with the suite it would choose anew, and the
-   * two providers choose differently (Netty's engine by the server's order, BORINGSSL by the
-   * client's), so a TLS 1.2 client whose order differs from ours gets a full handshake there.
+   * Both versions: in TLS 1.2 BoringSSL resumes only with the suite it would choose anew, so both
+   * providers must choose by the server's order (the BORINGSSL context sets
+   * SSL_OP_CIPHER_SERVER_PREFERENCE, as Netty's engine does); openssl's default order differs from
+   * ours, so a client-order choice would make the second server's handshake a full one.
    */
-  @ParameterizedTest(name = "from {0} to the other")
-  @EnumSource(
-      value = Provider.class,
-      names = {"BORINGSSL", "OPENSSL"})
-  void aFleetMayMixTheTwoBoringSslProvidersInTls13(Provider provider) throws Exception {
-    String protocol = "TLSv1.3";
+  @ParameterizedTest(name = "from {0} to the other, {1}")
+  @CsvSource({"BORINGSSL, TLSv1.3", "OPENSSL, TLSv1.3", "BORINGSSL, TLSv1.2", "OPENSSL, TLSv1.2"})
+  void aFleetMayMixTheTwoBoringSslProviders(Provider provider, String protocol) throws Exception {
     Provider other = provider == Provider.BORINGSSL ? Provider.OPENSSL : Provider.BORINGSSL;
     Path key = keyFile("mixed.key");
     try (EchoServer a = EchoServer.start(server(provider, protocol).ticketKeys(key).build());
