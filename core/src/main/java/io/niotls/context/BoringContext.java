@@ -50,6 +50,8 @@ final class BoringContext {
   private final boolean hostnameVerification;
   private final VerifyingTrustManager trust;
   private final BoringSessions sessions; // a client's, when it resumes; else null
+  private final byte[] ocspResponse; // a server's staple, set per connection with CALLER tasks
+  private final boolean requestOcsp; // a client's status_request
   private BoringKeys keys; // set once by configure(), before the context is shared
   private final Map<Long, NativeSsl.Handle> live = new ConcurrentHashMap<>();
   private final AtomicInteger references = new AtomicInteger(1); // the TlsContext's
@@ -64,6 +66,11 @@ final class BoringContext {
     this.hostnameVerification = b.hostnameVerification && b.trust.validateChain();
     this.trust = b.trust.build(engine -> {});
     this.sessions = b.client && b.sessionResumption ? new BoringSessions() : null;
+    this.ocspResponse =
+        b.client || b.ocspResponse == null || b.delegatedTasks != DelegatedTasks.CALLER
+            ? null
+            : b.ocspResponse.bytes();
+    this.requestOcsp = b.requestsOcspStapling();
   }
 
   /** A native context for {@code b}'s settings; nothing native is left behind when it throws. */
@@ -102,7 +109,12 @@ final class BoringContext {
             | SSL.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     setTls12Suites(b.cipherSuites);
     if (b.keyMaterial != null) {
-      keys = BoringKeys.install(ctx, b.keyMaterial, b.delegatedTasks == DelegatedTasks.CALLER);
+      keys =
+          BoringKeys.install(
+              ctx,
+              b.keyMaterial,
+              b.delegatedTasks == DelegatedTasks.CALLER,
+              b.client || b.ocspResponse == null ? null : b.ocspResponse.bytes());
     }
     // With CALLER tasks the trust check (and, through BoringKeys, the choice of our certificate)
     // become tasks BoringSSL hands out (WANT_TASK) instead of callbacks run inside its calls.
@@ -190,6 +202,14 @@ final class BoringContext {
       if (sni != null) {
         SSL.setTlsExtHostName(ssl, sni);
       }
+      if (ocspResponse != null) {
+        // for the key material the certificate callback sets on this connection; sent only to a
+        // client that asked (status_request)
+        SSL.setOcspResponse(ssl, ocspResponse);
+      }
+      if (requestOcsp) {
+        SSL.enableOcsp(ssl); // status_request in our ClientHello (tcnative's per-SSL switch)
+      }
       NativeSsl.Handle handle = new NativeSsl.Handle(this, ssl, bio, host, port);
       live.put(ssl, handle);
       made.incrementAndGet();
@@ -274,7 +294,8 @@ final class BoringContext {
               handle == null ? -1 : handle.port,
               client,
               hostnameVerification,
-              SSL.getVersion(ssl));
+              SSL.getVersion(ssl),
+              client ? SSL.getOcspResponse(ssl) : null);
       if (client) {
         trust.checkServerTrusted(chain, authMethod, view);
       } else {
@@ -284,6 +305,14 @@ final class BoringContext {
     } catch (CertificateException e) {
       if (handle != null) {
         handle.verifyFailure = e;
+      }
+      if (e instanceof PolicyRefusal refusal) {
+        return switch (refusal.rule()) {
+          case REVOKED -> CertificateVerifier.X509_V_ERR_CERT_REVOKED;
+          case DEPTH -> CertificateVerifier.X509_V_ERR_CERT_CHAIN_TOO_LONG;
+          case UNDETERMINED -> CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_CRL;
+          default -> CertificateVerifier.X509_V_ERR_CERT_UNTRUSTED; // bad_certificate
+        };
       }
       if (e instanceof CertificateExpiredException) {
         return CertificateVerifier.X509_V_ERR_CERT_HAS_EXPIRED;
