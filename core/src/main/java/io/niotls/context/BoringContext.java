@@ -307,12 +307,7 @@ final class BoringContext {
         handle.verifyFailure = e;
       }
       if (e instanceof PolicyRefusal refusal) {
-        return switch (refusal.rule()) {
-          case REVOKED -> CertificateVerifier.X509_V_ERR_CERT_REVOKED;
-          case DEPTH -> CertificateVerifier.X509_V_ERR_CERT_CHAIN_TOO_LONG;
-          case UNDETERMINED -> CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_CRL;
-          default -> CertificateVerifier.X509_V_ERR_CERT_UNTRUSTED; // bad_certificate
-        };
+        return verifyError(refusal);
       }
       if (e instanceof CertificateExpiredException) {
         return CertificateVerifier.X509_V_ERR_CERT_HAS_EXPIRED;
@@ -327,6 +322,20 @@ final class BoringContext {
       }
       return CertificateVerifier.X509_V_ERR_UNSPECIFIED;
     }
+  }
+
+  /**
+   * The X.509 verify error for a policy refusal, from which BoringSSL picks the alert OpenSSL sends
+   * for the same refusal: {@code bad_certificate} for a weak key or signature, {@code
+   * certificate_revoked}, {@code unknown_ca} for a chain too long.
+   */
+  static int verifyError(PolicyRefusal refusal) {
+    return switch (refusal.rule()) {
+      case REVOKED -> CertificateVerifier.X509_V_ERR_CERT_REVOKED;
+      case DEPTH -> CertificateVerifier.X509_V_ERR_CERT_CHAIN_TOO_LONG;
+      case UNDETERMINED -> CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_CRL;
+      default -> CertificateVerifier.X509_V_ERR_CERT_UNTRUSTED;
+    };
   }
 
   private static X509Certificate[] decode(byte[][] der) throws CertificateException {

@@ -61,7 +61,7 @@ final class OpenSslEngineFactory implements EngineFactory {
         .sslProvider(SslProvider.OPENSSL)
         .protocols(settings.protocols)
         .ciphers(settings.cipherSuites)
-        .trustManager(settings.trust.build(engine -> {}))
+        .trustManager(new OpenSslTrust(settings.trust.build(engine -> {})))
         .option(OpenSslContextOption.USE_TASKS, settings.delegatedTasks == DelegatedTasks.CALLER)
         .clientAuth(
             switch (settings.clientAuth) {

@@ -12,7 +12,6 @@ import io.niotls.context.TlsContextBuilder;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.testing.ChildProcess;
-import io.niotls.testing.Ports;
 import io.niotls.transport.SocketTransport;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -44,7 +43,6 @@ class OcspStaplingTest {
   private OpensslCa ca;
   private Path leaf;
   private Path good;
-  private int serverPort; // the last opensslServer's
 
   @BeforeEach
   void pki() throws Exception {
@@ -88,8 +86,8 @@ class OcspStaplingTest {
   void niotlsClientReadsTheResponseOpensslServerStaples(Provider provider, String protocol)
       throws Exception {
     TlsContext context = client(provider).requireOcspStapling().protocols(protocol).build();
-    try (ChildProcess server = opensslServer(protocol, "-status_file", good.toString())) {
-      TlsEngine engine = handshakeWith(server, context);
+    try (OpensslServer server = opensslServer(protocol, "-status_file", good.toString())) {
+      TlsEngine engine = server.handshake(context);
       try {
         assertThat(engine.failure()).isNull();
         OcspResponse stapled = engine.session().ocspResponse();
@@ -108,8 +106,8 @@ class OcspStaplingTest {
   void requireOcspStaplingRefusesAServerThatStaplesNothing(Provider provider, String protocol)
       throws Exception {
     TlsContext context = client(provider).requireOcspStapling().protocols(protocol).build();
-    try (ChildProcess server = opensslServer(protocol)) {
-      TlsEngine engine = handshakeWith(server, context);
+    try (OpensslServer server = opensslServer(protocol)) {
+      TlsEngine engine = server.handshake(context);
       try {
         assertThat(engine.failure()).isNotNull();
         assertThat(engine.failure().getMessage())
@@ -127,8 +125,8 @@ class OcspStaplingTest {
     ca.revoke(leaf);
     Path revoked = ca.ocspResponse(leaf, "revoked.der");
     TlsContext context = client(provider).requireOcspStapling().build();
-    try (ChildProcess server = opensslServer("TLSv1.3", "-status_file", revoked.toString())) {
-      TlsEngine engine = handshakeWith(server, context);
+    try (OpensslServer server = opensslServer("TLSv1.3", "-status_file", revoked.toString())) {
+      TlsEngine engine = server.handshake(context);
       try {
         assertThat(engine.failure()).isNotNull();
         assertThat(engine.failure().getMessage())
@@ -144,8 +142,8 @@ class OcspStaplingTest {
   void aClientThatOnlyRequestsStaplingAcceptsAServerThatStaplesNothing(Provider provider)
       throws Exception {
     TlsContext context = client(provider).requestOcspStapling().build();
-    try (ChildProcess server = opensslServer("TLSv1.3")) {
-      TlsEngine engine = handshakeWith(server, context);
+    try (OpensslServer server = opensslServer("TLSv1.3")) {
+      TlsEngine engine = server.handshake(context);
       try {
         assertThat(engine.failure()).isNull();
         assertThat(engine.session().ocspResponse()).isNull();
@@ -181,39 +179,8 @@ class OcspStaplingTest {
     return TlsContext.forClient().provider(provider).trustPem(ca.certificate());
   }
 
-  private ChildProcess opensslServer(String protocol, String... more) throws Exception {
-    serverPort = Ports.free();
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "openssl",
-                "s_server",
-                "-accept",
-                "127.0.0.1:" + serverPort,
-                "-cert",
-                leaf.toString(),
-                "-key",
-                ca.file("server.key").toString(),
-                "TLSv1.3".equals(protocol) ? "-tls1_3" : "-tls1_2",
-                "-naccept",
-                "1"));
-    command.addAll(List.of(more));
-    ChildProcess server = ChildProcess.inDirectory(dir, command.toArray(new String[0]));
-    server.await("ACCEPT", LIMIT);
-    return server;
-  }
-
-  /** Connects {@code context}'s client to {@code server} and runs the handshake to its end. */
-  private TlsEngine handshakeWith(ChildProcess server, TlsContext context) throws Exception {
-    int port = serverPort;
-    SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-    channel.configureBlocking(false);
-    TlsEngine engine = TlsEngine.client(context, new SocketTransport(channel), "localhost", port);
-    try (Blocking io = new Blocking(engine, channel, LIMIT)) {
-      Status status = io.handshake();
-      assertThat(status == Status.OK).isEqualTo(engine.failure() == null);
-    }
-    return engine;
+  private OpensslServer opensslServer(String protocol, String... more) throws Exception {
+    return OpensslServer.start(dir, leaf, ca.file("server.key"), protocol, more);
   }
 
   /** Runs {@code openssl s_client} against one handshake of a niotls server; what it said. */

@@ -99,6 +99,12 @@ final class OpensslCa {
    * @param profile leaf, responder or intermediate (a CA of its own: {@link #intermediate})
    */
   Path issue(String file, String name, String profile, String... newkey) throws Exception {
+    return issueSigned("sha256", file, name, profile, newkey);
+  }
+
+  /** {@link #issue}, signed with the digest {@code md} (sha1, sha256). */
+  Path issueSigned(String md, String file, String name, String profile, String... newkey)
+      throws Exception {
     List<String> request = new ArrayList<>(List.of("openssl", "req", "-new", "-newkey"));
     request.addAll(List.of(newkey));
     request.addAll(
@@ -116,6 +122,8 @@ final class OpensslCa {
         "ca.pem",
         "-keyfile",
         "ca.key",
+        "-md",
+        md,
         "-extensions",
         profile,
         "-in",
