@@ -56,6 +56,10 @@ public final class ClientCommand implements Callable<Integer> {
 
   @Mixin KeyOptions keys = new KeyOptions();
 
+  @Mixin VerifyOptions verify = new VerifyOptions();
+
+  @Mixin ClientOcspOptions ocsp = new ClientOcspOptions();
+
   @Option(
       names = {"-q", "--quiet"},
       description = "no handshake summary on stderr")
@@ -121,6 +125,13 @@ public final class ClientCommand implements Callable<Integer> {
     TlsContextBuilder builder = TlsContext.forClient();
     tls.applyTo(builder, where);
     trust.applyTo(builder);
+    if (verify.given() && trust.insecure) {
+      throw CliException.usage(
+          "--insecure accepts any certificate, which contradicts --CApath, --CRL, --verify-depth"
+              + " and --security-level; drop one");
+    }
+    verify.applyTo(builder, trust.trust == null ? null : "--trust");
+    ocsp.applyTo(builder);
     KeyMaterial key = keys.load();
     if (key != null) {
       builder.keyMaterial(key);

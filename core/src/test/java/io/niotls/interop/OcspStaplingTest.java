@@ -12,6 +12,7 @@ import io.niotls.context.TlsContextBuilder;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
 import io.niotls.testing.ChildProcess;
+import io.niotls.testing.OpensslCa;
 import io.niotls.transport.SocketTransport;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;

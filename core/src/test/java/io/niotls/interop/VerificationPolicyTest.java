@@ -8,6 +8,7 @@ import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.context.TlsContextBuilder;
 import io.niotls.engine.TlsEngine;
+import io.niotls.testing.OpensslCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;

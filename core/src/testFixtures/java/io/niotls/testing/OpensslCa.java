@@ -1,6 +1,5 @@
-package io.niotls.interop;
+package io.niotls.testing;
 
-import io.niotls.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,7 @@ import java.util.List;
  * which {@code openssl ocsp} answers and {@code openssl ca -gencrl} lists the revoked. So the
  * certificates, OCSP responses and CRLs niotls reads are OpenSSL's, not made by niotls's own code.
  */
-final class OpensslCa {
+public final class OpensslCa {
   private static final Duration LIMIT = Duration.ofSeconds(30);
   private static final String CONFIG =
       """
@@ -49,7 +48,7 @@ final class OpensslCa {
       """;
 
   private final Path dir;
-  final String name;
+  private final String name;
 
   private OpensslCa(Path dir, String name) {
     this.dir = dir;
@@ -57,7 +56,7 @@ final class OpensslCa {
   }
 
   /** A root CA with an RSA 2048 key, named {@code name}, in {@code dir} (made if needed). */
-  static OpensslCa root(Path dir, String name) throws Exception {
+  public static OpensslCa root(Path dir, String name) throws Exception {
     Files.createDirectories(dir.resolve("issued"));
     Files.writeString(dir.resolve("ca.cnf"), CONFIG);
     Files.writeString(dir.resolve("index.txt"), "");
@@ -87,7 +86,7 @@ final class OpensslCa {
   }
 
   /** This CA's certificate (PEM). */
-  Path certificate() {
+  public Path certificate() {
     return dir.resolve("ca.pem");
   }
 
@@ -98,12 +97,12 @@ final class OpensslCa {
    *
    * @param profile leaf, responder or intermediate (a CA of its own: {@link #intermediate})
    */
-  Path issue(String file, String name, String profile, String... newkey) throws Exception {
+  public Path issue(String file, String name, String profile, String... newkey) throws Exception {
     return issueSigned("sha256", file, name, profile, newkey);
   }
 
   /** {@link #issue}, signed with the digest {@code md} (sha1, sha256). */
-  Path issueSigned(String md, String file, String name, String profile, String... newkey)
+  public Path issueSigned(String md, String file, String name, String profile, String... newkey)
       throws Exception {
     List<String> request = new ArrayList<>(List.of("openssl", "req", "-new", "-newkey"));
     request.addAll(List.of(newkey));
@@ -134,12 +133,12 @@ final class OpensslCa {
   }
 
   /** An EC P-256 leaf for localhost. */
-  Path leaf(String file) throws Exception {
+  public Path leaf(String file) throws Exception {
     return issue(file, "localhost", "leaf", "ec", "-pkeyopt", "ec_paramgen_curve:P-256");
   }
 
   /** An intermediate CA issued by this one, running in {@code sub} (a directory of its own). */
-  OpensslCa intermediate(String name) throws Exception {
+  public OpensslCa intermediate(String name) throws Exception {
     Path sub = dir.resolve(name.replace(' ', '-'));
     issue("sub-" + name.replace(' ', '-'), name, "intermediate", "rsa:2048");
     Files.createDirectories(sub.resolve("issued"));
@@ -154,7 +153,7 @@ final class OpensslCa {
   }
 
   /** The path of a file in this CA's directory. */
-  Path file(String name) {
+  public Path file(String name) {
     return dir.resolve(name);
   }
 
@@ -163,7 +162,7 @@ final class OpensslCa {
    * from index.txt, signed by a responder certificate this CA issued for it; written to {@code
    * out}.
    */
-  Path ocspResponse(Path certificate, String out) throws Exception {
+  public Path ocspResponse(Path certificate, String out) throws Exception {
     if (!Files.exists(dir.resolve("responder.pem"))) {
       issue(
           "responder",
@@ -206,7 +205,7 @@ final class OpensslCa {
   }
 
   /** Revokes {@code certificate} in index.txt (openssl ca -revoke), for keyCompromise. */
-  void revoke(Path certificate) throws Exception {
+  public void revoke(Path certificate) throws Exception {
     run(
         dir,
         "openssl",
@@ -225,7 +224,7 @@ final class OpensslCa {
   }
 
   /** The CRL of what index.txt says is revoked (openssl ca -gencrl), PEM, in {@code out}. */
-  Path crl(String out) throws Exception {
+  public Path crl(String out) throws Exception {
     run(
         dir,
         "openssl",
@@ -244,7 +243,7 @@ final class OpensslCa {
   }
 
   /** Runs an openssl command in {@code dir}, failing with what it said unless it exits 0. */
-  static String run(Path dir, String... command) throws IOException, InterruptedException {
+  public static String run(Path dir, String... command) throws IOException, InterruptedException {
     try (ChildProcess process = ChildProcess.inDirectory(dir, command)) {
       int exit = process.waitFor(LIMIT);
       if (exit != 0) {
