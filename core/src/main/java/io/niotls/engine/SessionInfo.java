@@ -21,7 +21,8 @@ import javax.net.ssl.SSLSession;
  * @param peerCertificates the peer's chain, leaf first; empty when the peer sent none
  * @param resumed whether the handshake resumed an earlier session
  * @param ocspResponse a client's: the OCSP response the server stapled, or null when it stapled
- *     none (or was not asked: {@code requestOcspStapling()}); always null on a server
+ *     none. A client asks with {@code requestOcspStapling()} (SunJSSE asks anyway, unless {@code
+ *     jdk.tls.client.enableStatusRequestExtension} is false); always null on a server
  */
 public record SessionInfo(
     String protocol,

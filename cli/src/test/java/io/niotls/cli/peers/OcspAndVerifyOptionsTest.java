@@ -72,6 +72,51 @@ class OcspAndVerifyOptionsTest {
   }
 
   @Test
+  void sighupStaplesTheResponseNowInTheFile() throws Exception {
+    Path reloaded = ca.leaf("reloaded");
+    Path stapled = dir.resolve("stapled.der");
+    Files.copy(ca.ocspResponse(reloaded, "reloaded-good.der"), stapled);
+    Pki pki = new Pki(ca.certificate(), reloaded, ca.file("reloaded.key"), null);
+    try (NiotlsServer server =
+        NiotlsServer.start(
+            pki, "boringssl", "tls://127.0.0.1:0", "--ocsp-response", stapled.toString())) {
+      assertThat(opensslStatus(server.port())).contains("Cert Status: good");
+      ca.revoke(reloaded);
+      Files.copy(
+          ca.ocspResponse(reloaded, "reloaded-revoked.der"),
+          stapled,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      try (ChildProcess kill =
+          ChildProcess.program("kill", "-HUP", Long.toString(server.process().pid()))) {
+        assertThat(kill.waitFor(RUN)).isZero();
+      }
+      server.process().awaitLine(line -> line.startsWith("reloaded"), RUN);
+      assertThat(opensslStatus(server.port())).contains("Cert Status: revoked");
+    }
+  }
+
+  /** What {@code openssl s_client -status} says of one handshake with a server at {@code port}. */
+  private static String opensslStatus(int port) throws Exception {
+    try (ChildProcess client =
+        ChildProcess.inDirectory(
+            dir,
+            "openssl",
+            "s_client",
+            "-connect",
+            "127.0.0.1:" + port,
+            "-servername",
+            "localhost",
+            "-CAfile",
+            ca.certificate().toString(),
+            "-status")) {
+      client.await("Verify return code", RUN);
+      client.endInput();
+      client.waitFor(RUN);
+      return client.out();
+    }
+  }
+
+  @Test
   void aJdkServerRefusesTheOcspResponseAndSaysWhichProvidersCan() throws Exception {
     try (ChildProcess server =
         ChildProcess.java(
