@@ -150,6 +150,30 @@ public final class OcspResponse {
   }
 
   /**
+   * Why a server should not staple this response with {@code certificate}, or null when it may: it
+   * must be successful and speak of the certificate's serial number. (Its signature and freshness
+   * are the client's to judge.)
+   */
+  String unfitFor(X509Certificate certificate) {
+    BasicOCSPResp basic = basic();
+    if (basic == null) {
+      return "its status is " + responseStatus() + ", not successful";
+    }
+    for (SingleResp single : basic.getResponses()) {
+      if (single.getCertID().getSerialNumber().equals(certificate.getSerialNumber())) {
+        return null;
+      }
+    }
+    return "it speaks of serial "
+        + (serialNumber() == null ? "none" : serialNumber().toString(16))
+        + ", not of the certificate "
+        + certificate.getSubjectX500Principal().getName()
+        + " (serial "
+        + certificate.getSerialNumber().toString(16)
+        + ")";
+  }
+
+  /**
    * What {@code openssl s_client -status} shows, one fact a line: the response status, and for a
    * successful one the serial, cert status and update times of each certificate it covers.
    */

@@ -364,6 +364,12 @@ public final class TlsContextBuilder {
     if (!client) {
       CertificateDates.requireValid(keyMaterial.chain(), java.time.Instant.now());
     }
+    if (ocspResponse != null && ocspResponse.unfitFor(keyMaterial.certificate()) != null) {
+      throw new TlsConfigException(
+          "the OCSP response cannot be stapled: "
+              + ocspResponse.unfitFor(keyMaterial.certificate())
+              + "; make one for this certificate with openssl ocsp ... -respout");
+    }
     trust = new VerifyingTrustManager.Spec(trustMode == TrustMode.CHAIN, trustStore, pins);
     trust = trust.with(policy());
     return new TlsContext(this);

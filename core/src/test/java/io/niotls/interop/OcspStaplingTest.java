@@ -164,6 +164,16 @@ class OcspStaplingTest {
   }
 
   @Test
+  void aResponseForAnotherCertificateIsRefusedWhenTheContextIsBuilt() throws Exception {
+    Path other = ca.leaf("other");
+    Path otherResponse = ca.ocspResponse(other, "other.der");
+    assertThatThrownBy(() -> server(Provider.BORINGSSL).ocspResponse(otherResponse).build())
+        .isInstanceOf(TlsConfigException.class)
+        .hasMessageContaining("the OCSP response cannot be stapled: it speaks of serial 1002")
+        .hasMessageContaining("not of the certificate CN=localhost (serial 1000)");
+  }
+
+  @Test
   void aFileThatIsNotAnOcspResponseIsRefusedWithItsName() throws Exception {
     assertThatThrownBy(() -> server(Provider.BORINGSSL).ocspResponse(leaf))
         .isInstanceOf(TlsConfigException.class)
