@@ -58,6 +58,10 @@ public final class ClientCommand implements Callable<Integer> {
 
   @Mixin SessionFileOptions sessionFiles = new SessionFileOptions();
 
+  @Mixin VerifyOptions verify = new VerifyOptions();
+
+  @Mixin ClientOcspOptions ocsp = new ClientOcspOptions();
+
   @Option(
       names = {"-q", "--quiet"},
       description = "no handshake summary on stderr")
@@ -125,6 +129,13 @@ public final class ClientCommand implements Callable<Integer> {
     tls.applyTo(builder, where);
     KeyLogEnvironment.applyTo(builder, tls.provider, io.err());
     trust.applyTo(builder);
+    if (verify.given() && trust.insecure) {
+      throw CliException.usage(
+          "--insecure accepts any certificate, which contradicts --CApath, --CRL, --verify-depth"
+              + " and --security-level; drop one");
+    }
+    verify.applyTo(builder, trust.trust == null ? null : "--trust");
+    ocsp.applyTo(builder);
     KeyMaterial key = keys.load();
     if (key != null) {
       builder.keyMaterial(key);

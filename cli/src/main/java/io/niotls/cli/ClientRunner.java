@@ -2,6 +2,7 @@ package io.niotls.cli;
 
 import io.niotls.cli.client.CertificateChain;
 import io.niotls.cli.client.ClientHandler;
+import io.niotls.cli.client.OcspStatus;
 import io.niotls.cli.starttls.ClientDialogue;
 import io.niotls.cli.starttls.FtpClientDialogue;
 import io.niotls.cli.starttls.ImapClientDialogue;
@@ -70,6 +71,9 @@ final class ClientRunner {
       }
       if (!quiet && plan.context() != null) {
         summary(io.err(), plan, session.info());
+      }
+      if (plan.context() != null && plan.context().requestsOcspStapling()) {
+        OcspStatus.print(io.err(), session.info()); // even with --quiet
       }
       if (plan.showCerts()) {
         CertificateChain.print(io.err(), session.info().peerCertificates());

@@ -8,6 +8,7 @@ import io.niotls.context.TlsContextBuilder;
 import io.niotls.uri.TransportUri;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -131,6 +132,16 @@ public final class ServerCommand implements Callable<Integer> {
       paramLabel = "PEM",
       description = "the CA certificates that sign client certificates (with --client-auth)")
   Path trust;
+
+  @Mixin VerifyOptions verify = new VerifyOptions();
+
+  @Option(
+      names = "--ocsp-response",
+      paramLabel = "FILE",
+      description =
+          "staple this DER OCSP response (openssl ocsp -respout) for clients that ask"
+              + " (status_request); read again on reload. OPENSSL and BORINGSSL providers only")
+  Path ocspResponse;
 
   @Option(
       names = "--no-reuse-address",
@@ -269,11 +280,17 @@ public final class ServerCommand implements Callable<Integer> {
               + String.join(",", tls.alpn)
               + " must include http/1.1");
     }
-    if (clientAuth != ClientAuth.NONE && trust == null) {
+    if (verify.given() && clientAuth == ClientAuth.NONE) {
+      throw CliException.usage(
+          "--CApath, --CRL, --verify-depth and --security-level on a server judge client"
+              + " certificates: add --client-auth optional or require");
+    }
+    if (clientAuth != ClientAuth.NONE && trust == null && verify.caPath == null) {
       throw CliException.usage(
           "--client-auth "
               + clientAuth.name().toLowerCase(Locale.ROOT)
-              + " needs --trust PEM: the CA certificates that sign client certificates");
+              + " needs --trust PEM (or --CApath DIR): the CA certificates that sign client"
+              + " certificates");
     }
     if (trust != null && clientAuth == ClientAuth.NONE) {
       throw CliException.usage(
@@ -281,6 +298,10 @@ public final class ServerCommand implements Callable<Integer> {
     }
     boolean speaksTls = where.isTls() || startTls != null;
     if (!speaksTls) {
+      if (ocspResponse != null) {
+        throw CliException.usage(
+            where + " is plaintext: --ocsp-response is stapled to TLS handshakes; use tls://");
+      }
       if (keys.given() || clientAuth != ClientAuth.NONE) {
         throw CliException.usage(
             where
@@ -324,6 +345,7 @@ public final class ServerCommand implements Callable<Integer> {
                   Stream.of(keys.cert, keys.key, keys.keystore, trust).filter(Objects::nonNull),
                   sessions.files().stream())
               .toList();
+      files = withVerifyFiles(files);
       reload = new Reload(() -> context(where, keys.load()), files, reloadOnChange);
     }
     return new Plan(
@@ -360,10 +382,27 @@ public final class ServerCommand implements Callable<Integer> {
     builder.requireAlpn(requireAlpn);
     sessions.applyTo(builder);
     KeyLogEnvironment.applyTo(builder, tls.provider, io.err());
+    if (clientAuth != ClientAuth.NONE && trust != null) {
+      builder.trustPem(trust);
+    }
     if (clientAuth != ClientAuth.NONE) {
-      builder.trustPem(trust).clientAuth(clientAuth);
+      builder.clientAuth(clientAuth);
+    }
+    verify.applyTo(builder, trust == null ? null : "--trust");
+    if (ocspResponse != null) {
+      builder.ocspResponse(ocspResponse);
     }
     return builder.build();
+  }
+
+  /** The reload's files, and the OCSP response and verification files, watched too. */
+  private List<Path> withVerifyFiles(List<Path> files) {
+    List<Path> all = new ArrayList<>(files);
+    all.addAll(verify.files());
+    if (ocspResponse != null) {
+      all.add(ocspResponse);
+    }
+    return List.copyOf(all);
   }
 
   @Override

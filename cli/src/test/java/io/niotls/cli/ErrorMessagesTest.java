@@ -271,8 +271,8 @@ class ErrorMessagesTest {
   void clientAuthNeedsTrust() {
     assertThat(error("server", "--client-auth", "require"))
         .isEqualTo(
-            "niotls: --client-auth require needs --trust PEM: the CA certificates that sign client"
-                + " certificates");
+            "niotls: --client-auth require needs --trust PEM (or --CApath DIR): the CA certificates"
+                + " that sign client certificates");
   }
 
   @Test

@@ -53,6 +53,8 @@ final class BoringContext {
   private final boolean hostnameVerification;
   private final VerifyingTrustManager trust;
   private final BoringSessions sessions; // a client's, when it resumes; else null
+  private final byte[] ocspResponse; // a server's staple, set per connection with CALLER tasks
+  private final boolean requestOcsp; // a client's status_request
   private BoringKeys keys; // set once by configure(), before the context is shared
   private final Map<Long, NativeSsl.Handle> live = new ConcurrentHashMap<>();
   private final AtomicInteger references = new AtomicInteger(1); // the TlsContext's
@@ -71,6 +73,11 @@ final class BoringContext {
             ? new BoringSessions(
                 b.sessions.cacheSize == null ? BoringSessions.MAX_SERVERS : b.sessions.cacheSize)
             : null;
+    this.ocspResponse =
+        b.client || b.ocspResponse == null || b.delegatedTasks != DelegatedTasks.CALLER
+            ? null
+            : b.ocspResponse.bytes();
+    this.requestOcsp = b.requestsOcspStapling();
   }
 
   /** A native context for {@code b}'s settings; nothing native is left behind when it throws. */
@@ -112,7 +119,12 @@ final class BoringContext {
       // a server picks TLS 1.2 suites in its own order, as the JDK and Netty's engine do (and as a
       // fleet mixing providers needs, to resume one another's sessions)
       SSLContext.setOptions(ctx, SSL.SSL_OP_CIPHER_SERVER_PREFERENCE);
-      keys = BoringKeys.install(ctx, b.keyMaterial, b.delegatedTasks == DelegatedTasks.CALLER);
+      keys =
+          BoringKeys.install(
+              ctx,
+              b.keyMaterial,
+              b.delegatedTasks == DelegatedTasks.CALLER,
+              b.client || b.ocspResponse == null ? null : b.ocspResponse.bytes());
     }
     // With CALLER tasks the trust check (and, through BoringKeys, the choice of our certificate)
     // become tasks BoringSSL hands out (WANT_TASK) instead of callbacks run inside its calls.
@@ -202,6 +214,14 @@ final class BoringContext {
       if (sni != null) {
         SSL.setTlsExtHostName(ssl, sni);
       }
+      if (ocspResponse != null) {
+        // for the key material the certificate callback sets on this connection; sent only to a
+        // client that asked (status_request)
+        SSL.setOcspResponse(ssl, ocspResponse);
+      }
+      if (requestOcsp) {
+        SSL.enableOcsp(ssl); // status_request in our ClientHello (tcnative's per-SSL switch)
+      }
       NativeSsl.Handle handle = new NativeSsl.Handle(this, ssl, bio, host, port);
       live.put(ssl, handle);
       made.incrementAndGet();
@@ -286,7 +306,8 @@ final class BoringContext {
               handle == null ? -1 : handle.port,
               client,
               hostnameVerification,
-              SSL.getVersion(ssl));
+              SSL.getVersion(ssl),
+              client ? SSL.getOcspResponse(ssl) : null);
       if (client) {
         trust.checkServerTrusted(chain, authMethod, view);
       } else {
@@ -296,6 +317,9 @@ final class BoringContext {
     } catch (CertificateException e) {
       if (handle != null) {
         handle.verifyFailure = e;
+      }
+      if (e instanceof PolicyRefusal refusal) {
+        return verifyError(refusal);
       }
       if (e instanceof CertificateExpiredException) {
         return CertificateVerifier.X509_V_ERR_CERT_HAS_EXPIRED;
@@ -310,6 +334,20 @@ final class BoringContext {
       }
       return CertificateVerifier.X509_V_ERR_UNSPECIFIED;
     }
+  }
+
+  /**
+   * The X.509 verify error for a policy refusal, from which BoringSSL picks the alert OpenSSL sends
+   * for the same refusal: {@code bad_certificate} for a weak key or signature, {@code
+   * certificate_revoked}, {@code unknown_ca} for a chain too long.
+   */
+  static int verifyError(PolicyRefusal refusal) {
+    return switch (refusal.rule()) {
+      case REVOKED -> CertificateVerifier.X509_V_ERR_CERT_REVOKED;
+      case DEPTH -> CertificateVerifier.X509_V_ERR_CERT_CHAIN_TOO_LONG;
+      case UNDETERMINED -> CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_CRL;
+      default -> CertificateVerifier.X509_V_ERR_CERT_UNTRUSTED;
+    };
   }
 
   private static X509Certificate[] decode(byte[][] der) throws CertificateException {

@@ -30,6 +30,16 @@ final class BoringKeys {
 
   /** Installs {@code material} in {@code ctx}; returns what must be freed with it, or null. */
   static BoringKeys install(long ctx, KeyMaterial material, boolean perConnection) {
+    return install(ctx, material, perConnection, null);
+  }
+
+  /**
+   * Installs {@code material}, and the OCSP response to staple with it ({@code ocspResponse}, or
+   * null): on the credential, where BoringSSL looks for it; with per-connection keys the connection
+   * sets it ({@code SSL_set_ocsp_response}).
+   */
+  static BoringKeys install(
+      long ctx, KeyMaterial material, boolean perConnection, byte[] ocspResponse) {
     long chainBio = 0;
     long keyBio = 0;
     long chain = 0;
@@ -54,6 +64,9 @@ final class BoringKeys {
       credential = SSLCredential.newX509();
       SSLCredential.setCertChain(credential, chain);
       SSLCredential.setPrivateKey(credential, key);
+      if (ocspResponse != null) {
+        SSLCredential.setOcspResponse(credential, ocspResponse);
+      }
       SSLContext.addCredential(ctx, credential);
       return null;
     } catch (Exception e) {

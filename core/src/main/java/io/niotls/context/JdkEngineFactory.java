@@ -24,6 +24,15 @@ final class JdkEngineFactory implements EngineFactory {
       Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
 
   JdkEngineFactory(TlsContextBuilder settings) {
+    if (!settings.client && settings.ocspResponse != null) {
+      throw new TlsConfigException(
+          "the JDK provider cannot staple a given OCSP response (SunJSSE fetches its own, with"
+              + " jdk.tls.server.enableStatusRequestExtension): use the OPENSSL or BORINGSSL"
+              + " provider for ocspResponse(...)"
+              + (settings.provider == Provider.JDK
+                  ? ""
+                  : ", and make netty-tcnative-boringssl-static load"));
+    }
     try {
       sslContext = SSLContext.getInstance("TLS");
       KeyManager[] keys =

@@ -45,8 +45,11 @@ final class OpenSslEngineFactory implements EngineFactory {
 
   private final SslContext sslContext;
   private final boolean noTickets; // a server with sessionTickets(false)
+  private final byte[] ocspResponse; // a server's staple; else null
 
   OpenSslEngineFactory(TlsContextBuilder settings) {
+    ocspResponse =
+        settings.client || settings.ocspResponse == null ? null : settings.ocspResponse.bytes();
     KeyMaterial key = settings.keyMaterial;
     SslContextBuilder builder =
         settings.client
@@ -59,7 +62,7 @@ final class OpenSslEngineFactory implements EngineFactory {
         .sslProvider(SslProvider.OPENSSL)
         .protocols(settings.protocols)
         .ciphers(settings.cipherSuites)
-        .trustManager(settings.trust.build(engine -> {}))
+        .trustManager(new OpenSslTrust(settings.trust.build(engine -> {})))
         .option(OpenSslContextOption.USE_TASKS, settings.delegatedTasks == DelegatedTasks.CALLER)
         .clientAuth(
             switch (settings.clientAuth) {
@@ -67,6 +70,9 @@ final class OpenSslEngineFactory implements EngineFactory {
               case OPTIONAL -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
               default -> io.netty.handler.ssl.ClientAuth.NONE;
             });
+    if (settings.requestsOcspStapling() || ocspResponse != null) {
+      builder.enableOcsp(true); // a client's status_request; a server's setOcspResponse
+    }
     if (!settings.alpn.isEmpty()) {
       builder.applicationProtocolConfig(
           new ApplicationProtocolConfig(
@@ -127,6 +133,14 @@ final class OpenSslEngineFactory implements EngineFactory {
 
   @Override
   public SSLEngine newEngine(TlsContext context, String host, int port) {
+    SSLEngine engine = configuredEngine(context, host, port);
+    if (ocspResponse != null && engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+      openSsl.setOcspResponse(ocspResponse); // sent only to a client that asks
+    }
+    return engine;
+  }
+
+  private SSLEngine configuredEngine(TlsContext context, String host, int port) {
     if (!context.isClient() && context.sniNames().isEmpty()) {
       // The SslContext already holds all such a server engine needs (protocols, suites, client
       // auth, server cipher order, ALPN); reading and re-setting them per engine converted every

@@ -44,6 +44,8 @@ public final class TlsContext {
   private final List<String> sniNames;
   private final ClientAuth clientAuth;
   private final boolean sessionResumption;
+  private final boolean requestsOcspStapling;
+  private final OcspResponse ocspResponse;
 
   /**
    * The close timeout of a context built without one, and of plaintext ({@code tcp://}) sessions,
@@ -77,6 +79,8 @@ public final class TlsContext {
     sniNames = List.copyOf(b.sniNames);
     clientAuth = b.clientAuth;
     sessionResumption = b.sessionResumption;
+    requestsOcspStapling = b.requestsOcspStapling();
+    ocspResponse = b.client ? null : b.ocspResponse;
     handshakeTimeout = b.handshakeTimeout;
     closeTimeout = b.closeTimeout;
     delegatedTasks = b.delegatedTasks;
@@ -372,6 +376,19 @@ public final class TlsContext {
 
   public boolean sessionResumption() {
     return sessionResumption;
+  }
+
+  /**
+   * Client: whether it asks servers for a stapled OCSP response ({@code requestOcspStapling()} or
+   * {@code requireOcspStapling()}); what they staple is in each session's {@code ocspResponse()}.
+   */
+  public boolean requestsOcspStapling() {
+    return requestsOcspStapling;
+  }
+
+  /** Server: the OCSP response it staples for clients that ask; null when none. */
+  public OcspResponse ocspResponse() {
+    return ocspResponse;
   }
 
   public Duration handshakeTimeout() {

@@ -37,6 +37,12 @@ public final class TlsContextBuilder {
   DelegatedTasks delegatedTasks = DelegatedTasks.INLINE;
   int maxPooledBuffers = 1024;
   VerifyingTrustManager.Spec trust;
+  OcspResponse ocspResponse; // a server's staple
+  boolean requestOcspStapling;
+  boolean requireOcspStapling;
+  int verifyDepth = -1;
+  SecurityLevel securityLevel = SecurityLevel.DEFAULT;
+  List<java.security.cert.X509CRL> crls = List.of();
 
   TlsContextBuilder(boolean client, KeyMaterial keyMaterial) {
     this.client = client;
@@ -102,6 +108,98 @@ public final class TlsContextBuilder {
     trustStore = Pem.trustStore(anchors);
     trustMode = TrustMode.CHAIN;
     return this;
+  }
+
+  /**
+   * Trust the CA certificates of a directory instead of the system store: an OpenSSL hashed
+   * directory ({@code openssl rehash}, {@code c_rehash}) or a plain directory of PEM files. Read
+   * now, once; files without a certificate are passed over.
+   */
+  public TlsContextBuilder trustDirectory(Path directory) {
+    return trustCertificates(TrustDirectory.read(directory));
+  }
+
+  /**
+   * Also check the peer's certificate against these certificate revocation lists (PEM or DER): it
+   * must be covered by a CRL of its issuer, and not be listed in it. The end entity only, like
+   * OpenSSL's {@code -crl_check}; nothing is fetched. Read now; repeatable.
+   */
+  public TlsContextBuilder crl(Path... files) {
+    List<java.security.cert.X509CRL> all = new ArrayList<>(crls);
+    for (Path file : files) {
+      all.addAll(CrlFiles.read(file));
+    }
+    crls = List.copyOf(all);
+    return this;
+  }
+
+  /**
+   * At most {@code depth} intermediate CA certificates between the peer's certificate and a trust
+   * anchor (OpenSSL's {@code -verify_depth}: neither of those two counts). No limit by default.
+   */
+  public TlsContextBuilder verifyDepth(int depth) {
+    if (depth < 0) {
+      throw new TlsConfigException("verifyDepth counts intermediate CAs: 0 or more, got " + depth);
+    }
+    verifyDepth = depth;
+    return this;
+  }
+
+  /**
+   * The minimum strengths of the peer's keys and signatures, OpenSSL's security levels 0 to 5. The
+   * default, 2, refuses RSA and DSA keys under 2048 bits, EC keys under 256 and SHA-1 signatures
+   * anywhere in the chain but on the trust anchor itself; 1 allows RSA 1024 and SHA-1; 0 anything.
+   */
+  public TlsContextBuilder securityLevel(int level) {
+    securityLevel = new SecurityLevel(level);
+    return this;
+  }
+
+  /**
+   * Server: staple this OCSP response (DER, as {@code openssl ocsp -respout} writes it) to every
+   * handshake whose client asks (status_request). Read now: a context built again (a reload) reads
+   * the file again. The OPENSSL and BORINGSSL providers only: SunJSSE cannot staple a given
+   * response (it fetches its own), so a JDK context refuses it.
+   */
+  public TlsContextBuilder ocspResponse(Path file) {
+    return ocspResponse(OcspResponse.read(file));
+  }
+
+  /** Server: staple this OCSP response; see {@link #ocspResponse(Path)}. */
+  public TlsContextBuilder ocspResponse(OcspResponse response) {
+    if (client) {
+      throw new TlsConfigException(
+          "ocspResponse is a server setting; a client asks with requestOcspStapling()");
+    }
+    ocspResponse = Objects.requireNonNull(response);
+    return this;
+  }
+
+  /**
+   * Client: ask the server for a stapled OCSP response (status_request). What it staples is in
+   * {@code SessionInfo.ocspResponse()}; a handshake without one goes on, unlike with {@link
+   * #requireOcspStapling()}. SunJSSE asks anyway unless {@code
+   * jdk.tls.client.enableStatusRequestExtension} is false.
+   */
+  public TlsContextBuilder requestOcspStapling() {
+    requestOcspStapling = true;
+    return this;
+  }
+
+  /**
+   * Client: ask for a stapled OCSP response and refuse a server that sends none, or one that does
+   * not vouch for its certificate (signed by its issuer or the issuer's OCSP responder, about this
+   * certificate, current, {@code good}). The refusal names the certificate and the reason.
+   */
+  public TlsContextBuilder requireOcspStapling() {
+    requestOcspStapling = true;
+    requireOcspStapling = true;
+    return this;
+  }
+
+  /** Whether a client asks for a stapled OCSP response. */
+  boolean requestsOcspStapling() {
+    return client && requestOcspStapling;
   }
 
   /**
@@ -362,7 +460,14 @@ public final class TlsContextBuilder {
       CertificateDates.requireValid(keyMaterial.chain(), java.time.Instant.now());
     }
     sessions.checkRole(client);
+    if (ocspResponse != null && ocspResponse.unfitFor(keyMaterial.certificate()) != null) {
+      throw new TlsConfigException(
+          "the OCSP response cannot be stapled: "
+              + ocspResponse.unfitFor(keyMaterial.certificate())
+              + "; make one for this certificate with openssl ocsp ... -respout");
+    }
     trust = new VerifyingTrustManager.Spec(trustMode == TrustMode.CHAIN, trustStore, pins);
+    trust = trust.with(policy());
     return new TlsContext(this);
   }
 
@@ -394,7 +499,30 @@ public final class TlsContextBuilder {
     c.trust =
         new VerifyingTrustManager.Spec(
             trust.validateChain(), trust.trustStore(), List.copyOf(trust.pins()));
+    c.ocspResponse = ocspResponse;
+    c.requestOcspStapling = requestOcspStapling;
+    c.requireOcspStapling = requireOcspStapling;
+    c.verifyDepth = verifyDepth;
+    c.securityLevel = securityLevel;
+    c.crls = crls;
+    c.trust = c.trust.with(trust.policy());
     return c;
+  }
+
+  /** The verification policy of these settings, checked against each other. */
+  private VerificationPolicy policy() {
+    if (!crls.isEmpty() && trustMode != TrustMode.CHAIN) {
+      throw new TlsConfigException(
+          "crl(...) checks revocation along a validated chain: it contradicts "
+              + (trustMode == TrustMode.TRUST_ALL
+                  ? "insecureTrustAll()"
+                  : "pinsReplaceChainValidation()"));
+    }
+    if (requireOcspStapling && !client) {
+      throw new TlsConfigException(
+          "requireOcspStapling is a client setting; a server staples with ocspResponse(...)");
+    }
+    return new VerificationPolicy(verifyDepth, securityLevel, crls, requireOcspStapling);
   }
 
   private enum TrustMode {

@@ -15,19 +15,41 @@ import javax.net.ssl.SSLSessionContext;
  * identification algorithm ({@code HTTPS} when the context verifies host names), and a handshake
  * session that says which protocol is being negotiated. So the BORINGSSL provider goes through the
  * very trust logic of the other providers ({@link VerifyingTrustManager}: the chain, the host name,
- * the pins). Nothing else of the engine exists: every other method throws.
+ * the pins, the verification policy, a stapled OCSP response). Nothing else of the engine exists:
+ * every other method throws.
  */
 final class TrustView extends SSLEngine {
   private final boolean client;
   private final boolean hostnameVerification;
   private final String protocol;
   private final Session session = new Session();
+  private final byte[] stapled;
 
   TrustView(String host, int port, boolean client, boolean hostnameVerification, String protocol) {
+    this(host, port, client, hostnameVerification, protocol, null);
+  }
+
+  /**
+   * @param stapled the OCSP response the server stapled (BoringSSL has read it before it asks for
+   *     the trust check, in TLS 1.2 and 1.3 alike); null when none
+   */
+  TrustView(
+      String host,
+      int port,
+      boolean client,
+      boolean hostnameVerification,
+      String protocol,
+      byte[] stapled) {
     super(host, port);
     this.client = client;
     this.hostnameVerification = hostnameVerification;
     this.protocol = protocol;
+    this.stapled = stapled;
+  }
+
+  /** The OCSP response the server stapled to this handshake; null when none. */
+  byte[] stapled() {
+    return stapled;
   }
 
   @Override

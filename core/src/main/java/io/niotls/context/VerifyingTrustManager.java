@@ -29,17 +29,39 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
    * @param trustStore the anchors; null for the JDK's default (system) trust store
    * @param pins fingerprints one of which the peer's leaf certificate must match; empty for none
    */
-  record Spec(boolean validateChain, KeyStore trustStore, List<Fingerprint> pins) {
-    VerifyingTrustManager build(Consumer<SSLEngine> onFullHandshake) {
-      return new VerifyingTrustManager(
-          validateChain ? chainValidator(trustStore) : null, pins, onFullHandshake);
+  record Spec(
+      boolean validateChain,
+      KeyStore trustStore,
+      List<Fingerprint> pins,
+      VerificationPolicy policy) {
+    Spec(boolean validateChain, KeyStore trustStore, List<Fingerprint> pins) {
+      this(validateChain, trustStore, pins, VerificationPolicy.DEFAULT);
     }
 
-    private static X509ExtendedTrustManager chainValidator(KeyStore anchors) {
+    /** These settings with {@code policy} instead. */
+    Spec with(VerificationPolicy policy) {
+      return new Spec(validateChain, trustStore, pins, policy);
+    }
+
+    VerifyingTrustManager build(Consumer<SSLEngine> onFullHandshake) {
+      return new VerifyingTrustManager(
+          validateChain ? chainValidator(trustStore, policy) : null,
+          pins,
+          onFullHandshake,
+          policy,
+          StapledResponses.SESSION);
+    }
+
+    private static X509ExtendedTrustManager chainValidator(
+        KeyStore anchors, VerificationPolicy policy) {
       try {
         TrustManagerFactory factory =
             TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(anchors);
+        if (policy.crls().isEmpty()) {
+          factory.init(anchors);
+        } else {
+          factory.init(Revocation.parameters(anchors, policy.crls()));
+        }
         for (TrustManager manager : factory.getTrustManagers()) {
           if (manager instanceof X509ExtendedTrustManager x509) {
             return x509;
@@ -55,12 +77,22 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager chain;
   private final List<Fingerprint> pins;
   private final Consumer<SSLEngine> onFullHandshake;
+  private final VerificationPolicy policy;
+  private final StapledResponses stapled;
+  private final Anchors anchors;
 
   VerifyingTrustManager(
-      X509ExtendedTrustManager chain, List<Fingerprint> pins, Consumer<SSLEngine> onFullHandshake) {
+      X509ExtendedTrustManager chain,
+      List<Fingerprint> pins,
+      Consumer<SSLEngine> onFullHandshake,
+      VerificationPolicy policy,
+      StapledResponses stapled) {
     this.chain = chain;
     this.pins = List.copyOf(pins);
     this.onFullHandshake = onFullHandshake;
+    this.policy = policy;
+    this.stapled = stapled;
+    this.anchors = new Anchors(chain == null ? List.of() : List.of(chain.getAcceptedIssuers()));
   }
 
   @Override
@@ -68,16 +100,17 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     onFullHandshake.accept(engine);
     if (chain != null) {
-      chain.checkServerTrusted(peer, authType, engine);
+      validate(peer, () -> chain.checkServerTrusted(peer, authType, engine));
     }
     checkPins(peer);
+    checkStapled(peer, engine);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] peer, String authType, SSLEngine engine)
       throws CertificateException {
     if (chain != null) {
-      chain.checkClientTrusted(peer, authType, engine);
+      validate(peer, () -> chain.checkClientTrusted(peer, authType, engine));
     }
     checkPins(peer);
   }
@@ -86,16 +119,17 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
   public void checkServerTrusted(X509Certificate[] peer, String authType, Socket socket)
       throws CertificateException {
     if (chain != null) {
-      chain.checkServerTrusted(peer, authType, socket);
+      validate(peer, () -> chain.checkServerTrusted(peer, authType, socket));
     }
     checkPins(peer);
+    checkStapled(peer, null);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] peer, String authType, Socket socket)
       throws CertificateException {
     if (chain != null) {
-      chain.checkClientTrusted(peer, authType, socket);
+      validate(peer, () -> chain.checkClientTrusted(peer, authType, socket));
     }
     checkPins(peer);
   }
@@ -104,18 +138,50 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
   public void checkServerTrusted(X509Certificate[] peer, String authType)
       throws CertificateException {
     if (chain != null) {
-      chain.checkServerTrusted(peer, authType);
+      validate(peer, () -> chain.checkServerTrusted(peer, authType));
     }
     checkPins(peer);
+    checkStapled(peer, null);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] peer, String authType)
       throws CertificateException {
     if (chain != null) {
-      chain.checkClientTrusted(peer, authType);
+      validate(peer, () -> chain.checkClientTrusted(peer, authType));
     }
     checkPins(peer);
+  }
+
+  /** One of the delegate's checks. */
+  private interface Check {
+    void run() throws CertificateException;
+  }
+
+  /**
+   * The delegate's validation, then the policy's strengths and depth. A refusal by the CRLs is told
+   * again in the policy's words: which certificate, and that a CRL revoked it.
+   */
+  private void validate(X509Certificate[] peer, Check delegate) throws CertificateException {
+    try {
+      delegate.run();
+    } catch (CertificateException e) {
+      CertificateException revocation = Revocation.explain(e);
+      throw revocation != null ? revocation : e;
+    }
+    policy.checkChain(peer, anchors);
+  }
+
+  private void checkStapled(X509Certificate[] peer, SSLEngine engine) throws CertificateException {
+    if (!policy.requireStapling()) {
+      return;
+    }
+    byte[] response = engine == null ? null : stapled.of(engine);
+    policy.checkStapled(
+        peer,
+        response == null ? null : OcspResponse.received(response),
+        anchors,
+        java.time.Instant.now());
   }
 
   @Override

@@ -44,7 +44,8 @@ final class BoringFacts {
         SSL.getAlpnSelected(ssl),
         client ? serverName : SSL.getSniHostname(ssl),
         peerCertificates ? peerCertificates(ssl, client) : List.of(),
-        SSL.isSessionReused(ssl));
+        SSL.isSessionReused(ssl),
+        client ? SSL.getOcspResponse(ssl) : null);
   }
 
   /** The peer's chain, leaf first; tcnative leaves a server's peer leaf out of the chain. */

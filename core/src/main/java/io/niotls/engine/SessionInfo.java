@@ -1,10 +1,12 @@
 package io.niotls.engine;
 
 import io.niotls.context.Fingerprint;
+import io.niotls.context.OcspResponse;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -18,6 +20,9 @@ import javax.net.ssl.SSLSession;
  * @param serverName the SNI host name the client sent (as seen by either side), or null
  * @param peerCertificates the peer's chain, leaf first; empty when the peer sent none
  * @param resumed whether the handshake resumed an earlier session
+ * @param ocspResponse a client's: the OCSP response the server stapled, or null when it stapled
+ *     none. A client asks with {@code requestOcspStapling()} (SunJSSE asks anyway, unless {@code
+ *     jdk.tls.client.enableStatusRequestExtension} is false); always null on a server
  */
 public record SessionInfo(
     String protocol,
@@ -25,7 +30,19 @@ public record SessionInfo(
     String applicationProtocol,
     String serverName,
     List<X509Certificate> peerCertificates,
-    boolean resumed) {
+    boolean resumed,
+    OcspResponse ocspResponse) {
+
+  /** A session without a stapled OCSP response. */
+  public SessionInfo(
+      String protocol,
+      String cipherSuite,
+      String applicationProtocol,
+      String serverName,
+      List<X509Certificate> peerCertificates,
+      boolean resumed) {
+    this(protocol, cipherSuite, applicationProtocol, serverName, peerCertificates, resumed, null);
+  }
 
   /** SHA-256 fingerprint of the peer's leaf certificate, or null when it sent none. */
   public Fingerprint peerFingerprint() {
@@ -47,7 +64,19 @@ public record SessionInfo(
         alpn == null || alpn.isEmpty() ? null : alpn,
         serverName,
         peerCertificates ? peerCertificates(session) : List.of(),
-        resumed);
+        resumed,
+        engine.getUseClientMode() ? stapled(session) : null);
+  }
+
+  /** The leaf's stapled response: SunJSSE and Netty's engine both list it first. */
+  private static OcspResponse stapled(SSLSession session) {
+    if (session instanceof ExtendedSSLSession extended) {
+      List<byte[]> responses = extended.getStatusResponses();
+      if (!responses.isEmpty() && responses.get(0).length > 0) {
+        return OcspResponse.received(responses.get(0));
+      }
+    }
+    return null;
   }
 
   /** What a handshake BoringSSL ran directly negotiated, from its own accessors. */
@@ -57,14 +86,18 @@ public record SessionInfo(
       String alpn,
       String serverName,
       List<X509Certificate> peerCertificates,
-      boolean resumed) {
+      boolean resumed,
+      byte[] ocspResponse) {
     return new SessionInfo(
         canonical(protocol),
         cipherSuite,
         alpn == null || alpn.isEmpty() ? null : alpn,
         serverName,
         List.copyOf(peerCertificates),
-        resumed);
+        resumed,
+        ocspResponse == null || ocspResponse.length == 0
+            ? null
+            : OcspResponse.received(ocspResponse));
   }
 
   /**

@@ -188,4 +188,10 @@ final class InfoSession extends ExtendedSSLSession {
   public String toString() {
     return "InfoSession[" + info.protocol() + ", " + info.cipherSuite() + "]";
   }
+
+  /** The OCSP response the server stapled (a client's session, when it asked); else none. */
+  @Override
+  public List<byte[]> getStatusResponses() {
+    return info.ocspResponse() == null ? List.of() : List.of(info.ocspResponse().bytes());
+  }
 }
