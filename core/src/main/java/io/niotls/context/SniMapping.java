@@ -3,7 +3,10 @@ package io.niotls.context;
 import io.niotls.wire.ClientHelloParser;
 import io.niotls.wire.HostNameSyntax;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 
 /**
  * Which server {@link TlsContext} answers which requested server name (SNI): exact names first,
@@ -142,6 +149,52 @@ public final class SniMapping {
     Map<String, List<TlsContext>> all = new TreeMap<>(exact);
     wildcards.forEach((domain, contexts) -> all.put("*." + domain, contexts));
     return Collections.unmodifiableMap(new LinkedHashMap<>(all));
+  }
+
+  /**
+   * The names a certificate serves, for mapping them: the DNS names among its subject alternative
+   * names (wildcards included, IP addresses left out: SNI carries no addresses), or, when it has
+   * none, its subject's common name if that is a host name. Lower case, in the certificate's order.
+   *
+   * @throws TlsConfigException if it names no host at all
+   */
+  public static List<String> namesOf(X509Certificate certificate) {
+    List<String> names = new ArrayList<>();
+    try {
+      Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
+      if (sans != null) {
+        for (List<?> san : sans) {
+          if (Integer.valueOf(2).equals(san.get(0))) { // dNSName, RFC 5280 section 4.2.1.6
+            names.add(String.valueOf(san.get(1)).toLowerCase(Locale.ROOT));
+          }
+        }
+      }
+      if (names.isEmpty()) {
+        X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        for (RDN rdn : subject.getRDNs(BCStyle.CN)) {
+          String cn = IETFUtils.valueToString(rdn.getFirst().getValue());
+          if (!HostNames.isIpLiteral(cn)
+              && HostNameSyntax.problem(ascii(cn), 0, cn.length()) == null) {
+            names.add(cn.toLowerCase(Locale.ROOT));
+          }
+        }
+      }
+    } catch (CertificateParsingException e) {
+      throw new TlsConfigException(
+          "cannot read the names of " + KeyMaterial.subject(certificate) + ": " + e.getMessage());
+    }
+    if (names.isEmpty()) {
+      throw new TlsConfigException(
+          "the certificate "
+              + KeyMaterial.subject(certificate)
+              + " names no host (no DNS subject alternative name, no host name as its CN): it"
+              + " cannot be chosen by server name");
+    }
+    return List.copyOf(names);
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private List<TlsContext> lookup(String serverName) {
