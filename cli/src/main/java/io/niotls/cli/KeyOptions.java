@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,11 +22,34 @@ public final class KeyOptions {
   /** The names a generated certificate is valid for: every way to say "this machine". */
   static final String[] LOCAL_NAMES = {"localhost", "127.0.0.1", "::1"};
 
-  @Option(names = "--cert", paramLabel = "PEM", description = "certificate chain, leaf first")
+  /** The first --cert: the only one, except for a server with several ({@link #certs}). */
   Path cert;
 
-  @Option(names = "--key", paramLabel = "PEM", description = "the certificate's private key")
+  /** The first --key. */
   Path key;
+
+  /** Every --cert in order: a server serves several, chosen by SNI; anything else takes one. */
+  List<Path> certs = List.of();
+
+  /** Every --key in order, the n-th that of the n-th --cert. */
+  List<Path> keyFiles = List.of();
+
+  @Option(
+      names = "--cert",
+      paramLabel = "PEM",
+      description =
+          "certificate chain, leaf first; a server takes several --cert/--key pairs, chosen by the"
+              + " names in each certificate (SNI)")
+  private void certs(List<Path> all) { // picocli passes the list so far, after each --cert
+    certs = all;
+    cert = all.isEmpty() ? null : all.get(0);
+  }
+
+  @Option(names = "--key", paramLabel = "PEM", description = "the certificate's private key")
+  private void keyFiles(List<Path> all) {
+    keyFiles = all;
+    key = all.isEmpty() ? null : all.get(0);
+  }
 
   @Option(
       names = "--key-password",
@@ -51,6 +75,28 @@ public final class KeyOptions {
       description = "the keystore entry whose certificate has this SHA-256 or SHA-1 fingerprint")
   String certFingerprint;
 
+  /** Several --cert/--key pairs: a server chooses among them by SNI. */
+  boolean several() {
+    return certs.size() > 1;
+  }
+
+  /**
+   * The --key-password, read, or null; for loading several pairs with one password.
+   *
+   * @throws CliException (usage) for an env: or file: password that cannot be read
+   */
+  char[] keyPassword() {
+    return keyPassword == null ? null : Secrets.read(keyPassword, "--key-password");
+  }
+
+  /**
+   * Checks the options together, as {@link #load()} does, for a server that loads several pairs
+   * itself.
+   */
+  void checkPairs() {
+    check();
+  }
+
   /** Whether any key option was given. */
   boolean given() {
     return cert != null || key != null || keystore != null;
@@ -65,6 +111,12 @@ public final class KeyOptions {
    */
   KeyMaterial load() {
     check();
+    if (certs.size() > 1) {
+      throw CliException.usage(
+          certs.size()
+              + " --cert/--key pairs: only a tls:// server serves several certificates (chosen by"
+              + " SNI); give one");
+    }
     if (cert != null) {
       char[] secret = keyPassword == null ? null : Secrets.read(keyPassword, "--key-password");
       return KeyMaterial.fromPem(cert, key, secret);
@@ -99,6 +151,14 @@ public final class KeyOptions {
     }
     if (key != null && cert == null) {
       throw CliException.usage("--key needs --cert: the certificate chain of that key");
+    }
+    if (certs.size() != keyFiles.size()) {
+      throw CliException.usage(
+          "--cert and --key come in pairs, the n-th --key for the n-th --cert: got "
+              + certs.size()
+              + " --cert and "
+              + keyFiles.size()
+              + " --key");
     }
     if (keyPassword != null && key == null) {
       throw CliException.usage("--key-password is the password of --key; give --cert and --key");

@@ -1,6 +1,7 @@
 package io.niotls.cli;
 
 import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.cli.server.SniCertificates;
 import io.niotls.context.ClientAuth;
 import io.niotls.context.KeyMaterial;
 import io.niotls.context.TlsContext;
@@ -122,6 +123,14 @@ public final class ServerCommand implements Callable<Integer> {
   boolean requireAlpn;
 
   @Option(
+      names = "--sni-strict",
+      description =
+          "refuse a client that asks for a name none of the --cert certificates holds with an"
+              + " unrecognized_name alert, instead of serving it the first certificate (clients"
+              + " that send no name still get the first)")
+  boolean sniStrict;
+
+  @Option(
       names = "--client-auth",
       paramLabel = "MODE",
       description = "ask clients for a certificate: none (default), optional or require")
@@ -222,12 +231,22 @@ public final class ServerCommand implements Callable<Integer> {
       Long maxConnections,
       Duration duration,
       Reload reload,
-      Limits limits) {
+      Limits limits,
+      Sni sni) {
     /** Whether this is the SMTP demo server. */
     public boolean smtp() {
       return startTls == StartTls.SMTP;
     }
   }
+
+  /**
+   * Several certificates chosen by server name (several --cert/--key pairs, or --sni-strict); null
+   * in a {@link Plan} that serves one. The plan's context is then the mapping's default.
+   *
+   * @param certificates the mapping and the lines saying which names go to which certificate
+   * @param rebuild reads the files again, on SIGHUP or when they change
+   */
+  public record Sni(SniCertificates certificates, Supplier<SniCertificates> rebuild) {}
 
   /**
    * How long an open session may idle, live and stall, each null when not limited; and how often to
@@ -331,12 +350,16 @@ public final class ServerCommand implements Callable<Integer> {
           maxConnections,
           duration,
           null,
-          limits());
+          limits(),
+          null);
     }
     if (reloadOnChange && !keys.given()) {
       throw CliException.usage(
           "--reload-on-change needs the certificate's files (--cert/--key or --keystore): a"
               + " generated certificate has none");
+    }
+    if (keys.several() || sniStrict) {
+      return sniPlan(where);
     }
     Reload reload = null;
     if (keys.given()) {
@@ -358,7 +381,43 @@ public final class ServerCommand implements Callable<Integer> {
         maxConnections,
         duration,
         reload,
-        limits());
+        limits(),
+        null);
+  }
+
+  /** A tls:// server with several certificates (or one, strictly), chosen by SNI. */
+  private Plan sniPlan(TransportUri where) {
+    if (!where.isTls() || keys.keystore != null || keys.cert == null) {
+      throw CliException.usage(
+          (sniStrict ? "--sni-strict needs" : "several --cert/--key pairs need")
+              + " tls:// and --cert/--key pairs: the names to serve are read from each"
+              + " certificate"
+              + (where.isTls() ? "" : " (STARTTLS upgrades with one certificate)"));
+    }
+    keys.checkPairs();
+    Supplier<SniCertificates> load =
+        () ->
+            SniCertificates.load(
+                keys.certs, keys.keyFiles, keys.keyPassword(), k -> context(where, k), sniStrict);
+    SniCertificates certificates = load.get();
+    List<Path> files = new ArrayList<>(keys.certs);
+    files.addAll(keys.keyFiles);
+    if (trust != null) {
+      files.add(trust);
+    }
+    Reload reload = new Reload(() -> load.get().mapping().defaultContext(), files, reloadOnChange);
+    return new Plan(
+        where,
+        certificates.mapping().defaultContext(),
+        mode,
+        null,
+        !noReuseAddress,
+        !noTcpNoDelay,
+        maxConnections,
+        duration,
+        reload,
+        limits(),
+        new Sni(certificates, load));
   }
 
   private Limits limits() {

@@ -5,6 +5,7 @@ import io.niotls.cli.server.ContextReloader;
 import io.niotls.cli.server.EchoHandler;
 import io.niotls.cli.server.HttpHandler;
 import io.niotls.cli.server.SmtpHandler;
+import io.niotls.cli.server.SniCertificates;
 import io.niotls.cli.server.StartTlsHandler;
 import io.niotls.cli.server.Tally;
 import io.niotls.cli.smtp.SmtpServerDialogue.Message;
@@ -48,11 +49,13 @@ final class ServerRunner {
         new Tally(plan.maxConnections() == null ? 0 : plan.maxConnections(), stop::countDown);
     AtomicReference<TlsContext> startTls = new AtomicReference<>(plan.context());
     TlsServer server =
-        bind(
-            plan.uri(),
-            plan.context(),
-            tally.counting(handlers(plan, tally, io, startTls::get)),
-            options(plan));
+        plan.sni() != null
+            ? bindSni(plan, tally.counting(handlers(plan, tally, io, startTls::get)))
+            : bind(
+                plan.uri(),
+                plan.context(),
+                tally.counting(handlers(plan, tally, io, startTls::get)),
+                options(plan));
     ContextReloader reloader = reloader(plan, server, startTls, io);
     ScheduledExecutorService statsPrinter = statsPrinter(plan, server, io);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -67,6 +70,9 @@ final class ServerRunner {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       io.out().println(listeningLine(server.uri(), server.localAddresses(), plan.context()));
+      if (plan.sni() != null) {
+        plan.sni().certificates().lines().forEach(io.out()::println);
+      }
       io.out().flush();
       if (plan.duration() != null) {
         stop.await(plan.duration().toMillis(), TimeUnit.MILLISECONDS);
@@ -218,6 +224,21 @@ final class ServerRunner {
   }
 
   /**
+   * Binds a server that chooses among several certificates by SNI, as {@link #bind} does for one.
+   *
+   * @throws CliException (exit 1) when the address is in use or cannot be bound
+   */
+  private static TlsServer bindSni(
+      ServerCommand.Plan plan, Supplier<? extends SessionHandler> handlers) throws IOException {
+    try {
+      return TlsServer.bindSni(
+          plan.uri(), plan.sni().certificates().mapping(), handlers, options(plan));
+    } catch (BindException e) {
+      throw CliException.failed(e.getMessage(), e);
+    }
+  }
+
+  /**
    * {@code listening tls://127.0.0.1:40123 sha256:<hex>}; no fingerprint for plain tcp://. For a
    * host name, the addresses it led to follow in parentheses: {@code listening
    * tls://localhost:40123 sha256:<hex> (on 127.0.0.1:40123, [::1]:40123)}. The URI and the
@@ -272,9 +293,19 @@ final class ServerRunner {
       return null;
     }
     Consumer<TlsContext> install = plan.startTls() != null ? startTls::set : server::reload;
+    Supplier<TlsContext> rebuild = reload.rebuild();
+    if (plan.sni()
+        != null) { // the whole mapping is read again and swapped; the line names its default
+      AtomicReference<SniCertificates> next = new AtomicReference<>();
+      rebuild =
+          () -> {
+            next.set(plan.sni().rebuild().get());
+            return next.get().mapping().defaultContext();
+          };
+      install = context -> server.reload(next.get().mapping());
+    }
     ContextReloader reloader =
-        new ContextReloader(
-            reload.rebuild(), install, plan.context(), reload.files(), io.out(), io.err());
+        new ContextReloader(rebuild, install, plan.context(), reload.files(), io.out(), io.err());
     Hangup.onSignal(() -> reloader.reload("SIGHUP"));
     if (reload.onChange()) {
       reloader.watchFiles();

@@ -234,7 +234,11 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     if (host == null && context.isClient()) { // an accepted session upgrading as the client
       host = remote.getAddress().getHostAddress();
     }
-    io.beginTls(context, startTls ? null : setup.protocols(), startTls, host, peerPort);
+    if (!startTls && setup.sni() != null) {
+      io.beginTls(setup.sni(), setup::protocolsFor); // the ClientHello chooses the context
+    } else {
+      io.beginTls(context, startTls ? null : setup.protocols(), startTls, host, peerPort);
+    }
     moveTo(SessionPhase.HANDSHAKING);
     handshakeStep();
   }

@@ -1,6 +1,8 @@
 package io.niotls.loop;
 
+import io.niotls.context.SniMapping;
 import io.niotls.context.TlsContext;
+import io.niotls.engine.HelloPeek;
 import io.niotls.engine.SessionInfo;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
@@ -15,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The path of one session's bytes: its socket (and its selection key), its TLS engine once it has
@@ -45,6 +48,8 @@ final class SessionIo {
   private TlsEngine engine;
   private LoopSocketTransport socket; // the engine's transport, under the guard if any
   private FirstRecordGuard guard;
+  private HelloPeek peek; // a server choosing its context by name: until the ClientHello is read
+  private Function<TlsContext, List<String>> narrowing; // the protocols of the peek's choice
   private long discarded; // queued bytes the engine refused after the peer's close_notify
   private final Activity activity;
 
@@ -105,6 +110,17 @@ final class SessionIo {
     }
   }
 
+  /**
+   * Puts TLS on the socket for a server with several contexts: the engine is made once the
+   * ClientHello has been read and {@code sni} has chosen its context (see {@link HelloPeek}), with
+   * the versions {@code protocols} gives for that context (null keeps the context's).
+   */
+  void beginTls(SniMapping sni, Function<TlsContext, List<String>> protocols) {
+    socket = new LoopSocketTransport(channel, activity);
+    peek = new HelloPeek(sni);
+    narrowing = protocols;
+  }
+
   /** A new loop event on the session: the engine's next read asks the socket again. */
   void rearm() {
     if (socket != null) {
@@ -114,6 +130,17 @@ final class SessionIo {
 
   /** Drives the handshake: OK, WANT_READ, WANT_WRITE or WANT_TASK. */
   Status handshake() throws IOException {
+    if (peek != null) {
+      if (!peek.read(socket)) {
+        return Status.WANT_READ;
+      }
+      List<String> protocols = narrowing.apply(peek.context());
+      engine = peek.engine(socket);
+      peek = null;
+      if (protocols != null) {
+        engine.restrictProtocols(protocols);
+      }
+    }
     Status s = engine.handshake();
     if (s.isFatal()) {
       throw failure();

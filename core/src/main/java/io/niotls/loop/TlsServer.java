@@ -1,5 +1,6 @@
 package io.niotls.loop;
 
+import io.niotls.context.SniMapping;
 import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.uri.TransportUri;
@@ -36,6 +37,12 @@ import java.util.function.Supplier;
  * once; beyond that the server stops accepting (new connections wait in the kernel's backlog) until
  * one finishes, and counts the pause in {@link ServerStats#admissionWaits()}. Every handshake has a
  * deadline from accept: the context's {@code handshakeTimeout()}.
+ *
+ * <p>Several names on one listener: {@link #bindSni} takes an {@link SniMapping} instead of one
+ * context. Each connection's ClientHello is read before its engine is made, and its server name
+ * (then the key types the client can verify) chooses the context; no name or an unknown one gets
+ * the default, or, when the mapping is strict, an unknown name a fatal {@code unrecognized_name}
+ * alert. The bytes read to choose are the engine's first input: nothing is read twice or lost.
  *
  * <p>Reload: {@link #reload(TlsContext)} swaps the context (certificates, keys, trust) of a running
  * server at once; connections accepted from then on use the new one, live sessions keep theirs.
@@ -139,8 +146,50 @@ public final class TlsServer implements AutoCloseable {
       ServerOptions options,
       Addresses.Lookup lookup)
       throws IOException {
+    return bind(
+        uri, SessionSetup.of(uri, context, options.session(), true), handlers, options, lookup);
+  }
+
+  /** {@link #bindSni(TransportUri, SniMapping, Supplier, ServerOptions)} with default options. */
+  public static TlsServer bindSni(
+      TransportUri uri, SniMapping contexts, Supplier<? extends SessionHandler> handlers)
+      throws IOException {
+    return bindSni(uri, contexts, handlers, ServerOptions.defaults());
+  }
+
+  /**
+   * Listens as {@link #bind(TransportUri, TlsContext, Supplier, ServerOptions)} does, serving each
+   * connection with the context {@code contexts} chooses from its ClientHello (see the class
+   * comment). The handshake deadline, from accept, is the default context's while the ClientHello
+   * is read.
+   *
+   * @param uri {@code tls://}, {@code ssl://}, {@code tlsv1.2://} or {@code tlsv1.3://}
+   * @throws io.niotls.context.TlsConfigException if the URI is {@code tcp://}, or one of the
+   *     contexts does not fit it, saying what to change
+   */
+  public static TlsServer bindSni(
+      TransportUri uri,
+      SniMapping contexts,
+      Supplier<? extends SessionHandler> handlers,
+      ServerOptions options)
+      throws IOException {
+    Objects.requireNonNull(contexts, "contexts");
+    return bind(
+        uri,
+        SessionSetup.of(uri, contexts, options.session()),
+        handlers,
+        options,
+        Addresses.Lookup.SYSTEM);
+  }
+
+  private static TlsServer bind(
+      TransportUri uri,
+      SessionSetup setup,
+      Supplier<? extends SessionHandler> handlers,
+      ServerOptions options,
+      Addresses.Lookup lookup)
+      throws IOException {
     Objects.requireNonNull(handlers, "handlers");
-    SessionSetup setup = SessionSetup.of(uri, context, options.session(), true);
     if (options.loops() != null && options.loops().isShuttingDown()) {
       throw new IllegalStateException("the given loop group is shutting down");
     }
@@ -231,7 +280,38 @@ public final class TlsServer implements AutoCloseable {
     setup = SessionSetup.of(uri, context, current.config(), true);
   }
 
-  /** The context new connections are served with: the one bound with, or the last reloaded. */
+  /**
+   * Serves every connection accepted from now on with the contexts of {@code contexts}, chosen by
+   * name as for {@link #bindSni}: the whole mapping is swapped at once (names, certificates, the
+   * default, strictness), as {@link #reload(TlsContext)} swaps one context. A server bound with one
+   * context may take a mapping, and one bound with a mapping a single context.
+   *
+   * @throws io.niotls.context.TlsConfigException if a context does not fit the URI, or the server
+   *     is a {@code tcp://} one; the server goes on with what it had
+   */
+  public void reload(SniMapping contexts) {
+    Objects.requireNonNull(contexts, "contexts");
+    SessionSetup current = setup;
+    if (current.context() == null) {
+      throw new TlsConfigException(
+          "a tcp:// server has no TLS context to reload: its handlers choose the context of each"
+              + " startTls() themselves");
+    }
+    setup = SessionSetup.of(uri, contexts, current.config());
+  }
+
+  /**
+   * The contexts new connections are chosen from by name; null when the server serves one context
+   * ({@link #context()}).
+   */
+  public SniMapping sni() {
+    return setup.sni();
+  }
+
+  /**
+   * The context new connections are served with: the one bound with, or the last reloaded; with
+   * several chosen by name ({@link #sni()}), the default among them.
+   */
   public TlsContext context() {
     return setup.context();
   }

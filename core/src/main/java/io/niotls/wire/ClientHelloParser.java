@@ -30,6 +30,8 @@ public final class ClientHelloParser {
   private static final int SERVER_NAME = 0;
   private static final int HOST_NAME = 0;
   private static final int ALPN = 16;
+  private static final int SIGNATURE_ALGORITHMS = 13;
+  private static final int SUPPORTED_VERSIONS = 43;
   private static final int MAX_SESSION_ID = 32;
 
   /** What is known so far; every state but NEED_MORE is final. */
@@ -74,6 +76,9 @@ public final class ClientHelloParser {
   private String serverName;
   private String serverNameProblem;
   private List<String> alpn;
+  private int[] cipherSuites;
+  private int[] signatureSchemes;
+  private int[] supportedVersions;
 
   /**
    * Takes the bytes from {@code bytes}' position to its limit, which follow the bytes fed before;
@@ -139,6 +144,33 @@ public final class ClientHelloParser {
    */
   public List<String> alpn() {
     return alpn;
+  }
+
+  /**
+   * Once DONE: the cipher suites the client offers (their 16-bit code points, in its order). Read
+   * to choose among certificates of several key types: a TLS 1.2 suite names the key type it
+   * authenticates with.
+   */
+  public int[] cipherSuites() {
+    return cipherSuites == null ? null : cipherSuites.clone();
+  }
+
+  /**
+   * Once DONE: the signature schemes of the client's signature_algorithms extension (RFC 8446
+   * section 4.2.3, RFC 5246 section 7.4.1.4.1), in its order; null when it sent none. A list that
+   * cannot be read counts as none: what it means for the handshake is the engine's to judge.
+   */
+  public int[] signatureSchemes() {
+    return signatureSchemes == null ? null : signatureSchemes.clone();
+  }
+
+  /**
+   * Once DONE: the versions of the client's supported_versions extension (RFC 8446 section 4.2.1),
+   * such as {@code 0x0304} for TLS 1.3; null when it sent none (a TLS 1.2 client). A list that
+   * cannot be read counts as none, as for {@link #signatureSchemes()}.
+   */
+  public int[] supportedVersions() {
+    return supportedVersions == null ? null : supportedVersions.clone();
   }
 
   private void recordHeaderByte(int b) {
@@ -238,7 +270,10 @@ public final class ClientHelloParser {
       if (suites < 2 || suites % 2 != 0) {
         throw new MessageCursor.Malformed("a cipher_suites list of " + suites + " bytes");
       }
-      hello.skip(suites);
+      cipherSuites = new int[suites / 2];
+      for (int i = 0; i < cipherSuites.length; i++) {
+        cipherSuites[i] = hello.u16();
+      }
       int compressions = hello.u8();
       if (compressions < 1) {
         throw new MessageCursor.Malformed("an empty compression_methods list");
@@ -277,8 +312,31 @@ public final class ClientHelloParser {
           throw new MessageCursor.Malformed("two ALPN extensions");
         }
         alpn = protocols(data);
+      } else if (type == SIGNATURE_ALGORITHMS && signatureSchemes == null) {
+        signatureSchemes = u16List(data, 2);
+      } else if (type == SUPPORTED_VERSIONS && supportedVersions == null) {
+        supportedVersions = u16List(data, 1);
       }
     }
+  }
+
+  /**
+   * A list of 16-bit values behind a length of {@code lengthBytes} bytes that fills its extension;
+   * null when it does not read as one (lenient: these lists only inform a choice of certificate).
+   */
+  private static int[] u16List(MessageCursor data, int lengthBytes) {
+    if (data.remaining() < lengthBytes) {
+      return null;
+    }
+    int length = lengthBytes == 1 ? data.u8() : data.u16();
+    if (length != data.remaining() || length % 2 != 0) {
+      return null;
+    }
+    int[] values = new int[length / 2];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = data.u16();
+    }
+    return values;
   }
 
   /** RFC 6066 section 3: a non-empty list filling its extension, at most one host_name. */

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.niotls.certs.CertificateGenerator;
 import io.niotls.certs.GeneratedCertificate;
 import io.niotls.context.Provider;
+import io.niotls.context.SniMapping;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.TlsEngine;
 import io.niotls.testing.TestPki;
@@ -102,6 +103,48 @@ class SniTlsHandlerTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void aStrictMappingRefusesAnUnknownNameWithUnrecognizedName(Provider provider) {
+    Sites sites = Sites.of(provider);
+    SniMapping strict =
+        SniMapping.withDefault(sites.fallback())
+            .add("example.com", sites.apex())
+            .sniStrict(true)
+            .build();
+    Recorder events = new Recorder();
+    EmbeddedChannel server = new EmbeddedChannel(new SniTlsHandler(strict), events);
+    try {
+      server.writeInbound(Unpooled.wrappedBuffer(firstFlight(provider, "elsewhere.org")));
+
+      io.netty.buffer.ByteBuf alert = server.readOutbound();
+      try {
+        assertThat(io.netty.buffer.ByteBufUtil.getBytes(alert))
+            .as("a plaintext fatal unrecognized_name alert")
+            .containsExactly(21, 3, 3, 0, 2, 2, 112);
+      } finally {
+        alert.release();
+      }
+      assertThat(server.isOpen()).isFalse();
+      assertThat(events.events(SniCompletionEvent.class))
+          .singleElement()
+          .satisfies(
+              e ->
+                  assertThat(e.cause())
+                      .hasMessageContaining("asks for 'elsewhere.org'")
+                      .hasMessageContaining("unrecognized_name"));
+    } finally {
+      server.finishAndReleaseAll();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void aStrictMappingStillServesItsNamesAndClientsWithoutOne(Provider provider) {
+    connect(provider, "example.com", Sites.of(provider).apexCertificate, Integer.MAX_VALUE, true);
+    connect(provider, "127.0.0.1", TestPki.ec().server().certificate(), Integer.MAX_VALUE, true);
+  }
+
   /** What a client engine of {@code provider} sends first when it connects to {@code host}. */
   private static byte[] firstFlight(Provider provider, String host) {
     MemoryTransport transport = new MemoryTransport();
@@ -122,6 +165,11 @@ class SniTlsHandlerTest {
   }
 
   private static void connect(Provider provider, String host, X509Certificate expected, int chunk) {
+    connect(provider, host, expected, chunk, false);
+  }
+
+  private static void connect(
+      Provider provider, String host, X509Certificate expected, int chunk, boolean strict) {
     Sites sites = Sites.of(provider);
     TlsHandler client = TlsHandler.client(Fixtures.client(provider, "TLSv1.3"), host, 443);
     Recorder serverEvents = new Recorder();
@@ -129,7 +177,7 @@ class SniTlsHandlerTest {
         new EmbeddedPair(
             chunk,
             new ChannelHandler[] {client},
-            new ChannelHandler[] {new SniTlsHandler(sites.mapping()), serverEvents})) {
+            new ChannelHandler[] {new SniTlsHandler(sites.mapping(strict)), serverEvents})) {
       pair.pumpUntilQuiet();
       assertThat(client.handshakeFuture().isSuccess())
           .as("%s", client.handshakeFuture().cause())
@@ -183,9 +231,14 @@ class SniTlsHandlerTest {
     }
 
     SniMapping mapping() {
+      return mapping(false);
+    }
+
+    SniMapping mapping(boolean strict) {
       return SniMapping.withDefault(fallback)
           .add("example.com", apex)
           .add("*.example.com", wildcard)
+          .sniStrict(strict)
           .build();
     }
   }
