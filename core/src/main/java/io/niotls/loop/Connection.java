@@ -440,12 +440,22 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     }
     Status s = io.stopTls();
     switch (s) {
+      case WANT_WRITE -> {
+        if (downgrade.peerCloseRead()) {
+          io.interest(OP_WRITE); // only our close_notify is left to write: then DONE
+        } else {
+          // Our close_notify is queued (nothing else was: the TLS bytes are out): asking
+          // shutdown() again would read and discard the peer's last data. The pump's reads write
+          // the rest of it first, and say WANT_WRITE while the socket is full.
+          downgrade.sent();
+          pump();
+        }
+      }
       case SENT -> {
         downgrade.sent();
         pump();
       }
       case DONE -> stopped();
-      case WANT_WRITE -> io.interest(OP_WRITE);
       case WANT_READ -> io.interest(OP_READ);
       case WANT_TASK -> runTasks();
       default -> failStop(io.failure());

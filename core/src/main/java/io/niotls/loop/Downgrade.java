@@ -38,6 +38,11 @@ final class Downgrade {
     peerClosed = true;
   }
 
+  /** The peer's close_notify was read. */
+  boolean peerCloseRead() {
+    return peerClosed;
+  }
+
   /** Our close_notify is out and the peer's not yet read: read its last data meanwhile. */
   boolean awaitingPeer() {
     return sent && !peerClosed;

@@ -98,8 +98,9 @@ public interface TlsSession {
    *     plaintext ({@link #info()} is then null); fails, and the session closes, when the peer
    *     closes the connection instead of sending close_notify (an {@link java.io.IOException} that
    *     says so, its cause the TRUNCATED {@link io.niotls.engine.TlsException}), when its
-   *     close_notify does not come within the context's {@link TlsContext#closeTimeout()}, or when
-   *     the session is not an open TLS session
+   *     close_notify does not come within the context's {@link TlsContext#closeTimeout()} (counted
+   *     from the call, as a close's: writing what was queued before it included), or when the
+   *     session is not an open TLS session
    */
   CompletableFuture<TlsSession> stopTls();
 

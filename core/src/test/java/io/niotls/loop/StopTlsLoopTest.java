@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(60) // a deadlock fails the test instead of hanging the build
 class StopTlsLoopTest {
+  private static final int MIB = 1 << 20;
   private static final int TLS_BYTES = 200 * 1024; // below maxOutboundBytes: both writes fit
 
   /** On the first data ("STOP"): writes TLS_BYTES, asks for stopTls, writes a plaintext line. */
@@ -69,25 +70,60 @@ class StopTlsLoopTest {
   @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
   void bytesWrittenBeforeStopTlsGoOutOverTlsAndBytesWrittenAfterItAsPlaintext(
       Provider provider, String protocol) throws Exception {
-    TlsContext server = Contexts.server(provider, KeyType.EC_P256).protocols(protocol).build();
+    stopAfterTlsBytes(
+        provider,
+        protocol,
+        TLS_BYTES,
+        ServerOptions.defaults(),
+        Duration.ZERO,
+        Duration.ofSeconds(3));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
+  void aStopBehindMoreTlsBytesThanTheSocketTakesWaitsForTheSocketAndLosesNothing(
+      Provider provider, String protocol) throws Exception {
+    ServerOptions roomy = ServerOptions.builder().maxOutboundBytes(32 * MIB).build();
+    // The client reads nothing for a while: the socket fills, the TLS bytes and the close_notify
+    // wait for OP_WRITE. The close timeout bounds the whole stop, writing them included: a slow
+    // machine gets room.
+    stopAfterTlsBytes(
+        provider, protocol, 8 * MIB, roomy, Duration.ofMillis(300), Duration.ofSeconds(30));
+  }
+
+  private static void stopAfterTlsBytes(
+      Provider provider,
+      String protocol,
+      int tlsBytes,
+      ServerOptions options,
+      Duration pause,
+      Duration closeTimeout)
+      throws Exception {
+    TlsContext server =
+        Contexts.server(provider, KeyType.EC_P256)
+            .protocols(protocol)
+            .closeTimeout(closeTimeout)
+            .build();
     TlsContext client = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    Stopper stopper = new Stopper(TLS_BYTES);
+    Stopper stopper = new Stopper(tlsBytes);
     try (TlsServer s =
-            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, () -> stopper);
+            TlsServer.bind(
+                TransportUri.parse("tls://127.0.0.1:0"), server, () -> stopper, options);
         TlsChannel tls =
             TlsChannel.client(client, SocketChannel.open(s.localAddress()), "localhost", 443)) {
       tls.write(ByteBuffer.wrap("STOP\n".getBytes(US_ASCII)));
-      ByteBuffer tlsData = ByteBuffer.allocate(TLS_BYTES + 1);
+      Thread.sleep(pause.toMillis());
+      ByteBuffer tlsData = ByteBuffer.allocate(tlsBytes + 1);
       int n;
       while ((n = tls.read(tlsData)) > 0) {
         // the loop's TLS bytes, up to its close_notify
       }
       assertThat(n).as("read() at the loop's close_notify").isEqualTo(-1);
-      assertThat(tlsData.position()).isEqualTo(TLS_BYTES);
+      assertThat(tlsData.position()).isEqualTo(tlsBytes);
       assertThat(tls.stopTls()).isTrue();
       assertThat(readLine(tls)).isEqualTo("plain from the loop");
 
-      TlsSession session = stopper.stop.get(10, TimeUnit.SECONDS);
+      TlsSession session = stopper.stop.get(30, TimeUnit.SECONDS);
       assertThat(session.info()).isNull();
       assertThat(session.isOpen()).isTrue();
       tls.write(ByteBuffer.wrap("plain from the channel\n".getBytes(US_ASCII)));
