@@ -475,6 +475,10 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     if (rest.hasRemaining()) {
       deliver(rest); // what the peer sent right behind its close_notify: its first plaintext
     }
+    if (d.closeAfter() != null && phase == SessionPhase.OPEN) {
+      beginClose(d.closeAfter()); // asked for during the stop: what is queued goes out first
+      return;
+    }
     pump(); // more may wait in the socket, read ahead of no OP_READ
   }
 
@@ -489,12 +493,16 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   @Override
   void beginClose(CloseIntent intent) throws IOException {
     switch (phase) {
-      case NEW, CONNECTING, UPGRADING, STOPPING -> closeNow(intent);
+      case NEW, CONNECTING, UPGRADING -> closeNow(intent);
+      case STOPPING -> downgrade.closeAfter(intent); // the stop's deadline bounds the wait
       case HANDSHAKING -> {
         io.abortHandshake();
         closeNow(intent);
       }
       case OPEN -> {
+        if (downgrade != null) { // a stopTls asked for, not begun: close instead, in order
+          downgrade.giveBack(outbound);
+        }
         moveTo(SessionPhase.CLOSING);
         stopLimits();
         closing = intent;

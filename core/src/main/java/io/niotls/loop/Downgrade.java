@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,15 +20,43 @@ final class Downgrade {
   private ArrayDeque<ByteBuffer> tlsBytes;
   private boolean sent; // our close_notify is out: the peer's last data is read until its own
   private boolean peerClosed; // and the peer's has arrived
+  private CloseIntent closeAfter; // close() during the stop
 
   /** Takes what was queued before the request: it is TLS, everything after is plaintext. */
   void takeTlsBytes(Outbound outbound) {
     tlsBytes = outbound.detach();
   }
 
+  /**
+   * A close came before the stop began: the TLS bytes go back to the head of the queue, ahead of
+   * what was written since, and all of it goes out over TLS before the close's close_notify.
+   */
+  void giveBack(Outbound outbound) {
+    ArrayDeque<ByteBuffer> later = outbound.detach();
+    for (ArrayDeque<ByteBuffer> part : List.of(orEmpty(tlsBytes), orEmpty(later))) {
+      part.forEach(outbound::add);
+    }
+    tlsBytes = null;
+  }
+
+  private static ArrayDeque<ByteBuffer> orEmpty(ArrayDeque<ByteBuffer> buffers) {
+    return buffers == null ? new ArrayDeque<>() : buffers;
+  }
+
   /** The TLS bytes still to write; null or empty once they are out. */
   ArrayDeque<ByteBuffer> tlsBytes() {
     return tlsBytes;
+  }
+
+  /** A graceful close asked for during the stop: it begins once the stop is done. */
+  void closeAfter(CloseIntent intent) {
+    if (closeAfter == null) {
+      closeAfter = intent;
+    }
+  }
+
+  CloseIntent closeAfter() {
+    return closeAfter;
   }
 
   void sent() {

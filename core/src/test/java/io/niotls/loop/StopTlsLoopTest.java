@@ -191,6 +191,37 @@ class StopTlsLoopTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.niotls.testing.Matrix#providersAndProtocols")
+  void aCloseAskedForDuringTheStopWaitsForItAndSendsThePlaintextQueuedFirst(
+      Provider provider, String protocol) throws Exception {
+    TlsContext server = Contexts.server(provider, KeyType.EC_P256).protocols(protocol).build();
+    TlsContext client = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
+    Recorder closer =
+        new Recorder() {
+          @Override
+          public void onData(TlsSession session, ByteBuffer data) {
+            super.onData(session, data);
+            session.write(ByteBuffer.wrap("last over tls\n".getBytes(US_ASCII)));
+            session.stopTls();
+            session.write(ByteBuffer.wrap("bye in the clear\n".getBytes(US_ASCII)));
+            session.close();
+          }
+        };
+    try (TlsServer s =
+            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, () -> closer);
+        TlsChannel tls =
+            TlsChannel.client(client, SocketChannel.open(s.localAddress()), "localhost", 443)) {
+      tls.write(ByteBuffer.wrap("STOP\n".getBytes(US_ASCII)));
+      assertThat(readLine(tls)).isEqualTo("last over tls");
+      assertThat(tls.read(ByteBuffer.allocate(16))).as("the loop's close_notify").isEqualTo(-1);
+      assertThat(tls.stopTls()).isTrue();
+      assertThat(readLine(tls)).isEqualTo("bye in the clear");
+      assertThat(tls.read(ByteBuffer.allocate(16))).as("then the plaintext end").isEqualTo(-1);
+      assertThat(closer.closed.get(10, TimeUnit.SECONDS).reason()).isEqualTo(CloseReason.LOCAL);
+    }
+  }
+
   @Test
   void stopTlsOnAPlaintextSessionIsRefusedWithTheReason() throws Exception {
     Recorder recorder = new Recorder();
