@@ -32,6 +32,14 @@ final class ChannelWriter {
     lock.lock();
     try {
       path.ensureOpen();
+      if (path.plaintext()) {
+        return path.writePlain(srcs, offset, length, path.blocking()); // after stopTls
+      }
+      if (path.stopUnderWay()) {
+        throw new IOException(
+            "write() while stopTls() is under way (non-blocking mode): call stopTls() again until"
+                + " it returns true, then write plaintext");
+      }
       if (outputShut) {
         throw new ClosedChannelException(); // like a SocketChannel after shutdownOutput()
       }
@@ -112,6 +120,10 @@ final class ChannelWriter {
     lock.lock();
     try {
       path.ensureOpen();
+      if (path.plaintext()) {
+        path.shutdownPlainOutput(); // after stopTls there is no close_notify to send
+        return true;
+      }
       boolean blocking = path.blocking();
       if (!outputShut) {
         Status s = path.shutdown();

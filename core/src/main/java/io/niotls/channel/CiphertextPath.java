@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,6 +42,9 @@ final class CiphertextPath {
   private ByteBuffer netOut; // outLock; read mode: drained, not yet written; null when empty
 
   private boolean inputEnded; // reader's lock: the channel said end of stream
+  private volatile boolean stopping; // stopTls began: writes wait until it is done
+  private volatile boolean plaintext; // stopTls done: the engine is gone, bytes move as they are
+  private ByteBuffer plainIn; // reader's lock; read mode: plaintext read ahead with close_notify
   private volatile boolean netOutPending; // the socket took less than netOut held
   private boolean freed; // engineLock: the engine is released
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -165,6 +169,131 @@ final class CiphertextPath {
   }
 
   /**
+   * One step of stopTls: the engine's {@link TlsEngine#shutdown()} over what {@link #fill} has read
+   * (reader's and writer's locks held): SENT while the peer's close_notify has not come, DONE once
+   * it has.
+   */
+  Status stopStep() throws IOException {
+    synchronized (engineLock) {
+      ensureNotFreed();
+      boolean lent = lendInput();
+      try {
+        return engine.shutdown();
+      } finally {
+        returnInput(lent);
+      }
+    }
+  }
+
+  /**
+   * Ends TLS once close_notify went both ways (reader's and writer's locks held): the engine hands
+   * back what it read behind the peer's close_notify, followed by what the transport and netIn
+   * still hold, in the order they came; {@link #readPlain} delivers those bytes first.
+   */
+  void toPlaintext() throws IOException {
+    synchronized (engineLock) {
+      ensureNotFreed();
+      ByteBuffer rest = engine.unwrapRemainder();
+      int inTransport = transport.pendingInbound();
+      int unlent = netIn == null ? 0 : netIn.position();
+      ByteBuffer all = ByteBuffer.allocate(rest.remaining() + inTransport + unlent);
+      all.put(rest);
+      if (inTransport > 0) {
+        transport.read(all);
+      }
+      if (unlent > 0) {
+        all.put(netIn.flip());
+      }
+      releaseInput();
+      all.flip();
+      plainIn = all.hasRemaining() ? all : null;
+      plaintext = true;
+    }
+  }
+
+  /** stopTls began (writer's lock held): no more TLS writes. */
+  void stopping() {
+    stopping = true;
+  }
+
+  /** Whether stopTls began and is not done yet. */
+  boolean stopUnderWay() {
+    return stopping && !plaintext;
+  }
+
+  /** Whether stopTls is done: reads and writes move plaintext on the channel. */
+  boolean plaintext() {
+    return plaintext;
+  }
+
+  /**
+   * After stopTls (reader's lock held): the bytes read ahead with the peer's close_notify first,
+   * then the channel's.
+   */
+  int readPlain(ByteBuffer dst) throws IOException {
+    if (plainIn != null) {
+      int n = Math.min(dst.remaining(), plainIn.remaining());
+      dst.put(plainIn.slice(plainIn.position(), n));
+      plainIn.position(plainIn.position() + n);
+      if (!plainIn.hasRemaining()) {
+        plainIn = null;
+      }
+      satisfied();
+      return n;
+    }
+    int n = channel.read(dst);
+    if (n == 0 && dst.hasRemaining()) {
+      waitFor(Status.WANT_READ);
+    } else {
+      satisfied();
+    }
+    return n;
+  }
+
+  /** After stopTls: half-closes a socket underneath (FIN); other channels have no half-close. */
+  void shutdownPlainOutput() throws IOException {
+    if (channel instanceof SocketChannel socket) {
+      outLock.lock();
+      try {
+        socket.shutdownOutput();
+      } finally {
+        outLock.unlock();
+      }
+    }
+  }
+
+  /** Plaintext read ahead and not yet delivered, after stopTls (reader's lock held). */
+  int plainPending() {
+    return plainIn == null ? 0 : plainIn.remaining();
+  }
+
+  /**
+   * After stopTls (writer's lock held): writes {@code srcs[offset..offset+length)} to the channel;
+   * all of it in blocking mode, else what the socket takes now.
+   */
+  long writePlain(ByteBuffer[] srcs, int offset, int length, boolean blocking) throws IOException {
+    outLock.lock();
+    try {
+      long total = 0;
+      for (int i = offset; i < offset + length; i++) {
+        ByteBuffer src = srcs[i];
+        while (src.hasRemaining()) {
+          int n = channel.write(src);
+          total += n;
+          if (n == 0 && !blocking) {
+            waitFor(Status.WANT_WRITE);
+            return total;
+          }
+        }
+      }
+      satisfied();
+      return total;
+    } finally {
+      outLock.unlock();
+    }
+  }
+
+  /**
    * Reads the channel into the input buffer (reader's lock held).
    *
    * @return false when it had nothing (non-blocking); true when it read, or at end of stream (which
@@ -279,7 +408,7 @@ final class CiphertextPath {
   /** True when the handshake is done and nothing failed: a close_notify is worth sending. */
   boolean canSayGoodbye(boolean handshaken) {
     synchronized (engineLock) {
-      return handshaken && !freed && engine.failure() == null;
+      return handshaken && !freed && !plaintext && engine.failure() == null;
     }
   }
 

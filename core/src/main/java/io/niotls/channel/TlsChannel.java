@@ -48,6 +48,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * kind {@link TlsException.Kind#TRUNCATED}, never -1. A failed connection keeps throwing the same
  * {@link TlsException}.
  *
+ * <p><b>Leaving TLS.</b> {@link #stopTls()} exchanges close_notify and goes on in plaintext over
+ * the same channel (the inverse of STARTTLS); bytes the peer sent right behind its close_notify are
+ * read as plaintext, never as TLS.
+ *
  * <p><b>Deadlines.</b> The handshake must finish within the context's {@link
  * TlsContext#handshakeTimeout()}, counted from the first call that drives it. In blocking mode a
  * watchdog closes the channel underneath when it passes (a blocking {@code SocketChannel} honours
@@ -96,6 +100,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
   private final ReentrantLock handshakeLock = new ReentrantLock();
   private final ReentrantLock readerLock = new ReentrantLock();
   private final ChannelWriter writer;
+  private final ChannelStop stop;
 
   private volatile boolean handshaken;
 
@@ -112,6 +117,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
             channel, transport, engine, context.bufferPool(), context.handshakeTimeout());
     this.deadline = path.deadline();
     this.writer = new ChannelWriter(path, context.closeTimeout());
+    this.stop = new ChannelStop(path, context.closeTimeout());
   }
 
   /**
@@ -234,6 +240,9 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
     }
     readerLock.lock();
     try {
+      if (path.plaintext()) {
+        return path.readPlain(dst);
+      }
       return readLocked(dst, path.blocking());
     } finally {
       readerLock.unlock();
@@ -253,14 +262,15 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
     readerLock.lock();
     try {
       boolean blocking = path.blocking();
+      boolean plaintext = path.plaintext();
       long total = 0;
       for (int i = offset; i < offset + length; i++) {
         ByteBuffer dst = dsts[i];
         while (dst.hasRemaining()) {
-          if (total > 0 && path.pending() == 0) {
-            return total; // what is decrypted is delivered: do not wait for more
+          if (total > 0 && (plaintext ? path.plainPending() : path.pending()) == 0) {
+            return total; // what is decrypted (or read ahead) is delivered: do not wait for more
           }
-          int n = readLocked(dst, blocking);
+          int n = plaintext ? path.readPlain(dst) : readLocked(dst, blocking);
           if (n < 0) {
             return total > 0 ? total : n;
           }
@@ -360,6 +370,52 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    */
   public boolean shutdown() throws IOException {
     return writer.shutdown();
+  }
+
+  /**
+   * Ends TLS and keeps the connection (stopTls, the inverse of STARTTLS: FTP's {@code CCC}, LDAP's
+   * StopTLS; what Python's {@code SSLSocket.unwrap()} does): sends our close_notify behind the
+   * writes made so far, waits for the peer's, and from then on {@link #read} and {@link #write}
+   * move plaintext over the same channel underneath. The first bytes read are whatever the peer
+   * sent right behind its close_notify, even when they arrived in the same segment: they are never
+   * taken as TLS. Either side may begin: when the peer's close_notify came first ({@link #read}
+   * returned -1), ours answers it. Drives the handshake first if needed.
+   *
+   * <p>TLS data the peer sends after our close_notify and before its own is discarded, as {@code
+   * SSL_shutdown} does; to read it, call {@link #shutdown()} and {@link #read} until -1 first. This
+   * takes the reader's and the writer's side: a read blocked in another thread holds it up until
+   * that read returns. After it, {@link #shutdown()} half-closes a {@link
+   * java.nio.channels.SocketChannel} underneath and {@link #close()} sends nothing; {@link
+   * #session()} still tells what the TLS session was.
+   *
+   * @return true once the channel speaks plaintext (always, in blocking mode); false in
+   *     non-blocking mode while it waits for the socket ({@link #needs()}: call again)
+   * @throws IOException when the peer closes the connection instead of sending close_notify (its
+   *     cause a {@link TlsException} of kind TRUNCATED), when its close_notify does not come within
+   *     the context's {@link TlsContext#closeTimeout()} (the channel is then closed), or the
+   *     connection's failure
+   */
+  public boolean stopTls() throws IOException {
+    if (!handshake()) {
+      return false;
+    }
+    readerLock.lock();
+    try {
+      writer.lock.lock();
+      try {
+        path.ensureOpen();
+        return stop.run(path.blocking());
+      } finally {
+        writer.lock.unlock();
+      }
+    } finally {
+      readerLock.unlock();
+    }
+  }
+
+  /** True once {@link #stopTls()} has ended TLS: bytes move as plaintext. */
+  public boolean isPlaintext() {
+    return path.plaintext();
   }
 
   /**

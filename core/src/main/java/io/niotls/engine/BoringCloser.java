@@ -52,7 +52,9 @@ final class BoringCloser {
     if (readTicketsFirst) {
       readAhead();
     }
-    io.withInput(() -> SSL.shutdownSSL(ssl), true);
+    // SSL_shutdown's first call only writes: lending it input would put the bytes behind a peer's
+    // close_notify (plaintext after a stopTls) before the record guard as if they were a record.
+    io.withoutInput(() -> SSL.shutdownSSL(ssl));
     buffers.flush();
   }
 
@@ -79,8 +81,13 @@ final class BoringCloser {
         buffers.endUnwrapIntoAppIn();
       }
       guard.unwrapped(io.consumed(), Math.max(n, 0));
-      if (n <= 0 && (SSL.getError(ssl, n) != SSL.SSL_ERROR_WANT_READ || io.consumed() == 0)) {
-        return; // the peer's close_notify or a failure: read() reports it in turn
+      int error = n <= 0 ? SSL.getError(ssl, n) : SSL.SSL_ERROR_NONE;
+      if (error == SSL.SSL_ERROR_ZERO_RETURN) {
+        io.peerClosed(); // read() and awaitPeerClose() hear it from BoringSSL in turn
+        return;
+      }
+      if (n <= 0 && (error != SSL.SSL_ERROR_WANT_READ || io.consumed() == 0)) {
+        return; // a failure (read() reports it in turn), or nothing more has arrived
       }
     }
   }
@@ -97,6 +104,7 @@ final class BoringCloser {
       }
       int error = SSL.getError(ssl, n);
       if (error == SSL.SSL_ERROR_ZERO_RETURN) {
+        io.peerClosed();
         engine.moveTo(Phase.CLOSED);
       } else if (error == SSL.SSL_ERROR_WANT_READ) {
         if (io.consumed() > 0) {
@@ -117,7 +125,8 @@ final class BoringCloser {
         throw BoringFacts.failure(nativeSsl);
       }
     }
-    buffers.releaseAll();
+    // netIn stays: what it holds came behind the peer's close_notify (TlsEngine.unwrapRemainder)
+    buffers.releaseAllButInput();
     return Status.DONE;
   }
 }

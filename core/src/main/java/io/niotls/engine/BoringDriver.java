@@ -136,6 +136,7 @@ final class BoringDriver implements Driver {
     }
     if (error == SSL.SSL_ERROR_ZERO_RETURN) {
       inboundDone = true;
+      io.peerClosed();
       engine.moveTo(engine.phase() == Phase.SHUTDOWN_SENT ? Phase.CLOSED : Phase.PEER_CLOSED);
       return null;
     }

@@ -38,6 +38,7 @@ final class BoringIo {
   private int drained; // by the last drain
   private int produced; // by the last withOutput
   private boolean sealing;
+  private boolean peerClosed; // BoringSSL read the peer's close_notify: what follows is not TLS
   private final byte[] header = new byte[TlsRecords.HEADER_LENGTH];
   private int headerBytes;
   private int bodyLeft;
@@ -69,7 +70,9 @@ final class BoringIo {
   int withInput(Call call, boolean established) throws IOException {
     ByteBuffer in = buffers.netIn();
     int exposed = 0;
-    if (TlsRecords.headerPresent(in)) {
+    // After the peer's close_notify BoringSSL reads nothing more (it answers from its state), and
+    // what follows it (plaintext after a stopTls) is neither judged nor lent as a record.
+    if (!peerClosed && TlsRecords.headerPresent(in)) {
       guard.checkHeader(in, established);
       if (TlsRecords.wholeRecordPresent(in)) {
         exposed = TlsRecords.HEADER_LENGTH + TlsRecords.bodyLength(in);
@@ -91,6 +94,17 @@ final class BoringIo {
         consumed = 0;
       }
     }
+    drain();
+    return result;
+  }
+
+  /**
+   * Runs {@code call} with no input lent (a call that reads nothing, such as {@code SSL_shutdown}'s
+   * first), then moves what BoringSSL wrote into netOut.
+   */
+  int withoutInput(Call call) throws IOException {
+    consumed = 0;
+    int result = call.run();
     drain();
     return result;
   }
@@ -188,6 +202,14 @@ final class BoringIo {
 
   void sealed() {
     sealing = true;
+  }
+
+  /**
+   * BoringSSL read the peer's close_notify: from now on no input is lent, so bytes behind it stay
+   * in netIn for {@link TlsEngine#unwrapRemainder()}.
+   */
+  void peerClosed() {
+    peerClosed = true;
   }
 
   private void watch(ByteBuffer out, int start, int n) {

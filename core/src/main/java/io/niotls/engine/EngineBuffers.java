@@ -191,6 +191,33 @@ final class EngineBuffers {
     return netIn != null || netOut != null || appIn != null;
   }
 
+  /**
+   * Gives back netOut and appIn but keeps netIn: once the peer's close_notify is read, what netIn
+   * still holds arrived behind it (plaintext after a stopTls), for {@link #takeInput()}. {@link
+   * #releaseAll()} frees it with the engine.
+   */
+  void releaseAllButInput() {
+    if (netOut != null) {
+      pool.release(netOut);
+      netOut = null;
+    }
+    releaseAppIn();
+  }
+
+  /**
+   * What netIn holds (read from the transport, not unwrapped), copied into a new heap buffer in
+   * read mode, possibly empty; netIn goes back to the pool.
+   */
+  ByteBuffer takeInput() {
+    if (netIn == null) {
+      return ByteBuffer.allocate(0);
+    }
+    ByteBuffer rest = ByteBuffer.allocate(netIn.remaining()).put(netIn).flip();
+    pool.release(netIn);
+    netIn = null;
+    return rest;
+  }
+
   void releaseAll() {
     if (netIn != null) {
       pool.release(netIn);

@@ -227,7 +227,8 @@ final class Receiver {
           }
       }
     }
-    buffers.releaseAll();
+    // netIn stays: what it holds came behind the peer's close_notify (TlsEngine.unwrapRemainder)
+    buffers.releaseAllButInput();
     return Status.DONE;
   }
 

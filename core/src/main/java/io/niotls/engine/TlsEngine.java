@@ -241,6 +241,54 @@ public final class TlsEngine implements Closeable {
     }
   }
 
+  /**
+   * Ends TLS and hands the connection back as plaintext (stopTls, the inverse of STARTTLS; what
+   * Python's {@code SSLSocket.unwrap()} does), once close_notify has gone both ways: {@link
+   * #shutdown()} returned {@link Status#DONE} after a completed handshake. Returns the bytes this
+   * engine read from the transport behind the peer's close_notify (plaintext the peer sent right
+   * after it, in the same read), which are the connection's next plaintext bytes; whatever the
+   * engine did not read is still in the transport, behind them. The engine is then freed without
+   * closing the transport, which is the caller's again: {@link #close()} does nothing more.
+   *
+   * <p>Getting there, when we begin: {@link #shutdown()} ({@link Status#SENT}), then {@link #read}
+   * the peer's last TLS data until ZERO_RETURN (or call {@link #shutdown()} again, which discards
+   * that data), then {@link #shutdown()} until DONE. When the peer begins: {@link #read} until
+   * ZERO_RETURN, then {@link #shutdown()} until DONE. Nothing behind the peer's close_notify is
+   * ever offered to the provider or the record guard as TLS.
+   *
+   * @return a new heap buffer in read mode, possibly empty
+   * @throws IllegalStateException before close_notify has gone both ways (the message says what is
+   *     missing), while decrypted data is still unread ({@link #pending()}), or after {@link
+   *     #close()} or a previous call
+   */
+  public ByteBuffer unwrapRemainder() {
+    if (released) {
+      throw new IllegalStateException(
+          "unwrapRemainder() after close() or a previous unwrapRemainder(): the engine is freed");
+    }
+    if (phase != Phase.CLOSED || session == null || !driver.inboundDone() || buffers.wantsWrite()) {
+      throw new IllegalStateException(
+          "unwrapRemainder() needs close_notify sent and received after a completed handshake:"
+              + " call shutdown() (and read() until ZERO_RETURN) until it returns DONE; the engine"
+              + " is "
+              + phase
+              + (session == null ? ", handshake not completed" : "")
+              + (driver.inboundDone() ? "" : ", the peer's close_notify not read")
+              + (buffers.wantsWrite() ? ", our close_notify not yet written" : ""));
+    }
+    if (pending() > 0) {
+      throw new IllegalStateException(
+          "unwrapRemainder() with "
+              + pending()
+              + " decrypted bytes unread: read() the peer's last TLS data until ZERO_RETURN first");
+    }
+    ByteBuffer rest = buffers.takeInput();
+    released = true; // the transport stays open: it is the caller's plaintext connection now
+    buffers.releaseAll();
+    driver.release();
+    return rest;
+  }
+
   /** Runs the delegated tasks announced by {@link Status#WANT_TASK}. Any thread. */
   public void runTasks() {
     driver.runTasks();

@@ -5,6 +5,7 @@ import static java.nio.channels.SelectionKey.OP_READ;
 import static java.nio.channels.SelectionKey.OP_WRITE;
 
 import io.niotls.context.TlsContext;
+import io.niotls.engine.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -56,6 +57,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   private Dialer dialer; // a client's, from its connect call on
   private Deadline deadline; // the connect's, a handshake's or the close's; null when none runs
   private Upgrade upgrade; // STARTTLS, from the request to the end of its handshake
+  private Downgrade downgrade; // stopTls, from the request until the session speaks plaintext
   private CloseIntent closing; // how a graceful close ends, from its start on
   private final IdleWatch limits; // null when no idle, lifetime or stall limit is set
   private CloseReason endedBy; // set as it closes
@@ -113,6 +115,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
         }
       }
       case UPGRADING -> upgradeStep();
+      case STOPPING -> stopStep();
       case CLOSING -> closeStep();
       case DRAINING -> pump();
       default -> {}
@@ -121,8 +124,8 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
 
   /** An open session: flushes, lets the handler write while the queue has room, sets interest. */
   private void afterEvent() throws IOException {
-    if (phase != SessionPhase.OPEN || upgrade != null || io.taskRunning()) {
-      return;
+    if (phase != SessionPhase.OPEN || upgrade != null || downgrade != null || io.taskRunning()) {
+      return; // a stopTls asked for: what is queued now waits to go out as plaintext
     }
     io.flush();
     for (int round = 0; phase == SessionPhase.OPEN && outbound.writable(); round++) {
@@ -290,7 +293,9 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
 
   /** Reads what is there (see {@link ReadPump}) and acts on what stopped the reading. */
   private void pump() throws IOException {
-    boolean draining = phase == SessionPhase.DRAINING;
+    // Our close_notify is out (closing, or stopTls): replies no longer wait, the peer's last data
+    // is read until its close_notify.
+    boolean draining = phase == SessionPhase.DRAINING || phase == SessionPhase.STOPPING;
     ReadPump.Stop stop = reads.pump(io, loop.readBuffer(), draining, this);
     switch (stop) {
       case PAUSED -> {}
@@ -307,7 +312,14 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
       }
       case WANT_TASK -> runTasks();
       case PEER_CLOSED, FAILED -> {
-        if (draining) {
+        if (phase == SessionPhase.STOPPING) {
+          if (stop == ReadPump.Stop.FAILED) {
+            failStop(io.failure());
+          } else {
+            downgrade.peerClosed();
+            stopStep();
+          }
+        } else if (draining) {
           io.shutdown(); // the peer's close_notify, or a failure: the wait for it ends
           closeNow(closing);
         } else if (stop == ReadPump.Stop.FAILED) {
@@ -319,11 +331,19 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     }
   }
 
-  /** Open and free to read (autoRead on, no STARTTLS, no task running), or draining. */
+  /**
+   * Open and free to read (autoRead on, no STARTTLS or stopTls asked for, no task running), or
+   * reading the peer's last data after our close_notify (draining, stopping).
+   */
   @Override
   public boolean reading() {
     return phase == SessionPhase.DRAINING
-        || phase == SessionPhase.OPEN && autoRead && upgrade == null && !io.taskRunning();
+        || phase == SessionPhase.STOPPING
+        || phase == SessionPhase.OPEN
+            && autoRead
+            && upgrade == null
+            && downgrade == null
+            && !io.taskRunning();
   }
 
   @Override
@@ -375,17 +395,118 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     }
   }
 
+  // ---- stopTls: loop thread ----
+
+  @Override
+  void requestStop(Downgrade d) {
+    if (!isOpen() || !io.isTls() || upgrade != null || downgrade != null) {
+      String why =
+          upgrade != null || downgrade != null
+              ? "a startTls or stopTls is under way"
+              : !isOpen()
+                  ? "the session is not open (" + phase + ")"
+                  : "the session speaks plaintext";
+      d.future.completeExceptionally(new IllegalStateException("cannot stopTls: " + why));
+      return;
+    }
+    d.takeTlsBytes(outbound);
+    downgrade = d; // reading() stops here: nothing more is read as TLS before the stop begins
+    submit(this::beginStop);
+  }
+
+  private void beginStop() throws IOException {
+    if (phase != SessionPhase.OPEN || downgrade == null) {
+      return;
+    }
+    moveTo(SessionPhase.STOPPING);
+    cancelDeadline();
+    IOException late = Downgrade.timedOut(remote, tls.closeTimeout());
+    deadline =
+        Deadline.close(loop, tls.closeTimeout(), CloseIntent.timeout(late), this::deadlinePassed);
+    stopStep();
+  }
+
+  /**
+   * The TLS bytes queued before stopTls(), then our close_notify, then the peer's last data until
+   * its close_notify (the pump), then plaintext.
+   */
+  private void stopStep() throws IOException {
+    if (io.taskRunning()) {
+      return;
+    }
+    if (downgrade.awaitingPeer()) {
+      pump(); // its PEER_CLOSED comes back here
+      return;
+    }
+    if (!io.flushTls(downgrade.tlsBytes())) {
+      io.interest(OP_WRITE);
+      return;
+    }
+    Status s = io.stopTls();
+    switch (s) {
+      case WANT_WRITE -> {
+        if (downgrade.peerCloseRead()) {
+          io.interest(OP_WRITE); // only our close_notify is left to write: then DONE
+        } else {
+          // Our close_notify is queued (nothing else was: the TLS bytes are out): asking
+          // shutdown() again would read and discard the peer's last data. The pump's reads write
+          // the rest of it first, and say WANT_WRITE while the socket is full.
+          downgrade.sent();
+          pump();
+        }
+      }
+      case SENT -> {
+        downgrade.sent();
+        pump();
+      }
+      case DONE -> stopped();
+      case WANT_READ -> io.interest(OP_READ);
+      case WANT_TASK -> runTasks();
+      default -> failStop(io.failure());
+    }
+  }
+
+  /** Close_notify went both ways: the session is open again, as plaintext. */
+  private void stopped() throws IOException {
+    cancelDeadline();
+    ByteBuffer rest = io.endTls();
+    tls = null;
+    info = null;
+    Downgrade d = downgrade;
+    downgrade = null;
+    moveTo(SessionPhase.OPEN);
+    d.future.complete(this);
+    if (rest.hasRemaining()) {
+      deliver(rest); // what the peer sent right behind its close_notify: its first plaintext
+    }
+    if (d.closeAfter() != null && phase == SessionPhase.OPEN) {
+      beginClose(d.closeAfter()); // asked for during the stop: what is queued goes out first
+      return;
+    }
+    pump(); // more may wait in the socket, read ahead of no OP_READ
+  }
+
+  /** The TLS connection failed during the stop: the future hears why in words, then it closes. */
+  private void failStop(IOException failure) {
+    downgrade.future.completeExceptionally(Downgrade.refused(failure));
+    closeNow(CloseIntent.failure(failure));
+  }
+
   // ---- close: loop thread ----
 
   @Override
   void beginClose(CloseIntent intent) throws IOException {
     switch (phase) {
       case NEW, CONNECTING, UPGRADING -> closeNow(intent);
+      case STOPPING -> downgrade.closeAfter(intent); // the stop's deadline bounds the wait
       case HANDSHAKING -> {
         io.abortHandshake();
         closeNow(intent);
       }
       case OPEN -> {
+        if (downgrade != null) { // a stopTls asked for, not begun: close instead, in order
+          downgrade.giveBack(outbound);
+        }
         moveTo(SessionPhase.CLOSING);
         stopLimits();
         closing = intent;
@@ -446,11 +567,14 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     }
     endedBy = end.reason();
     calls.onClosed(this, end);
-    if (!opened.isDone() || upgrade != null) {
+    if (!opened.isDone() || upgrade != null || downgrade != null) {
       Throwable why = end.why(); // made only when a future waits for it
       opened.completeExceptionally(why);
       if (upgrade != null) {
         upgrade.future.completeExceptionally(why);
+      }
+      if (downgrade != null) {
+        downgrade.future.completeExceptionally(why);
       }
     }
     closed.complete(null);

@@ -67,6 +67,9 @@ abstract class SessionHandle implements TlsSession {
   /** Loop thread: STARTTLS asked for. */
   abstract void requestUpgrade(Upgrade upgrade);
 
+  /** Loop thread: stopTls asked for. */
+  abstract void requestStop(Downgrade downgrade);
+
   /** Loop thread: a graceful close asked for. */
   abstract void beginClose(CloseIntent intent) throws IOException;
 
@@ -119,6 +122,17 @@ abstract class SessionHandle implements TlsSession {
       submit(() -> requestUpgrade(upgrade));
     }
     return upgrade.future;
+  }
+
+  @Override
+  public CompletableFuture<TlsSession> stopTls() {
+    Downgrade downgrade = new Downgrade();
+    if (loop.inEventLoop()) {
+      requestStop(downgrade); // now, so writes after this call are not sent over TLS
+    } else {
+      submit(() -> requestStop(downgrade));
+    }
+    return downgrade.future;
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -221,6 +222,60 @@ final class SessionIo {
     }
     Status s = engine.shutdown();
     return s.isFatal() ? Status.DONE : s; // the peer went first: what we were closing is closed
+  }
+
+  /**
+   * stopTls: writes the TLS bytes queued before it through the engine, and what the engine holds;
+   * true once all are out. Bytes the engine refuses after the peer's close_notify are counted as
+   * {@link #discarded()}.
+   */
+  boolean flushTls(ArrayDeque<ByteBuffer> queued) throws IOException {
+    while (queued != null && !queued.isEmpty()) {
+      ByteBuffer head = queued.peek();
+      int n = engine.write(head);
+      if (n > 0) {
+        outbound.release(n);
+        if (!head.hasRemaining()) {
+          queued.poll();
+        }
+      } else if (engine.status() == Status.WANT_WRITE) {
+        return false;
+      } else if (engine.status() == Status.ZERO_RETURN) {
+        for (ByteBuffer lost : queued) {
+          discarded += lost.remaining();
+          outbound.release(lost.remaining());
+        }
+        queued.clear();
+      } else {
+        throw failure();
+      }
+    }
+    if (engine.wantsWrite() && engine.handshake() != Status.OK) {
+      if (engine.status().isFatal()) {
+        throw failure();
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * stopTls's close: the engine's shutdown() as it reports it (SENT, DONE, a WANT_*, a failure).
+   */
+  Status stopTls() {
+    return engine.shutdown();
+  }
+
+  /**
+   * Ends TLS once close_notify has gone both ways: returns the bytes the engine read behind the
+   * peer's close_notify (the first plaintext); from now on the socket carries bytes as they are.
+   */
+  ByteBuffer endTls() {
+    ByteBuffer rest = engine.unwrapRemainder();
+    engine = null;
+    socket = null;
+    guard = null;
+    return rest;
   }
 
   /** Aborts a handshake in progress (close_notify or alert, best effort). */

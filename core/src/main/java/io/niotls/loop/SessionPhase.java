@@ -18,6 +18,12 @@ enum SessionPhase {
    * handshake starts, and its first byte must start a TLS record.
    */
   UPGRADING,
+  /**
+   * stopTls: the TLS bytes queued before it are written, then our close_notify; the peer's last TLS
+   * data still goes to the handler until its close_notify arrives, then the session is OPEN again,
+   * as plaintext. Writes made meanwhile wait, to go out as plaintext.
+   */
+  STOPPING,
   /** Closing gracefully: flushing queued data, then our close_notify. */
   CLOSING,
   /**
@@ -34,7 +40,8 @@ enum SessionPhase {
     NEW.next = EnumSet.of(CONNECTING, HANDSHAKING, OPEN, CLOSED);
     CONNECTING.next = EnumSet.of(HANDSHAKING, OPEN, CLOSED);
     HANDSHAKING.next = EnumSet.of(OPEN, CLOSED);
-    OPEN.next = EnumSet.of(UPGRADING, CLOSING, CLOSED);
+    OPEN.next = EnumSet.of(UPGRADING, STOPPING, CLOSING, CLOSED);
+    STOPPING.next = EnumSet.of(OPEN, CLOSED);
     UPGRADING.next = EnumSet.of(HANDSHAKING, CLOSED);
     CLOSING.next = EnumSet.of(DRAINING, CLOSED);
     DRAINING.next = EnumSet.of(CLOSED);

@@ -80,6 +80,31 @@ public interface TlsSession {
   CompletableFuture<TlsSession> startTls(TlsContext context);
 
   /**
+   * Ends TLS on an open TLS session and keeps the connection as plaintext (stopTls, the inverse of
+   * {@link #startTls}: FTP's {@code CCC}, LDAP's StopTLS; what Python's {@code SSLSocket.unwrap()}
+   * does). Bytes written before this call go out over TLS, then our close_notify; bytes written
+   * after it wait and go out as plaintext once the peer's close_notify has arrived. Until then the
+   * peer's last TLS data still reaches {@link SessionHandler#onData}; from then on onData sees
+   * plaintext, starting with whatever the peer sent right behind its close_notify (even in the same
+   * segment: it is never taken as TLS).
+   *
+   * <p>Either side may begin, as the application protocol agrees: call this from {@link
+   * SessionHandler#onData} as you consume the exchange that asks for it (the command, or the reply
+   * to ours), so that nothing more is read as TLS before the stop begins. A peer's close_notify
+   * that arrives while no stopTls was asked for ends the session as always ({@link
+   * CloseReason#CLOSE_NOTIFY}).
+   *
+   * @return completes with this session once close_notify has gone both ways and it speaks
+   *     plaintext ({@link #info()} is then null); fails, and the session closes, when the peer
+   *     closes the connection instead of sending close_notify (an {@link java.io.IOException} that
+   *     says so, its cause the TRUNCATED {@link io.niotls.engine.TlsException}), when its
+   *     close_notify does not come within the context's {@link TlsContext#closeTimeout()} (counted
+   *     from the call, as a close's: writing what was queued before it included), or when the
+   *     session is not an open TLS session
+   */
+  CompletableFuture<TlsSession> stopTls();
+
+  /**
    * Stops ({@code false}) or resumes ({@code true}, the default) reading. While stopped the handler
    * gets no {@link SessionHandler#onData} and the peer is slowed by TCP flow control; data already
    * decrypted waits in the engine and is delivered when reading resumes. Applies to open sessions:
