@@ -24,6 +24,13 @@ record SessionSetup(TlsContext context, List<String> protocols, SessionConfig co
    */
   static SessionSetup of(
       TransportUri uri, TlsContext context, SessionConfig config, boolean server) {
+    if (uri.scheme().isDatagram()) {
+      throw new TlsConfigException(
+          uri.scheme().text()
+              + ":// carries datagrams, not a stream: use DatagramServer or DatagramClient ("
+              + uri
+              + ")");
+    }
     if (!uri.isTls()) {
       return new SessionSetup(
           null, null, config); // tcp://: plaintext; a context is only for startTls
