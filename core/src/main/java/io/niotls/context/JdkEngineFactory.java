@@ -25,7 +25,7 @@ final class JdkEngineFactory implements EngineFactory {
 
   JdkEngineFactory(TlsContextBuilder settings) {
     try {
-      sslContext = SSLContext.getInstance("TLS");
+      sslContext = SSLContext.getInstance(settings.datagrams ? "DTLSv1.2" : "TLS");
       KeyManager[] keys =
           settings.keyMaterial == null
               ? null

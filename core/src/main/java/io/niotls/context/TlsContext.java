@@ -44,6 +44,7 @@ public final class TlsContext {
   private final List<String> sniNames;
   private final ClientAuth clientAuth;
   private final boolean sessionResumption;
+  private final boolean datagrams;
 
   /**
    * The close timeout of a context built without one, and of plaintext ({@code tcp://}) sessions,
@@ -77,6 +78,7 @@ public final class TlsContext {
     sniNames = List.copyOf(b.sniNames);
     clientAuth = b.clientAuth;
     sessionResumption = b.sessionResumption;
+    datagrams = b.datagrams;
     handshakeTimeout = b.handshakeTimeout;
     closeTimeout = b.closeTimeout;
     delegatedTasks = b.delegatedTasks;
@@ -315,6 +317,14 @@ public final class TlsContext {
 
   public boolean isClient() {
     return client;
+  }
+
+  /**
+   * Whether this is a DTLS context ({@link TlsContextBuilder#datagrams()}): its engines speak DTLS
+   * 1.2 over datagrams, for {@code dtls://}, and never TLS over a stream.
+   */
+  public boolean isDatagram() {
+    return datagrams;
   }
 
   /** The provider in use: JDK, OPENSSL or BORINGSSL, never AUTO. */

@@ -35,6 +35,7 @@ public final class TlsContextBuilder {
   Duration closeTimeout = TlsContext.DEFAULT_CLOSE_TIMEOUT;
   DelegatedTasks delegatedTasks = DelegatedTasks.INLINE;
   int maxPooledBuffers = 1024;
+  boolean datagrams;
   VerifyingTrustManager.Spec trust;
 
   TlsContextBuilder(boolean client, KeyMaterial keyMaterial) {
@@ -223,6 +224,18 @@ public final class TlsContextBuilder {
     return this;
   }
 
+  /**
+   * Makes this a DTLS context, for datagrams ({@code dtls://}): DTLS 1.2 on the JDK provider, with
+   * the default suites' TLS 1.2 members (DTLS has no TLS 1.3 suites). AUTO means JDK here; OPENSSL
+   * and BORINGSSL are refused when the context is built, since netty-tcnative does not expose
+   * BoringSSL's DTLS. Every other setting (key material, trust, pins, SNI, client auth, timeouts)
+   * means what it means for TLS.
+   */
+  public TlsContextBuilder datagrams() {
+    datagrams = true;
+    return this;
+  }
+
   /** How many free network buffers the context keeps for reuse (default 1024). */
   public TlsContextBuilder maxPooledBuffers(int count) {
     if (count < 2) {
@@ -266,6 +279,9 @@ public final class TlsContextBuilder {
     if (!client) {
       CertificateDates.requireValid(keyMaterial.chain(), java.time.Instant.now());
     }
+    if (datagrams) {
+      DatagramSettings.apply(this);
+    }
     trust = new VerifyingTrustManager.Spec(trustMode == TrustMode.CHAIN, trustStore, pins);
     return new TlsContext(this);
   }
@@ -294,6 +310,7 @@ public final class TlsContextBuilder {
     c.closeTimeout = closeTimeout;
     c.delegatedTasks = delegatedTasks;
     c.maxPooledBuffers = maxPooledBuffers;
+    c.datagrams = datagrams;
     c.trust =
         new VerifyingTrustManager.Spec(
             trust.validateChain(), trust.trustStore(), List.copyOf(trust.pins()));

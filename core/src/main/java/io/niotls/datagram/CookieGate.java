@@ -1,0 +1,142 @@
+package io.niotls.datagram;
+
+import io.niotls.context.TlsContext;
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * A DTLS server's door: the stateless cookie exchange of RFC 6347 §4.2.1 before any state is kept
+ * for a peer. Each ClientHello from a peer the server does not know yet goes to a fresh SSLEngine
+ * of the context, which answers a hello without a valid cookie with a HelloVerifyRequest; that
+ * answer is sent and the engine dropped, so a flood of spoofed hellos costs a hash each and leaves
+ * nothing behind. The cookie is the JDK's (a keyed hash of the hello, checked by any engine of the
+ * same context), so the engine that sees the hello with the cookie goes on with the handshake and
+ * becomes the peer's {@link DtlsEngine}.
+ *
+ * <p>Limits: the JDK's cookie does not cover the peer's address; a ClientHello too long for one
+ * datagram (a client resuming with a large ticket) cannot be judged from its first fragment, so a
+ * first fragment that carries a cookie is admitted and its engine judges it. Loop-confined.
+ */
+public final class CookieGate {
+  private final TlsContext context;
+  private final int maxPacket;
+  private final LongSupplier clock;
+  private final ByteBuffer plaintext;
+  private final ByteBuffer out;
+  private long verifyRequests;
+  private long refused;
+
+  /** A gate for {@code context} (a DTLS server's) whose engines keep to {@code maxPacket}. */
+  public CookieGate(TlsContext context, int maxPacket) {
+    this(context, maxPacket, System::nanoTime);
+  }
+
+  CookieGate(TlsContext context, int maxPacket, LongSupplier clock) {
+    DtlsEngine.requireRole(context, false);
+    this.context = context;
+    this.maxPacket = maxPacket;
+    this.clock = clock;
+    this.plaintext = ByteBuffer.allocate(32 * 1024);
+    this.out = ByteBuffer.allocate(Math.max(maxPacket, 17 * 1024));
+  }
+
+  /**
+   * Judges a datagram from a peer without a session.
+   *
+   * @param datagram the datagram (its remaining bytes); consumed
+   * @param replyTo where the peer's datagrams go: the HelloVerifyRequest now, the engine's later
+   * @return the peer's engine, mid-handshake, when the hello carried a valid cookie; null when the
+   *     datagram was answered with a HelloVerifyRequest or dropped (not a ClientHello, malformed)
+   */
+  public DtlsEngine admit(ByteBuffer datagram, DatagramTransport replyTo) {
+    if (DtlsRecords.plaintextHandshakeType(datagram) != DtlsRecords.CLIENT_HELLO) {
+      refused++;
+      datagram.position(datagram.limit());
+      return null;
+    }
+    boolean fragment = isFirstFragmentWithCookie(datagram);
+    SSLEngine engine = context.newSslEngine(null, -1);
+    try {
+      SSLParameters parameters = engine.getSSLParameters();
+      parameters.setMaximumPacketSize(maxPacket);
+      engine.setSSLParameters(parameters);
+      engine.beginHandshake();
+      plaintext.clear();
+      SSLEngineResult r = engine.unwrap(datagram, plaintext);
+      for (Runnable task = engine.getDelegatedTask(); task != null; ) {
+        task.run();
+        task = engine.getDelegatedTask();
+      }
+      HandshakeStatus hs = r.getHandshakeStatus();
+      if (hs == HandshakeStatus.NEED_TASK) {
+        hs = engine.getHandshakeStatus();
+      }
+      if (hs == HandshakeStatus.NEED_UNWRAP && fragment) {
+        return adopt(engine, null, replyTo); // the rest of the hello is still to come
+      }
+      if (engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+        refused++;
+        context.releaseSslEngine(engine);
+        return null;
+      }
+      out.clear();
+      engine.wrap(ByteBuffer.allocate(0), out);
+      out.flip();
+      if (DtlsRecords.plaintextHandshakeType(out) == DtlsRecords.HELLO_VERIFY_REQUEST) {
+        verifyRequests++;
+        replyTo.send(out);
+        context.releaseSslEngine(engine);
+        return null;
+      }
+      return adopt(engine, out, replyTo);
+    } catch (java.io.IOException | RuntimeException e) {
+      refused++;
+      context.releaseSslEngine(engine);
+      return null;
+    }
+  }
+
+  private DtlsEngine adopt(SSLEngine engine, ByteBuffer first, DatagramTransport replyTo) {
+    DtlsEngine adopted =
+        new DtlsEngine(context, engine, replyTo, maxPacket, clock, Retransmissions.INITIAL);
+    adopted.adoptHandshake(first);
+    return adopted;
+  }
+
+  /** HelloVerifyRequests sent: ClientHellos answered without keeping anything. */
+  public long verifyRequests() {
+    return verifyRequests;
+  }
+
+  /** Datagrams from unknown peers that were not a ClientHello the gate could take. */
+  public long refused() {
+    return refused;
+  }
+
+  /**
+   * Whether the datagram is the first fragment of a longer ClientHello that carries a cookie: the
+   * second hello of a client that has had a HelloVerifyRequest.
+   */
+  private static boolean isFirstFragmentWithCookie(ByteBuffer d) {
+    int hs = d.position() + DtlsRecords.HEADER;
+    if (d.limit() - hs < 12 + 2 + 32 + 1) {
+      return false;
+    }
+    int length =
+        ((d.get(hs + 1) & 0xff) << 16) | ((d.get(hs + 2) & 0xff) << 8) | (d.get(hs + 3) & 0xff);
+    int fragmentOffset =
+        ((d.get(hs + 6) & 0xff) << 16) | ((d.get(hs + 7) & 0xff) << 8) | (d.get(hs + 8) & 0xff);
+    int fragmentLength =
+        ((d.get(hs + 9) & 0xff) << 16) | ((d.get(hs + 10) & 0xff) << 8) | (d.get(hs + 11) & 0xff);
+    if (fragmentOffset != 0 || fragmentLength >= length) {
+      return false;
+    }
+    int sessionId = hs + 12 + 2 + 32;
+    int cookie = sessionId + 1 + (d.get(sessionId) & 0xff);
+    return cookie < d.limit() && d.get(cookie) != 0;
+  }
+}
