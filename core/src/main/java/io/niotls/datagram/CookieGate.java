@@ -59,18 +59,27 @@ public final class CookieGate {
       return null;
     }
     boolean fragment = isFirstFragmentWithCookie(datagram);
+    boolean cookie = fragment || hasCookie(datagram);
     SSLEngine engine = context.newSslEngine(null, -1);
     try {
       SSLParameters parameters = engine.getSSLParameters();
       parameters.setMaximumPacketSize(maxPacket);
       engine.setSSLParameters(parameters);
       engine.beginHandshake();
+      if (cookie) {
+        // A fresh engine takes only a first ClientHello (message_seq 0); the hello with the
+        // cookie is the second (message_seq 1). So it is shown a first hello and its answer is
+        // dropped: neither counts in the handshake's transcript (RFC 6347 §4.2.6), and the
+        // cookie is then checked against the real hello, as a stateful server would.
+        plaintext.clear();
+        engine.unwrap(FIRST_HELLO.duplicate(), plaintext);
+        runTasks(engine);
+        out.clear();
+        engine.wrap(ByteBuffer.allocate(0), out);
+      }
       plaintext.clear();
       SSLEngineResult r = engine.unwrap(datagram, plaintext);
-      for (Runnable task = engine.getDelegatedTask(); task != null; ) {
-        task.run();
-        task = engine.getDelegatedTask();
-      }
+      runTasks(engine);
       HandshakeStatus hs = r.getHandshakeStatus();
       if (hs == HandshakeStatus.NEED_TASK) {
         hs = engine.getHandshakeStatus();
@@ -105,6 +114,43 @@ public final class CookieGate {
         new DtlsEngine(context, engine, replyTo, maxPacket, clock, Retransmissions.INITIAL);
     adopted.adoptHandshake(first);
     return adopted;
+  }
+
+  private static void runTasks(SSLEngine engine) {
+    for (Runnable task = engine.getDelegatedTask(); task != null; ) {
+      task.run();
+      task = engine.getDelegatedTask();
+    }
+  }
+
+  /** A first ClientHello (no cookie) of the JDK's DTLS client, made once. */
+  private static final ByteBuffer FIRST_HELLO = firstHello();
+
+  private static ByteBuffer firstHello() {
+    try {
+      javax.net.ssl.SSLContext dtls = javax.net.ssl.SSLContext.getInstance("DTLSv1.2");
+      dtls.init(null, null, null);
+      SSLEngine client = dtls.createSSLEngine("localhost", 1);
+      client.setUseClientMode(true);
+      client.beginHandshake();
+      ByteBuffer hello = ByteBuffer.allocate(17 * 1024);
+      client.wrap(ByteBuffer.allocate(0), hello);
+      hello.flip();
+      return hello.asReadOnlyBuffer();
+    } catch (java.security.GeneralSecurityException | javax.net.ssl.SSLException e) {
+      throw new IllegalStateException("the JDK has no DTLS 1.2 client: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether a whole ClientHello in the datagram carries a cookie. */
+  private static boolean hasCookie(ByteBuffer d) {
+    int hs = d.position() + DtlsRecords.HEADER;
+    int sessionId = hs + 12 + 2 + 32;
+    if (sessionId >= d.limit()) {
+      return false;
+    }
+    int cookie = sessionId + 1 + (d.get(sessionId) & 0xff);
+    return cookie < d.limit() && d.get(cookie) != 0;
   }
 
   /** HelloVerifyRequests sent: ClientHellos answered without keeping anything. */
