@@ -14,6 +14,7 @@ public final class ConnectedTransport implements DatagramTransport {
   private final DatagramChannel channel;
   private final SocketAddress peer;
   private long strangers;
+  private long unreachable;
 
   /**
    * @param channel non-blocking and connected to {@code peer}
@@ -28,7 +29,15 @@ public final class ConnectedTransport implements DatagramTransport {
   public int receive(ByteBuffer dst) throws IOException {
     for (; ; ) {
       int start = dst.position();
-      SocketAddress from = channel.receive(dst);
+      SocketAddress from;
+      try {
+        from = channel.receive(dst);
+      } catch (java.net.PortUnreachableException e) {
+        // an ICMP answer to an earlier datagram: nothing listens there (yet). UDP carries on,
+        // and so does the handshake's timer, which ends it if nobody ever answers.
+        unreachable++;
+        return 0;
+      }
       if (from == null) {
         return 0;
       }
@@ -47,7 +56,18 @@ public final class ConnectedTransport implements DatagramTransport {
 
   @Override
   public boolean send(ByteBuffer datagram) throws IOException {
-    return channel.write(datagram) > 0 || !datagram.hasRemaining();
+    try {
+      return channel.write(datagram) > 0 || !datagram.hasRemaining();
+    } catch (java.net.PortUnreachableException e) {
+      unreachable++;
+      datagram.position(datagram.limit()); // lost, as a datagram may be
+      return true;
+    }
+  }
+
+  /** ICMP port-unreachable answers seen: nothing listened at the peer's port then. */
+  public long unreachable() {
+    return unreachable;
   }
 
   /** Datagrams from another address that reached the channel and were dropped. */

@@ -101,7 +101,7 @@ public final class DatagramClient {
       } else {
         DtlsEngine engine =
             DtlsEngine.client(context, transport, uri.host(), uri.port(), maxPacket);
-        dtls = new DatagramPeer(loop, engine, handler, this::closeChannel);
+        dtls = new DatagramPeer(loop, engine, handler, this::closeChannel, transport::unreachable);
         session = new DatagramSession(loop, address, engine, null, dtls::close);
         dtls.session = session;
       }

@@ -19,7 +19,22 @@ final class DatagramPeer {
   private boolean open;
   private boolean ended;
 
+  private final java.util.function.LongSupplier unreachable;
+
   DatagramPeer(TlsEventLoop loop, DtlsEngine engine, DatagramHandler handler, Runnable onEnd) {
+    this(loop, engine, handler, onEnd, () -> 0);
+  }
+
+  /**
+   * @param unreachable ICMP port-unreachable answers the transport saw, for the failure message
+   */
+  DatagramPeer(
+      TlsEventLoop loop,
+      DtlsEngine engine,
+      DatagramHandler handler,
+      Runnable onEnd,
+      java.util.function.LongSupplier unreachable) {
+    this.unreachable = unreachable;
     this.loop = loop;
     this.engine = engine;
     this.handler = handler;
@@ -114,6 +129,19 @@ final class DatagramPeer {
     }
     engine.close();
     session.markClosed();
+    if (cause instanceof io.niotls.engine.TlsException tls
+        && tls.kind() == io.niotls.engine.TlsException.Kind.TIMEOUT
+        && unreachable.getAsLong() > 0) {
+      cause =
+          new io.niotls.engine.TlsException(
+              tls.kind(),
+              null,
+              tls.getMessage()
+                  + "; the peer's host answered "
+                  + unreachable.getAsLong()
+                  + " datagram(s) with ICMP port unreachable: nothing listens on that UDP port",
+              tls);
+    }
     if (cause != null) {
       session.opened.completeExceptionally(cause);
     } else {
