@@ -162,6 +162,38 @@ class DatagramLoopTest {
   }
 
   @Test
+  void gnutlsClientTalksDtlsToTheNiotlsEchoServer() throws Exception {
+    TestPki.ec().ca().writeCertificatePem(dir.resolve("ca.pem"));
+    Inbox inbox = new Inbox(true);
+    try (DatagramServer server =
+        DatagramServer.bind(
+            TransportUri.parse("dtls://127.0.0.1:0"),
+            serverContext(),
+            inbox,
+            group,
+            DtlsEngine.DEFAULT_MAX_PACKET)) {
+      try (ChildProcess client =
+          ChildProcess.inDirectory(
+              dir,
+              "gnutls-cli",
+              "--udp",
+              "--x509cafile",
+              "ca.pem",
+              "--port",
+              String.valueOf(server.localAddress().getPort()),
+              "127.0.0.1")) {
+        client.await("Handshake was completed", LIMIT);
+        OutputStream stdin = client.stdin();
+        stdin.write("hello gnutls\n".getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+        client.await("hello gnutls", LIMIT);
+        assertThat(inbox.next()).isEqualTo("hello gnutls\n");
+        assertThat(server.sessionCount()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void spoofedClientHellosWithoutACookieAllocateNoSession() throws Exception {
     TlsContext client = clientContext();
     Inbox inbox = new Inbox(true);
