@@ -80,6 +80,7 @@ public final class DtlsEngine implements AutoCloseable {
   private final java.util.List<ByteBuffer> flight = new java.util.ArrayList<>(); // see wrap()
   private boolean flightEnded = true;
   private boolean lastFlightOurs; // we finished by sending: the peer may need it again
+  private long lastResend;
   private ByteBuffer lastVerifyRequest; // the body of the last HelloVerifyRequest taken
   private final Retransmissions timer;
   private DtlsPhase phase = DtlsPhase.NEW;
@@ -414,7 +415,16 @@ public final class DtlsEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends our last flight again, at most once per half the initial timeout: a peer retransmits no
+   * faster than that, and a copy per duplicated or forged record would amplify floods.
+   */
   private void resendLastFlight() throws IOException {
+    long now = clock.getAsLong();
+    if (lastResend != 0 && now - lastResend < Retransmissions.INITIAL.toNanos() / 2) {
+      return;
+    }
+    lastResend = now == 0 ? 1 : now;
     for (ByteBuffer datagram : flight) {
       ByteBuffer copy = datagram.duplicate();
       if (!unsent.isEmpty() || !transport.send(copy)) {

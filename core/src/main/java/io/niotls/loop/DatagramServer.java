@@ -14,6 +14,7 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,15 @@ import java.util.concurrent.CompletableFuture;
  * its session. The handler is shared by every session, on the loop thread.
  */
 public final class DatagramServer implements AutoCloseable {
+  /**
+   * How long a peer may send nothing before its session is closed (close_notify for DTLS): UDP
+   * never says that a peer went away, so without it a server would keep every peer it ever had.
+   */
+  public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+  private static final long SWEEP_NANOS = Duration.ofSeconds(30).toNanos();
+
+  private final Map<SocketAddress, Long> lastSeen = new HashMap<>();
   private final TlsEventLoop loop;
   private final DatagramChannel channel;
   private final TlsContext context;
@@ -88,6 +98,7 @@ public final class DatagramServer implements AutoCloseable {
           () -> {
             try {
               server.key = loop.register(server.channel, SelectionKey.OP_READ, server.new Socket());
+              server.scheduleSweep();
               registered.complete(null);
             } catch (IOException | RuntimeException e) {
               registered.completeExceptionally(e);
@@ -167,6 +178,7 @@ public final class DatagramServer implements AutoCloseable {
       }
     }
     peers.clear();
+    lastSeen.clear();
     sessions = 0;
     if (key != null) {
       key.cancel();
@@ -211,6 +223,9 @@ public final class DatagramServer implements AutoCloseable {
         }
         buffer.flip();
         Peer peer = peers.get(from);
+        if (peer != null) {
+          lastSeen.put(from, System.nanoTime());
+        }
         if (peer == null) {
           peer = admit(from, buffer);
           if (peer == null) {
@@ -235,6 +250,7 @@ public final class DatagramServer implements AutoCloseable {
         session.localAddress(localAddress());
         Peer peer = new Peer(transport, null, session);
         peers.put(from, peer);
+        lastSeen.put(from, System.nanoTime());
         sessions = peers.size();
         handler.onOpen(session);
         return peer;
@@ -250,6 +266,7 @@ public final class DatagramServer implements AutoCloseable {
       session.localAddress(localAddress());
       Peer peer = new Peer(transport, dtls, session);
       peers.put(from, peer);
+      lastSeen.put(from, System.nanoTime());
       sessions = peers.size();
       return peer;
     }
@@ -278,7 +295,31 @@ public final class DatagramServer implements AutoCloseable {
     }
   }
 
+  private void scheduleSweep() {
+    loop.at(System.nanoTime() + SWEEP_NANOS, this::sweep);
+  }
+
+  /** Closes the sessions of peers quiet for {@link #IDLE_TIMEOUT}. */
+  private void sweep() {
+    if (!channel.isOpen()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (Map.Entry<SocketAddress, Long> e : java.util.List.copyOf(lastSeen.entrySet())) {
+      if (now - e.getValue() > IDLE_TIMEOUT.toNanos()) {
+        Peer p = peers.get(e.getKey());
+        if (p != null && p.dtls() != null) {
+          p.dtls().close();
+        } else {
+          forget(e.getKey());
+        }
+      }
+    }
+    scheduleSweep();
+  }
+
   private void forget(SocketAddress peer) {
+    lastSeen.remove(peer);
     Peer p = peers.remove(peer);
     sessions = peers.size();
     if (p != null && p.dtls() == null && !p.session().isClosed()) {
