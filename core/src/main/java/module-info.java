@@ -22,6 +22,7 @@ module io.niotls.core {
   exports io.niotls.certs;
   exports io.niotls.channel;
   exports io.niotls.context;
+  exports io.niotls.datagram;
   exports io.niotls.engine;
   exports io.niotls.loop;
   exports io.niotls.transport;

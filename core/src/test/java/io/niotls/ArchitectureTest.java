@@ -21,7 +21,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArchitectureTest {
   private static final List<String> CORE =
       List.of(
-          "uri", "buffer", "wire", "context", "certs", "transport", "engine", "loop", "channel");
+          "uri",
+          "buffer",
+          "wire",
+          "context",
+          "certs",
+          "transport",
+          "engine",
+          "datagram",
+          "loop",
+          "channel");
 
   /** Each core package and the core packages it may use (besides itself). */
   private static final Map<String, List<String>> MAY_USE =
@@ -33,7 +42,8 @@ class ArchitectureTest {
           "certs", List.of("context"),
           "transport", List.of("buffer"),
           "engine", List.of("context", "transport", "buffer", "wire"),
-          "loop", List.of("engine", "context", "transport", "buffer", "uri", "wire"),
+          "datagram", List.of("engine", "context"),
+          "loop", List.of("engine", "datagram", "context", "transport", "buffer", "uri", "wire"),
           "channel", List.of("engine", "context", "transport", "buffer", "wire"));
 
   private static JavaClasses classes;

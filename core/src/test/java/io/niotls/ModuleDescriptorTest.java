@@ -24,6 +24,7 @@ class ModuleDescriptorTest {
           "io.niotls.certs",
           "io.niotls.channel",
           "io.niotls.context",
+          "io.niotls.datagram",
           "io.niotls.engine",
           "io.niotls.loop",
           "io.niotls.transport",

@@ -143,8 +143,29 @@ public final class ClientCommand implements Callable<Integer> {
     return new Plan(where, builder.build(), startTls, showCerts);
   }
 
+  @Option(
+      names = "--mtu",
+      paramLabel = "BYTES",
+      description =
+          "udp:// and dtls:// only: the largest datagram to send, the path MTU less IP and UDP"
+              + " headers (default: 1400); DTLS fragments its handshake to it")
+  Integer mtu;
+
   @Override
   public Integer call() throws Exception {
+    TransportUri datagrams = TransportUri.parse(uri);
+    if (datagrams.scheme().isDatagram()) {
+      TlsContext context = null;
+      if (datagrams.isTls()) {
+        TlsContextBuilder builder = trust.applyTo(TlsContext.forClient());
+        KeyMaterial key = keys.load();
+        if (key != null) {
+          builder.keyMaterial(key);
+        }
+        context = DatagramRunner.context(builder, tls);
+      }
+      return DatagramRunner.connect(datagrams, context, mtu, quiet, linger, io);
+    }
     return ClientRunner.run(prepare(), io, quiet, linger);
   }
 }

@@ -464,8 +464,20 @@ public final class ServerCommand implements Callable<Integer> {
     return List.copyOf(all);
   }
 
+  @Option(
+      names = "--mtu",
+      paramLabel = "BYTES",
+      description =
+          "udp:// and dtls:// only: the largest datagram to send, the path MTU less IP and UDP"
+              + " headers (default: 1400); DTLS fragments its handshake to it")
+  Integer mtu;
+
   @Override
   public Integer call() throws Exception {
+    TransportUri datagrams = TransportUri.parse(uri);
+    if (datagrams.scheme().isDatagram()) {
+      return DatagramRunner.serve(datagrams, keys, tls, mtu, duration, io);
+    }
     Plan plan = prepare();
     return ServerRunner.run(plan, io);
   }

@@ -34,7 +34,7 @@ final class JdkEngineFactory implements EngineFactory {
                   : ", and make netty-tcnative-boringssl-static load"));
     }
     try {
-      sslContext = SSLContext.getInstance("TLS");
+      sslContext = SSLContext.getInstance(settings.datagrams ? "DTLSv1.2" : "TLS");
       KeyManager[] keys =
           settings.keyMaterial == null
               ? null

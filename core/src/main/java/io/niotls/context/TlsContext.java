@@ -46,6 +46,7 @@ public final class TlsContext {
   private final boolean sessionResumption;
   private final boolean requestsOcspStapling;
   private final OcspResponse ocspResponse;
+  private final boolean datagrams;
 
   /**
    * The close timeout of a context built without one, and of plaintext ({@code tcp://}) sessions,
@@ -81,6 +82,7 @@ public final class TlsContext {
     sessionResumption = b.sessionResumption;
     requestsOcspStapling = b.requestsOcspStapling();
     ocspResponse = b.client ? null : b.ocspResponse;
+    datagrams = b.datagrams;
     handshakeTimeout = b.handshakeTimeout;
     closeTimeout = b.closeTimeout;
     delegatedTasks = b.delegatedTasks;
@@ -320,6 +322,14 @@ public final class TlsContext {
 
   public boolean isClient() {
     return client;
+  }
+
+  /**
+   * Whether this is a DTLS context ({@link TlsContextBuilder#datagrams()}): its engines speak DTLS
+   * 1.2 over datagrams, for {@code dtls://}, and never TLS over a stream.
+   */
+  public boolean isDatagram() {
+    return datagrams;
   }
 
   /** The provider in use: JDK, OPENSSL or BORINGSSL, never AUTO. */

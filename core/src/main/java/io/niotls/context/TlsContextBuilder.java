@@ -36,6 +36,7 @@ public final class TlsContextBuilder {
   Duration closeTimeout = TlsContext.DEFAULT_CLOSE_TIMEOUT;
   DelegatedTasks delegatedTasks = DelegatedTasks.INLINE;
   int maxPooledBuffers = 1024;
+  boolean datagrams;
   VerifyingTrustManager.Spec trust;
   OcspResponse ocspResponse; // a server's staple
   boolean requestOcspStapling;
@@ -416,6 +417,18 @@ public final class TlsContextBuilder {
     return this;
   }
 
+  /**
+   * Makes this a DTLS context, for datagrams ({@code dtls://}): DTLS 1.2 on the JDK provider, with
+   * the default suites' TLS 1.2 members (DTLS has no TLS 1.3 suites). AUTO means JDK here; OPENSSL
+   * and BORINGSSL are refused when the context is built, since netty-tcnative does not expose
+   * BoringSSL's DTLS. Every other setting (key material, trust, pins, SNI, client auth, timeouts)
+   * means what it means for TLS.
+   */
+  public TlsContextBuilder datagrams() {
+    datagrams = true;
+    return this;
+  }
+
   /** How many free network buffers the context keeps for reuse (default 1024). */
   public TlsContextBuilder maxPooledBuffers(int count) {
     if (count < 2) {
@@ -466,6 +479,9 @@ public final class TlsContextBuilder {
               + ocspResponse.unfitFor(keyMaterial.certificate())
               + "; make one for this certificate with openssl ocsp ... -respout");
     }
+    if (datagrams) {
+      DatagramSettings.apply(this);
+    }
     trust = new VerifyingTrustManager.Spec(trustMode == TrustMode.CHAIN, trustStore, pins);
     trust = trust.with(policy());
     return new TlsContext(this);
@@ -496,6 +512,7 @@ public final class TlsContextBuilder {
     c.closeTimeout = closeTimeout;
     c.delegatedTasks = delegatedTasks;
     c.maxPooledBuffers = maxPooledBuffers;
+    c.datagrams = datagrams;
     c.trust =
         new VerifyingTrustManager.Spec(
             trust.validateChain(), trust.trustStore(), List.copyOf(trust.pins()));

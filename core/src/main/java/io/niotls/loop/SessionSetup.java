@@ -67,6 +67,13 @@ record SessionSetup(
    */
   static SessionSetup of(
       TransportUri uri, TlsContext context, SessionConfig config, boolean server) {
+    if (uri.scheme().isDatagram()) {
+      throw new TlsConfigException(
+          uri.scheme().text()
+              + ":// carries datagrams, not a stream: use DatagramServer or DatagramClient ("
+              + uri
+              + ")");
+    }
     if (!uri.isTls()) {
       return new SessionSetup(
           null, null, config); // tcp://: plaintext; a context is only for startTls

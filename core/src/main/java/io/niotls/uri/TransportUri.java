@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * Where to connect or listen, and whether to speak TLS there: {@code scheme://host:port}.
  *
  * <p>Accepted forms: {@code tcp://}, {@code tls://}, {@code ssl://}, {@code tlsv1.2://} and {@code
- * tlsv1.3://} followed by {@code host:port}, or a bare {@code host:port} (meaning {@code tcp://}).
+ * tlsv1.3://} followed by {@code host:port}, or a bare {@code host:port} (meaning {@code tcp://});
+ * for datagrams, {@code udp://} (plaintext), {@code dtls://} and {@code dtlsv1.2://} (DTLS 1.2).
  * The scheme is case-insensitive. The host is a host name, a dotted IPv4 address or an IPv6 literal
  * in brackets ({@code tls://[::1]:8443}). An IPv6 literal may carry a zone id, the interface a
  * link-local address is on, in the RFC 6874 form {@code tcp://[fe80::1%25eth0]:80} or the plain
@@ -22,9 +23,9 @@ import java.util.stream.Collectors;
  * ephemeral port and makes sense for servers. User info, paths, queries and fragments are refused.
  *
  * <p>{@code sslv2://}, {@code sslv3://}, {@code tlsv1://}, {@code tlsv1.0://} and {@code
- * tlsv1.1://} are recognised and refused: those protocols are insecure and niotls does not speak
- * them. Every refusal is an {@link IllegalArgumentException} whose message quotes the input and
- * says what is wrong.
+ * tlsv1.1://}, {@code dtlsv1://} and {@code dtlsv1.0://} are recognised and refused: those
+ * protocols are insecure and niotls does not speak them. Every refusal is an {@link
+ * IllegalArgumentException} whose message quotes the input and says what is wrong.
  *
  * <p>Host names and IPv6 literals are kept lowercased (a zone id keeps its case: interface names
  * are case-sensitive); {@link #toString()} prints the canonical form, and {@code
@@ -33,6 +34,10 @@ import java.util.stream.Collectors;
  */
 public final class TransportUri {
 
+  private static final String DTLS_1_0 =
+      "DTLS 1.0 is insecure (it is TLS 1.1 over datagrams, deprecated by RFC 8996) and"
+          + " unsupported";
+
   /** Recognised but refused schemes, and why. */
   private static final Map<String, String> REFUSED =
       Map.of(
@@ -40,7 +45,9 @@ public final class TransportUri {
           "sslv3", "SSLv3 is insecure (POODLE) and unsupported",
           "tlsv1", "TLS 1.0 is insecure (BEAST; deprecated by RFC 8996) and unsupported",
           "tlsv1.0", "TLS 1.0 is insecure (BEAST; deprecated by RFC 8996) and unsupported",
-          "tlsv1.1", "TLS 1.1 is insecure (deprecated by RFC 8996) and unsupported");
+          "tlsv1.1", "TLS 1.1 is insecure (deprecated by RFC 8996) and unsupported",
+          "dtlsv1", DTLS_1_0,
+          "dtlsv1.0", DTLS_1_0);
 
   private static final String KNOWN =
       Arrays.stream(Scheme.values()).map(s -> s.text() + "://").collect(Collectors.joining(", "));
@@ -266,8 +273,9 @@ public final class TransportUri {
       }
     }
     if (REFUSED.containsKey(name)) {
-      throw bad(
-          input, name + ":// is refused: " + REFUSED.get(name) + "; use tls:// (TLS 1.3/1.2)");
+      String instead =
+          name.startsWith("dtls") ? "use dtls:// (DTLS 1.2)" : "use tls:// (TLS 1.3/1.2)";
+      throw bad(input, name + ":// is refused: " + REFUSED.get(name) + "; " + instead);
     }
     throw bad(input, "unknown scheme \"" + name + "\"; known schemes are " + KNOWN);
   }

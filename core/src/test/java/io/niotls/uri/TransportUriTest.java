@@ -27,6 +27,10 @@ class TransportUriTest {
     "tcp://[1:2:3:4:5:6:7:8]:1,     TCP,     1:2:3:4:5:6:7:8,  1",
     "tcp://_srv.my-host.example.:7, TCP,     _srv.my-host.example., 7",
     "tcp://0.0.0.0:0,               TCP,     0.0.0.0,          0",
+    "udp://127.0.0.1:5353,          UDP,     127.0.0.1,        5353",
+    "dtls://example.com:4433,       DTLS,    example.com,      4433",
+    "DTLSv1.2://[::1]:4433,         DTLSV1_2, ::1,             4433",
+    "dtls://[fe80::1%25eth0]:0,     DTLS,    fe80::1%eth0,     0",
   })
   void everyValidFormParsesIntoSchemeHostAndPort(
       String input, Scheme scheme, String host, int port) {
@@ -150,6 +154,34 @@ class TransportUriTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"dtlsv1://h:4433", "DTLSv1.0://h:4433"})
+  void dtlsOneZeroIsRefusedAsInsecureWithTheReasonAndTheWayOut(String input) {
+    assertThatThrownBy(() -> TransportUri.parse(input))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"" + input + "\"")
+        .hasMessageContaining("is refused: DTLS 1.0 is insecure")
+        .hasMessageContaining("RFC 8996")
+        .hasMessageContaining("use dtls:// (DTLS 1.2)");
+  }
+
+  @Test
+  void datagramSchemesSayWhatTheyCarryAndWhichProtocolTheySpeak() {
+    TransportUri udp = TransportUri.parse("udp://h:53");
+    TransportUri dtls = TransportUri.parse("dtls://h:4433");
+    TransportUri pinned = TransportUri.parse("dtlsv1.2://h:4433");
+
+    assertThat(udp.scheme().isDatagram()).isTrue();
+    assertThat(udp.isTls()).isFalse();
+    assertThat(udp.protocols()).isEmpty();
+    assertThat(dtls.scheme().isDatagram()).isTrue();
+    assertThat(dtls.isTls()).isTrue();
+    assertThat(dtls.protocols()).containsExactly("DTLSv1.2");
+    assertThat(pinned.protocols()).containsExactly("DTLSv1.2");
+    assertThat(TransportUri.parse("tls://h:443").scheme().isDatagram()).isFalse();
+    assertThat(TransportUri.parse("dtls://[::1]:4433")).hasToString("dtls://[::1]:4433");
+  }
+
+  @ParameterizedTest
   @CsvSource(
       delimiter = '|',
       value = {
@@ -167,7 +199,7 @@ class TransportUriTest {
         "tls://fe80::1            | must be in brackets; write tls://[fe80::1]:<port>",
         "a:b:c                    | must be in brackets",
         "http://h:80              | unknown scheme \"http\"; known schemes are tcp://, tls://,"
-            + " ssl://, tlsv1.2://, tlsv1.3://",
+            + " ssl://, tlsv1.2://, tlsv1.3://, udp://, dtls://, dtlsv1.2://",
         "://h:80                  | unknown scheme \"\"",
         "tcp://h:80/index.html    | path, query or fragment \"/index.html\" is not allowed",
         "tcp://h:80?x=1           | path, query or fragment \"?x=1\" is not allowed",

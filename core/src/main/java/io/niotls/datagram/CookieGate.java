@@ -1,0 +1,188 @@
+package io.niotls.datagram;
+
+import io.niotls.context.TlsContext;
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * A DTLS server's door: the stateless cookie exchange of RFC 6347 §4.2.1 before any state is kept
+ * for a peer. Each ClientHello from a peer the server does not know yet goes to a fresh SSLEngine
+ * of the context, which answers a hello without a valid cookie with a HelloVerifyRequest; that
+ * answer is sent and the engine dropped, so a flood of spoofed hellos costs a hash each and leaves
+ * nothing behind. The cookie is the JDK's (a keyed hash of the hello, checked by any engine of the
+ * same context), so the engine that sees the hello with the cookie goes on with the handshake and
+ * becomes the peer's {@link DtlsEngine}.
+ *
+ * <p>Limits: the JDK's cookie does not cover the peer's address; a ClientHello too long for one
+ * datagram (a client resuming with a large ticket) cannot be judged from its first fragment, so a
+ * first fragment that carries a cookie is admitted and its engine judges it. Loop-confined.
+ */
+public final class CookieGate {
+  private final TlsContext context;
+  private final int maxPacket;
+  private final LongSupplier clock;
+  private final ByteBuffer plaintext;
+  private final ByteBuffer out;
+  private long verifyRequests;
+  private long refused;
+
+  /** A gate for {@code context} (a DTLS server's) whose engines keep to {@code maxPacket}. */
+  public CookieGate(TlsContext context, int maxPacket) {
+    this(context, maxPacket, System::nanoTime);
+  }
+
+  CookieGate(TlsContext context, int maxPacket, LongSupplier clock) {
+    DtlsEngine.requireRole(context, false);
+    this.context = context;
+    this.maxPacket = maxPacket;
+    this.clock = clock;
+    this.plaintext = ByteBuffer.allocate(32 * 1024);
+    this.out = ByteBuffer.allocate(Math.max(maxPacket, 17 * 1024));
+  }
+
+  /**
+   * Judges a datagram from a peer without a session.
+   *
+   * @param datagram the datagram (its remaining bytes); consumed
+   * @param replyTo where the peer's datagrams go: the HelloVerifyRequest now, the engine's later
+   * @return the peer's engine, mid-handshake, when the hello carried a valid cookie; null when the
+   *     datagram was answered with a HelloVerifyRequest or dropped (not a ClientHello, malformed)
+   */
+  public DtlsEngine admit(ByteBuffer datagram, DatagramTransport replyTo) {
+    if (DtlsRecords.plaintextHandshakeType(datagram) != DtlsRecords.CLIENT_HELLO) {
+      refused++;
+      datagram.position(datagram.limit());
+      return null;
+    }
+    boolean fragment = isFirstFragmentWithCookie(datagram);
+    boolean cookie = fragment || hasCookie(datagram);
+    SSLEngine engine = context.newSslEngine(null, -1);
+    try {
+      SSLParameters parameters = engine.getSSLParameters();
+      parameters.setMaximumPacketSize(maxPacket);
+      engine.setSSLParameters(parameters);
+      engine.beginHandshake();
+      if (cookie) {
+        // A fresh engine takes only a first ClientHello (message_seq 0); the hello with the
+        // cookie is the second (message_seq 1). So it is shown a first hello and its answer is
+        // dropped: neither counts in the handshake's transcript (RFC 6347 §4.2.6), and the
+        // cookie is then checked against the real hello, as a stateful server would.
+        plaintext.clear();
+        engine.unwrap(FIRST_HELLO.duplicate(), plaintext);
+        runTasks(engine);
+        out.clear();
+        engine.wrap(ByteBuffer.allocate(0), out);
+      }
+      plaintext.clear();
+      SSLEngineResult r = engine.unwrap(datagram, plaintext);
+      runTasks(engine);
+      HandshakeStatus hs = r.getHandshakeStatus();
+      if (hs == HandshakeStatus.NEED_TASK) {
+        hs = engine.getHandshakeStatus();
+      }
+      if (hs == HandshakeStatus.NEED_UNWRAP && fragment) {
+        return adopt(engine, null, replyTo); // the rest of the hello is still to come
+      }
+      if (engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+        refused++;
+        context.releaseSslEngine(engine);
+        return null;
+      }
+      out.clear();
+      engine.wrap(ByteBuffer.allocate(0), out);
+      out.flip();
+      if (DtlsRecords.plaintextHandshakeType(out) == DtlsRecords.HELLO_VERIFY_REQUEST) {
+        verifyRequests++;
+        replyTo.send(out);
+        context.releaseSslEngine(engine);
+        return null;
+      }
+      return adopt(engine, out, replyTo);
+    } catch (java.io.IOException | RuntimeException e) {
+      refused++;
+      context.releaseSslEngine(engine);
+      return null;
+    }
+  }
+
+  private DtlsEngine adopt(SSLEngine engine, ByteBuffer first, DatagramTransport replyTo) {
+    DtlsEngine adopted =
+        new DtlsEngine(context, engine, replyTo, maxPacket, clock, Retransmissions.INITIAL);
+    adopted.adoptHandshake(first);
+    return adopted;
+  }
+
+  private static void runTasks(SSLEngine engine) {
+    for (Runnable task = engine.getDelegatedTask(); task != null; ) {
+      task.run();
+      task = engine.getDelegatedTask();
+    }
+  }
+
+  /** A first ClientHello (no cookie) of the JDK's DTLS client, made once. */
+  private static final ByteBuffer FIRST_HELLO = firstHello();
+
+  private static ByteBuffer firstHello() {
+    try {
+      javax.net.ssl.SSLContext dtls = javax.net.ssl.SSLContext.getInstance("DTLSv1.2");
+      dtls.init(null, null, null);
+      SSLEngine client = dtls.createSSLEngine("localhost", 1);
+      client.setUseClientMode(true);
+      client.beginHandshake();
+      ByteBuffer hello = ByteBuffer.allocate(17 * 1024);
+      client.wrap(ByteBuffer.allocate(0), hello);
+      hello.flip();
+      return hello.asReadOnlyBuffer();
+    } catch (java.security.GeneralSecurityException | javax.net.ssl.SSLException e) {
+      throw new IllegalStateException("the JDK has no DTLS 1.2 client: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether a whole ClientHello in the datagram carries a cookie. */
+  private static boolean hasCookie(ByteBuffer d) {
+    int hs = d.position() + DtlsRecords.HEADER;
+    int sessionId = hs + 12 + 2 + 32;
+    if (sessionId >= d.limit()) {
+      return false;
+    }
+    int cookie = sessionId + 1 + (d.get(sessionId) & 0xff);
+    return cookie < d.limit() && d.get(cookie) != 0;
+  }
+
+  /** HelloVerifyRequests sent: ClientHellos answered without keeping anything. */
+  public long verifyRequests() {
+    return verifyRequests;
+  }
+
+  /** Datagrams from unknown peers that were not a ClientHello the gate could take. */
+  public long refused() {
+    return refused;
+  }
+
+  /**
+   * Whether the datagram is the first fragment of a longer ClientHello that carries a cookie: the
+   * second hello of a client that has had a HelloVerifyRequest.
+   */
+  private static boolean isFirstFragmentWithCookie(ByteBuffer d) {
+    int hs = d.position() + DtlsRecords.HEADER;
+    if (d.limit() - hs < 12 + 2 + 32 + 1) {
+      return false;
+    }
+    int length =
+        ((d.get(hs + 1) & 0xff) << 16) | ((d.get(hs + 2) & 0xff) << 8) | (d.get(hs + 3) & 0xff);
+    int fragmentOffset =
+        ((d.get(hs + 6) & 0xff) << 16) | ((d.get(hs + 7) & 0xff) << 8) | (d.get(hs + 8) & 0xff);
+    int fragmentLength =
+        ((d.get(hs + 9) & 0xff) << 16) | ((d.get(hs + 10) & 0xff) << 8) | (d.get(hs + 11) & 0xff);
+    if (fragmentOffset != 0 || fragmentLength >= length) {
+      return false;
+    }
+    int sessionId = hs + 12 + 2 + 32;
+    int cookie = sessionId + 1 + (d.get(sessionId) & 0xff);
+    return cookie < d.limit() && d.get(cookie) != 0;
+  }
+}

@@ -1,0 +1,124 @@
+package io.niotls.datagram;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import io.niotls.certs.CertificateGenerator.KeyType;
+import io.niotls.context.Provider;
+import io.niotls.context.TlsContext;
+import io.niotls.engine.Status;
+import io.niotls.testing.Contexts;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A DTLS client and server over a {@link LossyNetwork}, driven step by step on its clock. */
+final class DtlsPair {
+  /** Made per pair, so that no pair resumes another's session: each seed's run is the same. */
+  final TlsContext clientContext =
+      Contexts.client(Provider.JDK, KeyType.EC_P256)
+          .datagrams()
+          .handshakeTimeout(Duration.ofSeconds(60))
+          .build();
+
+  final TlsContext serverContext =
+      Contexts.server(Provider.JDK, KeyType.EC_P256)
+          .datagrams()
+          .handshakeTimeout(Duration.ofSeconds(60))
+          .build();
+
+  final LossyNetwork net;
+  final DtlsEngine client;
+  final DtlsEngine server;
+  final List<String> toClient = new ArrayList<>();
+  final List<String> toServer = new ArrayList<>();
+  int timeouts;
+
+  DtlsPair(LossyNetwork net, int maxPacket) {
+    this.net = net;
+    this.client =
+        new DtlsEngine(
+            clientContext,
+            clientContext.newSslEngine("localhost", 4433),
+            net.a,
+            maxPacket,
+            net::now,
+            Retransmissions.INITIAL);
+    this.server =
+        new DtlsEngine(
+            serverContext,
+            serverContext.newSslEngine(null, -1),
+            net.b,
+            maxPacket,
+            net::now,
+            Retransmissions.INITIAL);
+  }
+
+  /** Drives both until both are open and the network is quiet; fails after {@code steps}. */
+  void handshake(int steps) {
+    for (int step = 0; step < steps; step++) {
+      pump(client, toClient);
+      pump(server, toServer);
+      if (client.isOpen() && server.isOpen() && net.idle()) {
+        return;
+      }
+      if (client.failure() != null || server.failure() != null) {
+        fail("failed: client " + client.failure() + ", server " + server.failure());
+      }
+      if (net.idle() && !timeOut()) {
+        fail("stuck: no datagram on the way and no timer running");
+      }
+    }
+    fail("no handshake after " + steps + " steps");
+  }
+
+  /** Lets everything on the way arrive, and timers run while a handshake still waits. */
+  void settle(int steps) {
+    for (int step = 0; step < steps; step++) {
+      pump(client, toClient);
+      pump(server, toServer);
+      if (net.idle() && !timeOut()) {
+        return;
+      }
+    }
+  }
+
+  /** Advances the clock to the next timer and fires it. @return false when no timer runs */
+  boolean timeOut() {
+    long c = client.nanosUntilTimeout();
+    long s = server.nanosUntilTimeout();
+    if (c < 0 && s < 0) {
+      return false;
+    }
+    net.advance(c < 0 ? s : s < 0 ? c : Math.min(c, s));
+    timeouts++;
+    client.onTimeout();
+    server.onTimeout();
+    return true;
+  }
+
+  private static void pump(DtlsEngine engine, List<String> received) {
+    if (!engine.isOpen()) {
+      engine.handshake();
+      if (!engine.isOpen()) {
+        return;
+      }
+    }
+    ByteBuffer dst = ByteBuffer.allocate(20_000);
+    for (int n = engine.read(dst); n >= 0; n = engine.read(dst)) {
+      received.add(new String(dst.array(), 0, n, StandardCharsets.UTF_8));
+      dst.clear();
+    }
+  }
+
+  static ByteBuffer text(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void check(Status status) {
+    if (status.isFatal()) {
+      fail("unexpected " + status);
+    }
+  }
+}
