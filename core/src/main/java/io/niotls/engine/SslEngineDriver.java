@@ -1,6 +1,7 @@
 package io.niotls.engine;
 
 import io.niotls.context.ClientAuth;
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +29,7 @@ final class SslEngineDriver implements Driver {
     this.engine = engine;
     this.context = context;
     this.buffers = buffers;
-    this.ssl = context.newSslEngine(peerHost, peerPort);
+    this.ssl = ProviderEngines.newEngine(context, peerHost, peerPort);
     this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
     this.quirks = EngineQuirks.of(context.provider());
     this.sender = new Sender(engine, ssl, buffers, quirks);
@@ -83,8 +84,10 @@ final class SslEngineDriver implements Driver {
     sender.established();
     // A server that asked for no client certificate has none to read: asking would only throw.
     boolean peerCertificates = context.isClient() || context.clientAuth() != ClientAuth.NONE;
-    String sni = context.isClient() ? serverName : context.requestedServerName(ssl);
-    SessionInfo session = SessionInfo.of(ssl, sni, context.wasResumed(ssl), peerCertificates);
+    String sni =
+        context.isClient() ? serverName : ProviderEngines.requestedServerName(context, ssl);
+    SessionInfo session =
+        SessionInfo.of(ssl, sni, ProviderEngines.wasResumed(context, ssl), peerCertificates);
     receiver.established(session.protocol());
     if (!context.sessionResumption()) {
       ssl.getSession().invalidate();
@@ -136,7 +139,7 @@ final class SslEngineDriver implements Driver {
 
   @Override
   public void release() {
-    context.releaseSslEngine(ssl);
+    ProviderEngines.release(context, ssl);
   }
 
   @Override
