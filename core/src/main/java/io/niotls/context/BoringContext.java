@@ -5,11 +5,9 @@ import io.netty.internal.tcnative.CertificateVerifier;
 import io.netty.internal.tcnative.SSL;
 import io.netty.internal.tcnative.SSLContext;
 import io.netty.internal.tcnative.SSLSessionCache;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -50,6 +48,7 @@ final class BoringContext {
   private final boolean hostnameVerification;
   private final VerifyingTrustManager trust;
   private final BoringSessions sessions; // a client's, when it resumes; else null
+  final PeerChains peerChains = new PeerChains(); // decoded once, met again by resumed handshakes
   private BoringKeys keys; // set once by configure(), before the context is shared
   private final Map<Long, NativeSsl.Handle> live = new ConcurrentHashMap<>();
   private final AtomicInteger references = new AtomicInteger(1); // the TlsContext's
@@ -191,10 +190,10 @@ final class BoringContext {
         SSL.setTlsExtHostName(ssl, sni);
       }
       NativeSsl.Handle handle = new NativeSsl.Handle(this, ssl, bio, host, port);
-      live.put(ssl, handle);
+      live.put(handle.key, handle);
       made.incrementAndGet();
       if (sessions != null && port >= 0 && host != null) {
-        sessions.offer(ssl, host, port);
+        sessions.offer(ssl, handle.cacheKey);
       }
       return new NativeSsl(handle);
     } catch (Exception | Error e) {
@@ -209,7 +208,7 @@ final class BoringContext {
 
   /** Frees one connection's SSL (and its BIO): {@link NativeSsl.Handle#run()}, once. */
   void free(NativeSsl.Handle handle) {
-    live.remove(handle.ssl);
+    live.remove(handle.key);
     SSL.freeSSL(handle.ssl);
     freed.incrementAndGet();
     release();
@@ -267,7 +266,7 @@ final class BoringContext {
   private int verify(long ssl, byte[][] der, String authMethod) {
     NativeSsl.Handle handle = live.get(ssl);
     try {
-      X509Certificate[] chain = decode(der);
+      X509Certificate[] chain = PeerChains.decodeOrThrow(der);
       TrustView view =
           new TrustView(
               handle == null ? null : handle.host,
@@ -280,6 +279,7 @@ final class BoringContext {
       } else {
         trust.checkClientTrusted(chain, authMethod, view);
       }
+      peerChains.remember(der, List.of(chain)); // SessionInfo's, without decoding it again
       return CertificateVerifier.X509_V_OK;
     } catch (CertificateException e) {
       if (handle != null) {
@@ -298,15 +298,6 @@ final class BoringContext {
       }
       return CertificateVerifier.X509_V_ERR_UNSPECIFIED;
     }
-  }
-
-  private static X509Certificate[] decode(byte[][] der) throws CertificateException {
-    CertificateFactory factory = CertificateFactory.getInstance("X.509");
-    X509Certificate[] chain = new X509Certificate[der.length];
-    for (int i = 0; i < der.length; i++) {
-      chain[i] = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der[i]));
-    }
-    return chain;
   }
 
   /** The verify callback; static so it holds the native context only. */
@@ -334,10 +325,10 @@ final class BoringContext {
     @Override
     public boolean sessionCreated(long ssl, long session) {
       NativeSsl.Handle handle = context.live.get(ssl);
-      if (handle == null || handle.port < 0 || handle.host == null) {
+      if (handle == null || handle.cacheKey == null) {
         return false; // BoringSSL keeps its reference and frees the session with the SSL
       }
-      context.sessions.add(handle.host, handle.port, session);
+      context.sessions.add(handle.cacheKey, session);
       return true; // the reference is ours now
     }
 

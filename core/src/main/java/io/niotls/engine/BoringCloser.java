@@ -52,7 +52,7 @@ final class BoringCloser {
     if (readTicketsFirst) {
       readAhead();
     }
-    io.withInput(() -> SSL.shutdownSSL(ssl), true);
+    io.withInput(BoringIo.Call.SHUTDOWN, ssl, 0, 0, true);
     buffers.flush();
   }
 
@@ -71,7 +71,7 @@ final class BoringCloser {
       try {
         long at = BoringIo.address(app) + app.position();
         int room = app.remaining();
-        n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+        n = io.withInput(BoringIo.Call.READ, ssl, at, room, true);
         if (n > 0) {
           app.position(app.position() + n);
         }
@@ -91,7 +91,7 @@ final class BoringCloser {
       ByteBuffer discard = BoringIo.staging();
       long at = BoringIo.address(discard);
       int room = discard.remaining();
-      int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+      int n = io.withInput(BoringIo.Call.READ, ssl, at, room, true);
       if (n > 0) {
         continue; // the peer's last data, which we no longer read
       }
