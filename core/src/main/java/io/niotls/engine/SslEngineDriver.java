@@ -23,6 +23,7 @@ final class SslEngineDriver implements Driver {
   private final Receiver receiver;
   private final EngineQuirks quirks;
   private final String serverName;
+  private boolean tls13Client; // reads what has arrived before its close_notify (tickets)
 
   SslEngineDriver(
       TlsEngine engine, TlsContext context, EngineBuffers buffers, String peerHost, int peerPort) {
@@ -89,6 +90,7 @@ final class SslEngineDriver implements Driver {
     SessionInfo session =
         SessionInfo.of(ssl, sni, ProviderEngines.wasResumed(context, ssl), peerCertificates);
     receiver.established(session.protocol());
+    tls13Client = context.isClient() && "TLSv1.3".equals(session.protocol());
     if (!context.sessionResumption()) {
       ssl.getSession().invalidate();
     }
@@ -107,6 +109,9 @@ final class SslEngineDriver implements Driver {
 
   @Override
   public void closeNotify() throws IOException {
+    if (tls13Client && engine.phase() == Phase.OPEN) {
+      receiver.readArrived(); // the server's tickets, which BoringSSL ignores after close_notify
+    }
     sender.closeNotify();
   }
 
