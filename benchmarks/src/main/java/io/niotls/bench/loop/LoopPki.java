@@ -105,7 +105,8 @@ public final class LoopPki {
   public SslContext nettyServerContext(Provider provider, TlsContext like) {
     try {
       return SslContextBuilder.forServer(leaf.privateKey(), leaf.keyMaterial().chain())
-          .sslProvider(provider == Provider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
+          // BORINGSSL's peer is Netty's own engine over the same BoringSSL
+          .sslProvider(provider == Provider.JDK ? SslProvider.JDK : SslProvider.OPENSSL)
           .protocols(protocol)
           .ciphers(like.cipherSuites())
           .build();
