@@ -122,7 +122,7 @@ final class Receiver {
       }
       SSLEngineResult r = unwrapIntoAppIn();
       if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesConsumed() == 0) {
-        return; // CLOSED: the peer's close_notify, which awaitPeerClose() then finds read
+        return; // CLOSED: the peer's close_notify; read() and awaitPeerClose() find it read
       }
     }
   }
@@ -136,6 +136,10 @@ final class Receiver {
         return engine.ok(buffers.take(dst));
       }
       Phase phase = engine.phase();
+      if (phase == Phase.SHUTDOWN_SENT && ssl.isInboundDone()) {
+        engine.moveTo(Phase.CLOSED); // readArrived() read the peer's close_notify before ours
+        phase = Phase.CLOSED;
+      }
       if (phase == Phase.PEER_CLOSED || phase == Phase.CLOSED) {
         return engine.status(Status.ZERO_RETURN).code();
       }
@@ -227,6 +231,9 @@ final class Receiver {
 
   /** After our close_notify: reads and discards until the peer's arrives. */
   Status awaitPeerClose() throws IOException {
+    if (engine.phase() == Phase.SHUTDOWN_SENT && ssl.isInboundDone()) {
+      engine.moveTo(Phase.CLOSED); // readArrived() read the peer's close_notify before ours
+    }
     while (engine.phase() == Phase.SHUTDOWN_SENT) {
       SSLEngineResult r = unwrapIntoAppIn();
       buffers.releaseAppIn();
