@@ -5,11 +5,9 @@ import io.netty.internal.tcnative.CertificateVerifier;
 import io.netty.internal.tcnative.SSL;
 import io.netty.internal.tcnative.SSLContext;
 import io.netty.internal.tcnative.SSLSessionCache;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -55,6 +53,7 @@ final class BoringContext {
   private final BoringSessions sessions; // a client's, when it resumes; else null
   private final byte[] ocspResponse; // a server's staple, set per connection with CALLER tasks
   private final boolean requestOcsp; // a client's status_request
+  final PeerChains peerChains = new PeerChains(); // decoded once, met again by resumed handshakes
   private BoringKeys keys; // set once by configure(), before the context is shared
   private final Map<Long, NativeSsl.Handle> live = new ConcurrentHashMap<>();
   private final AtomicInteger references = new AtomicInteger(1); // the TlsContext's
@@ -223,10 +222,10 @@ final class BoringContext {
         SSL.enableOcsp(ssl); // status_request in our ClientHello (tcnative's per-SSL switch)
       }
       NativeSsl.Handle handle = new NativeSsl.Handle(this, ssl, bio, host, port);
-      live.put(ssl, handle);
+      live.put(handle.key, handle);
       made.incrementAndGet();
       if (sessions != null && port >= 0 && host != null) {
-        sessions.offer(ssl, host, port);
+        sessions.offer(ssl, handle.cacheKey);
       }
       return new NativeSsl(handle);
     } catch (Exception | Error e) {
@@ -241,7 +240,7 @@ final class BoringContext {
 
   /** Frees one connection's SSL (and its BIO): {@link NativeSsl.Handle#run()}, once. */
   void free(NativeSsl.Handle handle) {
-    live.remove(handle.ssl);
+    live.remove(handle.key);
     SSL.freeSSL(handle.ssl);
     freed.incrementAndGet();
     release();
@@ -299,7 +298,7 @@ final class BoringContext {
   private int verify(long ssl, byte[][] der, String authMethod) {
     NativeSsl.Handle handle = live.get(ssl);
     try {
-      X509Certificate[] chain = decode(der);
+      X509Certificate[] chain = PeerChains.decodeOrThrow(der);
       TrustView view =
           new TrustView(
               handle == null ? null : handle.host,
@@ -313,6 +312,7 @@ final class BoringContext {
       } else {
         trust.checkClientTrusted(chain, authMethod, view);
       }
+      peerChains.remember(der, List.of(chain)); // SessionInfo's, without decoding it again
       return CertificateVerifier.X509_V_OK;
     } catch (CertificateException e) {
       if (handle != null) {
@@ -350,15 +350,6 @@ final class BoringContext {
     };
   }
 
-  private static X509Certificate[] decode(byte[][] der) throws CertificateException {
-    CertificateFactory factory = CertificateFactory.getInstance("X.509");
-    X509Certificate[] chain = new X509Certificate[der.length];
-    for (int i = 0; i < der.length; i++) {
-      chain[i] = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der[i]));
-    }
-    return chain;
-  }
-
   /** The verify callback; static so it holds the native context only. */
   private static final class Verifier extends CertificateVerifier {
     private final BoringContext context;
@@ -384,10 +375,10 @@ final class BoringContext {
     @Override
     public boolean sessionCreated(long ssl, long session) {
       NativeSsl.Handle handle = context.live.get(ssl);
-      if (handle == null || handle.port < 0 || handle.host == null) {
+      if (handle == null || handle.cacheKey == null) {
         return false; // BoringSSL keeps its reference and frees the session with the SSL
       }
-      context.sessions.add(handle.host, handle.port, session);
+      context.sessions.add(handle.cacheKey, session);
       return true; // the reference is ours now
     }
 

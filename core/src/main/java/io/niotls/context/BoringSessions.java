@@ -41,22 +41,23 @@ final class BoringSessions {
     this.maxServers = maxServers;
   }
 
-  private static String key(String host, int port) {
+  /** The key sessions for {@code host:port} are kept under; made once per connection. */
+  static String key(String host, int port) {
     return host + ":" + port;
   }
 
-  /** Keeps {@code session} (whose reference is now ours) for {@code host:port}. */
-  synchronized void add(String host, int port, long session) {
-    Deque<Long> kept = byServer.computeIfAbsent(key(host, port), k -> new ArrayDeque<>());
+  /** Keeps {@code session} (whose reference is now ours) under {@code key} ({@link #key}). */
+  synchronized void add(String key, long session) {
+    Deque<Long> kept = byServer.computeIfAbsent(key, k -> new ArrayDeque<>());
     kept.addFirst(session);
     while (kept.size() > MAX_PER_SERVER) {
       SSLSession.free(kept.removeLast());
     }
   }
 
-  /** Offers the newest session kept for {@code host:port} to {@code ssl}, if any. */
-  synchronized void offer(long ssl, String host, int port) {
-    Deque<Long> kept = byServer.get(key(host, port));
+  /** Offers the newest session kept under {@code key} ({@link #key}) to {@code ssl}, if any. */
+  synchronized void offer(long ssl, String key) {
+    Deque<Long> kept = byServer.get(key);
     if (kept == null) {
       return;
     }

@@ -3,6 +3,8 @@ package io.niotls.context;
 import io.netty.internal.tcnative.SSL;
 import java.lang.ref.Cleaner;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * One connection's BoringSSL objects for the {@link Provider#BORINGSSL} provider: the {@code SSL}
@@ -41,6 +43,18 @@ public final class NativeSsl implements AutoCloseable {
     return handle.verifyFailure;
   }
 
+  /**
+   * The peer's certificate chain, leaf first, as BoringSSL holds it after the handshake; empty when
+   * the peer sent none. A chain this context decoded before (a resumed session's, or the one its
+   * trust check just verified) is not decoded again. {@code client} says which side we are.
+   */
+  public List<X509Certificate> peerCertificates(boolean client) {
+    if (handle.freed()) {
+      return List.of();
+    }
+    return handle.owner.peerChains.of(handle.ssl, client);
+  }
+
   /** Whether the finished handshake resumed a session. */
   public boolean resumed() {
     return !handle.freed() && SSL.isSessionReused(handle.ssl);
@@ -60,18 +74,22 @@ public final class NativeSsl implements AutoCloseable {
   static final class Handle implements Runnable {
     final BoringContext owner;
     final long ssl;
+    final Long key; // ssl, boxed once: the context's map of live connections is keyed by it
     final long bio;
     final String host; // the identity a client verifies and caches sessions under
     final int port; // -1: no session is cached for this connection
+    final String cacheKey; // the client session cache's key for host:port; null: none cached
     volatile CertificateException verifyFailure;
     private volatile boolean freed;
 
     Handle(BoringContext owner, long ssl, long bio, String host, int port) {
       this.owner = owner;
       this.ssl = ssl;
+      this.key = ssl;
       this.bio = bio;
       this.host = host;
       this.port = port;
+      this.cacheKey = port >= 0 && host != null ? BoringSessions.key(host, port) : null;
     }
 
     boolean freed() {

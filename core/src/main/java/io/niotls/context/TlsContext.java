@@ -185,9 +185,10 @@ public final class TlsContext {
    * SSLEngine, it is an engine of Netty's OpenSSL provider with this context's settings (key
    * material, trust and pins, protocols, suites, ALPN, client auth, SNI), made for code that needs
    * an SSLEngine of its own, such as Netty's {@code SslHandler}: the same BoringSSL, through
-   * Netty's engine, with a session cache of its own. Free it with {@link #releaseSslEngine}.
+   * Netty's engine, with a session cache of its own. Free it with {@link #releaseSslEngine}. Not
+   * API: niotls's own modules reach it through {@link ProviderEngines}.
    */
-  public SSLEngine newSslEngine(String peerHost, int peerPort) {
+  SSLEngine newSslEngine(String peerHost, int peerPort) {
     // A client that names its server checks that name and only that name. Both providers' host
     // name checks (SunJSSE's trust manager, which Netty's engine calls too) try the SNI name and,
     // when it does not match, quietly fall back to the engine's peer host: so the peer host is
@@ -268,17 +269,17 @@ public final class TlsContext {
   }
 
   /** Frees what {@link #newSslEngine} made. */
-  public void releaseSslEngine(SSLEngine engine) {
+  void releaseSslEngine(SSLEngine engine) {
     sslEngines().release(engine);
   }
 
   /** Whether the engine's finished handshake resumed a session (asked once, at its end). */
-  public boolean wasResumed(SSLEngine engine) {
+  boolean wasResumed(SSLEngine engine) {
     return sslEngines().wasResumed(engine);
   }
 
   /** The SNI host name a client sent to this server engine, or null (asked once, at its end). */
-  public String requestedServerName(SSLEngine engine) {
+  String requestedServerName(SSLEngine engine) {
     return sslEngines().requestedServerName(engine);
   }
 

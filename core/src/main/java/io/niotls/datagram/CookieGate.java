@@ -1,5 +1,6 @@
 package io.niotls.datagram;
 
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsContext;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
@@ -60,7 +61,7 @@ public final class CookieGate {
     }
     boolean fragment = isFirstFragmentWithCookie(datagram);
     boolean cookie = fragment || hasCookie(datagram);
-    SSLEngine engine = context.newSslEngine(null, -1);
+    SSLEngine engine = ProviderEngines.newEngine(context, null, -1);
     try {
       SSLParameters parameters = engine.getSSLParameters();
       parameters.setMaximumPacketSize(maxPacket);
@@ -89,7 +90,7 @@ public final class CookieGate {
       }
       if (engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
         refused++;
-        context.releaseSslEngine(engine);
+        ProviderEngines.release(context, engine);
         return null;
       }
       out.clear();
@@ -98,13 +99,13 @@ public final class CookieGate {
       if (DtlsRecords.plaintextHandshakeType(out) == DtlsRecords.HELLO_VERIFY_REQUEST) {
         verifyRequests++;
         replyTo.send(out);
-        context.releaseSslEngine(engine);
+        ProviderEngines.release(context, engine);
         return null;
       }
       return adopt(engine, out, replyTo);
     } catch (java.io.IOException | RuntimeException e) {
       refused++;
-      context.releaseSslEngine(engine);
+      ProviderEngines.release(context, engine);
       return null;
     }
   }

@@ -1,5 +1,6 @@
 package io.niotls.datagram;
 
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;
@@ -141,7 +142,7 @@ public final class DtlsEngine implements AutoCloseable {
     requireRole(context, true);
     return new DtlsEngine(
         context,
-        context.newSslEngine(host, port),
+        ProviderEngines.newEngine(context, host, port),
         transport,
         maxPacket,
         System::nanoTime,
@@ -157,7 +158,7 @@ public final class DtlsEngine implements AutoCloseable {
     requireRole(context, false);
     return new DtlsEngine(
         context,
-        context.newSslEngine(null, -1),
+        ProviderEngines.newEngine(context, null, -1),
         transport,
         maxPacket,
         System::nanoTime,
@@ -595,7 +596,7 @@ public final class DtlsEngine implements AutoCloseable {
     }
     timer.stop();
     engine.closeOutbound();
-    context.releaseSslEngine(engine);
+    ProviderEngines.release(context, engine);
   }
 
   // ---- the SSLEngine's calls and the datagrams

@@ -54,7 +54,7 @@ final class BoringCloser {
     }
     // SSL_shutdown's first call only writes: lending it input would put the bytes behind a peer's
     // close_notify (plaintext after a stopTls) before the record guard as if they were a record.
-    io.withoutInput(() -> SSL.shutdownSSL(ssl));
+    io.withoutInput(BoringIo.Call.SHUTDOWN, ssl);
     buffers.flush();
   }
 
@@ -73,7 +73,7 @@ final class BoringCloser {
       try {
         long at = BoringIo.address(app) + app.position();
         int room = app.remaining();
-        n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+        n = io.withInput(BoringIo.Call.READ, ssl, at, room, true);
         if (n > 0) {
           app.position(app.position() + n);
         }
@@ -98,7 +98,7 @@ final class BoringCloser {
       ByteBuffer discard = BoringIo.staging();
       long at = BoringIo.address(discard);
       int room = discard.remaining();
-      int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+      int n = io.withInput(BoringIo.Call.READ, ssl, at, room, true);
       if (n > 0) {
         continue; // the peer's last data, which we no longer read
       }

@@ -84,7 +84,7 @@ final class BoringDriver implements Driver {
         if (!buffers.flush()) {
           return Status.WANT_WRITE;
         }
-        int r = io.withInput(() -> SSL.doHandshake(ssl), false);
+        int r = io.withInput(BoringIo.Call.HANDSHAKE, ssl, 0, 0, false);
         if (r == 1) {
           engine.established();
           break;
@@ -97,7 +97,7 @@ final class BoringDriver implements Driver {
       if (!client && tls13 && !buffers.wantsWrite()) {
         // BoringSSL holds a TLS 1.3 server's tickets until its first write: a zero-byte write
         // sends them now, so a client that only handshakes gets them too.
-        io.withOutput(() -> SSL.writeToSSL(ssl, NOTHING_ADDRESS, 0));
+        io.withOutput(ssl, NOTHING_ADDRESS, 0);
       }
       return buffers.flush() ? Status.OK : Status.WANT_WRITE;
     } finally {
@@ -153,7 +153,7 @@ final class BoringDriver implements Driver {
     String protocol = SSL.getVersion(ssl);
     tls13 = "TLSv1.3".equals(protocol);
     guard.established(protocol);
-    return BoringFacts.session(ssl, protocol, client, serverName, peerCertificates);
+    return BoringFacts.session(nativeSsl, protocol, client, serverName, peerCertificates);
   }
 
   @Override
@@ -202,7 +202,7 @@ final class BoringDriver implements Driver {
     if (dst.isDirect()) {
       long at = BoringIo.address(dst) + dst.position();
       int room = dst.remaining();
-      int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+      int n = io.withInput(BoringIo.Call.READ, ssl, at, room, true);
       if (n > 0) {
         dst.position(dst.position() + n);
       }
@@ -211,7 +211,7 @@ final class BoringDriver implements Driver {
     ByteBuffer staging = BoringIo.staging();
     long at = BoringIo.address(staging);
     int room = Math.min(staging.remaining(), dst.remaining());
-    int n = io.withInput(() -> SSL.readFromSSL(ssl, at, room), true);
+    int n = io.withInput(BoringIo.Call.READ, ssl, at, room, true);
     if (n > 0) {
       dst.put(staging.limit(n));
     }
@@ -228,7 +228,7 @@ final class BoringDriver implements Driver {
     if (!tls13 || (phase != Phase.OPEN && phase != Phase.PEER_CLOSED)) {
       return false; // after our close_notify BoringSSL writes nothing more
     }
-    io.withOutput(() -> SSL.writeToSSL(ssl, NOTHING_ADDRESS, 0));
+    io.withOutput(ssl, NOTHING_ADDRESS, 0);
     replyPending |= io.produced() > 0;
     return replyPending && !flushReply();
   }
@@ -296,7 +296,7 @@ final class BoringDriver implements Driver {
       copy.put(0, src, src.position(), length);
       at = BoringIo.address(copy);
     }
-    return io.withOutput(() -> SSL.writeToSSL(ssl, at, length));
+    return io.withOutput(ssl, at, length);
   }
 
   @Override

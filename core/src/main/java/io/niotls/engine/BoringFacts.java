@@ -3,11 +3,7 @@ package io.niotls.engine;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.internal.tcnative.SSL;
 import io.niotls.context.NativeSsl;
-import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLException;
 
@@ -36,42 +32,20 @@ final class BoringFacts {
    * @param peerCertificates false when the peer cannot have sent any
    */
   static SessionInfo session(
-      long ssl, String protocol, boolean client, String serverName, boolean peerCertificates) {
+      NativeSsl nativeSsl,
+      String protocol,
+      boolean client,
+      String serverName,
+      boolean peerCertificates) {
+    long ssl = nativeSsl.ssl();
     String cipher = CipherSuiteConverter.toJava(SSL.getCipherForSSL(ssl), "TLS");
     return SessionInfo.of(
         protocol,
         cipher,
         SSL.getAlpnSelected(ssl),
         client ? serverName : SSL.getSniHostname(ssl),
-        peerCertificates ? peerCertificates(ssl, client) : List.of(),
+        peerCertificates ? nativeSsl.peerCertificates(client) : List.of(),
         SSL.isSessionReused(ssl),
         client ? SSL.getOcspResponse(ssl) : null);
-  }
-
-  /** The peer's chain, leaf first; tcnative leaves a server's peer leaf out of the chain. */
-  private static List<X509Certificate> peerCertificates(long ssl, boolean client) {
-    List<byte[]> der = new ArrayList<>();
-    if (!client) {
-      byte[] leaf = SSL.getPeerCertificate(ssl);
-      if (leaf == null) {
-        return List.of();
-      }
-      der.add(leaf);
-    }
-    byte[][] chain = SSL.getPeerCertChain(ssl);
-    if (chain != null) {
-      der.addAll(List.of(chain));
-    }
-    try {
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
-      List<X509Certificate> certificates = new ArrayList<>();
-      for (byte[] certificate : der) {
-        certificates.add(
-            (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(certificate)));
-      }
-      return certificates;
-    } catch (CertificateException e) {
-      return List.of();
-    }
   }
 }

@@ -58,16 +58,33 @@ final class BoringIo {
     return UNSAFE ? PlatformDependent.directBufferAddress(direct) : Buffer.address(direct);
   }
 
-  /** A native call that reads through the BIO. */
-  interface Call {
-    int run();
+  /**
+   * The native calls made through the BIO. A constant and its arguments rather than a lambda: a
+   * lambda capturing the call's arguments was an object per call, several per handshake.
+   */
+  enum Call {
+    HANDSHAKE,
+    READ,
+    WRITE,
+    SHUTDOWN;
+
+    int run(long ssl, long address, int length) {
+      return switch (this) {
+        case HANDSHAKE -> SSL.doHandshake(ssl);
+        case READ -> SSL.readFromSSL(ssl, address, length);
+        case WRITE -> SSL.writeToSSL(ssl, address, length);
+        case SHUTDOWN -> SSL.shutdownSSL(ssl);
+      };
+    }
   }
 
   /**
-   * Runs {@code call} with the next whole record as its input, then moves what BoringSSL wrote into
-   * netOut. {@link #consumed()} tells how many input bytes it took.
+   * Runs {@code call} on {@code ssl} (with {@code address} and {@code length}, for a read) with the
+   * next whole record as its input, then moves what BoringSSL wrote into netOut. {@link
+   * #consumed()} tells how many input bytes it took.
    */
-  int withInput(Call call, boolean established) throws IOException {
+  int withInput(Call call, long ssl, long address, int length, boolean established)
+      throws IOException {
     ByteBuffer in = buffers.netIn();
     int exposed = 0;
     // After the peer's close_notify BoringSSL reads nothing more (it answers from its state), and
@@ -83,7 +100,7 @@ final class BoringIo {
     }
     int result;
     try {
-      result = call.run();
+      result = call.run(ssl, address, length);
     } finally {
       if (exposed > 0) {
         consumed = exposed - SSL.bioLengthByteBuffer(bio);
@@ -99,21 +116,22 @@ final class BoringIo {
   }
 
   /**
-   * Runs {@code call} with no input lent (a call that reads nothing, such as {@code SSL_shutdown}'s
-   * first), then moves what BoringSSL wrote into netOut.
+   * Runs {@code call} on {@code ssl} with no input lent (a call that reads nothing, such as {@code
+   * SSL_shutdown}'s first), then moves what BoringSSL wrote into netOut.
    */
-  int withoutInput(Call call) throws IOException {
+  int withoutInput(Call call, long ssl) throws IOException {
     consumed = 0;
-    int result = call.run();
+    int result = call.run(ssl, 0, 0);
     drain();
     return result;
   }
 
   /**
-   * Runs {@code call} with free room in netOut as where BoringSSL writes (a write, which reads
-   * nothing); returns its result. What it wrote is in netOut, read mode.
+   * Runs {@code SSL_write} of {@code length} bytes at {@code address} on {@code ssl} with free room
+   * in netOut as where BoringSSL writes (a write reads nothing); returns its result. What it wrote
+   * is in netOut, read mode.
    */
-  int withOutput(Call call) {
+  int withOutput(long ssl, long address, int length) {
     ByteBuffer out = buffers.beginWrap();
     int start = out.position();
     int room = out.remaining();
@@ -122,7 +140,7 @@ final class BoringIo {
       if (room > 0) {
         SSL.bioSetByteBuffer(bio, address(out) + start, room, true);
         try {
-          result = call.run();
+          result = Call.WRITE.run(ssl, address, length);
         } finally {
           produced = room - SSL.bioLengthByteBuffer(bio);
           SSL.bioClearByteBuffer(bio);

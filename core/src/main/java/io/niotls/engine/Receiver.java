@@ -101,6 +101,32 @@ final class Receiver {
     }
   }
 
+  /**
+   * Before a TLS 1.3 client's close_notify: reads what has arrived from the transport and unwraps
+   * it as far as the first application data (kept in appIn for the caller), so that the tickets a
+   * server sent after the handshake reach the session cache of a client that never read. Netty's
+   * engine (BoringSSL) ignores tickets once our close_notify is out. Never waits: what has not
+   * arrived yet is not read. Failures and the peer's close_notify are left for the next call.
+   */
+  void readArrived() throws IOException {
+    for (int step = 0;
+        step < TlsEngine.MAX_RECORDS_WITHOUT_DATA
+            && !buffers.holdsAppIn()
+            && engine.phase() == Phase.OPEN;
+        step++) {
+      if (!buffers.holdsWholeRecord() && buffers.fill() <= 0) {
+        return; // nothing more has arrived, or the end of the stream, which read() reports
+      }
+      if (!buffers.holdsWholeRecord()) {
+        continue; // part of a record: the next fill may bring the rest
+      }
+      SSLEngineResult r = unwrapIntoAppIn();
+      if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesConsumed() == 0) {
+        return; // CLOSED: the peer's close_notify; read() and awaitPeerClose() find it read
+      }
+    }
+  }
+
   /** Decrypts into {@code dst}, up to one record's worth: {@link TlsEngine#read}'s contract. */
   int read(ByteBuffer dst) throws IOException {
     buffers.flush(); // a post-handshake reply left over from an earlier call
@@ -110,6 +136,10 @@ final class Receiver {
         return engine.ok(buffers.take(dst));
       }
       Phase phase = engine.phase();
+      if (phase == Phase.SHUTDOWN_SENT && ssl.isInboundDone()) {
+        engine.moveTo(Phase.CLOSED); // readArrived() read the peer's close_notify before ours
+        phase = Phase.CLOSED;
+      }
       if (phase == Phase.PEER_CLOSED || phase == Phase.CLOSED) {
         return engine.status(Status.ZERO_RETURN).code();
       }
@@ -201,6 +231,9 @@ final class Receiver {
 
   /** After our close_notify: reads and discards until the peer's arrives. */
   Status awaitPeerClose() throws IOException {
+    if (engine.phase() == Phase.SHUTDOWN_SENT && ssl.isInboundDone()) {
+      engine.moveTo(Phase.CLOSED); // readArrived() read the peer's close_notify before ours
+    }
     while (engine.phase() == Phase.SHUTDOWN_SENT) {
       SSLEngineResult r = unwrapIntoAppIn();
       buffers.releaseAppIn();

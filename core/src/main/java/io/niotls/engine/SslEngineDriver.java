@@ -1,6 +1,7 @@
 package io.niotls.engine;
 
 import io.niotls.context.ClientAuth;
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,13 +23,14 @@ final class SslEngineDriver implements Driver {
   private final Receiver receiver;
   private final EngineQuirks quirks;
   private final String serverName;
+  private boolean tls13Client; // reads what has arrived before its close_notify (tickets)
 
   SslEngineDriver(
       TlsEngine engine, TlsContext context, EngineBuffers buffers, String peerHost, int peerPort) {
     this.engine = engine;
     this.context = context;
     this.buffers = buffers;
-    this.ssl = context.newSslEngine(peerHost, peerPort);
+    this.ssl = ProviderEngines.newEngine(context, peerHost, peerPort);
     this.serverName = context.isClient() ? context.serverNameFor(peerHost) : null;
     this.quirks = EngineQuirks.of(context.provider());
     this.sender = new Sender(engine, ssl, buffers, quirks);
@@ -83,9 +85,12 @@ final class SslEngineDriver implements Driver {
     sender.established();
     // A server that asked for no client certificate has none to read: asking would only throw.
     boolean peerCertificates = context.isClient() || context.clientAuth() != ClientAuth.NONE;
-    String sni = context.isClient() ? serverName : context.requestedServerName(ssl);
-    SessionInfo session = SessionInfo.of(ssl, sni, context.wasResumed(ssl), peerCertificates);
+    String sni =
+        context.isClient() ? serverName : ProviderEngines.requestedServerName(context, ssl);
+    SessionInfo session =
+        SessionInfo.of(ssl, sni, ProviderEngines.wasResumed(context, ssl), peerCertificates);
     receiver.established(session.protocol());
+    tls13Client = context.isClient() && "TLSv1.3".equals(session.protocol());
     if (!context.sessionResumption()) {
       ssl.getSession().invalidate();
     }
@@ -104,6 +109,9 @@ final class SslEngineDriver implements Driver {
 
   @Override
   public void closeNotify() throws IOException {
+    if (tls13Client && engine.phase() == Phase.OPEN) {
+      receiver.readArrived(); // the server's tickets, which BoringSSL ignores after close_notify
+    }
     sender.closeNotify();
   }
 
@@ -136,7 +144,7 @@ final class SslEngineDriver implements Driver {
 
   @Override
   public void release() {
-    context.releaseSslEngine(ssl);
+    ProviderEngines.release(context, ssl);
   }
 
   @Override

@@ -364,20 +364,12 @@ public final class TlsEngine implements Closeable {
   }
 
   /**
-   * The SSLEngine underneath, for facts this class does not expose. Do not drive it directly.
-   *
-   * @throws UnsupportedOperationException for {@link Provider#BORINGSSL}, which has no SSLEngine
+   * The SSLEngine underneath, or null for {@link Provider#BORINGSSL}, which has none. Not API: the
+   * facts of a session are {@link #session()}'s; niotls's own modules reach this through {@link
+   * UnderlyingEngine}.
    */
-  public SSLEngine sslEngine() {
-    return driver.sslEngine();
-  }
-
-  /**
-   * Whether an SSLEngine works underneath ({@link #sslEngine()} answers): true for the JDK and
-   * OPENSSL providers, false for {@link Provider#BORINGSSL}, whose facts are {@link #session()}'s.
-   */
-  public boolean hasSslEngine() {
-    return driver.hasSslEngine();
+  SSLEngine sslEngine() {
+    return driver.hasSslEngine() ? driver.sslEngine() : null;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.Contexts;
@@ -35,7 +36,8 @@ class DtlsContextTest {
     assertThat(context.provider()).isEqualTo(Provider.JDK);
     assertThat(context.protocols()).containsExactly("DTLSv1.2");
     assertThat(context.cipherSuites()).isNotEmpty().noneMatch(s -> s.startsWith("TLS_AES_"));
-    assertThat(context.newSslEngine(null, -1).getEnabledProtocols()).containsExactly("DTLSv1.2");
+    assertThat(ProviderEngines.newEngine(context, null, -1).getEnabledProtocols())
+        .containsExactly("DTLSv1.2");
   }
 
   @ParameterizedTest

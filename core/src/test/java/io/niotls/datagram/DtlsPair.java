@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;
 import io.niotls.testing.Contexts;
@@ -40,7 +41,7 @@ final class DtlsPair {
     this.client =
         new DtlsEngine(
             clientContext,
-            clientContext.newSslEngine("localhost", 4433),
+            ProviderEngines.newEngine(clientContext, "localhost", 4433),
             net.a,
             maxPacket,
             net::now,
@@ -48,7 +49,7 @@ final class DtlsPair {
     this.server =
         new DtlsEngine(
             serverContext,
-            serverContext.newSslEngine(null, -1),
+            ProviderEngines.newEngine(serverContext, null, -1),
             net.b,
             maxPacket,
             net::now,

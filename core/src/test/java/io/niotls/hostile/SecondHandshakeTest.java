@@ -7,6 +7,7 @@ import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
+import io.niotls.engine.UnderlyingEngine;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.MemoryPair;
 import io.niotls.transport.MemoryTransport;
@@ -109,9 +110,9 @@ class SecondHandshakeTest {
 
   /** The peer's own SSLEngine starts a new handshake; its first flight goes to the victim. */
   private static void renegotiate(TlsEngine peer, MemoryTransport victimSide) throws SSLException {
-    peer.sslEngine().beginHandshake();
+    UnderlyingEngine.of(peer).beginHandshake();
     ByteBuffer flight = ByteBuffer.allocate(64 * 1024);
-    SSLEngineResult r = peer.sslEngine().wrap(ByteBuffer.allocate(0), flight);
+    SSLEngineResult r = UnderlyingEngine.of(peer).wrap(ByteBuffer.allocate(0), flight);
     assertThat(r.bytesProduced()).as("the peer sent a handshake message").isPositive();
     victimSide.feed(flight.flip());
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsConfigException;
 import io.niotls.context.TlsContext;
 import io.niotls.datagram.DtlsEngine;
@@ -331,7 +332,7 @@ class DatagramLoopTest {
 
   /** A real client's first ClientHello, without a cookie, as a datagram. */
   private static ByteBuffer clientHello(TlsContext context) throws Exception {
-    SSLEngine engine = context.newSslEngine("localhost", 1);
+    SSLEngine engine = ProviderEngines.newEngine(context, "localhost", 1);
     engine.beginHandshake();
     ByteBuffer out = ByteBuffer.allocate(17 * 1024);
     SSLEngineResult r = engine.wrap(ByteBuffer.allocate(0), out);

@@ -11,6 +11,7 @@ import io.niotls.context.TlsContext;
 import io.niotls.engine.SessionInfo;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
+import io.niotls.engine.UnderlyingEngine;
 import io.niotls.transport.MemoryTransport;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -131,8 +132,9 @@ final class HandlerSession {
    * the handshake negotiated.
    */
   private SSLSession sslSession(SessionInfo session) {
-    if (engine.hasSslEngine()) {
-      return engine.sslEngine().getSession();
+    SSLEngine underneath = UnderlyingEngine.of(engine);
+    if (underneath != null) {
+      return underneath.getSession();
     }
     KeyMaterial ours = context.keyMaterial();
     SSLEngine view = handler.engine();

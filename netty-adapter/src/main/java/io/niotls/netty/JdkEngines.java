@@ -5,6 +5,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsContext;
 import java.security.Provider;
 import java.security.SecureRandom;
@@ -86,12 +87,13 @@ final class JdkEngines {
 
     @Override
     protected SSLEngine engineCreateSSLEngine() {
-      return context.newSslEngine(null, -1);
+      return ProviderEngines.newEngine(context, null, -1);
     }
 
     @Override
     protected SSLEngine engineCreateSSLEngine(String host, int port) {
-      return context.newSslEngine(context.isClient() ? host : null, context.isClient() ? port : -1);
+      return ProviderEngines.newEngine(
+          context, context.isClient() ? host : null, context.isClient() ? port : -1);
     }
 
     @Override

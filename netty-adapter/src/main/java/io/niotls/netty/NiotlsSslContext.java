@@ -5,6 +5,7 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCounted;
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsContext;
 import java.util.List;
 import java.util.Objects;
@@ -27,9 +28,9 @@ import javax.net.ssl.SSLSessionContext;
  * <p>The delegated-task {@link Executor} of the {@code newHandler} variants is not used: the
  * context's {@code delegatedTasks()} decides where the provider's tasks run. Engines from {@code
  * newEngine} run under Netty's {@code SslHandler}, without niotls's record guards. They are the
- * context's {@link TlsContext#newSslEngine SSLEngines}: SunJSSE's for the JDK provider, Netty's
- * BoringSSL engine for OPENSSL and for BORINGSSL (which drives BoringSSL without an SSLEngine, so
- * such engines have the context's settings but a session cache of their own).
+ * context's {@link ProviderEngines SSLEngines}: SunJSSE's for the JDK provider, Netty's BoringSSL
+ * engine for OPENSSL and for BORINGSSL (which drives BoringSSL without an SSLEngine, so such
+ * engines have the context's settings but a session cache of their own).
  */
 public final class NiotlsSslContext extends SslContext {
   private final TlsContext context;
@@ -109,11 +110,11 @@ public final class NiotlsSslContext extends SslContext {
     if (wrapping != null) {
       return wrapping.newEngine(alloc, host, port);
     }
-    SSLEngine engine = context.newSslEngine(host, port);
+    SSLEngine engine = ProviderEngines.newEngine(context, host, port);
     if (engine instanceof ReferenceCounted) {
       return engine;
     }
-    context.releaseSslEngine(engine);
+    ProviderEngines.release(context, engine);
     wrapping = new JdkEngines(context);
     jdkEngines = wrapping;
     return wrapping.newEngine(alloc, host, port);
@@ -133,11 +134,11 @@ public final class NiotlsSslContext extends SslContext {
     if (known != null) {
       return known;
     }
-    SSLEngine probe = context.newSslEngine(null, -1);
+    SSLEngine probe = ProviderEngines.newEngine(context, null, -1);
     try {
       known = probe.getSession().getSessionContext();
     } finally {
-      context.releaseSslEngine(probe);
+      ProviderEngines.release(context, probe);
     }
     if (known == null) {
       throw new IllegalStateException(

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.Promise;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.SessionInfo;
 import io.niotls.engine.TlsEngine;
+import io.niotls.engine.UnderlyingEngine;
 import io.niotls.transport.MemoryTransport;
 import io.niotls.wire.TlsRecords;
 import java.nio.channels.ClosedChannelException;
@@ -361,8 +362,9 @@ public final class TlsHandler extends SslHandler {
     closePromise.attach(ctx.executor());
     HandlerSession s =
         new HandlerSession(this, ctx, peerHost, peerPort, firstState == HandlerState.PLAINTEXT);
-    if (s.engine.hasSslEngine()) {
-      view.started(s.engine.sslEngine()); // its handshake session, while the handshake runs
+    SSLEngine underneath = UnderlyingEngine.of(s.engine);
+    if (underneath != null) {
+      view.started(underneath); // its handshake session, while the handshake runs
     }
     session = s;
     s.startIfReady();

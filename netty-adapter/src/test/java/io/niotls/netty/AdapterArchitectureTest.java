@@ -82,7 +82,7 @@ class AdapterArchitectureTest {
         .areAssignableTo(Provider.class)
         .because(
             "issue 13: the adapter stops branching on Provider; what differs is asked as a"
-                + " capability (prefersDirectBuffers, hasSslEngine, plaintextPerRecord)")
+                + " capability (prefersDirectBuffers, UnderlyingEngine.of, plaintextPerRecord)")
         .check(adapter);
   }
 }

@@ -2,6 +2,7 @@ package io.niotls.bench.dtls;
 
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
+import io.niotls.context.ProviderEngines;
 import io.niotls.context.TlsContext;
 import io.niotls.datagram.DtlsEngine;
 import io.niotls.engine.Status;
@@ -58,8 +59,8 @@ public class DtlsBenchmark {
     handshake(client, server);
     raw =
         new RawDtls(
-            clientContext.newSslEngine("localhost", 4433),
-            serverContext.newSslEngine(null, -1),
+            ProviderEngines.newEngine(clientContext, "localhost", 4433),
+            ProviderEngines.newEngine(serverContext, null, -1),
             MTU);
     raw.handshake();
   }
@@ -85,8 +86,8 @@ public class DtlsBenchmark {
   public boolean handshakeRawSslEngine() throws SSLException {
     RawDtls pair =
         new RawDtls(
-            clientContext.newSslEngine("localhost", 4433),
-            serverContext.newSslEngine(null, -1),
+            ProviderEngines.newEngine(clientContext, "localhost", 4433),
+            ProviderEngines.newEngine(serverContext, null, -1),
             MTU);
     pair.handshake();
     return pair.client.getSession().isValid();

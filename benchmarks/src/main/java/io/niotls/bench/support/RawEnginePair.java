@@ -1,5 +1,6 @@
 package io.niotls.bench.support;
 
+import io.niotls.context.ProviderEngines;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -55,8 +56,8 @@ public final class RawEnginePair implements Duplex {
     this.buffers = fixture.scratch().raw;
     this.plaintext = fixture.scratch().plaintext;
     this.resumption = fixture.spec().resumption();
-    this.client = contexts.client().newSslEngine(ContextPair.HOST, ContextPair.PORT);
-    this.server = contexts.server().newSslEngine(null, -1);
+    this.client = ProviderEngines.newEngine(contexts.client(), ContextPair.HOST, ContextPair.PORT);
+    this.server = ProviderEngines.newEngine(contexts.server(), null, -1);
   }
 
   /**
@@ -169,7 +170,7 @@ public final class RawEnginePair implements Duplex {
   @Override
   public boolean resumed() {
     if (resumed == null) {
-      resumed = contexts.client().wasResumed(client);
+      resumed = ProviderEngines.wasResumed(contexts.client(), client);
     }
     return resumed;
   }
@@ -223,15 +224,15 @@ public final class RawEnginePair implements Duplex {
 
   @Override
   public AutoCloseable keepServerOnly() {
-    contexts.client().releaseSslEngine(client);
+    ProviderEngines.release(contexts.client(), client);
     SSLEngine kept = server;
     ContextPair owner = contexts;
-    return () -> owner.server().releaseSslEngine(kept);
+    return () -> ProviderEngines.release(owner.server(), kept);
   }
 
   @Override
   public void close() {
-    contexts.client().releaseSslEngine(client);
-    contexts.server().releaseSslEngine(server);
+    ProviderEngines.release(contexts.client(), client);
+    ProviderEngines.release(contexts.server(), server);
   }
 }
