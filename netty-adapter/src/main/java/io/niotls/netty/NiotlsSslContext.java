@@ -10,6 +10,7 @@ import io.niotls.context.TlsContext;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSessionContext;
 
@@ -36,13 +37,15 @@ public final class NiotlsSslContext extends SslContext {
   private final TlsContext context;
   private final boolean startTls;
   private final ApplicationProtocolNegotiator negotiator;
+  private final Consumer<TlsHandler> setup; // applied to every handler made
   private volatile JdkEngines jdkEngines; // once the context's engines are found not Netty's
   private volatile SSLSessionContext learned; // SunJSSE's, from the first finished handshake
 
-  private NiotlsSslContext(TlsContext context, boolean startTls) {
+  private NiotlsSslContext(TlsContext context, boolean startTls, Consumer<TlsHandler> setup) {
     super(startTls);
     this.context = Objects.requireNonNull(context, "context");
     this.startTls = startTls;
+    this.setup = setup;
     List<String> protocols = context.alpn();
     this.negotiator = negotiator(protocols);
   }
@@ -54,7 +57,7 @@ public final class NiotlsSslContext extends SslContext {
 
   /** An {@code SslContext} whose handlers and engines are the context's. */
   public static NiotlsSslContext of(TlsContext context) {
-    return new NiotlsSslContext(context, false);
+    return new NiotlsSslContext(context, false, h -> {});
   }
 
   /**
@@ -62,7 +65,17 @@ public final class NiotlsSslContext extends SslContext {
    * plaintext (see {@link TlsHandler#startTls()}).
    */
   public static NiotlsSslContext startTls(TlsContext context) {
-    return new NiotlsSslContext(context, true);
+    return new NiotlsSslContext(context, true, h -> {});
+  }
+
+  /**
+   * The same, with {@code setup} applied to every handler it makes from now on, after what was set
+   * before: for settings of the handler itself that a framework taking an {@code SslContext} gives
+   * no way to reach, such as {@code eachHandler(h -> h.idleTimeout(Duration.ofMinutes(5)))}.
+   */
+  public NiotlsSslContext eachHandler(Consumer<TlsHandler> setup) {
+    Objects.requireNonNull(setup, "setup");
+    return new NiotlsSslContext(context, startTls, this.setup.andThen(setup));
   }
 
   /** The niotls context behind it. */
@@ -185,6 +198,7 @@ public final class NiotlsSslContext extends SslContext {
     if (startTls || this.startTls) {
       handler.startTls();
     }
+    setup.accept(handler);
     if (learned == null) {
       handler
           .handshakeFuture()
