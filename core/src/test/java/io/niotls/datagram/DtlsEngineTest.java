@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DtlsEngineTest {
@@ -28,8 +30,13 @@ class DtlsEngineTest {
     assertThat(pair.toServer).containsExactlyElementsOf(sent);
   }
 
+  /** Every seed of 1..60, none picked: a link this bad is what DTLS is for. */
+  static LongStream seeds() {
+    return LongStream.rangeClosed(1, 60);
+  }
+
   @ParameterizedTest
-  @ValueSource(longs = {2, 3, 4, 5, 6, 7, 8, 9, 11, 12})
+  @MethodSource("seeds")
   void aHandshakeCompletesDespiteLossDuplicationAndReorderingAndNoDatagramArrivesTwice(long seed) {
     DtlsPair pair = new DtlsPair(new LossyNetwork(seed, 0.2, 0.2, 0.3), 1400);
 
