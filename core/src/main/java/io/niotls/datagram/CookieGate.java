@@ -58,6 +58,9 @@ public final class CookieGate {
       datagram.position(datagram.limit());
       return null;
     }
+    int helloAt = datagram.position();
+    int helloSeq = datagram.remaining() >= DtlsRecords.HEADER + 6 ? helloSeq(datagram) : 0;
+    long helloRecord = DtlsRecords.sequence(datagram, helloAt);
     boolean fragment = isFirstFragmentWithCookie(datagram);
     boolean cookie = fragment || hasCookie(datagram);
     SSLEngine engine = context.newSslEngine(null, -1);
@@ -85,7 +88,7 @@ public final class CookieGate {
         hs = engine.getHandshakeStatus();
       }
       if (hs == HandshakeStatus.NEED_UNWRAP && fragment) {
-        return adopt(engine, null, replyTo); // the rest of the hello is still to come
+        return adopt(engine, null, replyTo, helloSeq - 1, helloRecord); // the rest is to come
       }
       if (engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
         refused++;
@@ -101,7 +104,7 @@ public final class CookieGate {
         context.releaseSslEngine(engine);
         return null;
       }
-      return adopt(engine, out, replyTo);
+      return adopt(engine, out, replyTo, helloSeq, helloRecord);
     } catch (java.io.IOException | RuntimeException e) {
       refused++;
       context.releaseSslEngine(engine);
@@ -109,11 +112,17 @@ public final class CookieGate {
     }
   }
 
-  private DtlsEngine adopt(SSLEngine engine, ByteBuffer first, DatagramTransport replyTo) {
+  private DtlsEngine adopt(
+      SSLEngine engine, ByteBuffer first, DatagramTransport replyTo, int helloSeq, long record) {
     DtlsEngine adopted =
         new DtlsEngine(context, engine, replyTo, maxPacket, clock, Retransmissions.INITIAL);
-    adopted.adoptHandshake(first);
+    adopted.adoptHandshake(first, helloSeq, record);
     return adopted;
+  }
+
+  /** The message_seq of the handshake message the datagram's first record starts with. */
+  private static int helloSeq(ByteBuffer d) {
+    return d.getShort(d.position() + DtlsRecords.HEADER + 4) & 0xffff;
   }
 
   private static void runTasks(SSLEngine engine) {

@@ -75,13 +75,11 @@ public final class DtlsEngine implements AutoCloseable {
   private final ArrayDeque<ByteBuffer> released = new ArrayDeque<>();
   private final ReplayWindow replay = new ReplayWindow();
   private int readEpoch;
-  private boolean serverHelloSeen;
-  private final FlightOrder order = new FlightOrder();
+  private final HandshakeInbox inbox;
   private final java.util.List<ByteBuffer> flight = new java.util.ArrayList<>(); // see wrap()
   private boolean flightEnded = true;
   private boolean lastFlightOurs; // we finished by sending: the peer may need it again
   private long lastResend;
-  private ByteBuffer lastVerifyRequest; // the body of the last HelloVerifyRequest taken
   private final Retransmissions timer;
   private DtlsPhase phase = DtlsPhase.NEW;
   private boolean peerClosed;
@@ -123,6 +121,7 @@ public final class DtlsEngine implements AutoCloseable {
     netIn = ByteBuffer.allocate(session.getPacketBufferSize() + 1).flip();
     netOut = ByteBuffer.allocate(Math.max(maxPacket, session.getPacketBufferSize()));
     appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
+    inbox = new HandshakeInbox(Math.min(maxPacket, netIn.capacity() - 1), 0);
     timer = new Retransmissions(clock.getAsLong(), context.handshakeTimeout(), initialTimeout);
   }
 
@@ -174,11 +173,13 @@ public final class DtlsEngine implements AutoCloseable {
   }
 
   /**
-   * Adopts a server engine whose ClientHello (with a valid cookie) the gate has unwrapped and whose
-   * first datagram of the answer it has wrapped: that datagram goes out first.
+   * Adopts a server engine whose ClientHello (with a valid cookie, {@code helloSeq} its message_seq
+   * and {@code helloRecord} its record's sequence number) the gate has unwrapped and whose first
+   * datagram of the answer it has wrapped: that datagram goes out first.
    */
-  void adoptHandshake(ByteBuffer firstDatagram) {
+  void adoptHandshake(ByteBuffer firstDatagram, int helloSeq, long helloRecord) {
     phase = DtlsPhase.HANDSHAKING;
+    inbox.delivered(helloSeq, helloRecord);
     if (firstDatagram != null) {
       flight.add(
           ByteBuffer.allocate(firstDatagram.remaining()).put(firstDatagram.duplicate()).flip());
@@ -262,6 +263,12 @@ public final class DtlsEngine implements AutoCloseable {
     timer.stop();
     if (phase == DtlsPhase.HANDSHAKING) {
       phase = DtlsPhase.OPEN;
+      // After a few retransmissions of one flight the JDK halves its packet size for good
+      // (DTLSOutputRecord's fragmenter, RFC 6347 §4.1.1.1's back-off), application records
+      // included: one write would no longer be one record. The MTU is the caller's: restore it.
+      SSLParameters parameters = engine.getSSLParameters();
+      parameters.setMaximumPacketSize(maxPacket);
+      engine.setSSLParameters(parameters);
       // Whoever sends the handshake's last flight keeps it, and sends it again when the peer
       // shows it lost it by sending its own again (RFC 6347 §4.2.4): the JDK's engine does not.
       lastFlightOurs = !flightEnded && !flight.isEmpty();
@@ -628,9 +635,6 @@ public final class DtlsEngine implements AutoCloseable {
         phase == DtlsPhase.HANDSHAKING
             && DtlsRecords.hasHeader(src, src.position())
             && DtlsRecords.contentType(src, src.position()) == DtlsRecords.CHANGE_CIPHER_SPEC;
-    boolean serverHello =
-        phase == DtlsPhase.HANDSHAKING
-            && DtlsRecords.plaintextHandshakeType(src) == DtlsRecords.SERVER_HELLO;
     SSLEngineResult r;
     try {
       r = engine.unwrap(src, dst);
@@ -646,8 +650,6 @@ public final class DtlsEngine implements AutoCloseable {
       // a datagram that ends inside a record: no record of it can be read
       src.position(src.limit());
       discarded++;
-    } else if (serverHello && r.bytesConsumed() > 0) {
-      serverHelloSeen = true;
     } else if (changesCipher && r.bytesConsumed() > 0) {
       readEpoch++;
       released.addAll(early);
@@ -657,9 +659,11 @@ public final class DtlsEngine implements AutoCloseable {
   }
 
   /**
-   * Takes the next datagram into netIn. During the handshake a datagram of the next epoch (the
-   * peer's Finished) that overtook the ChangeCipherSpec before it is held back until that has been
-   * read: the SSLEngine fails the handshake on a Finished it gets too early.
+   * Takes the next datagram into netIn. During the handshake the peer's datagrams go through the
+   * {@link HandshakeInbox} first, which gives the SSLEngine each handshake message once, whole and
+   * in order; a datagram of the next epoch (the peer's Finished) that overtook the ChangeCipherSpec
+   * before it is held back until that has been read: the SSLEngine fails the handshake on a
+   * Finished it gets too early.
    *
    * @return false when none is waiting
    */
@@ -671,21 +675,16 @@ public final class DtlsEngine implements AutoCloseable {
         released.addAll(early);
         early.clear();
       }
-      ByteBuffer inTurn = phase == DtlsPhase.HANDSHAKING ? order.next() : null;
+      ByteBuffer inTurn = inbox.hasReady() ? inbox.poll() : released.poll();
       if (inTurn != null) {
         n = inTurn.remaining();
         netIn.put(inTurn);
-      } else if (!released.isEmpty()) {
-        ByteBuffer held = released.poll();
-        n = held.remaining();
-        netIn.put(held);
       } else {
         n = transport.receive(netIn);
       }
       netIn.flip();
       if (n <= 0) {
         netIn.limit(0);
-        discarded += order.dropHeld();
         return false;
       }
       if (n >= netIn.capacity()) {
@@ -693,20 +692,11 @@ public final class DtlsEngine implements AutoCloseable {
         netIn.limit(0);
         continue;
       }
-      if (phase == DtlsPhase.HANDSHAKING
-          && DtlsRecords.plaintextHandshakeType(netIn) == DtlsRecords.HELLO_VERIFY_REQUEST) {
-        // A late or repeated copy of the server's first answer (a server answers a ClientHello
-        // whose fragments arrive out of order with one more): the SSLEngine would start over
-        // with it, or take it into the transcript after the ServerHello and fail at Finished.
-        // A HelloVerifyRequest with a new cookie is a real one.
-        ByteBuffer body = DtlsRecords.verifyRequestBody(netIn);
-        if (serverHelloSeen || body.equals(lastVerifyRequest)) {
-          discarded++;
-          continue;
+      if (inTurn == null && phase == DtlsPhase.HANDSHAKING) {
+        inbox.offer(netIn);
+        if (inbox.takeRetransmissions() > 0) {
+          answerRetransmission();
         }
-        lastVerifyRequest = ByteBuffer.allocate(body.remaining()).put(body).flip();
-      }
-      if (phase == DtlsPhase.HANDSHAKING && !order.admit(netIn)) {
         continue;
       }
       if (phase == DtlsPhase.HANDSHAKING
@@ -719,6 +709,26 @@ public final class DtlsEngine implements AutoCloseable {
         continue;
       }
       return true;
+    }
+  }
+
+  /**
+   * The peer sent again messages the SSLEngine has had: it may have lost our answer, so the
+   * SSLEngine sends its last flight again (a wrap while it waits does that), at most once per half
+   * the initial timeout, as {@link #resendLastFlight()}. The SSLEngine would do this itself on
+   * seeing the whole flight again, but it never sees copies: the inbox drops them.
+   */
+  private void answerRetransmission() throws IOException {
+    long now = clock.getAsLong();
+    if (engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP
+        || (lastResend != 0 && now - lastResend < Retransmissions.INITIAL.toNanos() / 2)) {
+      return;
+    }
+    lastResend = now == 0 ? 1 : now;
+    for (int packets = 0; packets < 64; packets++) {
+      if (wrap(EMPTY).getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+        break;
+      }
     }
   }
 
