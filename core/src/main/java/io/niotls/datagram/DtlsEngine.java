@@ -310,7 +310,7 @@ public final class DtlsEngine implements AutoCloseable {
           new TlsException(
               TlsException.Kind.TIMEOUT,
               null,
-              "the DTLS handshake got no answer after "
+              "the DTLS handshake got no answer to its last flight after "
                   + timer.count()
                   + " retransmissions (deadline "
                   + context.handshakeTimeout().toSeconds()
