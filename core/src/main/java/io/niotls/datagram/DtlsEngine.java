@@ -35,16 +35,20 @@ import javax.net.ssl.SSLSession;
  *   <li><b>Retransmission</b> (RFC 6347 §4.2.4). During the handshake {@link #nanosUntilTimeout()}
  *       says when the next timeout is due; the caller calls {@link #onTimeout()} then, and the
  *       engine sends its last flight again: 1 s after a flight, doubling up to 60 s, at most
- *       {@value Retransmissions#MAX_RETRANSMISSIONS} times and never past the context's {@code
- *       handshakeTimeout()}; then it fails with {@link TlsException.Kind#TIMEOUT}. A peer that lost
- *       our last flight and sends its own again gets ours again from {@link #read}.
+ *       {@value Retransmissions#MAX_RETRANSMISSIONS} times per flight and never past the context's
+ *       {@code handshakeTimeout()}; then it fails with {@link TlsException.Kind#TIMEOUT}. A peer
+ *       that lost our last flight and sends its own again gets ours again from {@link #read}.
  *   <li><b>Path MTU.</b> Handshake messages are fragmented to the maximum packet size given when
  *       the engine is made ({@link #DEFAULT_MAX_PACKET} unless told otherwise).
- *   <li><b>Loss, duplication, reordering, replay</b> are the SSLEngine's: it reassembles and orders
- *       handshake fragments, drops duplicated and replayed records (its replay window), and drops
- *       records that do not authenticate. Datagrams that yield nothing are counted ({@link
- *       #discardedRecords()}); so are datagrams too long for any record ({@link
- *       #oversizedDatagrams()}), which the engine never sees.
+ *   <li><b>Loss, duplication, reordering, replay.</b> During the handshake a {@link HandshakeInbox}
+ *       reassembles the peer's handshake messages and gives the SSLEngine each one once, whole and
+ *       in order, the ChangeCipherSpec after the messages before it and the next epoch's records
+ *       after that (the JDK's engine failed handshakes on copies of earlier flights and on a
+ *       ChangeCipherSpec ahead of a lost fragment); copies of messages it has had make it send its
+ *       last flight again. After the handshake an anti-replay window drops duplicated records (the
+ *       JDK's engine delivered them twice), and records that do not authenticate are dropped.
+ *       Datagrams that yield nothing are counted ({@link #discardedRecords()}); so are datagrams
+ *       too long for any record ({@link #oversizedDatagrams()}), which the engine never sees.
  * </ul>
  *
  * <p>Delegated tasks run inline. Not thread-safe: one thread drives an engine, as in the loop.
