@@ -83,6 +83,9 @@ public final class DtlsEngine implements AutoCloseable {
   private final java.util.List<ByteBuffer> flight = new java.util.ArrayList<>(); // see wrap()
   private boolean flightEnded = true;
   private boolean lastFlightOurs; // we finished by sending: the peer may need it again
+  private long sentSequence0 = -1; // the highest epoch-0 record number we sent
+  private long lingerDue; // when our last flight goes out again unasked (see nanosUntilTimeout)
+  private int lingerResends;
   private long lastResend;
   private final Retransmissions timer;
   private DtlsPhase phase = DtlsPhase.NEW;
@@ -276,6 +279,7 @@ public final class DtlsEngine implements AutoCloseable {
       // Whoever sends the handshake's last flight keeps it, and sends it again when the peer
       // shows it lost it by sending its own again (RFC 6347 §4.2.4): the JDK's engine does not.
       lastFlightOurs = !flightEnded && !flight.isEmpty();
+      lingerDue = clock.getAsLong() + Retransmissions.INITIAL.toNanos();
       if (!lastFlightOurs) {
         flight.clear();
       }
@@ -285,13 +289,30 @@ public final class DtlsEngine implements AutoCloseable {
 
   /**
    * Nanoseconds until {@link #onTimeout()} is due (0 if overdue), or -1 when no timer runs: before
-   * the handshake began and after it ended.
+   * the handshake began and after it ended. One exception after the end: the side that sent the
+   * handshake's last flight sends it again unasked, {@value #LINGER_RESENDS} times (1, 2 and 4 s
+   * after), until a record from the peer shows it arrived. A peer that got part of that flight may
+   * stop its own timer and wait for the rest, never asking again (OpenSSL's client does when a
+   * ChangeCipherSpec it got too early was dropped).
    */
   public long nanosUntilTimeout() {
-    if (!timer.armed() || failure != null) {
+    if (failure != null) {
+      return -1;
+    }
+    if (lingering()) {
+      return Math.max(0, lingerDue - clock.getAsLong());
+    }
+    if (!timer.armed()) {
       return -1;
     }
     return Math.max(0, timer.due() - clock.getAsLong());
+  }
+
+  /** How often our last flight goes out again unasked after the handshake. */
+  static final int LINGER_RESENDS = 3;
+
+  private boolean lingering() {
+    return phase == DtlsPhase.OPEN && lastFlightOurs && lingerResends < LINGER_RESENDS;
   }
 
   /**
@@ -305,6 +326,18 @@ public final class DtlsEngine implements AutoCloseable {
       return failure.status();
     }
     long now = clock.getAsLong();
+    if (lingering()) {
+      if (now - lingerDue >= 0) {
+        try {
+          resendLastFlight();
+        } catch (IOException e) {
+          return fail(transportFailure(e));
+        }
+        lingerResends++;
+        lingerDue = now + (Retransmissions.INITIAL.toNanos() << lingerResends);
+      }
+      return status;
+    }
     if (phase != DtlsPhase.HANDSHAKING || !timer.isDue(now)) {
       return status;
     }
@@ -437,11 +470,29 @@ public final class DtlsEngine implements AutoCloseable {
     }
     lastResend = now == 0 ? 1 : now;
     for (ByteBuffer datagram : flight) {
-      ByteBuffer copy = datagram.duplicate();
+      ByteBuffer copy = renumbered(datagram);
       if (!unsent.isEmpty() || !transport.send(copy)) {
         queue(copy);
       }
     }
+  }
+
+  /**
+   * A copy of a datagram of our last flight whose epoch-0 records (NewSessionTicket,
+   * ChangeCipherSpec: not authenticated) carry sequence numbers not sent before. A byte-identical
+   * copy is a replay to a peer that saw the record once: OpenSSL's client drops a ChangeCipherSpec
+   * that came before the NewSessionTicket, and then every copy of it as a replay, and waits. The
+   * Finished (epoch 1, authenticated) is sent as it was.
+   */
+  private ByteBuffer renumbered(ByteBuffer datagram) {
+    ByteBuffer copy = ByteBuffer.allocate(datagram.remaining()).put(datagram.duplicate()).flip();
+    for (int at = 0; DtlsRecords.hasHeader(copy, at); at += DtlsRecords.recordLength(copy, at)) {
+      if (DtlsRecords.epoch(copy, at) == 0) {
+        long seq = ++sentSequence0;
+        copy.putShort(at + 5, (short) (seq >>> 32)).putInt(at + 7, (int) seq);
+      }
+    }
+    return copy;
   }
 
   /** After the handshake, a peer that lost our last flight sends its own again: answer it. */
@@ -615,6 +666,13 @@ public final class DtlsEngine implements AutoCloseable {
     netOut.clear();
     SSLEngineResult r = engine.wrap(src, netOut);
     netOut.flip();
+    for (int at = 0;
+        DtlsRecords.hasHeader(netOut, at);
+        at += DtlsRecords.recordLength(netOut, at)) {
+      if (DtlsRecords.epoch(netOut, at) == 0) {
+        sentSequence0 = Math.max(sentSequence0, DtlsRecords.sequence(netOut, at));
+      }
+    }
     if (netOut.hasRemaining() && phase == DtlsPhase.HANDSHAKING) {
       if (flightEnded) {
         flight.clear();

@@ -99,6 +99,53 @@ class DtlsEngineTest {
   }
 
   @Test
+  void theSideThatSentTheLastFlightSendsItAgainUnaskedUntilThePeersFirstRecordArrives() {
+    DtlsPair pair = new DtlsPair(new LossyNetwork(8, 0, 0, 0), 1400);
+    pair.handshake(1000);
+    int before = pair.net.b.sent;
+    List<Long> waits = new ArrayList<>();
+
+    assertThat(pair.client.nanosUntilTimeout()).isEqualTo(-1); // the server sent the last flight
+    for (int i = 0; i < 10 && pair.server.nanosUntilTimeout() >= 0; i++) {
+      long wait = pair.server.nanosUntilTimeout();
+      waits.add(wait / 1_000_000_000L);
+      pair.net.advance(wait);
+      assertThat(pair.server.onTimeout()).isNotEqualTo(Status.WANT_WRITE);
+    }
+    List<String> sent = sendFromClient(pair, 3);
+    pair.settle(1000);
+
+    assertThat(waits).containsExactly(1L, 2L, 4L);
+    assertThat(pair.net.b.sent - before).isGreaterThanOrEqualTo(3 * 2); // CCS and Finished, or more
+    // each copy's plaintext records are numbered anew: a peer that saw one is not shown a replay
+    List<Long> plaintextSequences = new ArrayList<>();
+    for (byte[] datagram : pair.net.b.log) {
+      ByteBuffer d = ByteBuffer.wrap(datagram);
+      for (int at = 0; DtlsRecords.hasHeader(d, at); at += DtlsRecords.recordLength(d, at)) {
+        if (DtlsRecords.epoch(d, at) == 0) {
+          plaintextSequences.add(DtlsRecords.sequence(d, at));
+        }
+      }
+    }
+    assertThat(plaintextSequences).doesNotHaveDuplicates().isSorted();
+    assertThat(pair.toServer).containsExactlyElementsOf(sent); // the client dropped the copies
+    assertThat(pair.client.failure()).isNull();
+  }
+
+  @Test
+  void aRecordFromThePeerEndsTheUnaskedResends() {
+    DtlsPair pair = new DtlsPair(new LossyNetwork(9, 0, 0, 0), 1400);
+    pair.handshake(1000);
+    assertThat(pair.server.nanosUntilTimeout()).isEqualTo(1_000_000_000L);
+
+    sendFromClient(pair, 1);
+    pair.settle(1000);
+
+    assertThat(pair.server.nanosUntilTimeout()).isEqualTo(-1);
+    assertThat(pair.timeouts).isZero();
+  }
+
+  @Test
   void handshakeMessagesAreFragmentedToTheMaximumPacketSize() {
     LossyNetwork small = new LossyNetwork(3, 0, 0, 0);
     LossyNetwork large = new LossyNetwork(3, 0, 0, 0);
