@@ -79,6 +79,7 @@ final class HandshakeInbox {
   void delivered(int messageSeq, long recordSeq) {
     nextSeq = Math.max(nextSeq, messageSeq + 1);
     nextRecord = Math.max(nextRecord, recordSeq + 1);
+    lastMessageOfRecord.put(recordSeq, messageSeq); // a resuming client's CCS may follow it
   }
 
   /** Takes a datagram's records (its remaining bytes; consumed). */
