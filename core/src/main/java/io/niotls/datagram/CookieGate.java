@@ -5,7 +5,6 @@ import io.niotls.context.TlsContext;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLParameters;
 
@@ -18,9 +17,11 @@ import javax.net.ssl.SSLParameters;
  * same context), so the engine that sees the hello with the cookie goes on with the handshake and
  * becomes the peer's {@link DtlsEngine}.
  *
- * <p>Limits: the JDK's cookie does not cover the peer's address; a ClientHello too long for one
- * datagram (a client resuming with a large ticket) cannot be judged from its first fragment, so a
- * first fragment that carries a cookie is admitted and its engine judges it. Loop-confined.
+ * <p>A ClientHello that carries a cookie is judged only when it is whole in one datagram, as
+ * OpenSSL's {@code DTLSv1_listen} does: its first fragment cannot be checked (the cookie covers the
+ * whole hello), and admitting it would keep an engine for a peer whose cookie nobody checked. Such
+ * a hello is refused; a client whose hello does not fit its MTU fails by timeout. Limit: the JDK's
+ * cookie does not cover the peer's address. Loop-confined.
  */
 public final class CookieGate {
   private final TlsContext context;
@@ -30,6 +31,7 @@ public final class CookieGate {
   private final ByteBuffer out;
   private long verifyRequests;
   private long refused;
+  private long fragmentedHellos;
 
   /** A gate for {@code context} (a DTLS server's) whose engines keep to {@code maxPacket}. */
   public CookieGate(TlsContext context, int maxPacket) {
@@ -59,8 +61,15 @@ public final class CookieGate {
       datagram.position(datagram.limit());
       return null;
     }
-    boolean fragment = isFirstFragmentWithCookie(datagram);
-    boolean cookie = fragment || hasCookie(datagram);
+    boolean cookie = hasCookie(datagram);
+    if (cookie && !isWholeHello(datagram)) {
+      fragmentedHellos++;
+      refused++;
+      datagram.position(datagram.limit());
+      return null;
+    }
+    int helloSeq = cookie ? helloSeq(datagram) : 0;
+    long helloRecord = DtlsRecords.sequence(datagram, datagram.position());
     SSLEngine engine = ProviderEngines.newEngine(context, null, -1);
     try {
       SSLParameters parameters = engine.getSSLParameters();
@@ -79,15 +88,8 @@ public final class CookieGate {
         engine.wrap(ByteBuffer.allocate(0), out);
       }
       plaintext.clear();
-      SSLEngineResult r = engine.unwrap(datagram, plaintext);
+      engine.unwrap(datagram, plaintext);
       runTasks(engine);
-      HandshakeStatus hs = r.getHandshakeStatus();
-      if (hs == HandshakeStatus.NEED_TASK) {
-        hs = engine.getHandshakeStatus();
-      }
-      if (hs == HandshakeStatus.NEED_UNWRAP && fragment) {
-        return adopt(engine, null, replyTo); // the rest of the hello is still to come
-      }
       if (engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
         refused++;
         ProviderEngines.release(context, engine);
@@ -102,7 +104,7 @@ public final class CookieGate {
         ProviderEngines.release(context, engine);
         return null;
       }
-      return adopt(engine, out, replyTo);
+      return adopt(engine, out, replyTo, helloSeq, helloRecord);
     } catch (java.io.IOException | RuntimeException e) {
       refused++;
       ProviderEngines.release(context, engine);
@@ -110,11 +112,17 @@ public final class CookieGate {
     }
   }
 
-  private DtlsEngine adopt(SSLEngine engine, ByteBuffer first, DatagramTransport replyTo) {
+  private DtlsEngine adopt(
+      SSLEngine engine, ByteBuffer first, DatagramTransport replyTo, int helloSeq, long record) {
     DtlsEngine adopted =
         new DtlsEngine(context, engine, replyTo, maxPacket, clock, Retransmissions.INITIAL);
-    adopted.adoptHandshake(first);
+    adopted.adoptHandshake(first, helloSeq, record);
     return adopted;
+  }
+
+  /** The message_seq of the handshake message the datagram's first record starts with. */
+  private static int helloSeq(ByteBuffer d) {
+    return d.getShort(d.position() + DtlsRecords.HEADER + 4) & 0xffff;
   }
 
   private static void runTasks(SSLEngine engine) {
@@ -143,7 +151,7 @@ public final class CookieGate {
     }
   }
 
-  /** Whether a whole ClientHello in the datagram carries a cookie. */
+  /** Whether the ClientHello the datagram starts with (or its first fragment) has a cookie. */
   private static boolean hasCookie(ByteBuffer d) {
     int hs = d.position() + DtlsRecords.HEADER;
     int sessionId = hs + 12 + 2 + 32;
@@ -164,26 +172,30 @@ public final class CookieGate {
     return refused;
   }
 
+  /** ClientHellos with a cookie refused because they came in fragments (among {@link #refused}). */
+  public long fragmentedHellos() {
+    return fragmentedHellos;
+  }
+
   /**
-   * Whether the datagram is the first fragment of a longer ClientHello that carries a cookie: the
-   * second hello of a client that has had a HelloVerifyRequest.
+   * Whether the datagram's first record holds the whole ClientHello: one fragment from offset 0
+   * with the message's length, inside the record, inside the datagram.
    */
-  private static boolean isFirstFragmentWithCookie(ByteBuffer d) {
-    int hs = d.position() + DtlsRecords.HEADER;
-    if (d.limit() - hs < 12 + 2 + 32 + 1) {
+  private static boolean isWholeHello(ByteBuffer d) {
+    int at = d.position();
+    int hs = at + DtlsRecords.HEADER;
+    if (d.limit() - hs < 12 || at + DtlsRecords.recordLength(d, at) > d.limit()) {
       return false;
     }
-    int length =
-        ((d.get(hs + 1) & 0xff) << 16) | ((d.get(hs + 2) & 0xff) << 8) | (d.get(hs + 3) & 0xff);
-    int fragmentOffset =
-        ((d.get(hs + 6) & 0xff) << 16) | ((d.get(hs + 7) & 0xff) << 8) | (d.get(hs + 8) & 0xff);
-    int fragmentLength =
-        ((d.get(hs + 9) & 0xff) << 16) | ((d.get(hs + 10) & 0xff) << 8) | (d.get(hs + 11) & 0xff);
-    if (fragmentOffset != 0 || fragmentLength >= length) {
-      return false;
-    }
-    int sessionId = hs + 12 + 2 + 32;
-    int cookie = sessionId + 1 + (d.get(sessionId) & 0xff);
-    return cookie < d.limit() && d.get(cookie) != 0;
+    int length = uint24(d, hs + 1);
+    int fragmentOffset = uint24(d, hs + 6);
+    int fragmentLength = uint24(d, hs + 9);
+    return fragmentOffset == 0
+        && fragmentLength == length
+        && hs + 12 + length <= at + DtlsRecords.recordLength(d, at);
+  }
+
+  private static int uint24(ByteBuffer b, int at) {
+    return ((b.get(at) & 0xff) << 16) | ((b.get(at + 1) & 0xff) << 8) | (b.get(at + 2) & 0xff);
   }
 }

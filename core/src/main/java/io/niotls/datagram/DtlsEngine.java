@@ -36,16 +36,20 @@ import javax.net.ssl.SSLSession;
  *   <li><b>Retransmission</b> (RFC 6347 §4.2.4). During the handshake {@link #nanosUntilTimeout()}
  *       says when the next timeout is due; the caller calls {@link #onTimeout()} then, and the
  *       engine sends its last flight again: 1 s after a flight, doubling up to 60 s, at most
- *       {@value Retransmissions#MAX_RETRANSMISSIONS} times and never past the context's {@code
- *       handshakeTimeout()}; then it fails with {@link TlsException.Kind#TIMEOUT}. A peer that lost
- *       our last flight and sends its own again gets ours again from {@link #read}.
+ *       {@value Retransmissions#MAX_RETRANSMISSIONS} times per flight and never past the context's
+ *       {@code handshakeTimeout()}; then it fails with {@link TlsException.Kind#TIMEOUT}. A peer
+ *       that lost our last flight and sends its own again gets ours again from {@link #read}.
  *   <li><b>Path MTU.</b> Handshake messages are fragmented to the maximum packet size given when
  *       the engine is made ({@link #DEFAULT_MAX_PACKET} unless told otherwise).
- *   <li><b>Loss, duplication, reordering, replay</b> are the SSLEngine's: it reassembles and orders
- *       handshake fragments, drops duplicated and replayed records (its replay window), and drops
- *       records that do not authenticate. Datagrams that yield nothing are counted ({@link
- *       #discardedRecords()}); so are datagrams too long for any record ({@link
- *       #oversizedDatagrams()}), which the engine never sees.
+ *   <li><b>Loss, duplication, reordering, replay.</b> During the handshake a {@link HandshakeInbox}
+ *       reassembles the peer's handshake messages and gives the SSLEngine each one once, whole and
+ *       in order, the ChangeCipherSpec after the messages before it and the next epoch's records
+ *       after that (the JDK's engine failed handshakes on copies of earlier flights and on a
+ *       ChangeCipherSpec ahead of a lost fragment); copies of messages it has had make it send its
+ *       last flight again. After the handshake an anti-replay window drops duplicated records (the
+ *       JDK's engine delivered them twice), and records that do not authenticate are dropped.
+ *       Datagrams that yield nothing are counted ({@link #discardedRecords()}); so are datagrams
+ *       too long for any record ({@link #oversizedDatagrams()}), which the engine never sees.
  * </ul>
  *
  * <p>Delegated tasks run inline. Not thread-safe: one thread drives an engine, as in the loop.
@@ -76,13 +80,14 @@ public final class DtlsEngine implements AutoCloseable {
   private final ArrayDeque<ByteBuffer> released = new ArrayDeque<>();
   private final ReplayWindow replay = new ReplayWindow();
   private int readEpoch;
-  private boolean serverHelloSeen;
-  private final FlightOrder order = new FlightOrder();
+  private final HandshakeInbox inbox;
   private final java.util.List<ByteBuffer> flight = new java.util.ArrayList<>(); // see wrap()
   private boolean flightEnded = true;
   private boolean lastFlightOurs; // we finished by sending: the peer may need it again
+  private long sentSequence0 = -1; // the highest epoch-0 record number we sent
+  private long lingerDue; // when our last flight goes out again unasked (see nanosUntilTimeout)
+  private int lingerResends;
   private long lastResend;
-  private ByteBuffer lastVerifyRequest; // the body of the last HelloVerifyRequest taken
   private final Retransmissions timer;
   private DtlsPhase phase = DtlsPhase.NEW;
   private boolean peerClosed;
@@ -124,6 +129,7 @@ public final class DtlsEngine implements AutoCloseable {
     netIn = ByteBuffer.allocate(session.getPacketBufferSize() + 1).flip();
     netOut = ByteBuffer.allocate(Math.max(maxPacket, session.getPacketBufferSize()));
     appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
+    inbox = new HandshakeInbox(Math.min(maxPacket, netIn.capacity() - 1), 0);
     timer = new Retransmissions(clock.getAsLong(), context.handshakeTimeout(), initialTimeout);
   }
 
@@ -175,11 +181,13 @@ public final class DtlsEngine implements AutoCloseable {
   }
 
   /**
-   * Adopts a server engine whose ClientHello (with a valid cookie) the gate has unwrapped and whose
-   * first datagram of the answer it has wrapped: that datagram goes out first.
+   * Adopts a server engine whose ClientHello (with a valid cookie, {@code helloSeq} its message_seq
+   * and {@code helloRecord} its record's sequence number) the gate has unwrapped and whose first
+   * datagram of the answer it has wrapped: that datagram goes out first.
    */
-  void adoptHandshake(ByteBuffer firstDatagram) {
+  void adoptHandshake(ByteBuffer firstDatagram, int helloSeq, long helloRecord) {
     phase = DtlsPhase.HANDSHAKING;
+    inbox.delivered(helloSeq, helloRecord);
     if (firstDatagram != null) {
       flight.add(
           ByteBuffer.allocate(firstDatagram.remaining()).put(firstDatagram.duplicate()).flip());
@@ -263,9 +271,16 @@ public final class DtlsEngine implements AutoCloseable {
     timer.stop();
     if (phase == DtlsPhase.HANDSHAKING) {
       phase = DtlsPhase.OPEN;
+      // After a few retransmissions of one flight the JDK halves its packet size for good
+      // (DTLSOutputRecord's fragmenter, RFC 6347 §4.1.1.1's back-off), application records
+      // included: one write would no longer be one record. The MTU is the caller's: restore it.
+      SSLParameters parameters = engine.getSSLParameters();
+      parameters.setMaximumPacketSize(maxPacket);
+      engine.setSSLParameters(parameters);
       // Whoever sends the handshake's last flight keeps it, and sends it again when the peer
       // shows it lost it by sending its own again (RFC 6347 §4.2.4): the JDK's engine does not.
       lastFlightOurs = !flightEnded && !flight.isEmpty();
+      lingerDue = clock.getAsLong() + Retransmissions.INITIAL.toNanos();
       if (!lastFlightOurs) {
         flight.clear();
       }
@@ -275,13 +290,30 @@ public final class DtlsEngine implements AutoCloseable {
 
   /**
    * Nanoseconds until {@link #onTimeout()} is due (0 if overdue), or -1 when no timer runs: before
-   * the handshake began and after it ended.
+   * the handshake began and after it ended. One exception after the end: the side that sent the
+   * handshake's last flight sends it again unasked, {@value #LINGER_RESENDS} times (1, 2 and 4 s
+   * after), until a record from the peer shows it arrived. A peer that got part of that flight may
+   * stop its own timer and wait for the rest, never asking again (OpenSSL's client does when a
+   * ChangeCipherSpec it got too early was dropped).
    */
   public long nanosUntilTimeout() {
-    if (!timer.armed() || failure != null) {
+    if (failure != null) {
+      return -1;
+    }
+    if (lingering()) {
+      return Math.max(0, lingerDue - clock.getAsLong());
+    }
+    if (!timer.armed()) {
       return -1;
     }
     return Math.max(0, timer.due() - clock.getAsLong());
+  }
+
+  /** How often our last flight goes out again unasked after the handshake. */
+  static final int LINGER_RESENDS = 3;
+
+  private boolean lingering() {
+    return phase == DtlsPhase.OPEN && lastFlightOurs && lingerResends < LINGER_RESENDS;
   }
 
   /**
@@ -295,6 +327,18 @@ public final class DtlsEngine implements AutoCloseable {
       return failure.status();
     }
     long now = clock.getAsLong();
+    if (lingering()) {
+      if (now - lingerDue >= 0) {
+        try {
+          resendLastFlight();
+        } catch (IOException e) {
+          return fail(transportFailure(e));
+        }
+        lingerResends++;
+        lingerDue = now + (Retransmissions.INITIAL.toNanos() << lingerResends);
+      }
+      return status;
+    }
     if (phase != DtlsPhase.HANDSHAKING || !timer.isDue(now)) {
       return status;
     }
@@ -304,7 +348,7 @@ public final class DtlsEngine implements AutoCloseable {
           new TlsException(
               TlsException.Kind.TIMEOUT,
               null,
-              "the DTLS handshake got no answer after "
+              "the DTLS handshake got no answer to its last flight after "
                   + timer.count()
                   + " retransmissions (deadline "
                   + context.handshakeTimeout().toSeconds()
@@ -427,11 +471,29 @@ public final class DtlsEngine implements AutoCloseable {
     }
     lastResend = now == 0 ? 1 : now;
     for (ByteBuffer datagram : flight) {
-      ByteBuffer copy = datagram.duplicate();
+      ByteBuffer copy = renumbered(datagram);
       if (!unsent.isEmpty() || !transport.send(copy)) {
         queue(copy);
       }
     }
+  }
+
+  /**
+   * A copy of a datagram of our last flight whose epoch-0 records (NewSessionTicket,
+   * ChangeCipherSpec: not authenticated) carry sequence numbers not sent before. A byte-identical
+   * copy is a replay to a peer that saw the record once: OpenSSL's client drops a ChangeCipherSpec
+   * that came before the NewSessionTicket, and then every copy of it as a replay, and waits. The
+   * Finished (epoch 1, authenticated) is sent as it was.
+   */
+  private ByteBuffer renumbered(ByteBuffer datagram) {
+    ByteBuffer copy = ByteBuffer.allocate(datagram.remaining()).put(datagram.duplicate()).flip();
+    for (int at = 0; DtlsRecords.hasHeader(copy, at); at += DtlsRecords.recordLength(copy, at)) {
+      if (DtlsRecords.epoch(copy, at) == 0) {
+        long seq = ++sentSequence0;
+        copy.putShort(at + 5, (short) (seq >>> 32)).putInt(at + 7, (int) seq);
+      }
+    }
+    return copy;
   }
 
   /** After the handshake, a peer that lost our last flight sends its own again: answer it. */
@@ -605,6 +667,13 @@ public final class DtlsEngine implements AutoCloseable {
     netOut.clear();
     SSLEngineResult r = engine.wrap(src, netOut);
     netOut.flip();
+    for (int at = 0;
+        DtlsRecords.hasHeader(netOut, at);
+        at += DtlsRecords.recordLength(netOut, at)) {
+      if (DtlsRecords.epoch(netOut, at) == 0) {
+        sentSequence0 = Math.max(sentSequence0, DtlsRecords.sequence(netOut, at));
+      }
+    }
     if (netOut.hasRemaining() && phase == DtlsPhase.HANDSHAKING) {
       if (flightEnded) {
         flight.clear();
@@ -629,9 +698,6 @@ public final class DtlsEngine implements AutoCloseable {
         phase == DtlsPhase.HANDSHAKING
             && DtlsRecords.hasHeader(src, src.position())
             && DtlsRecords.contentType(src, src.position()) == DtlsRecords.CHANGE_CIPHER_SPEC;
-    boolean serverHello =
-        phase == DtlsPhase.HANDSHAKING
-            && DtlsRecords.plaintextHandshakeType(src) == DtlsRecords.SERVER_HELLO;
     SSLEngineResult r;
     try {
       r = engine.unwrap(src, dst);
@@ -647,8 +713,6 @@ public final class DtlsEngine implements AutoCloseable {
       // a datagram that ends inside a record: no record of it can be read
       src.position(src.limit());
       discarded++;
-    } else if (serverHello && r.bytesConsumed() > 0) {
-      serverHelloSeen = true;
     } else if (changesCipher && r.bytesConsumed() > 0) {
       readEpoch++;
       released.addAll(early);
@@ -658,9 +722,11 @@ public final class DtlsEngine implements AutoCloseable {
   }
 
   /**
-   * Takes the next datagram into netIn. During the handshake a datagram of the next epoch (the
-   * peer's Finished) that overtook the ChangeCipherSpec before it is held back until that has been
-   * read: the SSLEngine fails the handshake on a Finished it gets too early.
+   * Takes the next datagram into netIn. During the handshake the peer's datagrams go through the
+   * {@link HandshakeInbox} first, which gives the SSLEngine each handshake message once, whole and
+   * in order; a datagram of the next epoch (the peer's Finished) that overtook the ChangeCipherSpec
+   * before it is held back until that has been read: the SSLEngine fails the handshake on a
+   * Finished it gets too early.
    *
    * @return false when none is waiting
    */
@@ -672,21 +738,16 @@ public final class DtlsEngine implements AutoCloseable {
         released.addAll(early);
         early.clear();
       }
-      ByteBuffer inTurn = phase == DtlsPhase.HANDSHAKING ? order.next() : null;
+      ByteBuffer inTurn = inbox.hasReady() ? inbox.poll() : released.poll();
       if (inTurn != null) {
         n = inTurn.remaining();
         netIn.put(inTurn);
-      } else if (!released.isEmpty()) {
-        ByteBuffer held = released.poll();
-        n = held.remaining();
-        netIn.put(held);
       } else {
         n = transport.receive(netIn);
       }
       netIn.flip();
       if (n <= 0) {
         netIn.limit(0);
-        discarded += order.dropHeld();
         return false;
       }
       if (n >= netIn.capacity()) {
@@ -694,20 +755,11 @@ public final class DtlsEngine implements AutoCloseable {
         netIn.limit(0);
         continue;
       }
-      if (phase == DtlsPhase.HANDSHAKING
-          && DtlsRecords.plaintextHandshakeType(netIn) == DtlsRecords.HELLO_VERIFY_REQUEST) {
-        // A late or repeated copy of the server's first answer (a server answers a ClientHello
-        // whose fragments arrive out of order with one more): the SSLEngine would start over
-        // with it, or take it into the transcript after the ServerHello and fail at Finished.
-        // A HelloVerifyRequest with a new cookie is a real one.
-        ByteBuffer body = DtlsRecords.verifyRequestBody(netIn);
-        if (serverHelloSeen || body.equals(lastVerifyRequest)) {
-          discarded++;
-          continue;
+      if (inTurn == null && phase == DtlsPhase.HANDSHAKING) {
+        inbox.offer(netIn);
+        if (inbox.takeRetransmissions() > 0) {
+          answerRetransmission();
         }
-        lastVerifyRequest = ByteBuffer.allocate(body.remaining()).put(body).flip();
-      }
-      if (phase == DtlsPhase.HANDSHAKING && !order.admit(netIn)) {
         continue;
       }
       if (phase == DtlsPhase.HANDSHAKING
@@ -720,6 +772,26 @@ public final class DtlsEngine implements AutoCloseable {
         continue;
       }
       return true;
+    }
+  }
+
+  /**
+   * The peer sent again messages the SSLEngine has had: it may have lost our answer, so the
+   * SSLEngine sends its last flight again (a wrap while it waits does that), at most once per half
+   * the initial timeout, as {@link #resendLastFlight()}. The SSLEngine would do this itself on
+   * seeing the whole flight again, but it never sees copies: the inbox drops them.
+   */
+  private void answerRetransmission() throws IOException {
+    long now = clock.getAsLong();
+    if (engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP
+        || (lastResend != 0 && now - lastResend < Retransmissions.INITIAL.toNanos() / 2)) {
+      return;
+    }
+    lastResend = now == 0 ? 1 : now;
+    for (int packets = 0; packets < 64; packets++) {
+      if (wrap(EMPTY).getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+        break;
+      }
     }
   }
 

@@ -50,17 +50,6 @@ final class DtlsRecords {
   }
 
   /**
-   * A HelloVerifyRequest's body after the 12-byte handshake header (server version and cookie), as
-   * a view of the datagram's first record; compare, do not keep.
-   */
-  static ByteBuffer verifyRequestBody(ByteBuffer datagram) {
-    int at = datagram.position();
-    int end = Math.min(datagram.limit(), at + recordLength(datagram, at));
-    int from = Math.min(end, at + HEADER + 12);
-    return datagram.slice(from, end - from);
-  }
-
-  /**
    * The handshake message type of the datagram's first record when it is an epoch-0 (plaintext)
    * handshake record, else -1.
    */

@@ -28,9 +28,13 @@ final class Retransmissions {
     this.interval = this.initial;
   }
 
-  /** A new flight went out: wait the initial interval for the peer's answer. */
+  /**
+   * A new flight went out: wait the initial interval for the peer's answer. The bound on
+   * retransmissions is per flight (the peer answered the last one); the deadline bounds them all.
+   */
   void flightSent(long now) {
     interval = initial;
+    retransmitted = 0;
     due = now + interval;
     armed = true;
   }

@@ -73,6 +73,8 @@ final class DatagramPeer {
       } else {
         if (Status.ofCode(n).isFatal()) {
           end(engine.failure());
+        } else {
+          schedule(); // an open engine may still want a timer: see nanosUntilTimeout()
         }
         return;
       }

@@ -31,13 +31,23 @@ final class DtlsPair {
 
   final LossyNetwork net;
   final DtlsEngine client;
-  final DtlsEngine server;
+  DtlsEngine server; // null until a gated server's gate admits the client
+  final CookieGate gate;
   final List<String> toClient = new ArrayList<>();
   final List<String> toServer = new ArrayList<>();
   int timeouts;
 
   DtlsPair(LossyNetwork net, int maxPacket) {
+    this(net, maxPacket, false);
+  }
+
+  /**
+   * With {@code gated}, the server is a {@link CookieGate}'s engine, as in a datagram server: the
+   * gate answers hellos until one comes back with its cookie, and that one gets the engine.
+   */
+  DtlsPair(LossyNetwork net, int maxPacket, boolean gated) {
     this.net = net;
+    this.gate = gated ? new CookieGate(serverContext, maxPacket, net::now) : null;
     this.client =
         new DtlsEngine(
             clientContext,
@@ -47,31 +57,46 @@ final class DtlsPair {
             net::now,
             Retransmissions.INITIAL);
     this.server =
-        new DtlsEngine(
-            serverContext,
-            ProviderEngines.newEngine(serverContext, null, -1),
-            net.b,
-            maxPacket,
-            net::now,
-            Retransmissions.INITIAL);
+        gated
+            ? null
+            : new DtlsEngine(
+                serverContext,
+                ProviderEngines.newEngine(serverContext, null, -1),
+                net.b,
+                maxPacket,
+                net::now,
+                Retransmissions.INITIAL);
   }
 
   /** Drives both until both are open and the network is quiet; fails after {@code steps}. */
   void handshake(int steps) {
     for (int step = 0; step < steps; step++) {
       pump(client, toClient);
+      admit();
       pump(server, toServer);
-      if (client.isOpen() && server.isOpen() && net.idle()) {
+      if (client.isOpen() && server != null && server.isOpen() && net.idle()) {
         return;
       }
-      if (client.failure() != null || server.failure() != null) {
-        fail("failed: client " + client.failure() + ", server " + server.failure());
+      if (client.failure() != null || (server != null && server.failure() != null)) {
+        fail(
+            "failed: client "
+                + client.failure()
+                + ", server "
+                + (server == null ? "not admitted" : server.failure()));
       }
       if (net.idle() && !timeOut()) {
         fail("stuck: no datagram on the way and no timer running");
       }
     }
     fail("no handshake after " + steps + " steps");
+  }
+
+  /** A gated server without a session yet: the gate takes what arrives. */
+  private void admit() {
+    ByteBuffer d = ByteBuffer.allocate(20_000);
+    while (server == null && net.b.receive(d.clear()) > 0) {
+      server = gate.admit(d.flip(), net.b);
+    }
   }
 
   /** Lets everything on the way arrive, and timers run while a handshake still waits. */
@@ -88,18 +113,23 @@ final class DtlsPair {
   /** Advances the clock to the next timer and fires it. @return false when no timer runs */
   boolean timeOut() {
     long c = client.nanosUntilTimeout();
-    long s = server.nanosUntilTimeout();
+    long s = server == null ? -1 : server.nanosUntilTimeout();
     if (c < 0 && s < 0) {
       return false;
     }
     net.advance(c < 0 ? s : s < 0 ? c : Math.min(c, s));
     timeouts++;
     client.onTimeout();
-    server.onTimeout();
+    if (server != null) {
+      server.onTimeout();
+    }
     return true;
   }
 
   private static void pump(DtlsEngine engine, List<String> received) {
+    if (engine == null) {
+      return;
+    }
     if (!engine.isOpen()) {
       engine.handshake();
       if (!engine.isOpen()) {

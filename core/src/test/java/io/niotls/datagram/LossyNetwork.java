@@ -48,6 +48,7 @@ final class LossyNetwork {
     private final List<byte[]> inbox = new ArrayList<>();
     private End peer;
     int sent;
+    final List<byte[]> log = new ArrayList<>(); // every datagram sent, dropped or not
     boolean full;
 
     @Override
@@ -101,6 +102,7 @@ final class LossyNetwork {
       largest = Math.max(largest, bytes.length);
       datagram.get(bytes);
       sent++;
+      log.add(bytes);
       if (random.nextDouble() < drop) {
         return true;
       }
