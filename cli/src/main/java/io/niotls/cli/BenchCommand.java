@@ -26,7 +26,11 @@ import picocli.CommandLine.Parameters;
           + " per second, latency percentiles (p50, p90, p99, max), failures by reason and the"
           + " server's peak memory per connection.",
       "Without URI it starts an embedded niotls server on 127.0.0.1 in the same process, with a"
-          + " fresh self-signed certificate (--key ec or rsa) that the client verifies."
+          + " fresh self-signed certificate (--key ec or rsa) that the client verifies.",
+      "With a dtls:// URI (or plain dtls:// for an embedded DTLS echo server) each connection is"
+          + " a DTLS 1.2 handshake on the JDK provider, then one --payload datagram echoed (its"
+          + " round trip reported too), then close_notify. udp:// has no handshake to measure and"
+          + " is refused."
     })
 public final class BenchCommand implements Callable<Integer> {
   /** The embedded server's key type. */
@@ -94,6 +98,22 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "no progress display on stderr")
   boolean noProgress;
 
+  @Option(
+      names = "--mtu",
+      paramLabel = "BYTES",
+      description =
+          "dtls:// only: the largest datagram to send, the path MTU less IP and UDP headers"
+              + " (default: 1400); DTLS fragments its handshake to it")
+  Integer mtu;
+
+  @Option(
+      names = "--payload",
+      paramLabel = "BYTES",
+      description =
+          "dtls:// only: the datagram each connection has echoed after its handshake (default:"
+              + " 1024; 0 sends none, for a server that does not echo such as openssl s_server)")
+  Integer payload;
+
   @Mixin TlsOptions tls = new TlsOptions();
 
   @Mixin ClientTrustOptions trust = new ClientTrustOptions();
@@ -146,6 +166,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (duration != null && duration.isZero()) {
       throw CliException.usage("--duration must be more than 0, e.g. 30s");
+    }
+    if (mtu != null || payload != null) {
+      throw CliException.usage("--mtu and --payload are for dtls://; tls:// has no datagrams");
     }
     boolean embedded = uri == null;
     TransportUri target =
@@ -201,6 +224,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (DatagramBenchRunner.isDatagram(uri)) {
+      return DatagramBenchRunner.run(DatagramBenchRunner.prepare(this), io);
+    }
     return BenchRunner.run(prepare(), io);
   }
 }
