@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code niotls bench [URI]}: full (or resumed) TLS handshakes as fast as they go. */
 @Command(
@@ -63,7 +65,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--concurrency"},
       paramLabel = "C",
-      description = "connections in flight at once (default: ${DEFAULT-VALUE})")
+      description =
+          "connections in flight at once (default: ${DEFAULT-VALUE}; for dtls:// "
+              + DatagramBenchRunner.DEFAULT_CONCURRENCY
+              + ")")
   int concurrency = 100;
 
   @Option(
@@ -117,6 +122,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin TlsOptions tls = new TlsOptions();
 
   @Mixin ClientTrustOptions trust = new ClientTrustOptions();
+
+  @Spec CommandSpec spec;
 
   BenchCommand(Io io) {
     this.io = io;
@@ -220,6 +227,11 @@ public final class BenchCommand implements Callable<Integer> {
         duration,
         json,
         !noProgress);
+  }
+
+  /** Whether {@code option} was on the command line (rather than left at its default). */
+  boolean given(String option) {
+    return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   @Override

@@ -114,6 +114,17 @@ class DatagramBenchTest {
   }
 
   @Test
+  void withoutConcurrencyTheDtlsBenchKeepsTwentyInFlight() {
+    Cli.Result r = Cli.run("bench", "dtls://", "-n", "20", "--warmup", "0", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode json = json(r);
+    assertThat(json.get("concurrency").intValue())
+        .isEqualTo(DatagramBenchRunner.DEFAULT_CONCURRENCY)
+        .isEqualTo(20);
+    assertThat(json.get("handshakes").longValue()).isEqualTo(20);
+  }
+
+  @Test
   void theTextReportHasTheTlsBenchShapeAndTheRoundTrips() {
     Cli.Result r =
         Cli.run(
