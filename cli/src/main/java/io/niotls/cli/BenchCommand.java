@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
           + " server's peak memory per connection.",
       "Without URI it starts an embedded niotls server on 127.0.0.1 in the same process, with a"
           + " fresh self-signed certificate (--key ec or rsa) that the client verifies.",
-      "With a dtls:// URI (or plain dtls:// for an embedded DTLS echo server) each connection is"
+      "With a dtls:// URI (or dtls:// alone for an embedded DTLS echo server) each connection is"
           + " a DTLS 1.2 handshake on the JDK provider, then one --payload datagram echoed (its"
           + " round trip reported too), then close_notify. udp:// has no handshake to measure and"
           + " is refused."
@@ -53,7 +53,9 @@ public final class BenchCommand implements Callable<Integer> {
       index = "0",
       arity = "0..1",
       paramLabel = "URI",
-      description = "the TLS server to load (default: an embedded one on 127.0.0.1)")
+      description =
+          "the TLS or DTLS server to load (default: an embedded TLS one on 127.0.0.1; dtls://"
+              + " alone: an embedded DTLS one)")
   String uri;
 
   @Option(
