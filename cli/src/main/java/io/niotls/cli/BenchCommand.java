@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code niotls bench [URI]}: full (or resumed) TLS handshakes as fast as they go. */
+/**
+ * {@code niotls bench [URI]}: full (or resumed) TLS handshakes as fast as they go; for {@code
+ * dtls://}, DTLS handshakes and a datagram echo each ({@link DatagramBenchRunner}).
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
@@ -164,18 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
    * @throws CliException or IllegalArgumentException for bad input: exit code 2
    */
   Plan prepare() {
-    if (connections < 1) {
-      throw CliException.usage("--connections must be at least 1");
-    }
-    if (warmup < 0) {
-      throw CliException.usage("--warmup must be 0 or more");
-    }
-    if (concurrency < 1) {
-      throw CliException.usage("--concurrency must be at least 1");
-    }
-    if (duration != null && duration.isZero()) {
-      throw CliException.usage("--duration must be more than 0, e.g. 30s");
-    }
+    checkCounts(concurrency);
     if (mtu != null || payload != null) {
       throw CliException.usage("--mtu and --payload are for dtls://; tls:// has no datagrams");
     }
@@ -189,18 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw CliException.usage(
           "cannot connect to port 0 in " + target + ": give the server's port");
     }
-    if (!embedded && key != null) {
-      throw CliException.usage("--key chooses the embedded server's key: drop it or the URI");
-    }
-    if (embedded
-        && (trust.trust != null
-            || !trust.pins.isEmpty()
-            || trust.insecure
-            || trust.serverName != null)) {
-      throw CliException.usage(
-          "--trust, --pin, --insecure and --servername are for a URI target; the embedded"
-              + " server's certificate is trusted already");
-    }
+    checkTarget(embedded);
     TlsContextBuilder client = TlsContext.forClient();
     tls.applyTo(client, target);
     // without --resume every connection must pay for a full handshake
@@ -229,6 +210,38 @@ public final class BenchCommand implements Callable<Integer> {
         duration,
         json,
         !noProgress);
+  }
+
+  /** Refuses counts that cannot make a run; {@code concurrency} is the one in effect. */
+  void checkCounts(int concurrency) {
+    if (connections < 1) {
+      throw CliException.usage("--connections must be at least 1");
+    }
+    if (warmup < 0) {
+      throw CliException.usage("--warmup must be 0 or more");
+    }
+    if (concurrency < 1) {
+      throw CliException.usage("--concurrency must be at least 1");
+    }
+    if (duration != null && duration.isZero()) {
+      throw CliException.usage("--duration must be more than 0, e.g. 30s");
+    }
+  }
+
+  /** Refuses the options that contradict the target: --key for a URI, trust for the embedded. */
+  void checkTarget(boolean embedded) {
+    if (!embedded && key != null) {
+      throw CliException.usage("--key chooses the embedded server's key: drop it or the URI");
+    }
+    if (embedded
+        && (trust.trust != null
+            || !trust.pins.isEmpty()
+            || trust.insecure
+            || trust.serverName != null)) {
+      throw CliException.usage(
+          "--trust, --pin, --insecure and --servername are for a URI target; the embedded"
+              + " server's certificate is trusted already");
+    }
   }
 
   /** Whether {@code option} was on the command line (rather than left at its default). */

@@ -98,19 +98,8 @@ final class DatagramBenchRunner {
    * @throws CliException or IllegalArgumentException for bad input: exit code 2
    */
   static Plan prepare(BenchCommand c) {
-    if (c.connections < 1) {
-      throw CliException.usage("--connections must be at least 1");
-    }
-    if (c.warmup < 0) {
-      throw CliException.usage("--warmup must be 0 or more");
-    }
     int concurrency = c.given("--concurrency") ? c.concurrency : DEFAULT_CONCURRENCY;
-    if (concurrency < 1) {
-      throw CliException.usage("--concurrency must be at least 1");
-    }
-    if (c.duration != null && c.duration.isZero()) {
-      throw CliException.usage("--duration must be more than 0, e.g. 30s");
-    }
+    c.checkCounts(concurrency);
     String text = c.uri.strip();
     boolean embedded = SCHEME_ONLY.matcher(text).matches();
     // the scheme alone names the embedded server; TransportUri refuses dtlsv1:// and the like
@@ -132,18 +121,7 @@ final class DatagramBenchRunner {
       throw CliException.usage(
           "--resume is for tls://: the DTLS bench measures full handshakes only");
     }
-    if (!embedded && c.key != null) {
-      throw CliException.usage("--key chooses the embedded server's key: drop it or the URI");
-    }
-    if (embedded
-        && (c.trust.trust != null
-            || !c.trust.pins.isEmpty()
-            || c.trust.insecure
-            || c.trust.serverName != null)) {
-      throw CliException.usage(
-          "--trust, --pin, --insecure and --servername are for a URI target; the embedded"
-              + " server's certificate is trusted already");
-    }
+    c.checkTarget(embedded);
     int maxPacket = DatagramRunner.maxPacket(c.mtu);
     int payload = c.payload == null ? DEFAULT_PAYLOAD : c.payload;
     if (payload < 0 || payload > maxPacket) {
