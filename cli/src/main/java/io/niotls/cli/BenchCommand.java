@@ -11,10 +11,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code niotls bench [URI]}: full (or resumed) TLS handshakes as fast as they go. */
+/**
+ * {@code niotls bench [URI]}: full (or resumed) TLS handshakes as fast as they go; for {@code
+ * dtls://}, DTLS handshakes and a datagram echo each ({@link DatagramBenchRunner}).
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
@@ -26,7 +31,11 @@ import picocli.CommandLine.Parameters;
           + " per second, latency percentiles (p50, p90, p99, max), failures by reason and the"
           + " server's peak memory per connection.",
       "Without URI it starts an embedded niotls server on 127.0.0.1 in the same process, with a"
-          + " fresh self-signed certificate (--key ec or rsa) that the client verifies."
+          + " fresh self-signed certificate (--key ec or rsa) that the client verifies.",
+      "With a dtls:// URI (or dtls:// alone for an embedded DTLS echo server) each connection is"
+          + " a DTLS 1.2 handshake on the JDK provider, then one --payload datagram echoed (its"
+          + " round trip reported too), then close_notify. udp:// has no handshake to measure and"
+          + " is refused."
     })
 public final class BenchCommand implements Callable<Integer> {
   /** The embedded server's key type. */
@@ -47,7 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
       index = "0",
       arity = "0..1",
       paramLabel = "URI",
-      description = "the TLS server to load (default: an embedded one on 127.0.0.1)")
+      description =
+          "the TLS or DTLS server to load (default: an embedded TLS one on 127.0.0.1; dtls://"
+              + " alone: an embedded DTLS one)")
   String uri;
 
   @Option(
@@ -59,7 +70,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--concurrency"},
       paramLabel = "C",
-      description = "connections in flight at once (default: ${DEFAULT-VALUE})")
+      description =
+          "connections in flight at once (default: ${DEFAULT-VALUE}; for dtls:// "
+              + DatagramBenchRunner.DEFAULT_CONCURRENCY
+              + ")")
   int concurrency = 100;
 
   @Option(
@@ -94,9 +108,27 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "no progress display on stderr")
   boolean noProgress;
 
+  @Option(
+      names = "--mtu",
+      paramLabel = "BYTES",
+      description =
+          "dtls:// only: the largest datagram to send, the path MTU less IP and UDP headers"
+              + " (default: 1400); DTLS fragments its handshake to it")
+  Integer mtu;
+
+  @Option(
+      names = "--payload",
+      paramLabel = "BYTES",
+      description =
+          "dtls:// only: the datagram each connection has echoed after its handshake (default:"
+              + " 1024; 0 sends none, for a server that does not echo such as openssl s_server)")
+  Integer payload;
+
   @Mixin TlsOptions tls = new TlsOptions();
 
   @Mixin ClientTrustOptions trust = new ClientTrustOptions();
+
+  @Spec CommandSpec spec;
 
   BenchCommand(Io io) {
     this.io = io;
@@ -135,17 +167,9 @@ public final class BenchCommand implements Callable<Integer> {
    * @throws CliException or IllegalArgumentException for bad input: exit code 2
    */
   Plan prepare() {
-    if (connections < 1) {
-      throw CliException.usage("--connections must be at least 1");
-    }
-    if (warmup < 0) {
-      throw CliException.usage("--warmup must be 0 or more");
-    }
-    if (concurrency < 1) {
-      throw CliException.usage("--concurrency must be at least 1");
-    }
-    if (duration != null && duration.isZero()) {
-      throw CliException.usage("--duration must be more than 0, e.g. 30s");
+    checkCounts(concurrency);
+    if (mtu != null || payload != null) {
+      throw CliException.usage("--mtu and --payload are for dtls://; tls:// has no datagrams");
     }
     boolean embedded = uri == null;
     TransportUri target =
@@ -157,18 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw CliException.usage(
           "cannot connect to port 0 in " + target + ": give the server's port");
     }
-    if (!embedded && key != null) {
-      throw CliException.usage("--key chooses the embedded server's key: drop it or the URI");
-    }
-    if (embedded
-        && (trust.trust != null
-            || !trust.pins.isEmpty()
-            || trust.insecure
-            || trust.serverName != null)) {
-      throw CliException.usage(
-          "--trust, --pin, --insecure and --servername are for a URI target; the embedded"
-              + " server's certificate is trusted already");
-    }
+    checkTarget(embedded);
     TlsContextBuilder client = TlsContext.forClient();
     tls.applyTo(client, target);
     // without --resume every connection must pay for a full handshake
@@ -199,8 +212,48 @@ public final class BenchCommand implements Callable<Integer> {
         !noProgress);
   }
 
+  /** Refuses counts that cannot make a run; {@code concurrency} is the one in effect. */
+  void checkCounts(int concurrency) {
+    if (connections < 1) {
+      throw CliException.usage("--connections must be at least 1");
+    }
+    if (warmup < 0) {
+      throw CliException.usage("--warmup must be 0 or more");
+    }
+    if (concurrency < 1) {
+      throw CliException.usage("--concurrency must be at least 1");
+    }
+    if (duration != null && duration.isZero()) {
+      throw CliException.usage("--duration must be more than 0, e.g. 30s");
+    }
+  }
+
+  /** Refuses the options that contradict the target: --key for a URI, trust for the embedded. */
+  void checkTarget(boolean embedded) {
+    if (!embedded && key != null) {
+      throw CliException.usage("--key chooses the embedded server's key: drop it or the URI");
+    }
+    if (embedded
+        && (trust.trust != null
+            || !trust.pins.isEmpty()
+            || trust.insecure
+            || trust.serverName != null)) {
+      throw CliException.usage(
+          "--trust, --pin, --insecure and --servername are for a URI target; the embedded"
+              + " server's certificate is trusted already");
+    }
+  }
+
+  /** Whether {@code option} was on the command line (rather than left at its default). */
+  boolean given(String option) {
+    return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
   @Override
   public Integer call() throws Exception {
+    if (DatagramBenchRunner.isDatagram(uri)) {
+      return DatagramBenchRunner.run(DatagramBenchRunner.prepare(this), io);
+    }
     return BenchRunner.run(prepare(), io);
   }
 }
