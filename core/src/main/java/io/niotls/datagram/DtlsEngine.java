@@ -554,6 +554,19 @@ public final class DtlsEngine implements AutoCloseable {
       if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
         return fail(closedDuringHandshake()).code();
       }
+      if (r.bytesConsumed() < length) {
+        // one write is one record: a shorter record went out and the rest cannot follow it as the
+        // same datagram, so the application is told rather than left with a cut datagram
+        return fail(new SSLException(
+                "the JDK's DTLS engine put only "
+                    + r.bytesConsumed()
+                    + " of the datagram's "
+                    + length
+                    + " bytes in its record (its packet size shrank below "
+                    + maxPacket
+                    + "): the datagram was sent cut short"))
+            .code();
+      }
       status = unsent.isEmpty() ? Status.OK : Status.WANT_WRITE;
       return r.bytesConsumed();
     } catch (SSLException e) {
