@@ -17,7 +17,6 @@ import io.niotls.loop.TlsSession;
 import io.niotls.uri.TransportUri;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -169,14 +168,7 @@ final class BenchRunner {
         () -> stats.failures() > 0,
         end -> {},
         io);
-    if (stats.failures() > 0) {
-      io.err()
-          .println(
-              "niotls: warm-up stopped after "
-                  + stats.finished()
-                  + " connections: "
-                  + String.join(", ", stats.failuresByReason().keySet()));
-    }
+    ConnectionSlots.reportWarmUp(stats, io);
   }
 
   /**
@@ -198,48 +190,30 @@ final class BenchRunner {
       Io io)
       throws InterruptedException {
     TlsContext context = plan.clientContext();
-    Semaphore slots = new Semaphore(plan.concurrency());
-    boolean complete = true;
-    for (long i = 0; i < count && !stop.getAsBoolean(); i++) {
-      if (!acquire(slots, deadline)) {
-        complete = false;
-        break;
-      }
-      long begin = System.nanoTime();
-      client
-          .connect(target, context, QUIET)
-          .whenComplete(
-              (session, failure) -> {
-                long end = System.nanoTime();
-                if (failure == null) {
-                  stats.success(end - begin, session.info());
-                  session.close().whenComplete((ok, e) -> slots.release());
-                } else {
-                  stats.failure(FailureReasons.of(failure));
-                  slots.release();
-                }
-                ended.accept(end);
-              });
-    }
-    Duration wait = context.handshakeTimeout().plus(SLACK);
-    if (!slots.tryAcquire(plan.concurrency(), wait.toMillis(), TimeUnit.MILLISECONDS)) {
-      io.err()
-          .println(
-              "niotls: some connections had not ended "
-                  + wait.toSeconds()
-                  + " s after the last start");
-    }
-    return complete;
-  }
-
-  /** Takes a slot, or gives up at {@code deadline} (nanoTime) and says so. */
-  private static boolean acquire(Semaphore slots, long deadline) throws InterruptedException {
-    if (deadline == Long.MAX_VALUE) {
-      slots.acquire();
-      return true;
-    }
-    long left = deadline - System.nanoTime();
-    return left > 0 && slots.tryAcquire(left, TimeUnit.NANOSECONDS);
+    return ConnectionSlots.run(
+        plan.concurrency(),
+        count,
+        deadline,
+        stop,
+        context.handshakeTimeout().plus(SLACK),
+        io,
+        release -> {
+          long begin = System.nanoTime();
+          client
+              .connect(target, context, QUIET)
+              .whenComplete(
+                  (session, failure) -> {
+                    long end = System.nanoTime();
+                    if (failure == null) {
+                      stats.success(end - begin, session.info());
+                      session.close().whenComplete((ok, e) -> release.run());
+                    } else {
+                      stats.failure(FailureReasons.of(failure));
+                      release.run();
+                    }
+                    ended.accept(end);
+                  });
+        });
   }
 
   /** One connection first, not counted, so that there is a session to resume. */

@@ -17,8 +17,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -256,14 +254,7 @@ final class DatagramBenchRunner {
         () -> stats.failures() > 0,
         end -> {},
         io);
-    if (stats.failures() > 0) {
-      io.err()
-          .println(
-              "niotls: warm-up stopped after "
-                  + stats.finished()
-                  + " connections: "
-                  + String.join(", ", stats.failuresByReason().keySet()));
-    }
+    ConnectionSlots.reportWarmUp(stats, io);
   }
 
   /**
@@ -285,28 +276,19 @@ final class DatagramBenchRunner {
       LongConsumer ended,
       Io io)
       throws InterruptedException {
-    Semaphore slots = new Semaphore(plan.concurrency());
     ByteBuffer payload = payload(plan.payload());
     Duration echoTimeout = plan.clientContext().handshakeTimeout();
-    boolean complete = true;
-    for (long i = 0; i < count && !stop.getAsBoolean(); i++) {
-      if (!acquire(slots, deadline)) {
-        complete = false;
-        break;
-      }
-      new DatagramBenchConnection(payload, echoTimeout, stats, roundTrips, ended, slots::release)
-          .start(target, plan.clientContext(), group, plan.maxPacket());
-    }
-    // a handshake, then an echo, each bounded by the handshake timeout
-    Duration wait = echoTimeout.multipliedBy(2).plus(SLACK);
-    if (!slots.tryAcquire(plan.concurrency(), wait.toMillis(), TimeUnit.MILLISECONDS)) {
-      io.err()
-          .println(
-              "niotls: some connections had not ended "
-                  + wait.toSeconds()
-                  + " s after the last start");
-    }
-    return complete;
+    return ConnectionSlots.run(
+        plan.concurrency(),
+        count,
+        deadline,
+        stop,
+        // a handshake, then an echo, each bounded by the handshake timeout
+        echoTimeout.multipliedBy(2).plus(SLACK),
+        io,
+        release ->
+            new DatagramBenchConnection(payload, echoTimeout, stats, roundTrips, ended, release)
+                .start(target, plan.clientContext(), group, plan.maxPacket()));
   }
 
   /** {@code size} bytes of a fixed pattern, read-only: every connection sends the same. */
@@ -316,15 +298,5 @@ final class DatagramBenchRunner {
       bytes[i] = (byte) ('a' + i % 26);
     }
     return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
-  }
-
-  /** Takes a slot, or gives up at {@code deadline} (nanoTime). */
-  private static boolean acquire(Semaphore slots, long deadline) throws InterruptedException {
-    if (deadline == Long.MAX_VALUE) {
-      slots.acquire();
-      return true;
-    }
-    long left = deadline - System.nanoTime();
-    return left > 0 && slots.tryAcquire(left, TimeUnit.NANOSECONDS);
   }
 }
