@@ -225,7 +225,7 @@ final class BoringContext {
       live.put(handle.key, handle);
       made.incrementAndGet();
       if (sessions != null && port >= 0 && host != null) {
-        sessions.offer(ssl, handle.cacheKey);
+        handle.peerChain = sessions.offer(ssl, handle.cacheKey);
       }
       return new NativeSsl(handle);
     } catch (Exception | Error e) {
@@ -305,14 +305,18 @@ final class BoringContext {
               handle == null ? -1 : handle.port,
               client,
               hostnameVerification,
-              SSL.getVersion(ssl),
+              Protocols.ofVersion(SSL.getVersionInt(ssl)),
               client ? SSL.getOcspResponse(ssl) : null);
       if (client) {
         trust.checkServerTrusted(chain, authMethod, view);
       } else {
         trust.checkClientTrusted(chain, authMethod, view);
       }
-      peerChains.remember(der, List.of(chain)); // SessionInfo's, without decoding it again
+      List<X509Certificate> verified = List.of(chain);
+      if (handle != null) {
+        handle.peerChain = verified; // SessionInfo's, and the sessions' this handshake makes
+      }
+      peerChains.remember(der, verified); // a resumed server's, which meets it again
       return CertificateVerifier.X509_V_OK;
     } catch (CertificateException e) {
       if (handle != null) {
@@ -378,7 +382,7 @@ final class BoringContext {
       if (handle == null || handle.cacheKey == null) {
         return false; // BoringSSL keeps its reference and frees the session with the SSL
       }
-      context.sessions.add(handle.cacheKey, session);
+      context.sessions.add(handle.cacheKey, session, handle.peerChain);
       return true; // the reference is ours now
     }
 

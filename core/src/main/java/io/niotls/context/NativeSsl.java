@@ -52,7 +52,13 @@ public final class NativeSsl implements AutoCloseable {
     if (handle.freed()) {
       return List.of();
     }
-    return handle.owner.peerChains.of(handle.ssl, client);
+    List<X509Certificate> known = handle.peerChain;
+    return known != null ? known : handle.owner.peerChains.of(handle.ssl, client);
+  }
+
+  /** The negotiated protocol version's name ({@code TLSv1.3}, {@code TLSv1.2}); null once freed. */
+  public String protocol() {
+    return handle.freed() ? null : Protocols.ofVersion(SSL.getVersionInt(handle.ssl));
   }
 
   /** Whether the finished handshake resumed a session. */
@@ -80,6 +86,9 @@ public final class NativeSsl implements AutoCloseable {
     final int port; // -1: no session is cached for this connection
     final String cacheKey; // the client session cache's key for host:port; null: none cached
     volatile CertificateException verifyFailure;
+    // the peer's chain as this connection knows it without asking BoringSSL: the one our trust
+    // check verified, or the one kept with the session a client offers; null: not known
+    volatile List<X509Certificate> peerChain;
     private volatile boolean freed;
 
     Handle(BoringContext owner, long ssl, long bio, String host, int port) {

@@ -33,4 +33,18 @@ final class Protocols {
             "unknown protocol '" + version + "': niotls speaks TLSv1.3 and TLSv1.2");
     }
   }
+
+  /**
+   * The name of the version a native connection reports as its wire number ({@code SSL_version}): a
+   * constant, where {@code SSL_get_version} makes a new string each time.
+   */
+  static String ofVersion(int wire) {
+    return switch (wire) {
+      case 0x0304 -> "TLSv1.3";
+      case 0x0303 -> "TLSv1.2";
+      case 0x0302 -> "TLSv1.1";
+      case 0x0301 -> "TLSv1";
+      default -> "unknown (0x" + Integer.toHexString(wire) + ")";
+    };
+  }
 }

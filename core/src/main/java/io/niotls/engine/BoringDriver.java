@@ -150,7 +150,7 @@ final class BoringDriver implements Driver {
   @Override
   public SessionInfo established() {
     io.sealed();
-    String protocol = SSL.getVersion(ssl);
+    String protocol = nativeSsl.protocol();
     tls13 = "TLSv1.3".equals(protocol);
     guard.established(protocol);
     return BoringFacts.session(nativeSsl, protocol, client, serverName, peerCertificates);
