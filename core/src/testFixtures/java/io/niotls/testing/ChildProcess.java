@@ -214,9 +214,17 @@ public final class ChildProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Whether it has exited within {@code timeout}; it is not killed when it has not. */
+  /**
+   * Whether it has exited within {@code timeout}; it is not killed when it has not. When it has,
+   * {@link #out()} and {@link #err()} hold all it printed: its pipes are read to their end first.
+   */
   public boolean exited(Duration timeout) throws InterruptedException {
-    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    outReader.join(5_000);
+    errReader.join(5_000);
+    return true;
   }
 
   /** Its exit code; throws {@link IllegalThreadStateException} while it still runs. */
