@@ -6,10 +6,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Whether issue 15's production features cost idle sessions memory: {@code TlsServer} with them
- * off ({@code niotls}: one certificate, default tickets, no OCSP, no key log, no limits) against
- * the same server with them on ({@code niotls-features}, {@link FeaturesServer}: certificates by
- * name, ticket keys from a file, a stapled OCSP response, idle timeout and maximum lifetime), same
+ * Whether issue 15's production features cost idle sessions memory: {@code TlsServer} with them off
+ * ({@code niotls}: one certificate, default tickets, no OCSP, no key log, no limits) against the
+ * same server with them on ({@code niotls-features}, {@link FeaturesServer}: certificates by name,
+ * ticket keys from a file, a stapled OCSP response, idle timeout and maximum lifetime), same
  * provider, measured as {@link IdleMemory} measures (heap + native per idle session, each server
  * alone in its JVM with a client JVM of its own).
  *

@@ -143,5 +143,4 @@ final class FeaturesServer {
       throw new IllegalStateException("cannot read the CA certificate: " + e, e);
     }
   }
-
 }

@@ -67,9 +67,17 @@ public class SniClock {
   public void stop(boolean many, long serverNs) {
     long wall = System.nanoTime() - wallStart;
     long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+    book(many, cpu, wall, serverNs);
+  }
+
+  /**
+   * Books a handshake timed elsewhere: {@code cpuNs} the CPU time it is judged by (over loopback,
+   * the server's loop thread's), {@code wallNs} the wall clock, {@code serverNs} the server's side.
+   */
+  public void book(boolean many, long cpuNs, long wallNs, long serverNs) {
     int s = many ? 1 : 0;
-    book(s, 0, cpu);
-    book(s, 1, wall);
+    book(s, 0, cpuNs);
+    book(s, 1, wallNs);
     book(s, 2, serverNs);
   }
 

@@ -32,6 +32,7 @@ final class SniNames {
 
   final String asked;
   final TlsContext client;
+  private final GeneratedCertificate ca;
   final SniMapping one;
   final SniMapping many;
 
@@ -60,7 +61,7 @@ final class SniNames {
           case "wildcard" -> "www.zone0509.sni.test";
           default -> "www.unknown.test";
         };
-    GeneratedCertificate ca = CertificateGenerator.ca("niotls sni bench CA").generate();
+    ca = CertificateGenerator.ca("niotls sni bench CA").generate();
     GeneratedCertificate leaf =
         CertificateGenerator.leaf("host0500.sni.test")
             .keyType(key)
@@ -107,6 +108,19 @@ final class SniNames {
     return TlsContext.forServer(leaf.keyMaterial())
         .provider(provider)
         .protocols(protocol)
+        .sessionResumption(false)
+        .build();
+  }
+
+  /**
+   * A client context like {@link #client} that sends {@link #asked} itself: for a socket client.
+   */
+  TlsContext namedClient(Provider provider, String protocol) {
+    return TlsContext.forClient()
+        .provider(provider)
+        .protocols(protocol)
+        .trustCertificates(List.of(ca.certificate()))
+        .serverName(asked)
         .sessionResumption(false)
         .build();
   }
