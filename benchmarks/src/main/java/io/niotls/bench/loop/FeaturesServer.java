@@ -56,7 +56,12 @@ final class FeaturesServer {
 
   private FeaturesServer() {}
 
-  static NiotlsServer start(LoopPki pki, Provider provider, int loops, List<String> hosts) {
+  /**
+   * @param limits whether the idle timeout and lifetime are set ({@code niotls-features}), or not
+   *     ({@code niotls-features-nolimits}: to tell their cost from the rest's)
+   */
+  static NiotlsServer start(
+      LoopPki pki, Provider provider, int loops, List<String> hosts, boolean limits) {
     Path ticketKey = ticketKeyFile();
     TlsContext main = context(pki, pki.leaf(), provider, ticketKey);
     SniMapping.Builder mapping = SniMapping.withDefault(main).add(LoopPki.HOST, main);
@@ -71,7 +76,9 @@ final class FeaturesServer {
     }
     return NiotlsServer.start(
         mapping.build(),
-        ServerOptions.builder().idleTimeout(IDLE_TIMEOUT).maxLifetime(MAX_LIFETIME),
+        limits
+            ? ServerOptions.builder().idleTimeout(IDLE_TIMEOUT).maxLifetime(MAX_LIFETIME)
+            : ServerOptions.builder(),
         loops,
         hosts);
   }
