@@ -124,7 +124,7 @@ else
         -p cipher=AES_GCM "${timing[@]}"
       jmh idle-session '\.(engine|netty)\.[A-Za-z]*IdleSessionBenchmark' "${idle[@]}"
       jmh loopback '\.loop\.' -p concurrency=10 -p loops=1 -p sessions=50 "${timing[@]}"
-      jmh sni '\.sni\.SniHandshakeBenchmark' "${timing[@]}"
+      jmh sni '\.sni\.Sni' -p lookup=exact "${timing[@]}"
       ;;
     quick)
       # RSA-2048 only for full handshakes: resuming does not use the certificate's key

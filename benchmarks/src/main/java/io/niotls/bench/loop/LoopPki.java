@@ -30,10 +30,12 @@ public final class LoopPki {
   /** The name the client sends as SNI and checks in the certificate. */
   public static final String HOST = "localhost";
 
+  private final GeneratedCertificate ca;
   private final GeneratedCertificate leaf;
   private final String protocol;
 
-  private LoopPki(GeneratedCertificate leaf, String protocol) {
+  private LoopPki(GeneratedCertificate ca, GeneratedCertificate leaf, String protocol) {
+    this.ca = ca;
     this.leaf = leaf;
     this.protocol = protocol;
   }
@@ -47,7 +49,7 @@ public final class LoopPki {
             .subjectAltNames(HOST)
             .issuer(ca)
             .generate();
-    return new LoopPki(leaf, protocol);
+    return new LoopPki(ca, leaf, protocol);
   }
 
   public String protocol() {
@@ -56,6 +58,16 @@ public final class LoopPki {
 
   public KeyMaterial keyMaterial() {
     return leaf.keyMaterial();
+  }
+
+  /** The CA that issued the certificate: for more certificates, or an OCSP response about it. */
+  public GeneratedCertificate ca() {
+    return ca;
+  }
+
+  /** The server certificate. */
+  public GeneratedCertificate leaf() {
+    return leaf;
   }
 
   /**

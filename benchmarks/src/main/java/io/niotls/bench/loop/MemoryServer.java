@@ -33,7 +33,7 @@ import javax.management.ObjectName;
  * </ul>
  *
  * <pre>
- * java -cp benchmarks.jar io.niotls.bench.loop.MemoryServer niotls|netty|vt-channel|vt-sslsocket JDK|OPENSSL
+ * java -cp benchmarks.jar io.niotls.bench.loop.MemoryServer niotls|niotls-features[-nolimits]|netty|vt-channel|vt-sslsocket JDK|OPENSSL
  *     TLSv1.3 loops host[,host...]</pre>
  */
 public final class MemoryServer {
@@ -51,13 +51,17 @@ public final class MemoryServer {
     LoopbackServer server =
         switch (kind) {
           case "niotls" -> NiotlsServer.start(context, loops, hosts);
+          case "niotls-features" -> FeaturesServer.start(pki, provider, loops, hosts, true);
+          case "niotls-features-nolimits" ->
+              FeaturesServer.start(pki, provider, loops, hosts, false);
           case "netty" ->
               NettyServer.start(pki.nettyServerContext(provider, context), loops, hosts);
           case "vt-channel" -> VtChannelServer.start(context, oneHost(kind, hosts));
           case "vt-sslsocket" -> VtSslSocketServer.start(context, oneHost(kind, hosts));
           default ->
               throw new IllegalArgumentException(
-                  "niotls, netty, vt-channel or vt-sslsocket, not " + kind);
+                  "niotls, niotls-features[-nolimits], netty, vt-channel or vt-sslsocket, not "
+                      + kind);
         };
     try {
       System.out.println(

@@ -1,5 +1,6 @@
 package io.niotls.bench.loop;
 
+import io.niotls.context.SniMapping;
 import io.niotls.context.TlsContext;
 import io.niotls.loop.ServerOptions;
 import io.niotls.loop.SessionHandler;
@@ -30,6 +31,9 @@ public final class NiotlsServer implements LoopbackServer {
         }
       };
 
+  /** As Netty's default (somaxconn): a burst of connects must not drop. */
+  private static final int BACKLOG = 4096;
+
   private final TlsEventLoopGroup group;
   private final List<TlsServer> servers;
   private final ThreadCpu cpu;
@@ -47,18 +51,46 @@ public final class NiotlsServer implements LoopbackServer {
 
   /** Listens on each of {@code hosts}, any free port each, all served by {@code loops} loops. */
   public static NiotlsServer start(TlsContext context, int loops, List<String> hosts) {
+    return start(
+        loops,
+        hosts,
+        (host, group) ->
+            TlsServer.bind(
+                TransportUri.parse("tls://" + host + ":0"),
+                context,
+                () -> ECHO,
+                ServerOptions.builder().loops(group).backlog(BACKLOG).build()));
+  }
+
+  /**
+   * As {@link #start(TlsContext, int, List)}, serving the contexts of {@code contexts} by name
+   * ({@link TlsServer#bindSni}) with the session limits of {@code limits} (its idle timeout and
+   * lifetime; its loops and backlog are set here).
+   */
+  public static NiotlsServer start(
+      SniMapping contexts, ServerOptions.Builder limits, int loops, List<String> hosts) {
+    return start(
+        loops,
+        hosts,
+        (host, group) ->
+            TlsServer.bindSni(
+                TransportUri.parse("tls://" + host + ":0"),
+                contexts,
+                () -> ECHO,
+                limits.loops(group).backlog(BACKLOG).build()));
+  }
+
+  /** How one address is listened on, served by {@code group}. */
+  private interface Binder {
+    TlsServer bind(String host, TlsEventLoopGroup group) throws IOException;
+  }
+
+  private static NiotlsServer start(int loops, List<String> hosts, Binder binder) {
     TlsEventLoopGroup group = TlsEventLoopGroup.create(loops);
     List<TlsServer> servers = new ArrayList<>();
     try {
-      ServerOptions options =
-          ServerOptions.builder()
-              .loops(group)
-              .backlog(4096) // as Netty's default (somaxconn): a burst of connects must not drop
-              .build();
       for (String host : hosts) {
-        servers.add(
-            TlsServer.bind(
-                TransportUri.parse("tls://" + host + ":0"), context, () -> ECHO, options));
+        servers.add(binder.bind(host, group));
       }
       CompletableFuture<String> name = new CompletableFuture<>();
       group.next().execute(() -> name.complete(Thread.currentThread().getName()));
