@@ -81,10 +81,16 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     this.peerPort = peer.getPort();
     this.io = new SessionIo(channel, outbound, setup.config().limits().any());
     SessionLimits l = setup.config().limits();
-    this.limits =
-        l.any()
-            ? new IdleWatch(loop, l, intent -> entry(() -> beginClose(intent)), this::closeNow)
-            : null;
+    this.limits = l.any() ? new IdleWatch(loop, l, this) : null;
+  }
+
+  /** A limit of {@link IdleWatch} passed: close_notify for idle and lifetime, now for a stall. */
+  void limitPassed(CloseIntent intent, boolean atOnce) {
+    if (atOnce) {
+      closeNow(intent);
+    } else {
+      entry(() -> beginClose(intent));
+    }
   }
 
   // ---- the state machine: loop thread ----

@@ -2,38 +2,33 @@ package io.niotls.loop;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * The limits of one open session ({@link SessionLimits}): one timer, due at the earliest limit that
  * could pass, which looks at the session's {@link Activity} when it fires and either ends the
  * session or sets itself again. Reads and writes never touch the timer, only the activity's clock.
  *
- * <p>Loop-confined: started when the session opens, stopped when it starts closing.
+ * <p>Loop-confined: started when the session opens, stopped when it starts closing. Every open
+ * session with a limit holds one, so it is small: it is its own timer action and calls its
+ * connection directly, no lambdas.
  */
-final class IdleWatch {
+final class IdleWatch implements Runnable {
   private final TlsEventLoop loop;
   private final SessionLimits limits;
-  private final Consumer<CloseIntent> gracefully;
-  private final Consumer<CloseIntent> atOnce;
+  private final Connection connection;
   private Activity activity;
   private long openedAt;
   private Timers.Timer timer;
   private long timerAt;
 
   /**
-   * @param gracefully ends the session with close_notify (idle, lifetime)
-   * @param atOnce ends it now (a stalled peer, which would not take a close_notify either)
+   * @param connection ends the session when a limit passes: with close_notify (idle, lifetime), or
+   *     at once (a stalled peer, which would not take a close_notify either)
    */
-  IdleWatch(
-      TlsEventLoop loop,
-      SessionLimits limits,
-      Consumer<CloseIntent> gracefully,
-      Consumer<CloseIntent> atOnce) {
+  IdleWatch(TlsEventLoop loop, SessionLimits limits, Connection connection) {
     this.loop = loop;
     this.limits = limits;
-    this.gracefully = gracefully;
-    this.atOnce = atOnce;
+    this.connection = connection;
   }
 
   /** The session is open from now on, its socket's activity in {@code activity}. */
@@ -64,7 +59,9 @@ final class IdleWatch {
     activity = null;
   }
 
-  private void fire() {
+  /** The timer fired: a limit may have passed. */
+  @Override
+  public void run() {
     timer = null;
     if (activity == null) {
       return;
@@ -73,19 +70,20 @@ final class IdleWatch {
     if (passed(activity.stalledSince(), limits.writeStall(), now)) {
       Duration d = limits.writeStall();
       stop();
-      atOnce.accept(
+      connection.limitPassed(
           new CloseIntent(
               CloseReason.STALLED,
               new IOException(
                   "the peer took none of our queued output for "
                       + d.toMillis()
-                      + " ms (writeStallTimeout): it stopped reading")));
+                      + " ms (writeStallTimeout): it stopped reading")),
+          true);
     } else if (passed(openedAt, limits.lifetime(), now)) {
       stop();
-      gracefully.accept(CloseIntent.of(CloseReason.EXPIRED));
+      connection.limitPassed(CloseIntent.of(CloseReason.EXPIRED), false);
     } else if (passed(activity.lastIo(), limits.idle(), now)) {
       stop();
-      gracefully.accept(CloseIntent.of(CloseReason.IDLE));
+      connection.limitPassed(CloseIntent.of(CloseReason.IDLE), false);
     } else {
       schedule(nextDue());
     }
@@ -129,6 +127,6 @@ final class IdleWatch {
       return; // only a stall limit, and nothing waits: set again when output starts waiting
     }
     timerAt = at;
-    timer = loop.at(at, this::fire);
+    timer = loop.at(at, this);
   }
 }
