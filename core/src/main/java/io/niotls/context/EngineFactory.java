@@ -19,6 +19,13 @@ interface EngineFactory {
   /** Whether the engine's finished handshake resumed a session. */
   boolean wasResumed(SSLEngine engine);
 
+  /**
+   * Has a TLS 1.3 server engine send the session tickets its provider holds until the first write
+   * of application data (the next wrap, even of nothing, carries them); does nothing where the
+   * provider sends them with the handshake, as SunJSSE does.
+   */
+  default void releaseHeldTickets(SSLEngine engine) {}
+
   /** The SNI host name a client sent to this server engine, or null; asked once, at its end. */
   default String requestedServerName(SSLEngine engine) {
     if (engine.getSession() instanceof ExtendedSSLSession session) {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -194,6 +195,24 @@ final class OpenSslEngineFactory implements EngineFactory {
    * name through IDN.toASCII (a tenth of a resumed handshake's CPU) and which the engine then keeps
    * for as long as the connection lives.
    */
+  /**
+   * BoringSSL holds a TLS 1.3 server's NewSessionTickets until its first {@code SSL_write}, and
+   * Netty's engine never makes one for a wrap of nothing: a zero-byte write queues them in the
+   * engine's BIO, which the next wrap drains whatever it is given. A client that handshakes and
+   * closes then gets tickets too. What the BIO cannot take waits in BoringSSL for the next write.
+   */
+  @Override
+  public void releaseHeldTickets(SSLEngine engine) {
+    if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+      synchronized (openSsl) {
+        long ssl = openSsl.sslPointer();
+        if (ssl != 0 && SSL.writeToSSL(ssl, Nothing.ADDRESS, 0) <= 0) {
+          SSL.clearError(); // WANT_WRITE: the BIO is full; nothing to report
+        }
+      }
+    }
+  }
+
   @Override
   public String requestedServerName(SSLEngine engine) {
     if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
@@ -209,6 +228,12 @@ final class OpenSslEngineFactory implements EngineFactory {
    * Netty keeps isSessionReused() package-private; it is the only reliable resumption signal. In a
    * holder so the engine class is only looked up after OpenSsl has loaded the native library.
    */
+  private static final class Nothing {
+    // where a zero-byte write points: tcnative wants a real address even for no bytes
+    static final ByteBuffer BUFFER = ByteBuffer.allocateDirect(1);
+    static final long ADDRESS = io.netty.internal.tcnative.Buffer.address(BUFFER);
+  }
+
   private static final class SessionReused {
     static final MethodHandle HANDLE = sessionReusedHandle();
   }

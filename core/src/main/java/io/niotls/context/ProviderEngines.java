@@ -38,6 +38,14 @@ public final class ProviderEngines {
     return context.wasResumed(engine);
   }
 
+  /**
+   * Has a TLS 1.3 server engine send the tickets its provider holds until its first write (Netty's
+   * engine over BoringSSL); the next wrap, even of nothing, carries them.
+   */
+  public static void releaseHeldTickets(TlsContext context, SSLEngine engine) {
+    context.releaseHeldTickets(engine);
+  }
+
   /** The SNI host name a client sent to this server engine, or null (asked once, at its end). */
   public static String requestedServerName(TlsContext context, SSLEngine engine) {
     return context.requestedServerName(engine);

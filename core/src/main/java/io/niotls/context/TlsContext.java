@@ -278,6 +278,11 @@ public final class TlsContext {
     return sslEngines().wasResumed(engine);
   }
 
+  /** See {@link EngineFactory#releaseHeldTickets}. */
+  void releaseHeldTickets(SSLEngine engine) {
+    sslEngines().releaseHeldTickets(engine);
+  }
+
   /** The SNI host name a client sent to this server engine, or null (asked once, at its end). */
   String requestedServerName(SSLEngine engine) {
     return sslEngines().requestedServerName(engine);

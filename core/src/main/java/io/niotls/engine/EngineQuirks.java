@@ -27,9 +27,12 @@ import java.nio.ByteBuffer;
  *       be taken by the unwrap that ends the handshake.
  *   <li>TLS 1.3 session tickets arrive in the server's first flight and are taken only when
  *       unwrapped: a client reads whole buffered records ahead at the end of its handshake.
- *   <li>Tickets a server holds until its first write come before that write's record: a wrap into
- *       the transport's buffer, sized for the record, may overflow, and {@link Sender} wraps into
- *       its own buffer instead.
+ *   <li>A TLS 1.3 server holds its tickets until its first write, and a wrap of nothing makes none:
+ *       {@link SslEngineDriver} has them released when the handshake ends ({@code
+ *       ProviderEngines.releaseHeldTickets}: a zero-byte {@code SSL_write}, nothing for SunJSSE)
+ *       and wraps nothing to send them. Tickets still held come before the next write's record: a
+ *       wrap into the transport's buffer, sized for the record, may overflow, and {@link Sender}
+ *       wraps into its own buffer instead.
  * </ul>
  */
 interface EngineQuirks {

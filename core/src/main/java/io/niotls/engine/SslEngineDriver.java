@@ -24,6 +24,7 @@ final class SslEngineDriver implements Driver {
   private final EngineQuirks quirks;
   private final String serverName;
   private boolean tls13Client; // reads what has arrived before its close_notify (tickets)
+  private boolean releaseTickets; // a TLS 1.3 server whose handshake just ended
 
   SslEngineDriver(
       TlsEngine engine, TlsContext context, EngineBuffers buffers, String peerHost, int peerPort) {
@@ -77,6 +78,13 @@ final class SslEngineDriver implements Driver {
     if (context.isClient() && buffers.holdsNetIn()) {
       receiver.readAhead();
     }
+    if (releaseTickets) {
+      // the tickets the provider holds until our first write: out now, for clients that only
+      // handshake and close (Netty's engine over BoringSSL; nothing for SunJSSE)
+      releaseTickets = false;
+      ProviderEngines.releaseHeldTickets(context, ssl);
+      sender.wrap(EngineBuffers.empty());
+    }
     return buffers.flush() ? Status.OK : Status.WANT_WRITE;
   }
 
@@ -91,6 +99,8 @@ final class SslEngineDriver implements Driver {
         SessionInfo.of(ssl, sni, ProviderEngines.wasResumed(context, ssl), peerCertificates);
     receiver.established(session.protocol());
     tls13Client = context.isClient() && "TLSv1.3".equals(session.protocol());
+    releaseTickets =
+        !context.isClient() && context.sessionResumption() && "TLSv1.3".equals(session.protocol());
     if (!context.sessionResumption()) {
       ssl.getSession().invalidate();
     }

@@ -21,16 +21,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code openssl s_client -sess_out} then {@code -sess_in} against a server on the BORINGSSL
- * provider that never writes a byte of data: the first client gets its session (TLS 1.3: a
- * NewSessionTicket, sent with the server's handshake), closes, and the second reports {@code
- * Reused}. With Netty's engine a TLS 1.3 server held its tickets until its first write, so such a
- * client got none.
+ * {@code openssl s_client -sess_out} then {@code -sess_in} against a server that never writes a
+ * byte of data, on each provider: the first client gets its session (TLS 1.3: a NewSessionTicket,
+ * sent with the server's handshake), closes, and the second reports {@code Reused}. BoringSSL holds
+ * a TLS 1.3 server's tickets until its first write: the BORINGSSL driver and, for Netty's engine,
+ * the OPENSSL driver release them when the handshake ends; without that such a client got none.
  */
-class BoringSslResumptionInteropTest {
+class ShortLivedClientResumptionInteropTest {
   private static final Duration LIMIT = Duration.ofSeconds(20);
 
   @TempDir Path dir;
@@ -39,12 +39,19 @@ class BoringSslResumptionInteropTest {
     return "TLSv1.3".equals(protocol) ? "-tls1_3" : "-tls1_2";
   }
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
-  void opensslResumesTheSessionOfAConnectionThatOnlyHandshook(String protocol) throws Exception {
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "BORINGSSL, TLSv1.3",
+    "BORINGSSL, TLSv1.2",
+    "OPENSSL, TLSv1.3",
+    "OPENSSL, TLSv1.2",
+    "JDK, TLSv1.3",
+    "JDK, TLSv1.2"
+  })
+  void opensslResumesTheSessionOfAConnectionThatOnlyHandshook(Provider provider, String protocol)
+      throws Exception {
     TestPki.ec().ca().writeCertificatePem(dir.resolve("ca.pem"));
-    TlsContext context =
-        Contexts.server(Provider.BORINGSSL, KeyType.EC_P256).protocols(protocol).build();
+    TlsContext context = Contexts.server(provider, KeyType.EC_P256).protocols(protocol).build();
     Path session = dir.resolve("session.pem");
     try (ServerSocketChannel listener =
         ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
