@@ -35,7 +35,6 @@ public final class DatagramServer implements AutoCloseable {
 
   private static final long SWEEP_NANOS = Duration.ofSeconds(30).toNanos();
 
-  private final Map<SocketAddress, Long> lastSeen = new HashMap<>();
   private final TlsEventLoop loop;
   private final DatagramChannel channel;
   private final TlsContext context;
@@ -48,8 +47,35 @@ public final class DatagramServer implements AutoCloseable {
   private SelectionKey key;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  /** A peer: its transport, and its DTLS driver or, for udp://, nothing more. */
-  private record Peer(PeerTransport transport, DatagramPeer dtls, DatagramSession session) {}
+  /**
+   * A peer: its transport, and its DTLS driver or, for udp://, nothing more; and when it last sent
+   * (kept here rather than in a map of its own: one lookup per datagram, no boxing).
+   */
+  private static final class Peer {
+    final PeerTransport transport;
+    final DatagramPeer dtls;
+    final DatagramSession session;
+    long lastSeen;
+
+    Peer(PeerTransport transport, DatagramPeer dtls, DatagramSession session, long now) {
+      this.transport = transport;
+      this.dtls = dtls;
+      this.session = session;
+      this.lastSeen = now;
+    }
+
+    PeerTransport transport() {
+      return transport;
+    }
+
+    DatagramPeer dtls() {
+      return dtls;
+    }
+
+    DatagramSession session() {
+      return session;
+    }
+  }
 
   private DatagramServer(
       TlsEventLoop loop,
@@ -178,7 +204,6 @@ public final class DatagramServer implements AutoCloseable {
       }
     }
     peers.clear();
-    lastSeen.clear();
     sessions = 0;
     if (key != null) {
       key.cancel();
@@ -210,6 +235,7 @@ public final class DatagramServer implements AutoCloseable {
         }
       }
       ByteBuffer buffer = loop.readBuffer();
+      long now = System.nanoTime(); // one reading per batch: the idle timeout counts minutes
       for (int i = 0; i < 256; i++) {
         buffer.clear();
         SocketAddress from;
@@ -223,34 +249,38 @@ public final class DatagramServer implements AutoCloseable {
         }
         buffer.flip();
         Peer peer = peers.get(from);
-        if (peer != null) {
-          lastSeen.put(from, System.nanoTime());
-        }
         if (peer == null) {
-          peer = admit(from, buffer);
+          peer = admit(from, buffer, now);
           if (peer == null) {
             continue;
           }
+          if (peer.dtls() != null) {
+            peer.dtls().drive();
+            continue;
+          }
         } else {
-          peer.transport().deliver(buffer);
+          peer.lastSeen = now;
         }
         if (peer.dtls() != null) {
+          // the engine reads the datagram from the loop's buffer during drive(); only what it
+          // leaves unread (a closed session, a full socket) is copied before the buffer is reused
+          peer.transport().lend(buffer);
           peer.dtls().drive();
+          peer.transport().keepUnread();
         } else if (!peer.session().isClosed()) {
           handler.onDatagram(peer.session(), buffer);
         }
       }
     }
 
-    private Peer admit(SocketAddress from, ByteBuffer datagram) {
+    private Peer admit(SocketAddress from, ByteBuffer datagram, long now) {
       PeerTransport transport = new PeerTransport(channel, from);
       if (gate == null) {
         DatagramSession session =
             new DatagramSession(loop, from, null, d -> sendPlain(d, from), () -> forget(from));
         session.localAddress(localAddress());
-        Peer peer = new Peer(transport, null, session);
+        Peer peer = new Peer(transport, null, session, now);
         peers.put(from, peer);
-        lastSeen.put(from, System.nanoTime());
         sessions = peers.size();
         handler.onOpen(session);
         return peer;
@@ -264,9 +294,8 @@ public final class DatagramServer implements AutoCloseable {
       DatagramSession session = new DatagramSession(loop, from, engine, null, dtls::close);
       dtls.session = session;
       session.localAddress(localAddress());
-      Peer peer = new Peer(transport, dtls, session);
+      Peer peer = new Peer(transport, dtls, session, now);
       peers.put(from, peer);
-      lastSeen.put(from, System.nanoTime());
       sessions = peers.size();
       return peer;
     }
@@ -305,10 +334,10 @@ public final class DatagramServer implements AutoCloseable {
       return;
     }
     long now = System.nanoTime();
-    for (Map.Entry<SocketAddress, Long> e : java.util.List.copyOf(lastSeen.entrySet())) {
-      if (now - e.getValue() > IDLE_TIMEOUT.toNanos()) {
-        Peer p = peers.get(e.getKey());
-        if (p != null && p.dtls() != null) {
+    for (Map.Entry<SocketAddress, Peer> e : java.util.List.copyOf(peers.entrySet())) {
+      Peer p = e.getValue();
+      if (now - p.lastSeen > IDLE_TIMEOUT.toNanos()) {
+        if (p.dtls() != null) {
           p.dtls().close();
         } else {
           forget(e.getKey());
@@ -319,7 +348,6 @@ public final class DatagramServer implements AutoCloseable {
   }
 
   private void forget(SocketAddress peer) {
-    lastSeen.remove(peer);
     Peer p = peers.remove(peer);
     sessions = peers.size();
     if (p != null && p.dtls() == null && !p.session().isClosed()) {

@@ -70,8 +70,10 @@ public final class DatagramSession {
   }
 
   /**
-   * Sends {@code datagram}'s remaining bytes as one datagram (copied now, sent on the loop). Any
-   * thread. Datagrams are not delivered reliably: one lost on the way is not sent again.
+   * Sends {@code datagram}'s remaining bytes as one datagram: at once on the loop's thread, else
+   * copied now and sent on the loop. Any thread; either way the buffer is the caller's again when
+   * this returns, its position at its limit. Datagrams are not delivered reliably: one lost on the
+   * way is not sent again.
    *
    * @throws IllegalArgumentException if longer than {@link #maxDatagram()}
    */
@@ -84,13 +86,15 @@ public final class DatagramSession {
               + maxDatagram()
               + "): send smaller ones");
     }
+    if (loop.inEventLoop()) {
+      // sent before this returns (or dropped, as any datagram may be): no copy needed
+      sendNow(datagram);
+      datagram.position(datagram.limit());
+      return;
+    }
     ByteBuffer copy = ByteBuffer.allocate(datagram.remaining());
     copy.put(datagram).flip();
-    if (loop.inEventLoop()) {
-      sendNow(copy);
-    } else {
-      loop.execute(() -> sendNow(copy));
-    }
+    loop.execute(() -> sendNow(copy));
   }
 
   private void sendNow(ByteBuffer datagram) {
