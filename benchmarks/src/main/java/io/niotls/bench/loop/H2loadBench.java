@@ -59,8 +59,18 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.niotls.bench.loop.H2loadBench \
- *     [--rounds 5] [--requests 20000] [--clients 20] [--streams 10] [--loops 1] \
- *     [--warmup 20000] [--out benchmarks/results/H2LOAD.md]
+ *     [--rounds 5] [--requests 100000] [--clients 20] [--streams 10] [--loops 1] \
+ *     [--warmup 500000] [--probe false] [--out benchmarks/results/H2LOAD.md]
+ * </pre>
+ *
+ * <p>The warm-up runs h2load on both servers in turns of {@code --requests}, at least {@code
+ * --warmup} requests each and then on until neither server's CPU per request is still falling (at
+ * most three times {@code --warmup}): the JIT of both JVMs settles before a round counts. With
+ * {@code --probe true} the servers count what crosses each side of their TLS handler ({@link
+ * Probe}) and the bench prints that per request instead of the table, with strace's syscall counts
+ * of each event loop in the first round.
+ *
+ * <pre>
  * </pre>
  */
 public final class H2loadBench {
@@ -134,8 +144,8 @@ public final class H2loadBench {
   public static void main(String[] args) throws Exception {
     Map<String, String> o = IdleMemory.options(args);
     int rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
-    int requests = Integer.parseInt(o.getOrDefault("requests", "20000"));
-    int warmup = Integer.parseInt(o.getOrDefault("warmup", "20000"));
+    int requests = Integer.parseInt(o.getOrDefault("requests", "100000"));
+    int warmup = Integer.parseInt(o.getOrDefault("warmup", "500000"));
     int clients = Integer.parseInt(o.getOrDefault("clients", "20"));
     int streams = Integer.parseInt(o.getOrDefault("streams", "10"));
     int loops = Integer.parseInt(o.getOrDefault("loops", "1"));
@@ -160,9 +170,7 @@ public final class H2loadBench {
           loops,
           rounds,
           load());
-      for (Server s : servers.values()) {
-        run(s, warmup, clients, streams); // JIT and pools warm for both before any round counts
-      }
+      String warmed = warmUp(List.copyOf(servers.values()), warmup, requests, clients, streams);
       if (probe) {
         for (int round = 0; round < rounds; round++) {
           for (Server s : servers.values()) {
@@ -191,7 +199,7 @@ public final class H2loadBench {
               r.cpuNanos() / 1e3 / r.requests());
         }
       }
-      String page = page(runs, requests, clients, streams, loops, protocol);
+      String page = page(runs, requests, clients, streams, loops, protocol, warmed);
       System.out.println(page);
       if (o.containsKey("out")) {
         Files.writeString(Path.of(o.get("out")), page);
@@ -329,7 +337,12 @@ public final class H2loadBench {
       Map<String, Long> before = s.probe();
       Run r = run(s, requests, clients, streams);
       Map<String, Long> after = s.probe();
+      Map<String, Long> delta = new LinkedHashMap<>();
+      before.forEach((k, v) -> delta.put(k, after.get(k) - v));
       StringBuilder b = new StringBuilder();
+      b.append(
+          String.format(
+              Locale.ROOT, " tls_handler_ns=%.0f", Probe.tlsNanos(delta) / (double) r.requests()));
       before.forEach(
           (k, v) ->
               b.append(
@@ -373,7 +386,33 @@ public final class H2loadBench {
       READ_COMPLETES_OUT,
       PLAINTEXT_WRITES_IN,
       FLUSHES_IN,
-      ALLOCATED_BYTES
+      ALLOCATED_BYTES,
+      // nanoseconds spent in each call, below the probe on each side; see tlsNanos
+      WIRE_READ_NS,
+      WIRE_READ_COMPLETE_NS,
+      WIRE_WRITE_NS,
+      WIRE_FLUSH_NS,
+      PLAIN_READ_NS,
+      PLAIN_READ_COMPLETE_NS,
+      PLAIN_WRITE_NS,
+      PLAIN_FLUSH_NS
+    }
+
+    /**
+     * The time the TLS handler spent in its own code (and the native calls it makes), from the
+     * probes' timers: what the wire side's inbound calls took beyond the plaintext side's, plus
+     * what the plaintext side's outbound calls took beyond the wire side's. Calls nested in both (a
+     * flush inside channelReadComplete) cancel out.
+     */
+    static long tlsNanos(Map<String, Long> d) {
+      return d.get("wire_read_ns")
+          - d.get("plain_read_ns")
+          + d.get("wire_read_complete_ns")
+          - d.get("plain_read_complete_ns")
+          + d.get("plain_write_ns")
+          + d.get("plain_flush_ns")
+          - d.get("wire_flush_ns")
+          - d.get("wire_write_ns");
     }
 
     private static final LongAdder[] COUNTS = new LongAdder[Count.values().length];
@@ -416,13 +455,17 @@ public final class H2loadBench {
         if (msg instanceof ByteBuf b) {
           add(Count.SOCKET_READ_BYTES, b.readableBytes());
         }
+        long t = System.nanoTime();
         ctx.fireChannelRead(msg);
+        add(Count.WIRE_READ_NS, System.nanoTime() - t);
       }
 
       @Override
       public void channelReadComplete(ChannelHandlerContext ctx) {
         add(Count.READ_COMPLETES_IN, 1);
+        long t = System.nanoTime();
         ctx.fireChannelReadComplete();
+        add(Count.WIRE_READ_COMPLETE_NS, System.nanoTime() - t);
       }
 
       @Override
@@ -437,13 +480,17 @@ public final class H2loadBench {
           }
           add(Count.RECORDS_WRITTEN, records);
         }
+        long t = System.nanoTime();
         ctx.write(msg, promise);
+        add(Count.WIRE_WRITE_NS, System.nanoTime() - t);
       }
 
       @Override
       public void flush(ChannelHandlerContext ctx) {
         add(Count.TRANSPORT_FLUSHES, 1);
+        long t = System.nanoTime();
         ctx.flush();
+        add(Count.WIRE_FLUSH_NS, System.nanoTime() - t);
       }
     }
 
@@ -453,27 +500,76 @@ public final class H2loadBench {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
         add(Count.PLAINTEXT_READS_OUT, 1);
+        long t = System.nanoTime();
         ctx.fireChannelRead(msg);
+        add(Count.PLAIN_READ_NS, System.nanoTime() - t);
       }
 
       @Override
       public void channelReadComplete(ChannelHandlerContext ctx) {
         add(Count.READ_COMPLETES_OUT, 1);
+        long t = System.nanoTime();
         ctx.fireChannelReadComplete();
+        add(Count.PLAIN_READ_COMPLETE_NS, System.nanoTime() - t);
       }
 
       @Override
       public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         add(Count.PLAINTEXT_WRITES_IN, 1);
+        long t = System.nanoTime();
         ctx.write(msg, promise);
+        add(Count.PLAIN_WRITE_NS, System.nanoTime() - t);
       }
 
       @Override
       public void flush(ChannelHandlerContext ctx) {
         add(Count.FLUSHES_IN, 1);
+        long t = System.nanoTime();
         ctx.flush();
+        add(Count.PLAIN_FLUSH_NS, System.nanoTime() - t);
       }
     }
+  }
+
+  /**
+   * Runs h2load on each server in turns of {@code chunk} requests: at least {@code least} requests
+   * each, then on until no server's CPU per request fell by more than 3% from its previous turn, or
+   * three times {@code least}. Returns what it did, for the page.
+   */
+  private static String warmUp(List<Server> servers, int least, int chunk, int clients, int streams)
+      throws IOException, InterruptedException {
+    Map<String, List<Double>> cpu = new LinkedHashMap<>();
+    servers.forEach(s -> cpu.put(s.name(), new ArrayList<>()));
+    long done = 0;
+    while (true) {
+      for (Server s : servers) {
+        Run r = run(s, chunk, clients, streams);
+        cpu.get(s.name()).add(r.cpuNanos() / 1e3 / r.requests());
+        System.out.printf(
+            Locale.ROOT,
+            "warm-up %-6s %9.0f req/s  %6.1f us cpu/request%n",
+            s.name(),
+            r.requestsPerSecond(),
+            r.cpuNanos() / 1e3 / r.requests());
+      }
+      done += chunk;
+      boolean settled = true;
+      for (List<Double> c : cpu.values()) {
+        int n = c.size();
+        settled &= n >= 2 && c.get(n - 1) >= 0.97 * c.get(n - 2);
+      }
+      if (done >= 3L * least || (done >= least && settled)) {
+        break;
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "warm-up %d requests each (µs cpu/request:", done));
+    cpu.forEach(
+        (name, c) ->
+            b.append(
+                String.format(
+                    Locale.ROOT, " %s %.1f → %.1f", name, c.get(0), c.get(c.size() - 1))));
+    return b.append(')').toString();
   }
 
   private static String page(
@@ -482,7 +578,8 @@ public final class H2loadBench {
       int clients,
       int streams,
       int loops,
-      String protocol) {
+      String protocol,
+      String warmed) {
     List<Run> n = runs.get("niotls");
     List<Run> p = runs.get("netty");
     StringBuilder b = new StringBuilder();
@@ -494,13 +591,14 @@ public final class H2loadBench {
                 + " `Http2FrameCodec` + `Http2MultiplexHandler`) behind niotls's `TlsHandler`"
                 + " (provider BORINGSSL) and behind Netty's `SslHandler` (provider OPENSSL,"
                 + " the same BoringSSL), each in a JVM of its own, %d event-loop thread(s) each; `h2load"
-                + " -n %d -c %d -m %d`, %s, EC P-256; rounds alternate the order. Server CPU is"
-                + " its event-loop threads' CPU per request (lower is better).%n%n",
+                + " -n %d -c %d -m %d`, %s, EC P-256; %s; rounds alternate the order. Server"
+                + " CPU is its event-loop threads' CPU per request (lower is better).%n%n",
             loops,
             requests,
             clients,
             streams,
-            protocol));
+            protocol,
+            warmed));
     b.append(
         "| round | niotls req/s | Netty req/s | ratio | niotls µs cpu/req | Netty µs cpu/req |"
             + " cpu ratio (Netty / niotls) |\n");
