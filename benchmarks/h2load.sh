@@ -4,6 +4,9 @@
 # alternate. See io.niotls.bench.loop.H2loadBench and benchmarks/results/H2LOAD.md.
 #
 #   benchmarks/h2load.sh [H2loadBench options...]     e.g. --rounds 7 --clients 50 --loops 2
+#   benchmarks/h2load.sh --probe true --rounds 3      what each handler does per request (records,
+#                                                     flushes, read events, syscalls via strace,
+#                                                     allocation); prints it, leaves the page alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v h2load >/dev/null || { echo "h2load is needed: apt-get install nghttp2-client" >&2; exit 1; }

@@ -105,7 +105,7 @@ final class RecordReader {
             sink.accept(last);
             return Status.WANT_READ;
           }
-          if (plain.writableBytes() < appBufferSize) {
+          if (plain.writableBytes() < roomWanted(produced)) {
             ByteBuf full = plain;
             plain = null;
             if (!sink.accept(full)) {
@@ -134,6 +134,20 @@ final class RecordReader {
         plain.release();
       }
     }
+  }
+
+  /**
+   * The room the plaintext buffer must still have to take the next record, once {@code produced}
+   * bytes were decrypted in this read: what the whole records still buffered can hold (their
+   * bodies, an upper bound of their plaintext), at most a full record's worth, at least a byte.
+   * Small records of one read so go into one buffer and reach the next handler as one {@code
+   * channelRead}, as Netty's SslHandler passes them on over OpenSSL's engine (an HTTP/2 codec then
+   * decodes once, not once per record); a buffer is passed on only when the next record may not fit
+   * in what is left of it.
+   */
+  private int roomWanted(long produced) {
+    long rest = framing.wholeBodyBytes() - produced + engine.pending();
+    return (int) Math.max(1, Math.min(rest, appBufferSize));
   }
 
   /**

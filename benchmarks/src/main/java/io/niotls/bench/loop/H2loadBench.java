@@ -1,11 +1,15 @@
 package io.niotls.bench.loop;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -22,6 +26,8 @@ import io.niotls.testing.ChildProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,8 +59,18 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.niotls.bench.loop.H2loadBench \
- *     [--rounds 5] [--requests 20000] [--clients 20] [--streams 10] [--loops 1] \
- *     [--warmup 20000] [--out benchmarks/results/H2LOAD.md]
+ *     [--rounds 5] [--requests 100000] [--clients 20] [--streams 10] [--loops 1] \
+ *     [--warmup 500000] [--probe false] [--out benchmarks/results/H2LOAD.md]
+ * </pre>
+ *
+ * <p>The warm-up runs h2load on both servers in turns of {@code --requests}, at least {@code
+ * --warmup} requests each and then on until neither server's CPU per request is still falling (at
+ * most three times {@code --warmup}): the JIT of both JVMs settles before a round counts. With
+ * {@code --probe true} the servers count what crosses each side of their TLS handler ({@link
+ * Probe}) and the bench prints that per request instead of the table, with strace's syscall counts
+ * of each event loop in the first round.
+ *
+ * <pre>
  * </pre>
  */
 public final class H2loadBench {
@@ -66,7 +83,7 @@ public final class H2loadBench {
 
   /** One server under test, in its child JVM: it says its port, then its CPU when asked. */
   private record Server(String name, ChildProcess jvm, int port) {
-    static Server start(String name, int loops, String protocol)
+    static Server start(String name, int loops, String protocol, boolean probe)
         throws IOException, InterruptedException {
       ChildProcess jvm =
           ChildProcess.java(
@@ -76,7 +93,9 @@ public final class H2loadBench {
               "--loops",
               Integer.toString(loops),
               "--protocol",
-              protocol);
+              protocol,
+              "--probe",
+              Boolean.toString(probe));
       String line = jvm.awaitLine(l -> l.startsWith("port "), Duration.ofSeconds(60));
       return new Server(name, jvm, Integer.parseInt(line.substring(5)));
     }
@@ -86,6 +105,30 @@ public final class H2loadBench {
       jvm.sendLine("cpu");
       String line = jvm.awaitLine(l -> l.startsWith("cpu "), Duration.ofSeconds(30));
       return Long.parseLong(line.substring(4));
+    }
+
+    /** The {@link Probe}'s totals so far, by name. */
+    Map<String, Long> probe() throws IOException, InterruptedException {
+      jvm.sendLine("probe");
+      String line = jvm.awaitLine(l -> l.startsWith("probe "), Duration.ofSeconds(30));
+      Map<String, Long> totals = new LinkedHashMap<>();
+      for (String pair : line.substring(6).split(" ")) {
+        int eq = pair.indexOf('=');
+        totals.put(pair.substring(0, eq), Long.parseLong(pair.substring(eq + 1)));
+      }
+      return totals;
+    }
+
+    /** The OS thread id of the server's (first) event-loop thread, for strace. */
+    long loopTid() throws IOException {
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(jvm.pid()), "task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          if (Files.readString(task.resolve("comm")).startsWith("h2-" + name + "-")) {
+            return Long.parseLong(task.getFileName().toString());
+          }
+        }
+      }
+      throw new IllegalStateException("no event-loop thread h2-" + name + "-* in " + jvm.pid());
     }
 
     void close() throws IOException, InterruptedException {
@@ -101,20 +144,21 @@ public final class H2loadBench {
   public static void main(String[] args) throws Exception {
     Map<String, String> o = IdleMemory.options(args);
     int rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
-    int requests = Integer.parseInt(o.getOrDefault("requests", "20000"));
-    int warmup = Integer.parseInt(o.getOrDefault("warmup", "20000"));
+    int requests = Integer.parseInt(o.getOrDefault("requests", "100000"));
+    int warmup = Integer.parseInt(o.getOrDefault("warmup", "500000"));
     int clients = Integer.parseInt(o.getOrDefault("clients", "20"));
     int streams = Integer.parseInt(o.getOrDefault("streams", "10"));
     int loops = Integer.parseInt(o.getOrDefault("loops", "1"));
     String protocol = o.getOrDefault("protocol", "TLSv1.3");
+    boolean probe = Boolean.parseBoolean(o.getOrDefault("probe", "false"));
     if (o.containsKey("serve")) {
-      serve(o.get("serve"), loops, protocol);
+      serve(o.get("serve"), loops, protocol, probe);
       return;
     }
     Map<String, Server> servers = new LinkedHashMap<>();
     try {
       for (String name : List.of("netty", "niotls")) {
-        servers.put(name, Server.start(name, loops, protocol));
+        servers.put(name, Server.start(name, loops, protocol, probe));
       }
       System.out.printf(
           Locale.ROOT,
@@ -126,8 +170,14 @@ public final class H2loadBench {
           loops,
           rounds,
           load());
-      for (Server s : servers.values()) {
-        run(s, warmup, clients, streams); // JIT and pools warm for both before any round counts
+      String warmed = warmUp(List.copyOf(servers.values()), warmup, requests, clients, streams);
+      if (probe) {
+        for (int round = 0; round < rounds; round++) {
+          for (Server s : servers.values()) {
+            probeRun(s, requests, clients, streams, round == 0);
+          }
+        }
+        return;
       }
       Map<String, List<Run>> runs = new LinkedHashMap<>();
       servers.keySet().forEach(k -> runs.put(k, new ArrayList<>()));
@@ -149,7 +199,7 @@ public final class H2loadBench {
               r.cpuNanos() / 1e3 / r.requests());
         }
       }
-      String page = page(runs, requests, clients, streams, loops, protocol);
+      String page = page(runs, requests, clients, streams, loops, protocol, warmed);
       System.out.println(page);
       if (o.containsKey("out")) {
         Files.writeString(Path.of(o.get("out")), page);
@@ -165,7 +215,8 @@ public final class H2loadBench {
    * The child JVM: serves {@link HelloHttp2} behind {@code name}'s handler until its input ends,
    * printing {@code port N} once listening and {@code cpu NANOS} for each {@code cpu} line read.
    */
-  private static void serve(String name, int loops, String protocol) throws IOException {
+  private static void serve(String name, int loops, String protocol, boolean probe)
+      throws IOException {
     LoopPki pki = LoopPki.create(protocol);
     TlsContext niotls =
         TlsContext.forServer(pki.keyMaterial())
@@ -201,7 +252,13 @@ public final class H2loadBench {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(handler.get(), new HelloHttp2());
+                    if (probe) {
+                      ch.pipeline()
+                          .addLast(new Probe.Wire(), handler.get(), new Probe.Plain())
+                          .addLast(new HelloHttp2());
+                    } else {
+                      ch.pipeline().addLast(handler.get(), new HelloHttp2());
+                    }
                   }
                 })
             .bind("127.0.0.1", 0)
@@ -214,6 +271,8 @@ public final class H2loadBench {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.equals("cpu")) {
           System.out.println("cpu " + cpu.nanos());
+        } else if (line.equals("probe")) {
+          System.out.println("probe " + Probe.sample(prefix + "-"));
         }
       }
     } finally {
@@ -259,13 +318,268 @@ public final class H2loadBench {
     return new Run(succeeded, seconds, Double.parseDouble(finished.group(3)), used);
   }
 
+  /**
+   * One h2load run under the {@link Probe} (and, with {@code strace}, strace's syscall counts of
+   * the event-loop thread): prints what each side of the TLS handler saw per request.
+   */
+  private static void probeRun(Server s, int requests, int clients, int streams, boolean strace)
+      throws IOException, InterruptedException {
+    Path straceOut = Files.createTempFile("h2load-strace-", ".txt");
+    ChildProcess tracer =
+        strace
+            ? ChildProcess.program(
+                "strace", "-c", "-o", straceOut.toString(), "-p", Long.toString(s.loopTid()))
+            : null;
+    try {
+      if (tracer != null) {
+        Thread.sleep(500); // attached before the run
+      }
+      Map<String, Long> before = s.probe();
+      Run r = run(s, requests, clients, streams);
+      Map<String, Long> after = s.probe();
+      Map<String, Long> delta = new LinkedHashMap<>();
+      before.forEach((k, v) -> delta.put(k, after.get(k) - v));
+      StringBuilder b = new StringBuilder();
+      b.append(
+          String.format(
+              Locale.ROOT, " tls_handler_ns=%.0f", Probe.tlsNanos(delta) / (double) r.requests()));
+      before.forEach(
+          (k, v) ->
+              b.append(
+                  String.format(
+                      Locale.ROOT, " %s=%.3f", k, (after.get(k) - v) / (double) r.requests())));
+      System.out.printf(
+          Locale.ROOT,
+          "probe %-6s %9.0f req/s %6.1f us cpu/req per request:%s%n",
+          s.name(),
+          r.requestsPerSecond(),
+          r.cpuNanos() / 1e3 / r.requests(),
+          b);
+    } finally {
+      if (tracer != null) {
+        tracer.terminate();
+        tracer.waitFor(Duration.ofSeconds(10));
+        tracer.close();
+        System.out.println("strace of " + s.name() + "'s event loop, " + requests + " requests:");
+        System.out.println(Files.readString(straceOut));
+      }
+      Files.deleteIfExists(straceOut);
+    }
+  }
+
+  /**
+   * {@code --probe}: counts, in the server JVM, what crosses each side of the TLS handler — socket
+   * reads, ciphertext writes and the TLS records in them, flushes that reach the transport,
+   * plaintext reads fired and writes taken — and what the event-loop threads allocate. {@link
+   * #sample} gives the totals so far; the bench prints differences per request.
+   */
+  static final class Probe {
+    enum Count {
+      SOCKET_READS,
+      SOCKET_READ_BYTES,
+      READ_COMPLETES_IN,
+      CIPHERTEXT_WRITES,
+      CIPHERTEXT_BYTES,
+      RECORDS_WRITTEN,
+      TRANSPORT_FLUSHES,
+      PLAINTEXT_READS_OUT,
+      READ_COMPLETES_OUT,
+      PLAINTEXT_WRITES_IN,
+      FLUSHES_IN,
+      ALLOCATED_BYTES,
+      // nanoseconds spent in each call, below the probe on each side; see tlsNanos
+      WIRE_READ_NS,
+      WIRE_READ_COMPLETE_NS,
+      WIRE_WRITE_NS,
+      WIRE_FLUSH_NS,
+      PLAIN_READ_NS,
+      PLAIN_READ_COMPLETE_NS,
+      PLAIN_WRITE_NS,
+      PLAIN_FLUSH_NS
+    }
+
+    /**
+     * The time the TLS handler spent in its own code (and the native calls it makes), from the
+     * probes' timers: what the wire side's inbound calls took beyond the plaintext side's, plus
+     * what the plaintext side's outbound calls took beyond the wire side's. Calls nested in both (a
+     * flush inside channelReadComplete) cancel out.
+     */
+    static long tlsNanos(Map<String, Long> d) {
+      return d.get("wire_read_ns")
+          - d.get("plain_read_ns")
+          + d.get("wire_read_complete_ns")
+          - d.get("plain_read_complete_ns")
+          + d.get("plain_write_ns")
+          + d.get("plain_flush_ns")
+          - d.get("wire_flush_ns")
+          - d.get("wire_write_ns");
+    }
+
+    private static final LongAdder[] COUNTS = new LongAdder[Count.values().length];
+
+    static {
+      Arrays.setAll(COUNTS, i -> new LongAdder());
+    }
+
+    private Probe() {}
+
+    static void add(Count c, long n) {
+      COUNTS[c.ordinal()].add(n);
+    }
+
+    /** {@code name=total} pairs, the allocation of the threads named by {@code prefix} included. */
+    static String sample(String prefix) {
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      long allocated = 0;
+      for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (info != null && info.getThreadName().startsWith(prefix)) {
+          allocated += Math.max(0, threads.getThreadAllocatedBytes(info.getThreadId()));
+        }
+      }
+      StringBuilder b = new StringBuilder();
+      for (Count c : Count.values()) {
+        long v = c == Count.ALLOCATED_BYTES ? allocated : COUNTS[c.ordinal()].sum();
+        b.append(b.length() == 0 ? "" : " ").append(c.name().toLowerCase(Locale.ROOT));
+        b.append('=').append(v);
+      }
+      return b.toString();
+    }
+
+    /** Between the socket and the TLS handler: ciphertext. */
+    @ChannelHandler.Sharable
+    static final class Wire extends ChannelDuplexHandler {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        add(Count.SOCKET_READS, 1);
+        if (msg instanceof ByteBuf b) {
+          add(Count.SOCKET_READ_BYTES, b.readableBytes());
+        }
+        long t = System.nanoTime();
+        ctx.fireChannelRead(msg);
+        add(Count.WIRE_READ_NS, System.nanoTime() - t);
+      }
+
+      @Override
+      public void channelReadComplete(ChannelHandlerContext ctx) {
+        add(Count.READ_COMPLETES_IN, 1);
+        long t = System.nanoTime();
+        ctx.fireChannelReadComplete();
+        add(Count.WIRE_READ_COMPLETE_NS, System.nanoTime() - t);
+      }
+
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ByteBuf b && b.isReadable()) {
+          add(Count.CIPHERTEXT_WRITES, 1);
+          add(Count.CIPHERTEXT_BYTES, b.readableBytes());
+          int records = 0;
+          for (int at = b.readerIndex(); at + 5 <= b.writerIndex(); at += 5) {
+            records++;
+            at += b.getUnsignedShort(at + 3);
+          }
+          add(Count.RECORDS_WRITTEN, records);
+        }
+        long t = System.nanoTime();
+        ctx.write(msg, promise);
+        add(Count.WIRE_WRITE_NS, System.nanoTime() - t);
+      }
+
+      @Override
+      public void flush(ChannelHandlerContext ctx) {
+        add(Count.TRANSPORT_FLUSHES, 1);
+        long t = System.nanoTime();
+        ctx.flush();
+        add(Count.WIRE_FLUSH_NS, System.nanoTime() - t);
+      }
+    }
+
+    /** Between the TLS handler and HTTP/2: plaintext. */
+    @ChannelHandler.Sharable
+    static final class Plain extends ChannelDuplexHandler {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        add(Count.PLAINTEXT_READS_OUT, 1);
+        long t = System.nanoTime();
+        ctx.fireChannelRead(msg);
+        add(Count.PLAIN_READ_NS, System.nanoTime() - t);
+      }
+
+      @Override
+      public void channelReadComplete(ChannelHandlerContext ctx) {
+        add(Count.READ_COMPLETES_OUT, 1);
+        long t = System.nanoTime();
+        ctx.fireChannelReadComplete();
+        add(Count.PLAIN_READ_COMPLETE_NS, System.nanoTime() - t);
+      }
+
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        add(Count.PLAINTEXT_WRITES_IN, 1);
+        long t = System.nanoTime();
+        ctx.write(msg, promise);
+        add(Count.PLAIN_WRITE_NS, System.nanoTime() - t);
+      }
+
+      @Override
+      public void flush(ChannelHandlerContext ctx) {
+        add(Count.FLUSHES_IN, 1);
+        long t = System.nanoTime();
+        ctx.flush();
+        add(Count.PLAIN_FLUSH_NS, System.nanoTime() - t);
+      }
+    }
+  }
+
+  /**
+   * Runs h2load on each server in turns of {@code chunk} requests: at least {@code least} requests
+   * each, then on until no server's CPU per request fell by more than 3% from its previous turn, or
+   * three times {@code least}. Returns what it did, for the page.
+   */
+  private static String warmUp(List<Server> servers, int least, int chunk, int clients, int streams)
+      throws IOException, InterruptedException {
+    Map<String, List<Double>> cpu = new LinkedHashMap<>();
+    servers.forEach(s -> cpu.put(s.name(), new ArrayList<>()));
+    long done = 0;
+    while (true) {
+      for (Server s : servers) {
+        Run r = run(s, chunk, clients, streams);
+        cpu.get(s.name()).add(r.cpuNanos() / 1e3 / r.requests());
+        System.out.printf(
+            Locale.ROOT,
+            "warm-up %-6s %9.0f req/s  %6.1f us cpu/request%n",
+            s.name(),
+            r.requestsPerSecond(),
+            r.cpuNanos() / 1e3 / r.requests());
+      }
+      done += chunk;
+      boolean settled = true;
+      for (List<Double> c : cpu.values()) {
+        int n = c.size();
+        settled &= n >= 2 && c.get(n - 1) >= 0.97 * c.get(n - 2);
+      }
+      if (done >= 3L * least || (done >= least && settled)) {
+        break;
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "warm-up %d requests each (µs cpu/request:", done));
+    cpu.forEach(
+        (name, c) ->
+            b.append(
+                String.format(
+                    Locale.ROOT, " %s %.1f → %.1f", name, c.get(0), c.get(c.size() - 1))));
+    return b.append(')').toString();
+  }
+
   private static String page(
       Map<String, List<Run>> runs,
       int requests,
       int clients,
       int streams,
       int loops,
-      String protocol) {
+      String protocol,
+      String warmed) {
     List<Run> n = runs.get("niotls");
     List<Run> p = runs.get("netty");
     StringBuilder b = new StringBuilder();
@@ -277,13 +591,14 @@ public final class H2loadBench {
                 + " `Http2FrameCodec` + `Http2MultiplexHandler`) behind niotls's `TlsHandler`"
                 + " (provider BORINGSSL) and behind Netty's `SslHandler` (provider OPENSSL,"
                 + " the same BoringSSL), each in a JVM of its own, %d event-loop thread(s) each; `h2load"
-                + " -n %d -c %d -m %d`, %s, EC P-256; rounds alternate the order. Server CPU is"
-                + " its event-loop threads' CPU per request (lower is better).%n%n",
+                + " -n %d -c %d -m %d`, %s, EC P-256; %s; rounds alternate the order. Server"
+                + " CPU is its event-loop threads' CPU per request (lower is better).%n%n",
             loops,
             requests,
             clients,
             streams,
-            protocol));
+            protocol,
+            warmed));
     b.append(
         "| round | niotls req/s | Netty req/s | ratio | niotls µs cpu/req | Netty µs cpu/req |"
             + " cpu ratio (Netty / niotls) |\n");
