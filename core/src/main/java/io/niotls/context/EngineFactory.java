@@ -21,10 +21,12 @@ interface EngineFactory {
 
   /**
    * Has a TLS 1.3 server engine send the session tickets its provider holds until the first write
-   * of application data (the next wrap, even of nothing, carries them); does nothing where the
-   * provider sends them with the handshake, as SunJSSE does.
+   * of application data: true when it did, and the next wrap, even of nothing, carries them; false
+   * where the provider sends them with the handshake, as SunJSSE does.
    */
-  default void releaseHeldTickets(SSLEngine engine) {}
+  default boolean releaseHeldTickets(SSLEngine engine) {
+    return false;
+  }
 
   /** The SNI host name a client sent to this server engine, or null; asked once, at its end. */
   default String requestedServerName(SSLEngine engine) {

@@ -202,15 +202,19 @@ final class OpenSslEngineFactory implements EngineFactory {
    * closes then gets tickets too. What the BIO cannot take waits in BoringSSL for the next write.
    */
   @Override
-  public void releaseHeldTickets(SSLEngine engine) {
+  public boolean releaseHeldTickets(SSLEngine engine) {
     if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
       synchronized (openSsl) {
         long ssl = openSsl.sslPointer();
-        if (ssl != 0 && SSL.writeToSSL(ssl, Nothing.ADDRESS, 0) <= 0) {
-          SSL.clearError(); // WANT_WRITE: the BIO is full; nothing to report
+        if (ssl != 0) {
+          if (SSL.writeToSSL(ssl, Nothing.ADDRESS, 0) <= 0) {
+            SSL.clearError(); // WANT_WRITE: the BIO is full; the rest goes with the next write
+          }
+          return true;
         }
       }
     }
+    return false;
   }
 
   @Override

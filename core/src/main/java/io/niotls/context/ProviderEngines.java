@@ -40,10 +40,10 @@ public final class ProviderEngines {
 
   /**
    * Has a TLS 1.3 server engine send the tickets its provider holds until its first write (Netty's
-   * engine over BoringSSL); the next wrap, even of nothing, carries them.
+   * engine over BoringSSL): true when it did, and the next wrap, even of nothing, carries them.
    */
-  public static void releaseHeldTickets(TlsContext context, SSLEngine engine) {
-    context.releaseHeldTickets(engine);
+  public static boolean releaseHeldTickets(TlsContext context, SSLEngine engine) {
+    return context.releaseHeldTickets(engine);
   }
 
   /** The SNI host name a client sent to this server engine, or null (asked once, at its end). */

@@ -279,8 +279,8 @@ public final class TlsContext {
   }
 
   /** See {@link EngineFactory#releaseHeldTickets}. */
-  void releaseHeldTickets(SSLEngine engine) {
-    sslEngines().releaseHeldTickets(engine);
+  boolean releaseHeldTickets(SSLEngine engine) {
+    return sslEngines().releaseHeldTickets(engine);
   }
 
   /** The SNI host name a client sent to this server engine, or null (asked once, at its end). */

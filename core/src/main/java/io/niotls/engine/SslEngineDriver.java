@@ -80,10 +80,11 @@ final class SslEngineDriver implements Driver {
     }
     if (releaseTickets) {
       // the tickets the provider holds until our first write: out now, for clients that only
-      // handshake and close (Netty's engine over BoringSSL; nothing for SunJSSE)
+      // handshake and close (Netty's engine over BoringSSL; SunJSSE sent them already)
       releaseTickets = false;
-      ProviderEngines.releaseHeldTickets(context, ssl);
-      sender.wrap(EngineBuffers.empty());
+      if (ProviderEngines.releaseHeldTickets(context, ssl)) {
+        sender.wrap(EngineBuffers.empty());
+      }
     }
     return buffers.flush() ? Status.OK : Status.WANT_WRITE;
   }
