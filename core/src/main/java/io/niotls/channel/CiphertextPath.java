@@ -36,9 +36,8 @@ final class CiphertextPath {
 
   private final BufferPool pool;
   // Network buffers are the pool's and held only while bytes move: an idle connection (a virtual
-  // thread blocked in read, say) holds the small probe and nothing else.
-  private final ByteBuffer probe = ByteBuffer.allocate(PROBE); // reader's lock; write mode
-  private ByteBuffer netIn; // reader's lock; write mode: read, not yet lent; null when idle
+  // thread blocked in read, say) holds the input's small probe and nothing else.
+  private final ChannelInput input; // reader's lock
   private ByteBuffer netOut; // outLock; read mode: drained, not yet written; null when empty
 
   private boolean inputEnded; // reader's lock: the channel said end of stream
@@ -51,12 +50,6 @@ final class CiphertextPath {
   private final HandshakeDeadline deadline;
   private volatile Status need = Status.OK; // what the last call that could not go on waits for
 
-  /**
-   * What a read waits on while the connection is idle: once it fills, more is on its way and reads
-   * go straight to a pool buffer until one comes back short again.
-   */
-  static final int PROBE = 1024;
-
   CiphertextPath(
       ByteChannel channel,
       MemoryTransport transport,
@@ -67,6 +60,7 @@ final class CiphertextPath {
     this.transport = transport;
     this.engine = engine;
     this.pool = pool;
+    this.input = new ChannelInput(channel, pool);
     this.deadline = new HandshakeDeadline(handshakeTimeout, channel);
   }
 
@@ -195,16 +189,13 @@ final class CiphertextPath {
       ensureNotFreed();
       ByteBuffer rest = engine.unwrapRemainder();
       int inTransport = transport.pendingInbound();
-      int unlent = netIn == null ? 0 : netIn.position();
+      int unlent = input.buffered();
       ByteBuffer all = ByteBuffer.allocate(rest.remaining() + inTransport + unlent);
       all.put(rest);
       if (inTransport > 0) {
         transport.read(all);
       }
-      if (unlent > 0) {
-        all.put(netIn.flip());
-      }
-      releaseInput();
+      input.drainTo(all);
       all.flip();
       plainIn = all.hasRemaining() ? all : null;
       plaintext = true;
@@ -214,6 +205,14 @@ final class CiphertextPath {
   /** stopTls began (writer's lock held): no more TLS writes. */
   void stopping() {
     stopping = true;
+    input.frame(false); // behind the peer's close_notify come plaintext bytes, not records
+  }
+
+  /** The handshake is done (reader's lock held): the engine is lent whole records from now on. */
+  void established() {
+    if (!stopping) {
+      input.frame(true);
+    }
   }
 
   /** Whether stopTls began and is not done yet. */
@@ -294,36 +293,18 @@ final class CiphertextPath {
   }
 
   /**
-   * Reads the channel into the input buffer (reader's lock held).
+   * Reads the channel into the input (reader's lock held): in blocking mode, once the handshake is
+   * done, until a whole record is there.
    *
-   * @return false when it had nothing (non-blocking); true when it read, or at end of stream (which
-   *     the engine is told, and reports as it must)
+   * @return false when it had nothing new for the engine (non-blocking); true when it read, or at
+   *     end of stream (which the engine is told, and reports as it must)
    */
   boolean fill() throws IOException {
     if (inputEnded) {
       // the engine was told and reports the truncation; asking again would spin
       throw new IllegalStateException("the engine asked for input after end of stream");
     }
-    int n;
-    if (netIn == null && transport.pendingInbound() == 0) {
-      // Idle, at a record boundary: wait on the probe, not on a pool buffer.
-      n = channel.read(probe.clear());
-      if (n > 0) {
-        netIn = pool.acquire();
-        netIn.put(probe.flip());
-        if (n == PROBE) {
-          n += Math.max(0, readMore()); // more is waiting: take it in the same call
-        }
-      }
-    } else {
-      if (netIn == null) {
-        netIn = pool.acquire(); // the rest of a record is on its way
-      }
-      n = channel.read(netIn);
-      if (n >= 0 && netIn.hasRemaining() && netIn.position() == 0) {
-        releaseInput(); // nothing came (non-blocking): hold nothing while waiting
-      }
-    }
+    int n = input.fill(blocking());
     if (n < 0) {
       inputEnded = true;
       synchronized (engineLock) {
@@ -437,7 +418,7 @@ final class CiphertextPath {
 
   /** Gives the input buffer back at close (reader's lock held: no read is using it). */
   void releaseInputAtClose() {
-    releaseInput();
+    input.release();
   }
 
   void closeChannelQuietly() {
@@ -478,42 +459,15 @@ final class CiphertextPath {
     }
   }
 
-  /** Non-blocking top-up after a full probe: what the socket has now, without waiting. */
-  private int readMore() throws IOException {
-    if (channel instanceof SelectableChannel selectable && selectable.isBlocking()) {
-      return 0; // a blocking read could wait for bytes not yet sent: the engine asks if it needs
-    }
-    return channel.read(netIn);
-  }
-
-  private void releaseInput() {
-    if (netIn != null) {
-      pool.release(netIn);
-      netIn = null;
-    }
-  }
-
-  /** Lends what netIn holds to the engine (engineLock and the reader's lock held). */
+  /** Lends the engine what it may take of the input (engineLock and the reader's lock held). */
   private boolean lendInput() {
-    if (netIn == null || netIn.position() == 0) {
-      return false;
-    }
-    netIn.flip();
-    transport.feedView(netIn);
-    return true;
+    return input.lend(transport);
   }
 
-  /** Takes netIn back: what the engine left is copied into the transport (engineLock held). */
+  /** Takes the input back from the engine (engineLock held). */
   private void returnInput(boolean lent) {
     if (lent) {
-      transport.detachInbound();
-      // The engine took it all or the transport kept the rest: the buffer goes back to the pool
-      // when the last read came back short (the peer is not sending faster than we read).
-      boolean caughtUp = netIn.limit() < netIn.capacity();
-      netIn.clear();
-      if (caughtUp) {
-        releaseInput();
-      }
+      input.takeBack(transport);
     }
   }
 

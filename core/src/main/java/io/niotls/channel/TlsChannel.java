@@ -82,7 +82,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Network buffers come from the context's {@link TlsContext#bufferPool()} and are held only
  * while bytes move: an idle channel (a virtual thread blocked in {@link #read}) holds a 1 KiB
- * probe.
+ * probe. Once the handshake is done the engine is given whole records: a blocking read reads on
+ * until one is whole, and it is decrypted in place.
  *
  * <p>(Its length is mostly this contract; the engine calls and the ciphertext's moves are {@code
  * CiphertextPath}'s, the writing side {@code ChannelWriter}'s, the deadline {@code
@@ -204,6 +205,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
             return path.waitFor(Status.WANT_WRITE);
           }
           handshaken = true;
+          path.established();
           path.satisfied();
           return true;
         case WANT_TASK:
