@@ -20,8 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The engine of one {@link TlsChannel} and the channel under it: every engine call (under the
  * engine's lock, never held across socket I/O) and every move of ciphertext between the two. The
  * engine runs over a {@link MemoryTransport}: what the channel delivers is lent to the engine in
- * place for one call ({@link #fill}); what the engine writes is drained to the channel ({@link
- * #flush}) under the lock of the socket's outbound side.
+ * place for one call ({@link #fill}); what the engine writes goes to a {@link SealedOutput} and
+ * from there, uncopied, to the channel ({@link #flush}) under the lock of the socket's outbound
+ * side.
  *
  * <p>Callers hold {@link TlsChannel}'s reader lock for {@link #fill} and every engine call that
  * consumes input; this class takes the outbound and engine locks itself.
@@ -38,7 +39,8 @@ final class CiphertextPath {
   // Network buffers are the pool's and held only while bytes move: an idle connection (a virtual
   // thread blocked in read, say) holds the input's small probe and nothing else.
   private final ChannelInput input; // reader's lock
-  private ByteBuffer netOut; // outLock; read mode: drained, not yet written; null when empty
+  private final SealedOutput sealed; // engineLock: the engine's ciphertext, not yet taken
+  private ByteBuffer netOut; // outLock; read mode: taken, not yet written; null when empty
 
   private boolean inputEnded; // reader's lock: the channel said end of stream
   private volatile boolean stopping; // stopTls began: writes wait until it is done
@@ -61,6 +63,8 @@ final class CiphertextPath {
     this.engine = engine;
     this.pool = pool;
     this.input = new ChannelInput(channel, pool);
+    this.sealed = new SealedOutput(pool);
+    transport.sink(sealed); // the engine's records go to the socket's side uncopied
     this.deadline = new HandshakeDeadline(handshakeTimeout, channel);
   }
 
@@ -138,7 +142,7 @@ final class CiphertextPath {
       } finally {
         returnInput(lent);
       }
-      reply = transport.pendingOutbound() > 0;
+      reply = sealed.pending() > 0;
     }
     if (reply) {
       flush(blocking, false);
@@ -341,7 +345,7 @@ final class CiphertextPath {
         return false;
       }
       synchronized (engineLock) {
-        if (freed || transport.pendingOutbound() == 0) {
+        if (freed || sealed.pending() == 0) {
           return true;
         }
       }
@@ -355,7 +359,7 @@ final class CiphertextPath {
       return true;
     }
     synchronized (engineLock) {
-      return !freed && transport.pendingOutbound() > 0;
+      return !freed && sealed.pending() > 0;
     }
   }
 
@@ -404,6 +408,7 @@ final class CiphertextPath {
     synchronized (engineLock) {
       freed = true;
       engine.close();
+      sealed.release();
     }
     outLock.lock(); // a writer the closed channel woke lets go at once
     try {
@@ -429,17 +434,17 @@ final class CiphertextPath {
     }
   }
 
-  /** outLock held: drains the transport into netOut and netOut into the channel. */
+  /** outLock held: takes the engine's ciphertext as netOut and writes netOut to the channel. */
   private boolean writeOut(boolean blocking) throws IOException {
     while (true) {
       if (netOut == null || !netOut.hasRemaining()) {
         synchronized (engineLock) {
-          if (!freed && transport.pendingOutbound() > 0) {
-            if (netOut == null) {
-              netOut = pool.acquire();
+          ByteBuffer taken = freed ? null : sealed.take();
+          if (taken != null) {
+            if (netOut != null) {
+              pool.release(netOut);
             }
-            transport.drain(netOut.clear());
-            netOut.flip();
+            netOut = taken;
           }
         }
         if (netOut == null || !netOut.hasRemaining()) {
