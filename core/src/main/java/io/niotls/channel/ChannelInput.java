@@ -16,22 +16,27 @@ import java.nio.channels.ByteChannel;
  * fail an unwrap, copy the fragment into a buffer of its own and compact it, once per fragment. The
  * handshake, a stopTls, a lost framing and the end of the stream lend everything read.
  *
- * <p>An idle channel (a virtual thread blocked in a read, say) waits on a {@value #PROBE}-byte
- * probe, not on a pool buffer: a record that fits is decrypted from the probe; a longer one moves
- * to a pool buffer, which goes back to the pool once it is taken and the last read came back short
- * (the peer is not sending faster than we read).
+ * <p>An idle channel (a virtual thread blocked in a read, say) holds no buffer of its own: it waits
+ * in the free space of the caller's buffer ({@link #fill(boolean, ByteBuffer)}, the plaintext goes
+ * there soon anyway), and what arrives is then copied to a pool buffer. Without such a buffer (the
+ * handshake, a caller reading a few bytes at a time) it waits on a {@value #PROBE}-byte probe, made
+ * the first time one is needed. A pool buffer goes back to the pool once the engine took all of it
+ * and the last read came back short (the peer is not sending faster than we read).
  *
  * <p>Confined to the reader (the reader's lock); {@link #lend} and {@link #takeBack} are called
  * under the engine's lock too.
  */
 final class ChannelInput {
-  /** What a read waits on while the connection is idle. */
+  /** What a read waits on while the connection is idle and the caller lends no room. */
   static final int PROBE = 1024;
+
+  /** The least free space of the caller's buffer worth waiting in: a header and some. */
+  static final int MIN_SCRATCH = 64;
 
   private final ByteChannel channel;
   private final BufferPool pool;
   private final RecordFramer framer = new RecordFramer();
-  private final ByteBuffer probe = ByteBuffer.allocate(PROBE);
+  private ByteBuffer probe; // made when first needed
   // null, the probe or a pool buffer, in write mode: [start, position) is read and not yet taken
   private ByteBuffer in;
   private int start;
@@ -49,6 +54,9 @@ final class ChannelInput {
   /** Lends whole records only (true: after the handshake), or everything read (false). */
   void frame(boolean on) {
     framed = on;
+    if (on && in != probe) {
+      probe = null; // the handshake's; reads from now on mostly lend room of their own
+    }
   }
 
   /**
@@ -59,6 +67,47 @@ final class ChannelInput {
    *     blocking channel that read nothing); else a positive number
    */
   int fill(boolean blocking) throws IOException {
+    return fill(blocking, null);
+  }
+
+  /**
+   * {@link #fill(boolean)}, waiting in the free space of {@code scratch} (the caller's buffer, or
+   * null) while idle, when it has room for {@value #MIN_SCRATCH} bytes: the bytes it receives are
+   * moved to a pool buffer at once, and its contents past its position are left undefined.
+   */
+  int fill(boolean blocking, ByteBuffer scratch) throws IOException {
+    if (scratch != null
+        && (in == null || start == in.position())
+        && framer.atBoundary()
+        && scratch.remaining() >= MIN_SCRATCH
+        && !scratch.isReadOnly()) {
+      ByteBuffer room = scratch.duplicate();
+      int from = room.position();
+      room.limit(from + Math.min(room.remaining(), pool.bufferSize()));
+      int n = channel.read(room);
+      if (n < 0) {
+        ended = true;
+        releaseIfTaken();
+        return -1;
+      }
+      if (n == 0) {
+        return 0; // a blocking channel that read nothing, or non-blocking: nothing came
+      }
+      if (in == null || in == probe) {
+        release();
+        probe = null; // the caller lends room: hold none of our own while idle
+        in = pool.acquire();
+      } else {
+        in.clear();
+      }
+      start = 0;
+      in.put(room.flip().position(from));
+      lastReadFilled = !in.hasRemaining();
+      framer.scan(in, 0, in.position());
+      if (lendable() > 0 || !blocking) {
+        return lendable() > 0 ? n : 0;
+      }
+    }
     while (true) {
       ByteBuffer target = readTarget();
       if (!target.hasRemaining()) {
@@ -162,6 +211,9 @@ final class ChannelInput {
     if (in == null) {
       start = 0;
       if (framer.atBoundary()) {
+        if (probe == null) {
+          probe = ByteBuffer.allocate(PROBE);
+        }
         in = probe.clear(); // idle, between records: wait on the probe
       } else {
         in = pool.acquire(); // the rest of a record the engine holds the start of

@@ -37,7 +37,7 @@ final class CiphertextPath {
 
   private final BufferPool pool;
   // Network buffers are the pool's and held only while bytes move: an idle connection (a virtual
-  // thread blocked in read, say) holds the input's small probe and nothing else.
+  // thread blocked in read, say) holds none: it waits in the reader's own buffer.
   private final ChannelInput input; // reader's lock
   private final SealedOutput sealed; // engineLock: the engine's ciphertext, not yet taken
   private ByteBuffer netOut; // outLock; read mode: taken, not yet written; null when empty
@@ -304,11 +304,19 @@ final class CiphertextPath {
    *     end of stream (which the engine is told, and reports as it must)
    */
   boolean fill() throws IOException {
+    return fill(null);
+  }
+
+  /**
+   * {@link #fill()}, waiting in the free space of {@code dst} (the reader's buffer, or null) while
+   * the connection is idle: see {@link ChannelInput#fill(boolean, ByteBuffer)}.
+   */
+  boolean fill(ByteBuffer dst) throws IOException {
     if (inputEnded) {
       // the engine was told and reports the truncation; asking again would spin
       throw new IllegalStateException("the engine asked for input after end of stream");
     }
-    int n = input.fill(blocking());
+    int n = input.fill(blocking(), dst);
     if (n < 0) {
       inputEnded = true;
       synchronized (engineLock) {

@@ -82,9 +82,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * stays bounded.
  *
  * <p>Network buffers come from the context's {@link TlsContext#bufferPool()} and are held only
- * while bytes move: an idle channel (a virtual thread blocked in {@link #read}) holds a 1 KiB
- * probe. Once the handshake is done the engine is given whole records: a blocking read reads on
- * until one is whole, and it is decrypted in place.
+ * while bytes move: an idle channel (a virtual thread blocked in {@link #read}) holds none; it
+ * waits in the free space of the buffer given to {@link #read}, whose contents past the bytes read
+ * are then undefined (a 1 KiB probe of its own when that has under 64 bytes of room). Once the
+ * handshake is done the engine is given whole records: a blocking read reads on until one is whole,
+ * and it is decrypted in place.
  *
  * <p>(Its length is mostly this contract; the engine calls and the ciphertext's moves are {@code
  * CiphertextPath}'s, the writing side {@code ChannelWriter}'s, the deadline {@code
@@ -309,7 +311,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
       }
       switch (Status.ofCode(n)) {
         case WANT_READ:
-          if (!path.fill()) {
+          if (!path.fill(dst)) {
             path.waitFor(Status.WANT_READ);
             return 0;
           }
