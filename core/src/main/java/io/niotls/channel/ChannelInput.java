@@ -77,7 +77,7 @@ final class ChannelInput {
    */
   int fill(boolean blocking, ByteBuffer scratch) throws IOException {
     if (scratch != null
-        && (in == null || start == in.position())
+        && (in == null || (in == probe && start == in.position())) // a pool buffer kept: read there
         && framer.atBoundary()
         && scratch.remaining() >= MIN_SCRATCH
         && !scratch.isReadOnly()) {
@@ -93,16 +93,11 @@ final class ChannelInput {
       if (n == 0) {
         return 0; // a blocking channel that read nothing, or non-blocking: nothing came
       }
-      if (in == null || in == probe) {
-        release();
-        probe = null; // the caller lends room: hold none of our own while idle
-        in = pool.acquire();
-      } else {
-        in.clear();
-      }
-      start = 0;
+      release();
+      probe = null; // the caller lends room: hold none of our own while idle
+      in = pool.acquire();
+      lastReadFilled = !room.hasRemaining();
       in.put(room.flip().position(from));
-      lastReadFilled = !in.hasRemaining();
       framer.scan(in, 0, in.position());
       if (lendable() > 0 || !blocking) {
         return lendable() > 0 ? n : 0;
