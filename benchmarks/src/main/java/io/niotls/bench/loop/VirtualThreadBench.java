@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  *     [--java /path/to/jdk-21+/bin/java] [--servers vt-channel,vt-sslsocket,niotls] \
  *     [--phases memory,handshake,echo] [--sessions 10000] [--warmup 2000] [--rounds 3] \
  *     [--window-ms 2000] [--in-flight 32] [--connections 16] [--message 16384] [--heap 1g] \
- *     [--protocol TLSv1.3] [--loops 2] [--buffer 16384] [--server-jvm "-XX:... -D..."]
+ *     [--protocol TLSv1.3] [--loops 2] [--buffer 16384] [--server-jvm "-XX:... -D..."] \
+ *     [--histogram DIR]
  * </pre>
  */
 public final class VirtualThreadBench {
