@@ -20,8 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The engine of one {@link TlsChannel} and the channel under it: every engine call (under the
  * engine's lock, never held across socket I/O) and every move of ciphertext between the two. The
  * engine runs over a {@link MemoryTransport}: what the channel delivers is lent to the engine in
- * place for one call ({@link #fill}); what the engine writes is drained to the channel ({@link
- * #flush}) under the lock of the socket's outbound side.
+ * place for one call ({@link #fill}); what the engine writes goes to a {@link SealedOutput} and
+ * from there, uncopied, to the channel ({@link #flush}) under the lock of the socket's outbound
+ * side.
  *
  * <p>Callers hold {@link TlsChannel}'s reader lock for {@link #fill} and every engine call that
  * consumes input; this class takes the outbound and engine locks itself.
@@ -36,10 +37,10 @@ final class CiphertextPath {
 
   private final BufferPool pool;
   // Network buffers are the pool's and held only while bytes move: an idle connection (a virtual
-  // thread blocked in read, say) holds the small probe and nothing else.
-  private final ByteBuffer probe = ByteBuffer.allocate(PROBE); // reader's lock; write mode
-  private ByteBuffer netIn; // reader's lock; write mode: read, not yet lent; null when idle
-  private ByteBuffer netOut; // outLock; read mode: drained, not yet written; null when empty
+  // thread blocked in read, say) holds none: it waits in the reader's own buffer.
+  private final ChannelInput input; // reader's lock
+  private final SealedOutput sealed; // engineLock: the engine's ciphertext, not yet taken
+  private ByteBuffer netOut; // outLock; read mode: taken, not yet written; null when empty
 
   private boolean inputEnded; // reader's lock: the channel said end of stream
   private volatile boolean stopping; // stopTls began: writes wait until it is done
@@ -51,12 +52,6 @@ final class CiphertextPath {
   private final HandshakeDeadline deadline;
   private volatile Status need = Status.OK; // what the last call that could not go on waits for
 
-  /**
-   * What a read waits on while the connection is idle: once it fills, more is on its way and reads
-   * go straight to a pool buffer until one comes back short again.
-   */
-  static final int PROBE = 1024;
-
   CiphertextPath(
       ByteChannel channel,
       MemoryTransport transport,
@@ -67,6 +62,9 @@ final class CiphertextPath {
     this.transport = transport;
     this.engine = engine;
     this.pool = pool;
+    this.input = new ChannelInput(channel, pool);
+    this.sealed = new SealedOutput(pool);
+    transport.sink(sealed); // the engine's records go to the socket's side uncopied
     this.deadline = new HandshakeDeadline(handshakeTimeout, channel);
   }
 
@@ -144,7 +142,7 @@ final class CiphertextPath {
       } finally {
         returnInput(lent);
       }
-      reply = transport.pendingOutbound() > 0;
+      reply = sealed.pending() > 0;
     }
     if (reply) {
       flush(blocking, false);
@@ -195,16 +193,13 @@ final class CiphertextPath {
       ensureNotFreed();
       ByteBuffer rest = engine.unwrapRemainder();
       int inTransport = transport.pendingInbound();
-      int unlent = netIn == null ? 0 : netIn.position();
+      int unlent = input.buffered();
       ByteBuffer all = ByteBuffer.allocate(rest.remaining() + inTransport + unlent);
       all.put(rest);
       if (inTransport > 0) {
         transport.read(all);
       }
-      if (unlent > 0) {
-        all.put(netIn.flip());
-      }
-      releaseInput();
+      input.drainTo(all);
       all.flip();
       plainIn = all.hasRemaining() ? all : null;
       plaintext = true;
@@ -214,6 +209,14 @@ final class CiphertextPath {
   /** stopTls began (writer's lock held): no more TLS writes. */
   void stopping() {
     stopping = true;
+    input.frame(false); // behind the peer's close_notify come plaintext bytes, not records
+  }
+
+  /** The handshake is done (reader's lock held): the engine is lent whole records from now on. */
+  void established() {
+    if (!stopping) {
+      input.frame(true);
+    }
   }
 
   /** Whether stopTls began and is not done yet. */
@@ -294,36 +297,26 @@ final class CiphertextPath {
   }
 
   /**
-   * Reads the channel into the input buffer (reader's lock held).
+   * Reads the channel into the input (reader's lock held): in blocking mode, once the handshake is
+   * done, until a whole record is there.
    *
-   * @return false when it had nothing (non-blocking); true when it read, or at end of stream (which
-   *     the engine is told, and reports as it must)
+   * @return false when it had nothing new for the engine (non-blocking); true when it read, or at
+   *     end of stream (which the engine is told, and reports as it must)
    */
   boolean fill() throws IOException {
+    return fill(null);
+  }
+
+  /**
+   * {@link #fill()}, waiting in the free space of {@code dst} (the reader's buffer, or null) while
+   * the connection is idle: see {@link ChannelInput#fill(boolean, ByteBuffer)}.
+   */
+  boolean fill(ByteBuffer dst) throws IOException {
     if (inputEnded) {
       // the engine was told and reports the truncation; asking again would spin
       throw new IllegalStateException("the engine asked for input after end of stream");
     }
-    int n;
-    if (netIn == null && transport.pendingInbound() == 0) {
-      // Idle, at a record boundary: wait on the probe, not on a pool buffer.
-      n = channel.read(probe.clear());
-      if (n > 0) {
-        netIn = pool.acquire();
-        netIn.put(probe.flip());
-        if (n == PROBE) {
-          n += Math.max(0, readMore()); // more is waiting: take it in the same call
-        }
-      }
-    } else {
-      if (netIn == null) {
-        netIn = pool.acquire(); // the rest of a record is on its way
-      }
-      n = channel.read(netIn);
-      if (n >= 0 && netIn.hasRemaining() && netIn.position() == 0) {
-        releaseInput(); // nothing came (non-blocking): hold nothing while waiting
-      }
-    }
+    int n = input.fill(blocking(), dst);
     if (n < 0) {
       inputEnded = true;
       synchronized (engineLock) {
@@ -360,7 +353,7 @@ final class CiphertextPath {
         return false;
       }
       synchronized (engineLock) {
-        if (freed || transport.pendingOutbound() == 0) {
+        if (freed || sealed.pending() == 0) {
           return true;
         }
       }
@@ -374,7 +367,7 @@ final class CiphertextPath {
       return true;
     }
     synchronized (engineLock) {
-      return !freed && transport.pendingOutbound() > 0;
+      return !freed && sealed.pending() > 0;
     }
   }
 
@@ -423,6 +416,7 @@ final class CiphertextPath {
     synchronized (engineLock) {
       freed = true;
       engine.close();
+      sealed.release();
     }
     outLock.lock(); // a writer the closed channel woke lets go at once
     try {
@@ -437,7 +431,7 @@ final class CiphertextPath {
 
   /** Gives the input buffer back at close (reader's lock held: no read is using it). */
   void releaseInputAtClose() {
-    releaseInput();
+    input.release();
   }
 
   void closeChannelQuietly() {
@@ -448,17 +442,17 @@ final class CiphertextPath {
     }
   }
 
-  /** outLock held: drains the transport into netOut and netOut into the channel. */
+  /** outLock held: takes the engine's ciphertext as netOut and writes netOut to the channel. */
   private boolean writeOut(boolean blocking) throws IOException {
     while (true) {
       if (netOut == null || !netOut.hasRemaining()) {
         synchronized (engineLock) {
-          if (!freed && transport.pendingOutbound() > 0) {
-            if (netOut == null) {
-              netOut = pool.acquire();
+          ByteBuffer taken = freed ? null : sealed.take();
+          if (taken != null) {
+            if (netOut != null) {
+              pool.release(netOut);
             }
-            transport.drain(netOut.clear());
-            netOut.flip();
+            netOut = taken;
           }
         }
         if (netOut == null || !netOut.hasRemaining()) {
@@ -478,42 +472,15 @@ final class CiphertextPath {
     }
   }
 
-  /** Non-blocking top-up after a full probe: what the socket has now, without waiting. */
-  private int readMore() throws IOException {
-    if (channel instanceof SelectableChannel selectable && selectable.isBlocking()) {
-      return 0; // a blocking read could wait for bytes not yet sent: the engine asks if it needs
-    }
-    return channel.read(netIn);
-  }
-
-  private void releaseInput() {
-    if (netIn != null) {
-      pool.release(netIn);
-      netIn = null;
-    }
-  }
-
-  /** Lends what netIn holds to the engine (engineLock and the reader's lock held). */
+  /** Lends the engine what it may take of the input (engineLock and the reader's lock held). */
   private boolean lendInput() {
-    if (netIn == null || netIn.position() == 0) {
-      return false;
-    }
-    netIn.flip();
-    transport.feedView(netIn);
-    return true;
+    return input.lend(transport);
   }
 
-  /** Takes netIn back: what the engine left is copied into the transport (engineLock held). */
+  /** Takes the input back from the engine (engineLock held). */
   private void returnInput(boolean lent) {
     if (lent) {
-      transport.detachInbound();
-      // The engine took it all or the transport kept the rest: the buffer goes back to the pool
-      // when the last read came back short (the peer is not sending faster than we read).
-      boolean caughtUp = netIn.limit() < netIn.capacity();
-      netIn.clear();
-      if (caughtUp) {
-        releaseInput();
-      }
+      input.takeBack(transport);
     }
   }
 

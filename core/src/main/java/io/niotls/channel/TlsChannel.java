@@ -76,21 +76,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>How it drives the engine.</b> The engine runs over a {@link MemoryTransport} that this
  * class feeds and drains: when the engine says WANT_READ this class reads the channel (blocking or
  * not, as the channel is) and lends the bytes to the engine; whatever ciphertext the engine wrote
- * is then drained to the channel. The engine itself never blocks and never sees the socket; where
- * to block is decided here, per direction. Each write encrypts at most {@value #WRITE_CHUNK} bytes
- * at a time, so the ciphertext waiting for the socket stays bounded.
+ * is then written to the channel from the very buffer the engine wrote it into. The engine itself
+ * never blocks and never sees the socket; where to block is decided here, per direction. Each write
+ * encrypts at most {@value #WRITE_CHUNK} bytes at a time, so the ciphertext waiting for the socket
+ * stays bounded.
  *
  * <p>Network buffers come from the context's {@link TlsContext#bufferPool()} and are held only
- * while bytes move: an idle channel (a virtual thread blocked in {@link #read}) holds a 1 KiB
- * probe.
+ * while bytes move: an idle channel (a virtual thread blocked in {@link #read}) holds none; it
+ * waits in the free space of the buffer given to {@link #read}, whose contents past the bytes read
+ * are then undefined (a 1 KiB probe of its own when that has under 64 bytes of room). Once the
+ * handshake is done the engine is given whole records: a blocking read reads on until one is whole,
+ * and it is decrypted in place.
  *
  * <p>(Its length is mostly this contract; the engine calls and the ciphertext's moves are {@code
  * CiphertextPath}'s, the writing side {@code ChannelWriter}'s, the deadline {@code
  * HandshakeDeadline}'s.)
  */
 public final class TlsChannel implements ByteChannel, GatheringByteChannel, ScatteringByteChannel {
-  /** Plaintext encrypted per engine call: four full records. */
-  static final int WRITE_CHUNK = 4 * TlsRecords.MAX_PLAINTEXT_BODY;
+  /**
+   * Plaintext encrypted per engine call: one full record, which the engine encrypts straight into
+   * the buffer that goes to the socket.
+   */
+  static final int WRITE_CHUNK = TlsRecords.MAX_PLAINTEXT_BODY;
 
   private final ByteChannel channel;
   private final TlsContext context;
@@ -204,6 +211,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
             return path.waitFor(Status.WANT_WRITE);
           }
           handshaken = true;
+          path.established();
           path.satisfied();
           return true;
         case WANT_TASK:
@@ -303,7 +311,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
       }
       switch (Status.ofCode(n)) {
         case WANT_READ:
-          if (!path.fill()) {
+          if (!path.fill(dst)) {
             path.waitFor(Status.WANT_READ);
             return 0;
           }

@@ -1,6 +1,7 @@
 package io.niotls.engine;
 
 import io.niotls.buffer.BufferPool;
+import io.niotls.transport.MemoryTransport;
 import io.niotls.transport.Transport;
 import io.niotls.wire.TlsRecords;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
  */
 final class EngineBuffers {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+  private static final ByteBuffer EMPTY_SINK = ByteBuffer.allocate(0); // room for nothing
 
   private final BufferPool pool;
   private final Transport transport;
@@ -72,6 +74,13 @@ final class EngineBuffers {
 
   /** Reads from the transport into netIn: bytes read, 0 when none now, -1 at end of stream. */
   int fill() throws IOException {
+    if (netIn == null
+        && transport instanceof MemoryTransport memory
+        && memory.pendingInbound() == 0) {
+      // Nothing to read: say so without taking a buffer from the pool (and giving it back), once
+      // per read that finds the input drained.
+      return memory.read(EMPTY_SINK);
+    }
     netIn = netIn == null ? pool.acquire() : netIn.compact();
     try {
       return transport.read(netIn);

@@ -112,6 +112,58 @@ class BlockingTlsChannelTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pairings")
+  void anIdleReaderHoldsNoPoolBufferAndRecordsLongerThanItsBufferArriveWholeInSmallAndLargeReads(
+      Peers peers) throws Exception {
+    TlsContext server = peers.serverContext("TLSv1.3").build();
+    TlsContext client = peers.clientContext("TLSv1.3").build();
+    byte[] payload = Payloads.random(40_000, 5); // three records, the first two full
+    try (ChannelServer s = new ChannelServer(server, ChannelServer::echo);
+        TlsChannel tls =
+            TlsChannel.client(client, SocketChannel.open(s.address()), "localhost", s.port())) {
+      tls.handshake();
+      ByteBuffer first = ByteBuffer.allocate(10_000); // shorter than a record
+      CompletableFuture<Integer> blocked = new CompletableFuture<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  blocked.complete(tls.read(first));
+                } catch (Throwable t) {
+                  blocked.completeExceptionally(t);
+                }
+              });
+      reader.start();
+      try {
+        Thread.sleep(300); // the reader is blocked: the server has sent no data (tickets at most)
+        assertThat(blocked).isNotDone();
+        assertThat(client.bufferPool().outstanding()).as("pool buffers held while idle").isZero();
+
+        tls.write(ByteBuffer.wrap(payload));
+        int n = blocked.get(10, TimeUnit.SECONDS);
+        ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+        echoed.write(first.array(), 0, n);
+        java.io.InputStream in = java.nio.channels.Channels.newInputStream(tls);
+        for (int i = 0; i < 300; i++) { // a byte at a time: the reader lends no room
+          int b = in.read();
+          assertThat(b).isNotNegative();
+          echoed.write(b);
+        }
+        ByteBuffer large = ByteBuffer.allocate(64 * 1024);
+        while (echoed.size() < payload.length) {
+          int m = tls.read(large.clear());
+          assertThat(m).as("the echo ended after %d bytes", echoed.size()).isPositive();
+          echoed.write(large.array(), 0, m);
+        }
+        assertThat(echoed.toByteArray()).isEqualTo(payload);
+        assertThat(client.bufferPool().outstanding()).as("pool buffers held once read").isZero();
+      } finally {
+        reader.join(10_000);
+      }
+    }
+  }
+
   /** Sends a payload once open, collects the echo, closes when it is all back. */
   private static final class Collect implements SessionHandler {
     final CompletableFuture<byte[]> result = new CompletableFuture<>();

@@ -212,6 +212,11 @@ final class MemoryRun implements AutoCloseable {
     return spec;
   }
 
+  /** The server JVM's process id, for {@code jcmd}. */
+  long serverPid() {
+    return server.pid();
+  }
+
   /** The server certificate's fingerprint, {@code sha256:<hex>}, for clients of this JVM. */
   String fingerprint() {
     return fingerprint;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 16's benchmarks, in one run: niotls's blocking {@code TlsChannel} on virtual threads
@@ -44,7 +45,8 @@ import java.util.Map;
  *     [--java /path/to/jdk-21+/bin/java] [--servers vt-channel,vt-sslsocket,niotls] \
  *     [--phases memory,handshake,echo] [--sessions 10000] [--warmup 2000] [--rounds 3] \
  *     [--window-ms 2000] [--in-flight 32] [--connections 16] [--message 16384] [--heap 1g] \
- *     [--protocol TLSv1.3] [--loops 2] [--buffer 16384] [--server-jvm "-XX:... -D..."]
+ *     [--protocol TLSv1.3] [--loops 2] [--buffer 16384] [--server-jvm "-XX:... -D..."] \
+ *     [--histogram DIR]
  * </pre>
  */
 public final class VirtualThreadBench {
@@ -143,6 +145,11 @@ public final class VirtualThreadBench {
           s.nativeBytes = row.nativeBytes();
           s.rss = row.rss();
         }
+        if (o.containsKey("histogram")) {
+          for (MemoryRun run : runs) {
+            histogram(run, sessions, Path.of(o.get("histogram")), java);
+          }
+        }
       }
       if (phases.contains("handshake") || phases.contains("echo")) {
         // every server JVM made its own certificate: the one client trusts each by its fingerprint
@@ -218,6 +225,32 @@ public final class VirtualThreadBench {
     System.out.println();
     System.out.println(table(scores));
     System.out.println("load after " + load());
+  }
+
+  /**
+   * {@code --histogram DIR}: holds {@code sessions} idle connections once more and writes the
+   * server JVM's live-object histogram ({@code jcmd <pid> GC.class_histogram}, after a full GC) to
+   * {@code DIR/<server>.histogram}: what an idle connection holds, class by class.
+   */
+  private static void histogram(MemoryRun run, int sessions, Path dir, String java)
+      throws IOException, InterruptedException {
+    run.hold(sessions);
+    Thread.sleep(1000); // idle, as measure() leaves them
+    Path jcmd = Path.of(java).toAbsolutePath().resolveSibling("jcmd");
+    Files.createDirectories(dir);
+    Path out = dir.resolve(run.spec().server() + ".histogram");
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(run.serverPid()), "GC.class_histogram")
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("jcmd GC.class_histogram took over 2 minutes");
+    }
+    System.out.println(
+        "histogram of " + sessions + " idle connections: " + out + "   load " + load());
+    run.closeAll();
   }
 
   /** The server JVMs' extra options: {@code --buffer}, and {@code --server-jvm} split at spaces. */
