@@ -57,7 +57,14 @@ final class BoringContext {
   private final boolean requestOcsp; // a client's status_request
   final PeerChains peerChains = new PeerChains(); // decoded once, met again by resumed handshakes
   private BoringKeys keys; // set once by configure(), before the context is shared
+  // the connections the callbacks (trust check, a client's new sessions) look up by SSL*; a server
+  // that asks for no client certificate has no such callback, and its connections stay out
   private final Map<Long, NativeSsl.Handle> live = new ConcurrentHashMap<>();
+  private final boolean tracked;
+  // the SNI names clients sent this server, one String each, so that each session does not keep a
+  // copy of its own; bounded, since clients choose them
+  private final Map<String, String> requestedNames = new ConcurrentHashMap<>();
+  private static final int REQUESTED_NAMES = 256;
   private final AtomicInteger references = new AtomicInteger(1); // the TlsContext's
   private final AtomicBoolean ownerReleased = new AtomicBoolean();
   private final AtomicLong made = new AtomicLong();
@@ -67,6 +74,7 @@ final class BoringContext {
   private BoringContext(long ctx, TlsContextBuilder b) {
     this.ctx = ctx;
     this.client = b.client;
+    this.tracked = b.client || b.clientAuth != ClientAuth.NONE;
     this.hostnameVerification = b.hostnameVerification && b.trust.validateChain();
     this.trust = b.trust.build(engine -> {});
     this.sessions =
@@ -224,7 +232,9 @@ final class BoringContext {
         SSL.enableOcsp(ssl); // status_request in our ClientHello (tcnative's per-SSL switch)
       }
       NativeSsl.Handle handle = new NativeSsl.Handle(this, ssl, bio, host, port);
-      live.put(handle.key, handle);
+      if (tracked) {
+        live.put(ssl, handle);
+      }
       made.incrementAndGet();
       if (sessions != null && port >= 0 && host != null) {
         handle.peerChain = sessions.offer(ssl, handle.cacheKey);
@@ -240,9 +250,26 @@ final class BoringContext {
     }
   }
 
+  /** {@code name} as kept for the names clients sent before: the same String for the same name. */
+  String requestedName(String name) {
+    if (name == null) {
+      return null;
+    }
+    String known = requestedNames.get(name);
+    if (known != null) {
+      return known;
+    }
+    if (requestedNames.size() < REQUESTED_NAMES) {
+      known = requestedNames.putIfAbsent(name, name);
+    }
+    return known != null ? known : name;
+  }
+
   /** Frees one connection's SSL (and its BIO): {@link NativeSsl.Handle#run()}, once. */
   void free(NativeSsl.Handle handle) {
-    live.remove(handle.key);
+    if (tracked) {
+      live.remove(handle.ssl);
+    }
     SSL.freeSSL(handle.ssl);
     freed.incrementAndGet();
     release();

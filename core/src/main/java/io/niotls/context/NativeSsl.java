@@ -61,6 +61,14 @@ public final class NativeSsl implements AutoCloseable {
     return handle.freed() ? null : Protocols.ofVersion(SSL.getVersionInt(handle.ssl));
   }
 
+  /**
+   * The SNI name the client sent this server connection, or null: one String per distinct name a
+   * context has seen, not a copy per connection.
+   */
+  public String requestedServerName() {
+    return handle.freed() ? null : handle.owner.requestedName(SSL.getSniHostname(handle.ssl));
+  }
+
   /** Whether the finished handshake resumed a session. */
   public boolean resumed() {
     return !handle.freed() && SSL.isSessionReused(handle.ssl);
@@ -80,7 +88,6 @@ public final class NativeSsl implements AutoCloseable {
   static final class Handle implements Runnable {
     final BoringContext owner;
     final long ssl;
-    final Long key; // ssl, boxed once: the context's map of live connections is keyed by it
     final long bio;
     final String host; // the identity a client verifies and caches sessions under
     final int port; // -1: no session is cached for this connection
@@ -94,7 +101,6 @@ public final class NativeSsl implements AutoCloseable {
     Handle(BoringContext owner, long ssl, long bio, String host, int port) {
       this.owner = owner;
       this.ssl = ssl;
-      this.key = ssl;
       this.bio = bio;
       this.host = host;
       this.port = port;

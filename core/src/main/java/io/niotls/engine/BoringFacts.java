@@ -43,7 +43,7 @@ final class BoringFacts {
         protocol,
         cipher,
         SSL.getAlpnSelected(ssl),
-        client ? serverName : SSL.getSniHostname(ssl),
+        client ? serverName : nativeSsl.requestedServerName(),
         peerCertificates ? nativeSsl.peerCertificates(client) : List.of(),
         SSL.isSessionReused(ssl),
         client ? SSL.getOcspResponse(ssl) : null);

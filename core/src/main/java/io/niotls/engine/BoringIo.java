@@ -39,8 +39,9 @@ final class BoringIo {
   private int produced; // by the last withOutput
   private boolean sealing;
   private boolean peerClosed; // BoringSSL read the peer's close_notify: what follows is not TLS
-  private final byte[] header = new byte[TlsRecords.HEADER_LENGTH];
-  private int headerBytes;
+  private int headerBytes; // of the record header being watched, seen so far
+  private int headerType; // its content type
+  private int headerLength; // its body length, as far as seen
   private int bodyLeft;
 
   BoringIo(long bio, EngineBuffers buffers, RecordGuard guard) {
@@ -251,12 +252,19 @@ final class BoringIo {
         i += skip;
         continue;
       }
-      header[headerBytes++] = out.get(start + i++);
-      if (headerBytes == TlsRecords.HEADER_LENGTH) {
+      int b = out.get(start + i++) & 0xff;
+      if (headerBytes == 0) {
+        headerType = b;
+      } else if (headerBytes >= 3) {
+        headerLength = (headerLength << 8) | b; // bytes 3 and 4: the body length
+      }
+      if (++headerBytes == TlsRecords.HEADER_LENGTH) {
         headerBytes = 0;
-        int type = header[0];
-        sealing = type == TlsRecords.CHANGE_CIPHER_SPEC || type == TlsRecords.APPLICATION_DATA;
-        bodyLeft = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+        sealing =
+            headerType == TlsRecords.CHANGE_CIPHER_SPEC
+                || headerType == TlsRecords.APPLICATION_DATA;
+        bodyLeft = headerLength & 0xffff;
+        headerLength = 0;
       }
     }
   }
