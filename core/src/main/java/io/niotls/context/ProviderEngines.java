@@ -40,10 +40,16 @@ public final class ProviderEngines {
 
   /**
    * Has a TLS 1.3 server engine send the tickets its provider holds until its first write (Netty's
-   * engine over BoringSSL): true when it did, and the next wrap, even of nothing, carries them.
+   * engine over BoringSSL): wraps of nothing carry them, one after each call that returns true;
+   * false once none is held any more.
    */
   public static boolean releaseHeldTickets(TlsContext context, SSLEngine engine) {
-    return context.releaseHeldTickets(engine);
+    return context.releaseHeldTickets(engine) != EngineFactory.TICKETS_NOT_HELD;
+  }
+
+  /** Whether the tickets {@link #releaseHeldTickets} queued did not all fit: wrap, ask again. */
+  public static boolean ticketsStillHeld(TlsContext context, SSLEngine engine) {
+    return context.releaseHeldTickets(engine) == EngineFactory.TICKETS_PENDING;
   }
 
   /** The SNI host name a client sent to this server engine, or null (asked once, at its end). */

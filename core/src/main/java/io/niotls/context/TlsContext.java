@@ -279,7 +279,7 @@ public final class TlsContext {
   }
 
   /** See {@link EngineFactory#releaseHeldTickets}. */
-  boolean releaseHeldTickets(SSLEngine engine) {
+  int releaseHeldTickets(SSLEngine engine) {
     return sslEngines().releaseHeldTickets(engine);
   }
 

@@ -84,6 +84,11 @@ final class SslEngineDriver implements Driver {
       releaseTickets = false;
       if (ProviderEngines.releaseHeldTickets(context, ssl)) {
         sender.wrap(EngineBuffers.empty());
+        // what did not fit the engine's small BIO waits in BoringSSL: drain and ask again, so
+        // nothing of them is left to come out ahead of a later record (a bounded number of turns)
+        for (int turn = 0; turn < 8 && ProviderEngines.ticketsStillHeld(context, ssl); turn++) {
+          sender.wrap(EngineBuffers.empty());
+        }
       }
     }
     return buffers.flush() ? Status.OK : Status.WANT_WRITE;
