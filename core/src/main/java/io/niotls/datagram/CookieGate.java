@@ -71,10 +71,17 @@ public final class CookieGate {
     int helloSeq = cookie ? helloSeq(datagram) : 0;
     long helloRecord = DtlsRecords.sequence(datagram, datagram.position());
     SSLEngine engine = ProviderEngines.newEngine(context, null, -1);
+    // A hello without a cookie and without a session to resume is answered with a
+    // HelloVerifyRequest, always, whatever the packet size: only an engine that may go on to
+    // write the server's flight (a cookie, or a resumption the JDK lets skip the exchange) needs
+    // the MTU, and the DtlsEngine it becomes does not set it again.
+    boolean mayAdopt = cookie || hasSessionId(datagram);
     try {
-      SSLParameters parameters = engine.getSSLParameters();
-      parameters.setMaximumPacketSize(maxPacket);
-      engine.setSSLParameters(parameters);
+      if (mayAdopt) {
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setMaximumPacketSize(maxPacket);
+        engine.setSSLParameters(parameters);
+      }
       engine.beginHandshake();
       if (cookie) {
         // A fresh engine takes only a first ClientHello (message_seq 0); the hello with the
@@ -85,7 +92,7 @@ public final class CookieGate {
         engine.unwrap(FIRST_HELLO.duplicate(), plaintext);
         runTasks(engine);
         out.clear();
-        engine.wrap(ByteBuffer.allocate(0), out);
+        engine.wrap(EMPTY, out);
       }
       plaintext.clear();
       engine.unwrap(datagram, plaintext);
@@ -96,11 +103,18 @@ public final class CookieGate {
         return null;
       }
       out.clear();
-      engine.wrap(ByteBuffer.allocate(0), out);
+      engine.wrap(EMPTY, out);
       out.flip();
       if (DtlsRecords.plaintextHandshakeType(out) == DtlsRecords.HELLO_VERIFY_REQUEST) {
         verifyRequests++;
         replyTo.send(out);
+        ProviderEngines.release(context, engine);
+        return null;
+      }
+      if (!mayAdopt) {
+        // not a HelloVerifyRequest after all (a JDK whose cookie rules changed): refused, since
+        // this engine's flight was not fragmented to the MTU
+        refused++;
         ProviderEngines.release(context, engine);
         return null;
       }
@@ -115,7 +129,7 @@ public final class CookieGate {
   private DtlsEngine adopt(
       SSLEngine engine, ByteBuffer first, DatagramTransport replyTo, int helloSeq, long record) {
     DtlsEngine adopted =
-        new DtlsEngine(context, engine, replyTo, maxPacket, clock, Retransmissions.INITIAL);
+        new DtlsEngine(context, engine, replyTo, maxPacket, clock, Retransmissions.INITIAL, true);
     adopted.adoptHandshake(first, helloSeq, record);
     return adopted;
   }
@@ -130,6 +144,14 @@ public final class CookieGate {
       task.run();
       task = engine.getDelegatedTask();
     }
+  }
+
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  /** Whether the ClientHello the datagram starts with offers a session to resume. */
+  private static boolean hasSessionId(ByteBuffer d) {
+    int sessionId = d.position() + DtlsRecords.HEADER + 12 + 2 + 32;
+    return sessionId < d.limit() && d.get(sessionId) != 0;
   }
 
   /** A first ClientHello (no cookie) of the JDK's DTLS client, made once. */

@@ -19,7 +19,9 @@ public interface DatagramTransport {
   int receive(ByteBuffer dst) throws IOException;
 
   /**
-   * Sends {@code datagram}'s remaining bytes as one datagram, or nothing.
+   * Sends {@code datagram}'s remaining bytes as one datagram, or nothing. The buffer is the
+   * caller's again when this returns (engines reuse it for their next datagram): a transport that
+   * keeps the bytes copies them.
    *
    * @return true when sent (its position is then at its limit); false when the transport cannot
    *     take it now (a full socket buffer): call again once it is writable

@@ -73,7 +73,7 @@ public final class DtlsEngine implements AutoCloseable {
   private final LongSupplier clock;
   private final int maxPacket;
   private final ByteBuffer netIn;
-  private final ByteBuffer netOut;
+  private final int netOutSize; // a wrap's buffer: see WrapScratch
   private final ByteBuffer appIn;
   private final ArrayDeque<ByteBuffer> unsent = new ArrayDeque<>();
   private final ArrayDeque<ByteBuffer> early = new ArrayDeque<>(); // see receive()
@@ -88,6 +88,7 @@ public final class DtlsEngine implements AutoCloseable {
   private long lingerDue; // when our last flight goes out again unasked (see nanosUntilTimeout)
   private int lingerResends;
   private long lastResend;
+  private boolean retransmittedFlights; // the SSLEngine may have shrunk its packets: established()
   private final Retransmissions timer;
   private DtlsPhase phase = DtlsPhase.NEW;
   private boolean peerClosed;
@@ -103,6 +104,21 @@ public final class DtlsEngine implements AutoCloseable {
       int maxPacket,
       LongSupplier clock,
       Duration initialTimeout) {
+    this(context, engine, transport, maxPacket, clock, initialTimeout, false);
+  }
+
+  /**
+   * @param packetSizeSet whether {@code engine}'s maximum packet size is {@code maxPacket} already
+   *     (the {@link CookieGate}'s engines): setting it again costs a copy of all its parameters
+   */
+  DtlsEngine(
+      TlsContext context,
+      SSLEngine engine,
+      DatagramTransport transport,
+      int maxPacket,
+      LongSupplier clock,
+      Duration initialTimeout,
+      boolean packetSizeSet) {
     if (!context.isDatagram()) {
       throw new TlsConfigException(
           "a DTLS engine needs a DTLS context: build it with TlsContext.forClient().datagrams() or"
@@ -121,13 +137,15 @@ public final class DtlsEngine implements AutoCloseable {
     this.transport = transport;
     this.clock = clock;
     this.maxPacket = maxPacket;
-    SSLParameters parameters = engine.getSSLParameters();
-    parameters.setMaximumPacketSize(maxPacket);
-    engine.setSSLParameters(parameters);
+    if (!packetSizeSet) {
+      SSLParameters parameters = engine.getSSLParameters();
+      parameters.setMaximumPacketSize(maxPacket);
+      engine.setSSLParameters(parameters);
+    }
     SSLSession session = engine.getSession();
     // one more byte than any record may take, so that a longer datagram shows it is too long
     netIn = ByteBuffer.allocate(session.getPacketBufferSize() + 1).flip();
-    netOut = ByteBuffer.allocate(Math.max(maxPacket, session.getPacketBufferSize()));
+    netOutSize = Math.max(maxPacket, session.getPacketBufferSize());
     appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
     inbox = new HandshakeInbox(Math.min(maxPacket, netIn.capacity() - 1), 0);
     timer = new Retransmissions(clock.getAsLong(), context.handshakeTimeout(), initialTimeout);
@@ -273,10 +291,14 @@ public final class DtlsEngine implements AutoCloseable {
       phase = DtlsPhase.OPEN;
       // After a few retransmissions of one flight the JDK halves its packet size for good
       // (DTLSOutputRecord's fragmenter, RFC 6347 §4.1.1.1's back-off), application records
-      // included: one write would no longer be one record. The MTU is the caller's: restore it.
-      SSLParameters parameters = engine.getSSLParameters();
-      parameters.setMaximumPacketSize(maxPacket);
-      engine.setSSLParameters(parameters);
+      // included: one write would no longer be one record. The MTU is the caller's: restore it
+      // (only then: it costs a copy of all the engine's parameters). The JDK also retransmits by
+      // itself when it sees a whole flight of the peer's again, which the inbox keeps from it.
+      if (retransmittedFlights) {
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setMaximumPacketSize(maxPacket);
+        engine.setSSLParameters(parameters);
+      }
       // Whoever sends the handshake's last flight keeps it, and sends it again when the peer
       // shows it lost it by sending its own again (RFC 6347 §4.2.4): the JDK's engine does not.
       lastFlightOurs = !flightEnded && !flight.isEmpty();
@@ -359,6 +381,7 @@ public final class DtlsEngine implements AutoCloseable {
               null));
     }
     timer.retransmitted(now);
+    retransmittedFlights = true;
     try {
       // A wrap while the SSLEngine waits for the peer sends its last flight again.
       for (int packets = 0; packets < 64; packets++) {
@@ -677,29 +700,33 @@ public final class DtlsEngine implements AutoCloseable {
   // ---- the SSLEngine's calls and the datagrams
 
   private SSLEngineResult wrap(ByteBuffer src) throws IOException {
-    netOut.clear();
-    SSLEngineResult r = engine.wrap(src, netOut);
-    netOut.flip();
-    for (int at = 0;
-        DtlsRecords.hasHeader(netOut, at);
-        at += DtlsRecords.recordLength(netOut, at)) {
-      if (DtlsRecords.epoch(netOut, at) == 0) {
-        sentSequence0 = Math.max(sentSequence0, DtlsRecords.sequence(netOut, at));
+    ByteBuffer netOut = WrapScratch.take(netOutSize);
+    try {
+      SSLEngineResult r = engine.wrap(src, netOut);
+      netOut.flip();
+      for (int at = 0;
+          DtlsRecords.hasHeader(netOut, at);
+          at += DtlsRecords.recordLength(netOut, at)) {
+        if (DtlsRecords.epoch(netOut, at) == 0) {
+          sentSequence0 = Math.max(sentSequence0, DtlsRecords.sequence(netOut, at));
+        }
       }
-    }
-    if (netOut.hasRemaining() && phase == DtlsPhase.HANDSHAKING) {
-      if (flightEnded) {
-        flight.clear();
-        flightEnded = false;
+      if (netOut.hasRemaining() && phase == DtlsPhase.HANDSHAKING) {
+        if (flightEnded) {
+          flight.clear();
+          flightEnded = false;
+        }
+        flight.add(ByteBuffer.allocate(netOut.remaining()).put(netOut.duplicate()).flip());
       }
-      flight.add(ByteBuffer.allocate(netOut.remaining()).put(netOut.duplicate()).flip());
-    }
-    if (netOut.hasRemaining()) {
-      if (!unsent.isEmpty() || !transport.send(netOut)) {
-        queue(netOut);
+      if (netOut.hasRemaining()) {
+        if (!unsent.isEmpty() || !transport.send(netOut)) {
+          queue(netOut);
+        }
       }
+      return r;
+    } finally {
+      WrapScratch.giveBack(netOut);
     }
-    return r;
   }
 
   private SSLEngineResult unwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
@@ -801,6 +828,7 @@ public final class DtlsEngine implements AutoCloseable {
       return;
     }
     lastResend = now == 0 ? 1 : now;
+    retransmittedFlights = true;
     for (int packets = 0; packets < 64; packets++) {
       if (wrap(EMPTY).getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
         break;

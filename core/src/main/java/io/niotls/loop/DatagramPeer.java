@@ -13,9 +13,10 @@ final class DatagramPeer {
   private final DtlsEngine engine;
   private final DatagramHandler handler;
   private final Runnable onEnd;
-  private final ByteBuffer plaintext = ByteBuffer.allocate(17 * 1024);
   DatagramSession session;
   private Timers.Timer timer;
+  private long timerDeadline;
+  private final Runnable onTimer = this::timedOut;
   private boolean open;
   private boolean ended;
 
@@ -61,6 +62,15 @@ final class DatagramPeer {
         return;
       }
     }
+    ByteBuffer plaintext = DatagramScratch.take();
+    try {
+      readAll(plaintext);
+    } finally {
+      DatagramScratch.giveBack(plaintext);
+    }
+  }
+
+  private void readAll(ByteBuffer plaintext) {
     for (int i = 0; i < 256 && !ended; i++) {
       plaintext.clear();
       int n = engine.read(plaintext);
@@ -81,14 +91,25 @@ final class DatagramPeer {
     }
   }
 
+  /** Timers this close to the one already armed are not worth a cancel and a new one. */
+  private static final long TIMER_SLACK_NANOS = 1_000_000;
+
   private void schedule() {
+    long wait = engine.nanosUntilTimeout();
+    long deadline = wait >= 0 ? System.nanoTime() + wait : 0;
     if (timer != null) {
+      // most drives leave the engine's deadline where it was (a flight's timer runs on while
+      // the peer's flight comes in): keep the timer then; one that fires early finds nothing due
+      // and is armed again
+      if (wait >= 0 && Math.abs(deadline - timerDeadline) < TIMER_SLACK_NANOS) {
+        return;
+      }
       timer.cancel();
       timer = null;
     }
-    long wait = engine.nanosUntilTimeout();
     if (wait >= 0) {
-      timer = loop.at(System.nanoTime() + wait, this::timedOut);
+      timerDeadline = deadline;
+      timer = loop.at(deadline, onTimer);
     }
   }
 

@@ -183,6 +183,37 @@ class DtlsEngineTest {
   }
 
   @Test
+  void afterItsHelloWasRetransmittedOftenAFullSizeWriteStillGoesOutAsOneRecord() {
+    // the JDK halves its packet size for good after the third retransmission of a flight
+    LossyNetwork net = new LossyNetwork(6, 0, 0, 0);
+    DtlsPair pair = new DtlsPair(net, 1400);
+    assertThat(pair.client.handshake()).isEqualTo(Status.WANT_READ);
+    for (int i = 0; i < 4; i++) {
+      net.advance(pair.client.nanosUntilTimeout());
+      pair.client.onTimeout();
+    }
+    pair.handshake(1000);
+    int before = net.a.sent;
+
+    assertThat(pair.client.write(ByteBuffer.allocate(1363))).isEqualTo(1363);
+    assertThat(net.a.sent).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aHandshakeWithoutRetransmissionsKeepsTheMaximumPacketSizeForFullSizeWrites() {
+    LossyNetwork net = new LossyNetwork(7, 0, 0, 0);
+    DtlsPair pair = new DtlsPair(net, 1400, true);
+    pair.handshake(1000);
+
+    assertThat(pair.timeouts).isZero();
+    assertThat(pair.server.write(ByteBuffer.allocate(1363))).isEqualTo(1363);
+    assertThat(pair.client.write(ByteBuffer.allocate(1363))).isEqualTo(1363);
+    pair.settle(1000);
+    assertThat(pair.toServer).hasSize(1);
+    assertThat(pair.toClient).hasSize(1);
+  }
+
+  @Test
   void aWriteLongerThanOneRecordAtTheMtuIsRefusedNotSplit() {
     DtlsPair pair = new DtlsPair(new LossyNetwork(5, 0, 0, 0), 1400);
     pair.handshake(1000);
