@@ -127,6 +127,21 @@ final class SslEngineDriver implements Driver {
   }
 
   @Override
+  public boolean awaitsTickets(TicketWait wait) throws IOException {
+    if (!tls13Client || !context.sessionResumption() || engine.phase() != Phase.OPEN) {
+      return false;
+    }
+    if (receiver.heardSinceHandshake()) {
+      return false; // the tickets came (or data did, which the server sends after them)
+    }
+    boolean ended = receiver.readArrived();
+    return !ended
+        && !receiver.heardSinceHandshake()
+        && engine.phase() == Phase.OPEN
+        && wait.goesOn(System.nanoTime());
+  }
+
+  @Override
   public Status awaitPeerClose() throws IOException {
     return receiver.awaitPeerClose();
   }

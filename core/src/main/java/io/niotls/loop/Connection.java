@@ -543,10 +543,25 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
         moveTo(SessionPhase.DRAINING);
         pump();
       }
-      case WANT_READ -> io.interest(OP_READ);
+      case WANT_READ -> {
+        io.interest(OP_READ);
+        long ticketsBy = io.ticketWaitEnds();
+        if (ticketsBy != 0) {
+          // A TLS 1.3 client waiting for the server's tickets before its close_notify: readable
+          // brings them, this timer ends the wait if they do not come (a few ms at most).
+          loop.at(ticketsBy, () -> entry(this::ticketWaitPassed));
+        }
+      }
       case WANT_WRITE -> io.interest(OP_WRITE);
       case WANT_TASK -> runTasks();
       default -> closeNow(closing); // DONE
+    }
+  }
+
+  /** The wait for a server's session tickets ended: the close goes on (close_notify now). */
+  private void ticketWaitPassed() throws IOException {
+    if (phase == SessionPhase.CLOSING) {
+      closeStep();
     }
   }
 
