@@ -128,7 +128,10 @@ final class SslEngineDriver implements Driver {
 
   @Override
   public boolean awaitsTickets(TicketWait wait) throws IOException {
-    if (!tls13Client || !context.sessionResumption() || engine.phase() != Phase.OPEN) {
+    if (!tls13Client
+        || !quirks.dropsTicketsAfterCloseNotify()
+        || !context.sessionResumption()
+        || engine.phase() != Phase.OPEN) {
       return false;
     }
     if (receiver.heardSinceHandshake()) {

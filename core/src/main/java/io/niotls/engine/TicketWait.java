@@ -22,7 +22,7 @@ final class TicketWait {
   static final int ROUND_TRIPS = 2;
 
   /** The shortest wait: a loopback handshake's duration says little about a busy server. */
-  static final long FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  static final long FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   /** The longest wait: what a server that sends no tickets costs a closing client. */
   static final long CAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);

@@ -251,16 +251,17 @@ public final class TlsEngine implements Closeable {
   /**
    * Lets {@link #shutdown()} of this client wait briefly for a TLS 1.3 server's session tickets
    * before it sends close_notify, so that a client that handshakes and closes at once resumes next
-   * time: the server sends its tickets only once it has our Finished, and some providers drop
-   * tickets that arrive after our close_notify (Netty's engine over BoringSSL; SunJSSE). While no
-   * record has arrived since the handshake, the first {@code shutdown()} on an open connection
-   * returns {@link Status#WANT_READ} instead of {@code SENT}, at most until {@link
-   * #ticketWaitEnds()}: the caller calls {@code shutdown()} again when the transport is readable
-   * and when that time has come, and then our close_notify goes. The wait is twice the handshake's
-   * duration, at least 2 ms and at most 20 ms. Nothing changes for TLS 1.2, a server engine, a
-   * context without session resumption, or a provider that needs no wait ({@link
-   * Provider#BORINGSSL} reads the tickets that have arrived instead). Call it before the handshake;
-   * only for callers that re-drive {@code shutdown()} at that time (the event loop does).
+   * time: the server sends its tickets only once it has our Finished, and Netty's engine over
+   * BoringSSL ignores tickets that arrive after our close_notify. While no record has arrived since
+   * the handshake, the first {@code shutdown()} on an open connection returns {@link
+   * Status#WANT_READ} instead of {@code SENT}, at most until {@link #ticketWaitEnds()}: the caller
+   * calls {@code shutdown()} again when the transport is readable and when that time has come, and
+   * then our close_notify goes. The wait is twice the handshake's duration, at least 5 ms and at
+   * most 20 ms. Nothing changes for TLS 1.2, a server engine, a context without session resumption,
+   * or a provider that needs no wait (SunJSSE takes tickets while it reads toward the peer's
+   * close_notify; {@link Provider#BORINGSSL} reads those that arrived, and its server sends them
+   * with its handshake). Call it before the handshake; only for callers that re-drive {@code
+   * shutdown()} at that time (the event loop does).
    */
   public void awaitTicketsBeforeClose() {
     if (phase != Phase.NEW) {
