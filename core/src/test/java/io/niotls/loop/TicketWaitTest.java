@@ -106,4 +106,33 @@ class TicketWaitTest {
     // the wait (at most 20 ms), a round trip for the server's close_notify, a busy machine's slack
     assertThat(closeMillis).allSatisfy(ms -> assertThat(ms).isLessThan(1000));
   }
+
+  @ParameterizedTest(name = "server {0}")
+  @CsvSource({"OPENSSL", "BORINGSSL"})
+  void aClientsStopTlsAgainstAServerWithoutTicketsEndsAfterTheWaitNotAtTheCloseTimeout(
+      Provider serverProvider) throws Exception {
+    TlsContext server =
+        Contexts.server(serverProvider, KeyType.EC_P256)
+            .protocols("TLSv1.3")
+            .sessionTickets(false)
+            .build();
+    TlsContext client =
+        Contexts.client(Provider.OPENSSL, KeyType.EC_P256)
+            .protocols("TLSv1.3")
+            .closeTimeout(Duration.ofSeconds(3))
+            .build();
+    try (TlsServer s =
+            TlsServer.bind(
+                TransportUri.parse("tls://127.0.0.1:0"), server, () -> new SessionHandler() {});
+        TlsClient c = TlsClient.create()) {
+      TlsSession session =
+          c.connect(s.uri(), client, new SessionHandler() {}).get(10, TimeUnit.SECONDS);
+      long start = System.nanoTime();
+      // Our close_notify, then the server's (it closes when it reads ours): plaintext after.
+      TlsSession plain = session.stopTls().get(10, TimeUnit.SECONDS);
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(plain.info()).isNull();
+      assertThat(millis).isLessThan(1000);
+    }
+  }
 }
