@@ -21,8 +21,11 @@ final class TicketWait {
   /** The wait, in multiples of the handshake's duration. */
   static final int ROUND_TRIPS = 2;
 
-  /** The shortest wait: a loopback handshake's duration says little about a busy server. */
-  static final long FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /**
+   * The shortest wait: a resumed loopback handshake's duration (a millisecond or two) says little
+   * about a busy or JIT-cold server's ticket.
+   */
+  static final long FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /** The longest wait: what a server that sends no tickets costs a closing client. */
   static final long CAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);

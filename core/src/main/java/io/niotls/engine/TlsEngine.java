@@ -256,7 +256,7 @@ public final class TlsEngine implements Closeable {
    * the handshake, the first {@code shutdown()} on an open connection returns {@link
    * Status#WANT_READ} instead of {@code SENT}, at most until {@link #ticketWaitEnds()}: the caller
    * calls {@code shutdown()} again when the transport is readable and when that time has come, and
-   * then our close_notify goes. The wait is twice the handshake's duration, at least 5 ms and at
+   * then our close_notify goes. The wait is twice the handshake's duration, at least 10 ms and at
    * most 20 ms. Nothing changes for TLS 1.2, a server engine, a context without session resumption,
    * or a provider that needs no wait (SunJSSE takes tickets while it reads toward the peer's
    * close_notify; {@link Provider#BORINGSSL} reads those that arrived, and its server sends them

