@@ -41,6 +41,15 @@ interface Driver {
   /** Closes our direction and queues our close_notify, writing it as far as the transport takes. */
   void closeNotify() throws IOException;
 
+  /**
+   * Before a TLS 1.3 client's close_notify, when its caller asked for the wait: reads what has
+   * arrived and says whether to wait on for the server's session tickets ({@code wait} bounds how
+   * long). False for a driver whose provider keeps tickets that arrive after our close_notify.
+   */
+  default boolean awaitsTickets(TicketWait wait) throws IOException {
+    return false;
+  }
+
   /** After our close_notify: reads and discards until the peer's arrives (DONE), else SENT. */
   Status awaitPeerClose() throws IOException;
 

@@ -63,6 +63,15 @@ interface EngineQuirks {
   ByteBuffer provocation(String alert);
 
   /**
+   * Whether a TLS 1.3 client of this provider ignores the session tickets that arrive after its own
+   * close_notify, so that it must wait for them before (see {@link TicketWait}). SunJSSE takes them
+   * while it reads toward the peer's close_notify.
+   */
+  default boolean dropsTicketsAfterCloseNotify() {
+    return false;
+  }
+
+  /**
    * The most plaintext one record of a {@code protocol} session carries as this provider seals it:
    * writes of this size fill records without a small one behind each.
    */

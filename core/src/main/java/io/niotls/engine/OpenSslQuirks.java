@@ -22,6 +22,12 @@ final class OpenSslQuirks implements EngineQuirks {
   }
 
   /** No: BoringSSL has written its alert for every handshake failure by the time it reports it. */
+  /** Yes: BoringSSL ignores every message but the peer's close_notify once ours is out. */
+  @Override
+  public boolean dropsTicketsAfterCloseNotify() {
+    return true;
+  }
+
   @Override
   public boolean mayFailWithoutAlert() {
     return false;

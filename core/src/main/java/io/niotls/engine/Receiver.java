@@ -28,6 +28,7 @@ final class Receiver {
   private final RecordGuard guard;
   private int appBufferSize;
   private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
+  private boolean heard; // a record was unwrapped after the handshake (a ticket, data, an alert)
 
   Receiver(
       TlsEngine engine,
@@ -107,24 +108,35 @@ final class Receiver {
    * server sent after the handshake reach the session cache of a client that never read. Netty's
    * engine (BoringSSL) ignores tickets once our close_notify is out. Never waits: what has not
    * arrived yet is not read. Failures and the peer's close_notify are left for the next call.
+   *
+   * @return whether the transport reported the end of its stream (no ticket can come now)
    */
-  void readArrived() throws IOException {
+  boolean readArrived() throws IOException {
     for (int step = 0;
         step < TlsEngine.MAX_RECORDS_WITHOUT_DATA
             && !buffers.holdsAppIn()
             && engine.phase() == Phase.OPEN;
         step++) {
-      if (!buffers.holdsWholeRecord() && buffers.fill() <= 0) {
-        return; // nothing more has arrived, or the end of the stream, which read() reports
+      if (!buffers.holdsWholeRecord()) {
+        int n = buffers.fill();
+        if (n <= 0) {
+          return n < 0; // nothing more has arrived, or the end of the stream, which read() reports
+        }
       }
       if (!buffers.holdsWholeRecord()) {
         continue; // part of a record: the next fill may bring the rest
       }
       SSLEngineResult r = unwrapIntoAppIn();
       if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesConsumed() == 0) {
-        return; // CLOSED: the peer's close_notify; read() and awaitPeerClose() find it read
+        return false; // CLOSED: the peer's close_notify; read() and awaitPeerClose() find it read
       }
     }
+    return false;
+  }
+
+  /** Whether a record was unwrapped after the handshake: a ticket, data, an alert. */
+  boolean heardSinceHandshake() {
+    return heard;
   }
 
   /** Decrypts into {@code dst}, up to one record's worth: {@link TlsEngine#read}'s contract. */
@@ -293,6 +305,7 @@ final class Receiver {
     }
     if (engine.phase().established()) {
       guard.unwrapped(r.bytesConsumed(), r.bytesProduced());
+      heard |= r.bytesConsumed() > 0;
     }
     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && engine.phase() == Phase.HANDSHAKING) {
       engine.established();

@@ -132,6 +132,24 @@ final class SslEngineDriver implements Driver {
   }
 
   @Override
+  public boolean awaitsTickets(TicketWait wait) throws IOException {
+    if (!tls13Client
+        || !quirks.dropsTicketsAfterCloseNotify()
+        || !context.sessionResumption()
+        || engine.phase() != Phase.OPEN) {
+      return false;
+    }
+    if (receiver.heardSinceHandshake()) {
+      return false; // the tickets came (or data did, which the server sends after them)
+    }
+    boolean ended = receiver.readArrived();
+    return !ended
+        && !receiver.heardSinceHandshake()
+        && engine.phase() == Phase.OPEN
+        && wait.goesOn(System.nanoTime());
+  }
+
+  @Override
   public Status awaitPeerClose() throws IOException {
     return receiver.awaitPeerClose();
   }

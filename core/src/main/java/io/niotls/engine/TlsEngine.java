@@ -63,6 +63,7 @@ public final class TlsEngine implements Closeable {
   private TlsException failure;
   private SessionInfo session;
   private boolean released; // close() freed the SSLEngine, buffers and transport
+  private TicketWait tickets; // a client's shutdown() waits for session tickets; null when not
 
   private TlsEngine(TlsContext context, Transport transport, String peerHost, int peerPort) {
     this.context = context;
@@ -128,6 +129,9 @@ public final class TlsEngine implements Closeable {
           driver.begin();
         } catch (IOException e) {
           return failWith(e);
+        }
+        if (tickets != null) {
+          tickets.handshakeBegan(System.nanoTime());
         }
         moveTo(Phase.HANDSHAKING);
         return driveHandshake();
@@ -219,6 +223,9 @@ public final class TlsEngine implements Closeable {
           if (!buffers.flush()) {
             return status(Status.WANT_WRITE);
           }
+          if (tickets != null && driver.awaitsTickets(tickets)) {
+            return status(Status.WANT_READ); // see awaitTicketsBeforeClose()
+          }
           driver.closeNotify();
           moveTo(Phase.SHUTDOWN_SENT);
           // Like SSL_shutdown's first call: no read yet, so a caller that wants the peer's last
@@ -239,6 +246,39 @@ public final class TlsEngine implements Closeable {
     } catch (IOException e) {
       return failWith(e);
     }
+  }
+
+  /**
+   * Lets {@link #shutdown()} of this client wait briefly for a TLS 1.3 server's session tickets
+   * before it sends close_notify, so that a client that handshakes and closes at once resumes next
+   * time: the server sends its tickets only once it has our Finished, and Netty's engine over
+   * BoringSSL ignores tickets that arrive after our close_notify. While no record has arrived since
+   * the handshake, the first {@code shutdown()} on an open connection returns {@link
+   * Status#WANT_READ} instead of {@code SENT}, at most until {@link #ticketWaitEnds()}: the caller
+   * calls {@code shutdown()} again when the transport is readable and when that time has come, and
+   * then our close_notify goes. The wait is twice the handshake's duration, at least 10 ms and at
+   * most 20 ms. Nothing changes for TLS 1.2, a server engine, a context without session resumption,
+   * or a provider that needs no wait (SunJSSE takes tickets while it reads toward the peer's
+   * close_notify; {@link Provider#BORINGSSL} reads those that arrived, and its server sends them
+   * with its handshake). Call it before the handshake; only for callers that re-drive {@code
+   * shutdown()} at that time (the event loop does).
+   */
+  public void awaitTicketsBeforeClose() {
+    if (phase != Phase.NEW) {
+      throw new IllegalStateException("awaitTicketsBeforeClose() after the handshake started");
+    }
+    if (context.isClient() && context.sessionResumption()) {
+      tickets = new TicketWait();
+    }
+  }
+
+  /**
+   * While {@link #shutdown()} waits for session tickets (it returned WANT_READ, see {@link
+   * #awaitTicketsBeforeClose()}): the {@link System#nanoTime()} at which the wait ends; call {@code
+   * shutdown()} again then. 0 when no such wait began.
+   */
+  public long ticketWaitEnds() {
+    return tickets == null ? 0 : tickets.ends();
   }
 
   /**
@@ -393,6 +433,9 @@ public final class TlsEngine implements Closeable {
 
   /** The handshake finished (the driver says so): records the session. */
   void established() {
+    if (tickets != null) {
+      tickets.handshakeEnded(System.nanoTime());
+    }
     moveTo(Phase.OPEN);
     session = driver.established();
   }

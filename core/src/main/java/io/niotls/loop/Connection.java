@@ -466,7 +466,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
         pump();
       }
       case DONE -> stopped();
-      case WANT_READ -> io.interest(OP_READ);
+      case WANT_READ -> shutdownWantsRead();
       case WANT_TASK -> runTasks();
       default -> failStop(io.failure());
     }
@@ -543,10 +543,36 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
         moveTo(SessionPhase.DRAINING);
         pump();
       }
-      case WANT_READ -> io.interest(OP_READ);
+      case WANT_READ -> shutdownWantsRead();
       case WANT_WRITE -> io.interest(OP_WRITE);
       case WANT_TASK -> runTasks();
       default -> closeNow(closing); // DONE
+    }
+  }
+
+  /**
+   * The engine's shutdown() (a close's or a stopTls's) waits to read: readable goes on, and so does
+   * a timer when it is a TLS 1.3 client waiting for the server's tickets before its close_notify,
+   * which a server without tickets never ends (a few ms at most).
+   */
+  private void shutdownWantsRead() {
+    io.interest(OP_READ);
+    long ticketsBy = io.ticketWaitEnds();
+    if (ticketsBy != 0) {
+      SessionPhase waiting = phase;
+      loop.at(ticketsBy, () -> entry(() -> ticketWaitPassed(waiting)));
+    }
+  }
+
+  /** The wait for a server's session tickets ended: the close goes on (close_notify now). */
+  private void ticketWaitPassed(SessionPhase waiting) throws IOException {
+    if (phase != waiting) {
+      return; // readable brought the tickets, or the session closed meanwhile
+    }
+    if (phase == SessionPhase.CLOSING) {
+      closeStep();
+    } else if (phase == SessionPhase.STOPPING) {
+      stopStep();
     }
   }
 

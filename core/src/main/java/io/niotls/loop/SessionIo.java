@@ -109,6 +109,9 @@ final class SessionIo {
     if (protocols != null) {
       engine.restrictProtocols(protocols);
     }
+    if (context.isClient()) {
+      engine.awaitTicketsBeforeClose(); // closeStep re-drives the close when the wait ends
+    }
   }
 
   /**
@@ -222,6 +225,14 @@ final class SessionIo {
     }
     Status s = engine.shutdown();
     return s.isFatal() ? Status.DONE : s; // the peer went first: what we were closing is closed
+  }
+
+  /**
+   * While {@link #shutdown()} waits for a TLS 1.3 server's session tickets (it said WANT_READ): the
+   * nanoTime at which the wait ends and the close must be driven again; 0 when none began.
+   */
+  long ticketWaitEnds() {
+    return engine == null ? 0 : engine.ticketWaitEnds();
   }
 
   /**
