@@ -275,10 +275,11 @@ public final class TlsEngine implements Closeable {
   /**
    * While {@link #shutdown()} waits for session tickets (it returned WANT_READ, see {@link
    * #awaitTicketsBeforeClose()}): the {@link System#nanoTime()} at which the wait ends; call {@code
-   * shutdown()} again then. 0 when no such wait began.
+   * shutdown()} again then. 0 when no such wait began or it is over.
    */
   public long ticketWaitEnds() {
-    return tickets == null ? 0 : tickets.ends();
+    // only an open engine waits: once our close_notify is out, a WANT_READ is for the peer's
+    return tickets == null || phase != Phase.OPEN ? 0 : tickets.ends();
   }
 
   /**
