@@ -21,18 +21,13 @@ interface EngineFactory {
 
   /**
    * Has a TLS 1.3 server engine queue the session tickets its provider holds until the first write
-   * of application data, for the next wrap (even of nothing) to carry: {@link #TICKETS_QUEUED}, or
-   * {@link #TICKETS_PENDING} when the engine's buffer took only part of them (wrap, then ask
-   * again); {@link #TICKETS_NOT_HELD} where the provider sends them with the handshake, as SunJSSE
+   * of application data, for the next wrap (even of nothing) to carry; {@link
+   * ProviderEngines.HeldTickets#NONE} where the provider sends them with the handshake, as SunJSSE
    * does.
    */
-  default int releaseHeldTickets(SSLEngine engine) {
-    return TICKETS_NOT_HELD;
+  default ProviderEngines.HeldTickets releaseHeldTickets(SSLEngine engine) {
+    return ProviderEngines.HeldTickets.NONE;
   }
-
-  int TICKETS_NOT_HELD = -1;
-  int TICKETS_QUEUED = 0;
-  int TICKETS_PENDING = 1;
 
   /** The SNI host name a client sent to this server engine, or null; asked once, at its end. */
   default String requestedServerName(SSLEngine engine) {

@@ -202,20 +202,20 @@ final class OpenSslEngineFactory implements EngineFactory {
    * closes then gets tickets too. What the BIO cannot take waits in BoringSSL for the next write.
    */
   @Override
-  public int releaseHeldTickets(SSLEngine engine) {
+  public ProviderEngines.HeldTickets releaseHeldTickets(SSLEngine engine) {
     if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
       synchronized (openSsl) {
         long ssl = openSsl.sslPointer();
         if (ssl != 0) {
           if (SSL.writeToSSL(ssl, Nothing.ADDRESS, 0) >= 0) {
-            return TICKETS_QUEUED;
+            return ProviderEngines.HeldTickets.QUEUED;
           }
           SSL.clearError(); // WANT_WRITE: the BIO is full; the rest after the next wrap drains it
-          return TICKETS_PENDING;
+          return ProviderEngines.HeldTickets.PARTLY;
         }
       }
     }
-    return TICKETS_NOT_HELD;
+    return ProviderEngines.HeldTickets.NONE;
   }
 
   @Override

@@ -38,18 +38,22 @@ public final class ProviderEngines {
     return context.wasResumed(engine);
   }
 
-  /**
-   * Has a TLS 1.3 server engine send the tickets its provider holds until its first write (Netty's
-   * engine over BoringSSL): wraps of nothing carry them, one after each call that returns true;
-   * false once none is held any more.
-   */
-  public static boolean releaseHeldTickets(TlsContext context, SSLEngine engine) {
-    return context.releaseHeldTickets(engine) != EngineFactory.TICKETS_NOT_HELD;
+  /** What {@link #releaseHeldTickets} did. */
+  public enum HeldTickets {
+    /** The provider holds none: it sends its tickets with the handshake (SunJSSE). */
+    NONE,
+    /** All were queued: the next wrap, even of nothing, carries them. */
+    QUEUED,
+    /** Part were queued, the engine's buffer being full: wrap, then ask again. */
+    PARTLY
   }
 
-  /** Whether the tickets {@link #releaseHeldTickets} queued did not all fit: wrap, ask again. */
-  public static boolean ticketsStillHeld(TlsContext context, SSLEngine engine) {
-    return context.releaseHeldTickets(engine) == EngineFactory.TICKETS_PENDING;
+  /**
+   * Has a TLS 1.3 server engine queue the tickets its provider holds until its first write (Netty's
+   * engine over BoringSSL), for the next wrap to carry.
+   */
+  public static HeldTickets releaseHeldTickets(TlsContext context, SSLEngine engine) {
+    return context.releaseHeldTickets(engine);
   }
 
   /** The SNI host name a client sent to this server engine, or null (asked once, at its end). */

@@ -279,7 +279,7 @@ public final class TlsContext {
   }
 
   /** See {@link EngineFactory#releaseHeldTickets}. */
-  int releaseHeldTickets(SSLEngine engine) {
+  ProviderEngines.HeldTickets releaseHeldTickets(SSLEngine engine) {
     return sslEngines().releaseHeldTickets(engine);
   }
 

@@ -82,12 +82,16 @@ final class SslEngineDriver implements Driver {
       // the tickets the provider holds until our first write: out now, for clients that only
       // handshake and close (Netty's engine over BoringSSL; SunJSSE sent them already)
       releaseTickets = false;
-      if (ProviderEngines.releaseHeldTickets(context, ssl)) {
+      // what does not fit Netty's small BIO waits in BoringSSL: wrap and ask again, so nothing
+      // of them is left to come out ahead of a later record (a bounded number of turns)
+      for (int turn = 0; turn < 8; turn++) {
+        ProviderEngines.HeldTickets held = ProviderEngines.releaseHeldTickets(context, ssl);
+        if (held == ProviderEngines.HeldTickets.NONE) {
+          break;
+        }
         sender.wrap(EngineBuffers.empty());
-        // what did not fit the engine's small BIO waits in BoringSSL: drain and ask again, so
-        // nothing of them is left to come out ahead of a later record (a bounded number of turns)
-        for (int turn = 0; turn < 8 && ProviderEngines.ticketsStillHeld(context, ssl); turn++) {
-          sender.wrap(EngineBuffers.empty());
+        if (held == ProviderEngines.HeldTickets.QUEUED) {
+          break;
         }
       }
     }
