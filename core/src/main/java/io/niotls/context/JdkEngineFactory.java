@@ -13,7 +13,17 @@ import javax.net.ssl.TrustManager;
 
 /** SunJSSE engines. */
 final class JdkEngineFactory implements EngineFactory {
+  private final boolean client;
+  private final boolean datagrams;
+  private final boolean resumption;
+  private final Integer cacheSize; // null: SunJSSE's default
+  private final Integer timeoutSeconds; // null: SunJSSE's default
+  private final KeyManager[] keys;
+  private final TrustManager[] trusts;
   private final SSLContext sslContext;
+
+  /** A TLS 1.3 client's several session caches; null for servers and clients that do not resume. */
+  private final JdkClientSessions clientSessions;
 
   /**
    * Engines that ran a full handshake: marked by the key manager (server) or trust manager
@@ -33,30 +43,46 @@ final class JdkEngineFactory implements EngineFactory {
                   ? ""
                   : ", and make netty-tcnative-boringssl-static load"));
     }
+    client = settings.client;
+    datagrams = settings.datagrams;
+    resumption = settings.sessionResumption;
+    cacheSize = settings.sessions.cacheSize;
+    timeoutSeconds = settings.sessions.timeout == null ? null : settings.sessions.timeoutSeconds();
+    keys =
+        settings.keyMaterial == null
+            ? null
+            : new KeyManager[] {new SingleKeyManager(settings.keyMaterial, fullHandshakes::add)};
+    trusts = new TrustManager[] {settings.trust.build(fullHandshakes::add)};
+    sslContext = newSslContext();
+    clientSessions =
+        settings.client
+                && settings.sessionResumption
+                && !settings.datagrams
+                && settings.protocols.contains("TLSv1.3")
+            ? new JdkClientSessions(sslContext, this::newSslContext)
+            : null;
+  }
+
+  /** An SSLContext as the settings say; a client's pool of session caches makes more alike. */
+  private SSLContext newSslContext() {
     try {
-      sslContext = SSLContext.getInstance(settings.datagrams ? "DTLSv1.2" : "TLS");
-      KeyManager[] keys =
-          settings.keyMaterial == null
-              ? null
-              : new KeyManager[] {new SingleKeyManager(settings.keyMaterial, fullHandshakes::add)};
-      TrustManager[] trusts = {settings.trust.build(fullHandshakes::add)};
-      sslContext.init(keys, trusts, null);
+      SSLContext made = SSLContext.getInstance(datagrams ? "DTLSv1.2" : "TLS");
+      made.init(keys, trusts, null);
       SSLSessionContext sessions =
-          settings.client
-              ? sslContext.getClientSessionContext()
-              : sslContext.getServerSessionContext();
-      if (settings.sessions.cacheSize != null) {
-        sessions.setSessionCacheSize(settings.sessions.cacheSize);
+          client ? made.getClientSessionContext() : made.getServerSessionContext();
+      if (cacheSize != null) {
+        sessions.setSessionCacheSize(cacheSize);
       }
-      if (settings.sessions.timeout != null) {
-        sessions.setSessionTimeout(settings.sessions.timeoutSeconds());
+      if (timeoutSeconds != null) {
+        sessions.setSessionTimeout(timeoutSeconds);
       }
-      if (settings.client && !settings.sessionResumption) {
+      if (client && !resumption) {
         // Sessions of engines made for port -1 are never looked up again, but SunJSSE still keeps
         // each one by its id, up to 20,480 of them (javax.net.ssl.sessionCacheSize): heap that
         // grows with every handshake of a client that does not resume. One is enough.
-        sslContext.getClientSessionContext().setSessionCacheSize(1);
+        made.getClientSessionContext().setSessionCacheSize(1);
       }
+      return made;
     } catch (GeneralSecurityException e) {
       throw new TlsConfigException(
           "the JDK TLS provider could not be set up: " + e.getMessage(), e);
@@ -65,8 +91,14 @@ final class JdkEngineFactory implements EngineFactory {
 
   @Override
   public SSLEngine newEngine(TlsContext context, String host, int port) {
-    SSLEngine engine =
-        host == null ? sslContext.createSSLEngine() : sslContext.createSSLEngine(host, port);
+    SSLEngine engine;
+    if (host == null) {
+      engine = sslContext.createSSLEngine();
+    } else if (clientSessions != null && port > 0) {
+      engine = clientSessions.newEngine(host, port);
+    } else {
+      engine = sslContext.createSSLEngine(host, port);
+    }
     engine.setUseClientMode(context.isClient());
     SSLParameters parameters = engine.getSSLParameters();
     context.configure(parameters, host);
@@ -88,18 +120,29 @@ final class JdkEngineFactory implements EngineFactory {
     return engine;
   }
 
-  /** The sessions SunJSSE keeps for clients of this context. */
+  /** The sessions SunJSSE keeps for clients of this context (the first of its caches). */
   SSLSessionContext clientSessions() {
     return sslContext.getClientSessionContext();
+  }
+
+  /** SunJSSE contexts (each with its own client session cache) made so far. */
+  int sessionCaches() {
+    return clientSessions == null ? 1 : clientSessions.contexts();
   }
 
   @Override
   public void release(SSLEngine engine) {
     fullHandshakes.remove(engine);
+    if (clientSessions != null) {
+      clientSessions.released(engine);
+    }
   }
 
   @Override
   public boolean wasResumed(SSLEngine engine) {
+    if (clientSessions != null) {
+      clientSessions.finished(engine);
+    }
     return !fullHandshakes.remove(engine);
   }
 }
