@@ -36,7 +36,7 @@ final class BoringDriver implements Driver {
   private final NativeSsl nativeSsl;
   private final long ssl;
   private final BoringIo io;
-  private final BoringCloser closer;
+  private BoringCloser closer; // made when the close begins: an idle session holds none
   private final RecordGuard guard;
   private final boolean client;
   private final boolean peerCertificates;
@@ -58,9 +58,15 @@ final class BoringDriver implements Driver {
     // alert; a client is refused by the guard (the same message for every client provider).
     this.guard = new RecordGuard(!EngineQuirks.of(Provider.OPENSSL).refusesRenegotiation(client));
     this.io = new BoringIo(nativeSsl.bio(), buffers, guard);
-    this.closer = new BoringCloser(engine, buffers, io, guard, nativeSsl);
     this.serverName = client ? context.serverNameFor(peerHost) : null;
     this.peerCertificates = client || context.clientAuth() != ClientAuth.NONE;
+  }
+
+  private BoringCloser closer() {
+    if (closer == null) {
+      closer = new BoringCloser(engine, buffers, io, guard, nativeSsl);
+    }
+    return closer;
   }
 
   @Override
@@ -302,7 +308,7 @@ final class BoringDriver implements Driver {
   @Override
   public void closeNotify() throws IOException {
     try {
-      closer.closeNotify(client && tls13);
+      closer().closeNotify(client && tls13);
     } finally {
       Reference.reachabilityFence(nativeSsl);
     }
@@ -311,7 +317,7 @@ final class BoringDriver implements Driver {
   @Override
   public Status awaitPeerClose() throws IOException {
     try {
-      Status status = closer.awaitPeerClose();
+      Status status = closer().awaitPeerClose();
       inboundDone |= status == Status.DONE;
       return status;
     } finally {
