@@ -87,9 +87,8 @@ final class BoringDriver implements Driver {
   public Status handshake() throws IOException {
     try {
       while (engine.phase() == Phase.HANDSHAKING) {
-        if (!buffers.flush()) {
-          return Status.WANT_WRITE;
-        }
+        // What the calls write gathers in netOut and goes out when BoringSSL waits for the peer
+        // (below, WANT_READ): one socket write per flight, not one per BIO buffer's worth.
         int r = io.withInput(BoringIo.Call.HANDSHAKE, ssl, 0, 0, false);
         if (r == 1) {
           engine.established();
@@ -129,7 +128,10 @@ final class BoringDriver implements Driver {
       return n > 0 ? null : buffers.wantsWrite() ? Status.WANT_WRITE : Status.WANT_READ;
     }
     if (error == SSL.SSL_ERROR_WANT_WRITE) {
-      return buffers.flush() ? null : Status.WANT_WRITE;
+      // The BIO's own buffer filled up. Mid-handshake the flight goes on gathering in netOut
+      // (drained already); what netOut had no room for waits in the BIO until the transport takes
+      // netOut.
+      return (handshaking && !io.holdsOutput()) || buffers.flush() ? null : Status.WANT_WRITE;
     }
     if (error == SSL.SSL_ERROR_WANT_X509_LOOKUP
         || error == SSL.SSL_ERROR_WANT_CERTIFICATE_VERIFY

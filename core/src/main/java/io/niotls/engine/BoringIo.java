@@ -222,6 +222,11 @@ final class BoringIo {
     return produced;
   }
 
+  /** Whether the BIO's own buffer holds output that netOut had no room for. */
+  boolean holdsOutput() {
+    return SSL.bioLengthNonApplication(bio) > 0;
+  }
+
   /** Bytes the last {@link #drain()} moved to netOut. */
   int drained() {
     return drained;

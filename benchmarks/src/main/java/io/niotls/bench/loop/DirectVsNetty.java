@@ -20,7 +20,10 @@ import java.util.Map;
  *   <li><b>Server CPU per full handshake</b> over loopback: both servers in this JVM, loaded in
  *       turns by one client ({@link LoopbackRounds}: rounds that rotate, so both servers see the
  *       same load), after warm-up rounds. Target: handshakes per server CPU second, TlsServer /
- *       Netty ≥ 1.15.
+ *       Netty ≥ 1.15. The client only handshakes and closes, so Netty's server, which holds its TLS
+ *       1.3 tickets until its first write, sends none, while TlsServer sends its two (and so one
+ *       write more per connection); {@code --niotls-tickets off} takes them out of TlsServer too,
+ *       to compare the two servers doing the same work.
  * </ol>
  *
  * The memory part runs first, while this JVM is idle; the CPU part's servers come up only after.
@@ -28,7 +31,8 @@ import java.util.Map;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.niotls.bench.loop.DirectVsNetty \
  *     [--sessions 10000] [--protocol TLSv1.3] [--loops 2] [--heap 1g] [--warmup 2000] \
- *     [--concurrency 64] [--warmup-rounds 24] [--rounds 30] [--window-ms 1000]
+ *     [--concurrency 64] [--warmup-rounds 24] [--rounds 30] [--window-ms 1000] \
+ *     [--niotls-tickets on|off]
  * </pre>
  */
 public final class DirectVsNetty {
@@ -50,6 +54,7 @@ public final class DirectVsNetty {
     int warmupRounds = Integer.parseInt(o.getOrDefault("warmup-rounds", "24"));
     int rounds = Integer.parseInt(o.getOrDefault("rounds", "30"));
     long window = Long.parseLong(o.getOrDefault("window-ms", "1000")) * 1_000_000L;
+    boolean tickets = !"off".equals(o.getOrDefault("niotls-tickets", "on"));
 
     System.out.printf(
         Locale.ROOT,
@@ -76,7 +81,13 @@ public final class DirectVsNetty {
     LoopCounters counters = new LoopCounters();
     try (LoopbackRounds load =
         new LoopbackRounds(
-            Provider.BORINGSSL, protocol, loops, List.of("niotls", "netty"), concurrency, window)) {
+            Provider.BORINGSSL,
+            protocol,
+            loops,
+            List.of("niotls", "netty"),
+            concurrency,
+            window,
+            tickets)) {
       for (int i = 0; i < warmupRounds; i++) {
         load.round(counters);
       }

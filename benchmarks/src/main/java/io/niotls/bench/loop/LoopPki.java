@@ -75,12 +75,18 @@ public final class LoopPki {
    * defaults otherwise.
    */
   public TlsContext serverContext(Provider provider) {
+    return serverContext(provider, true);
+  }
+
+  /** {@link #serverContext(Provider)}, issuing session tickets or not ({@code sessionTickets}). */
+  public TlsContext serverContext(Provider provider, boolean tickets) {
     return TlsContext.forServer(leaf.keyMaterial())
         .provider(provider)
         .protocols(protocol)
         // a cold JVM on 2 shared cores with hundreds of handshakes queued took over the default
         // 10 s (vt-channel's warm-up); SSLSocket has no deadline at all
         .handshakeTimeout(Duration.ofSeconds(60))
+        .sessionTickets(tickets)
         .build();
   }
 

@@ -37,11 +37,27 @@ final class LoopbackRounds implements AutoCloseable {
       List<String> names,
       int inFlight,
       long windowNanos) {
+    this(provider, protocol, serverLoops, names, inFlight, windowNanos, true);
+  }
+
+  /**
+   * @param niotlsTickets whether the niotls server issues session tickets (the others keep their
+   *     defaults: Netty's server over BoringSSL sends TLS 1.3 tickets only with its first write, so
+   *     none to clients that only handshake)
+   */
+  LoopbackRounds(
+      Provider provider,
+      String protocol,
+      int serverLoops,
+      List<String> names,
+      int inFlight,
+      long windowNanos,
+      boolean niotlsTickets) {
     this.inFlight = inFlight;
     this.measureNanos = windowNanos;
     this.warmNanos = windowNanos / 4 + inFlight * 1_000_000L;
     LoopPki pki = LoopPki.create(protocol);
-    TlsContext serverContext = pki.serverContext(provider);
+    TlsContext serverContext = pki.serverContext(provider, niotlsTickets);
     HandshakeLoad client = null;
     try {
       for (String name : names) {
