@@ -16,7 +16,9 @@ import java.time.Duration;
  * session is looked at about once per its shortest limit, a tick's work is its own bucket and never
  * all the loop's sessions, and linking, unlinking and relinking are O(1) with nothing allocated:
  * watching a session costs the few fields of its activity. The wheel's one {@link Timers} timer is
- * set for the next bucket that holds a session, none when the loop watches none.
+ * set for the next bucket that holds a session, none when the loop watches none; it is set anew
+ * (one {@link Timers.Timer}) after each tick, and before one only for a link that comes earlier,
+ * which the starts of output waits, due later as time goes on, do at most once per tick.
  *
  * <p>Resolution and lateness: the tick is a power of two of nanoseconds, the largest at most 1/16
  * of the shortest limit any session of this loop has had, within [2^23 ns (8.4 ms), 2^30 ns (1.07
