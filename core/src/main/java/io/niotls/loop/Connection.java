@@ -59,7 +59,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
   private Upgrade upgrade; // STARTTLS, from the request to the end of its handshake
   private Downgrade downgrade; // stopTls, from the request until the session speaks plaintext
   private CloseIntent closing; // how a graceful close ends, from its start on
-  private final IdleWatch limits; // null when no idle, lifetime or stall limit is set
+  private final SessionLimits limits; // null when no idle, lifetime or stall limit is set
   private CloseReason endedBy; // set as it closes
   private TlsContext tls; // the context of its TLS (tls://, or a STARTTLS); null while plaintext
   private long handshakeSince; // nanoTime of the accept or connect its first handshake counts from
@@ -81,7 +81,12 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
     this.peerPort = peer.getPort();
     this.io = new SessionIo(channel, outbound, setup.config().limits().any());
     SessionLimits l = setup.config().limits();
-    this.limits = l.any() ? new IdleWatch(loop, l, this) : null;
+    this.limits = l.any() ? l : null;
+  }
+
+  /** The limits its loop's {@link IdleWatch} watches once it is open; null when none is set. */
+  SessionLimits limits() {
+    return limits;
   }
 
   /** A limit of {@link IdleWatch} passed: close_notify for idle and lifetime, now for a stall. */
@@ -150,7 +155,7 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
       int ops = autoRead ? OP_READ : 0;
       io.interest(waiting || reads.waitsForWrite() ? ops | OP_WRITE : ops);
       if (limits != null) {
-        limits.outputWaiting(waiting);
+        loop.idleWatch().outputWaiting(io.activity(), waiting);
       }
     }
   }
@@ -632,13 +637,13 @@ final class Connection extends SessionHandle implements Registration, ReadPump.R
    */
   private void startLimits() {
     if (limits != null) {
-      limits.start(io.activity());
+      loop.idleWatch().start(this, io.activity());
     }
   }
 
   private void stopLimits() {
     if (limits != null) {
-      limits.stop();
+      loop.idleWatch().stop(io.activity());
     }
   }
 

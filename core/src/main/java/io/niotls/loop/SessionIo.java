@@ -60,7 +60,7 @@ final class SessionIo {
   SessionIo(SocketChannel channel, Outbound outbound, boolean timed) {
     this.channel = channel;
     this.outbound = outbound;
-    this.activity = new Activity(timed);
+    this.activity = Activity.of(timed);
   }
 
   SocketChannel channel() {

@@ -52,6 +52,7 @@ public final class TlsEventLoop implements Executor {
   private final AtomicBoolean awake = new AtomicBoolean(true);
 
   private final Timers timers = new Timers();
+  private IdleWatch idleWatch; // made for the first session with limits
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER);
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private volatile State state = State.RUNNING;
@@ -127,6 +128,14 @@ public final class TlsEventLoop implements Executor {
   /** Schedules {@code action} at {@code deadline} ({@link System#nanoTime()}). Loop thread. */
   Timers.Timer at(long deadline, Runnable action) {
     return timers.at(deadline, action);
+  }
+
+  /** The session limits of this loop's open sessions, one wheel for all of them. Loop thread. */
+  IdleWatch idleWatch() {
+    if (idleWatch == null) {
+      idleWatch = new IdleWatch(this);
+    }
+    return idleWatch;
   }
 
   /** The buffer sessions read into before calling their handler. Loop thread, one user at once. */

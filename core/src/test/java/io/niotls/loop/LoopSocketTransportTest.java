@@ -37,7 +37,7 @@ class LoopSocketTransportTest {
 
   @Test
   void aShortReadLeavesLaterBytesToTheNextLoopEvent() throws Exception {
-    LoopSocketTransport transport = new LoopSocketTransport(near, new Activity(false));
+    LoopSocketTransport transport = new LoopSocketTransport(near, Activity.of(false));
     ByteBuffer in = ByteBuffer.allocate(100);
     sendAndAwait(5);
     assertThat(transport.read(in)).as("short: 5 of 100").isEqualTo(5);
@@ -51,7 +51,7 @@ class LoopSocketTransportTest {
 
   @Test
   void aFullReadKeepsReadingInTheSameEvent() throws Exception {
-    LoopSocketTransport transport = new LoopSocketTransport(near, new Activity(false));
+    LoopSocketTransport transport = new LoopSocketTransport(near, Activity.of(false));
     sendAndAwait(12);
     assertThat(transport.read(ByteBuffer.allocate(4))).as("full: there may be more").isEqualTo(4);
     assertThat(transport.read(ByteBuffer.allocate(100))).isEqualTo(8);

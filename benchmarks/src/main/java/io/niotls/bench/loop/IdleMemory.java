@@ -34,6 +34,12 @@ import java.util.Map;
  *
  * Kernel socket memory is in neither process's RSS and is the same for both servers.
  *
+ * <p>For a native figure that holds still from reading to reading, every server JVM runs with
+ * glibc's per-thread malloc cache off and two arenas at most ({@link MemoryRun#SERVER_MALLOC}:
+ * mallinfo2() counts what those caches hold as in use), and every reading waits until the server
+ * JVM is quiet, its process using less than 2% of a CPU for a second ({@link MemoryRun#awaitQuiet},
+ * at most 30 s), so that no JIT compilation or GC is under way.
+ *
  * <p>{@code --servers vt-channel,vt-sslsocket --providers JDK} compares the virtual-thread servers
  * instead (niotls's {@code TlsChannel} against the JDK's {@code SSLSocket}, a virtual thread per
  * connection); their server JVM runs on {@code --java} (a JDK 21+'s {@code bin/java}), by default

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +19,28 @@ import java.util.concurrent.TimeUnit;
 final class MemoryRun implements AutoCloseable {
   /** The longest a child may take to answer: opening thousands of sessions takes a while. */
   private static final Duration ANSWER = Duration.ofMinutes(10);
+
+  /**
+   * glibc's malloc settings for every server JVM: no per-thread cache (tcache) and at most two
+   * arenas. The native figure is malloc's bytes in use ({@link Mallinfo}), and mallinfo2() counts a
+   * chunk that a thread's tcache holds as in use: up to 7 free chunks per size class and thread
+   * (loops, GC workers, JIT compilers), whatever each happened to keep at the moment of reading.
+   * With the cache on, the same server read 3,711 to 3,858 B of native per BORINGSSL session from
+   * round to round (10,000 sessions, rounds 2-4) and jumped by 200 B where the JIT was at work;
+   * with it off, 3,619 to 3,685 B, and no jump. The two settings were tried together; the arena
+   * bound keeps the resident size ({@code rss}) from spreading over a dozen per-thread heaps as
+   * well.
+   */
+  static final Map<String, String> SERVER_MALLOC =
+      Map.of("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0", "MALLOC_ARENA_MAX", "2");
+
+  /** A server that used less CPU than this in each of two such periods in a row is quiet. */
+  private static final Duration QUIET_PERIOD = Duration.ofMillis(500);
+
+  private static final long QUIET_CPU = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /** The longest {@link #awaitQuiet} waits. */
+  private static final Duration QUIET_WAIT = Duration.ofSeconds(30);
 
   private final ChildProcess server;
   private final ChildProcess client;
@@ -93,6 +116,7 @@ final class MemoryRun implements AutoCloseable {
     ChildProcess server =
         child(
             spec.java(),
+            SERVER_MALLOC,
             jvm,
             MemoryServer.class,
             spec.server(),
@@ -106,6 +130,7 @@ final class MemoryRun implements AutoCloseable {
       ChildProcess client =
           child(
               null,
+              Map.of(),
               List.of("-Xmx" + spec.clientHeap()),
               MemoryClient.class,
               spec.protocol(),
@@ -127,17 +152,20 @@ final class MemoryRun implements AutoCloseable {
   }
 
   /**
-   * A JVM on this class path running {@code main}, on {@code java} (null: this JVM's binary); its
-   * stderr goes to ours.
+   * A JVM on this class path running {@code main}, on {@code java} (null: this JVM's binary), with
+   * {@code env} added to our environment; its stderr goes to ours.
    */
-  private static ChildProcess child(String java, List<String> jvm, Class<?> main, String... args)
+  private static ChildProcess child(
+      String java, Map<String, String> env, List<String> jvm, Class<?> main, String... args)
       throws IOException {
     List<String> command = new ArrayList<>(ChildProcess.javaCommand(jvm, main.getName(), args));
     if (java != null) {
       command.set(0, java);
     }
-    return ChildProcess.start(
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().putAll(env);
+    return ChildProcess.start(builder);
   }
 
   /**
@@ -180,15 +208,42 @@ final class MemoryRun implements AutoCloseable {
 
   /**
    * A baseline with no session open, {@code n} sessions opened and left idle for a second, a second
-   * reading; then the sessions are closed.
+   * reading; then the sessions are closed. Each reading waits for the server to be quiet first
+   * ({@link #awaitQuiet}).
    */
   IdleMemoryRow measure(int n) throws IOException, InterruptedException {
+    awaitQuiet();
     MemoryReading before = reading();
     hold(n);
     Thread.sleep(1000); // idle: whatever a handshake left to finish is finished
+    awaitQuiet();
     MemoryReading after = reading();
     closeAll();
     return IdleMemoryRow.of(spec.server(), spec.provider(), n, before, after);
+  }
+
+  /**
+   * Waits until the server JVM is quiet: its process used less than 10 ms of CPU in each of two 500
+   * ms periods in a row, so no JIT compilation or GC is under way; at most 30 s, then says so and
+   * goes on. The readings whose native figure jumped were those taken while the JVM's own committed
+   * memory still moved (the {@code jvm} column, the JIT at work): a JDK server, whose sessions
+   * malloc nothing, read up to 540 B per session then, and 0 to 25 B when it stood still. With
+   * {@link #SERVER_MALLOC} most of that jump is gone; this wait keeps the rest of it out.
+   */
+  void awaitQuiet() throws IOException, InterruptedException {
+    long end = System.nanoTime() + QUIET_WAIT.toNanos();
+    long last = serverCpuNanos();
+    for (int quiet = 0; quiet < 2; ) {
+      if (System.nanoTime() - end > 0) {
+        System.out.println(
+            "  | " + spec.server() + " not quiet after " + QUIET_WAIT.toSeconds() + " s; reading");
+        return;
+      }
+      Thread.sleep(QUIET_PERIOD.toMillis());
+      long cpu = serverCpuNanos();
+      quiet = cpu - last < QUIET_CPU ? quiet + 1 : 0;
+      last = cpu;
+    }
   }
 
   /** The server's memory now, after full collections (see {@link MemoryServer}). */
