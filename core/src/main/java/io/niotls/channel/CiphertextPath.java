@@ -13,7 +13,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,13 +32,13 @@ final class CiphertextPath {
   private final TlsEngine engine;
 
   private final ReentrantLock outLock = new ReentrantLock();
-  private final Object engineLock = new Object();
+  // The engine's lock is this object's monitor: one object fewer per connection.
 
   private final BufferPool pool;
   // Network buffers are the pool's and held only while bytes move: an idle connection (a virtual
   // thread blocked in read, say) holds none: it waits in the reader's own buffer.
   private final ChannelInput input; // reader's lock
-  private final SealedOutput sealed; // engineLock: the engine's ciphertext, not yet taken
+  private final SealedOutput sealed; // engine's lock: the engine's ciphertext, not yet taken
   private ByteBuffer netOut; // outLock; read mode: taken, not yet written; null when empty
 
   private boolean inputEnded; // reader's lock: the channel said end of stream
@@ -47,9 +46,11 @@ final class CiphertextPath {
   private volatile boolean plaintext; // stopTls done: the engine is gone, bytes move as they are
   private ByteBuffer plainIn; // reader's lock; read mode: plaintext read ahead with close_notify
   private volatile boolean netOutPending; // the socket took less than netOut held
-  private boolean freed; // engineLock: the engine is released
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final HandshakeDeadline deadline;
+  private boolean freed; // engine's lock: the engine is released
+  private volatile boolean closing; // set under the engine's lock
+  // the handshake's lock and deadline; null once the handshake is done, so that an established
+  // connection holds neither
+  private volatile HandshakeDeadline handshake;
   private volatile Status need = Status.OK; // what the last call that could not go on waits for
 
   CiphertextPath(
@@ -65,11 +66,12 @@ final class CiphertextPath {
     this.input = new ChannelInput(channel, pool);
     this.sealed = new SealedOutput(pool);
     transport.sink(sealed); // the engine's records go to the socket's side uncopied
-    this.deadline = new HandshakeDeadline(handshakeTimeout, channel);
+    this.handshake = new HandshakeDeadline(handshakeTimeout, channel);
   }
 
-  HandshakeDeadline deadline() {
-    return deadline;
+  /** The handshake's lock and deadline while it is not done; null once it is. */
+  HandshakeDeadline pendingHandshake() {
+    return handshake;
   }
 
   /**
@@ -77,19 +79,28 @@ final class CiphertextPath {
    * {@link TlsChannel#close()} was called.
    */
   void ensureOpen() throws IOException {
-    deadline.throwIfExpired();
-    if (closing.get()) {
+    HandshakeDeadline h = handshake;
+    if (h != null) {
+      h.throwIfExpired();
+    }
+    if (closing) {
       throw new ClosedChannelException();
     }
   }
 
   /** Marks the channel closing; true for the first caller only. */
   boolean startClosing() {
-    return closing.compareAndSet(false, true);
+    synchronized (this) {
+      if (closing) {
+        return false;
+      }
+      closing = true;
+      return true;
+    }
   }
 
   boolean closing() {
-    return closing.get();
+    return closing;
   }
 
   /** Records what the caller must wait for; returns false, for "not done". */
@@ -115,7 +126,7 @@ final class CiphertextPath {
 
   /** One handshake step over what {@link #fill} has read (reader's lock held). */
   Status handshake() throws IOException {
-    synchronized (engineLock) {
+    synchronized (this) {
       ensureNotFreed();
       boolean lent = lendInput();
       try {
@@ -134,7 +145,7 @@ final class CiphertextPath {
   int read(ByteBuffer dst, boolean blocking) throws IOException {
     int n;
     boolean reply;
-    synchronized (engineLock) {
+    synchronized (this) {
       ensureNotFreed();
       boolean lent = lendInput();
       try {
@@ -152,7 +163,7 @@ final class CiphertextPath {
 
   /** One engine write of {@code chunk} (writer's lock held). */
   int write(ByteBuffer chunk) throws IOException {
-    synchronized (engineLock) {
+    synchronized (this) {
       ensureNotFreed();
       return engine.write(chunk);
     }
@@ -160,7 +171,7 @@ final class CiphertextPath {
 
   /** Queues our close_notify (writer's lock held). */
   Status shutdown() throws IOException {
-    synchronized (engineLock) {
+    synchronized (this) {
       ensureNotFreed();
       return engine.shutdown();
     }
@@ -172,7 +183,7 @@ final class CiphertextPath {
    * it has.
    */
   Status stopStep() throws IOException {
-    synchronized (engineLock) {
+    synchronized (this) {
       ensureNotFreed();
       boolean lent = lendInput();
       try {
@@ -189,7 +200,7 @@ final class CiphertextPath {
    * still hold, in the order they came; {@link #readPlain} delivers those bytes first.
    */
   void toPlaintext() throws IOException {
-    synchronized (engineLock) {
+    synchronized (this) {
       ensureNotFreed();
       ByteBuffer rest = engine.unwrapRemainder();
       int inTransport = transport.pendingInbound();
@@ -212,11 +223,15 @@ final class CiphertextPath {
     input.frame(false); // behind the peer's close_notify come plaintext bytes, not records
   }
 
-  /** The handshake is done (reader's lock held): the engine is lent whole records from now on. */
+  /**
+   * The handshake is done (the handshake's and reader's locks held): the engine is lent whole
+   * records from now on, and the handshake's lock and deadline are dropped.
+   */
   void established() {
     if (!stopping) {
       input.frame(true);
     }
+    handshake = null;
   }
 
   /** Whether stopTls began and is not done yet. */
@@ -319,7 +334,7 @@ final class CiphertextPath {
     int n = input.fill(blocking(), dst);
     if (n < 0) {
       inputEnded = true;
-      synchronized (engineLock) {
+      synchronized (this) {
         ensureNotFreed();
         transport.feedEof();
       }
@@ -352,7 +367,7 @@ final class CiphertextPath {
       if (!all) {
         return false;
       }
-      synchronized (engineLock) {
+      synchronized (this) {
         if (freed || sealed.pending() == 0) {
           return true;
         }
@@ -366,13 +381,13 @@ final class CiphertextPath {
     if (netOutPending) {
       return true;
     }
-    synchronized (engineLock) {
+    synchronized (this) {
       return !freed && sealed.pending() > 0;
     }
   }
 
   void runTasks() {
-    synchronized (engineLock) {
+    synchronized (this) {
       if (!freed) {
         engine.runTasks();
       }
@@ -381,7 +396,7 @@ final class CiphertextPath {
 
   /** Plaintext decrypted and not yet read. */
   long pending() {
-    synchronized (engineLock) {
+    synchronized (this) {
       return freed ? 0 : engine.pending();
     }
   }
@@ -393,27 +408,27 @@ final class CiphertextPath {
     } catch (IOException ignored) {
       // the alert is a courtesy: the failure is what the caller must hear
     }
-    synchronized (engineLock) {
+    synchronized (this) {
       return engine.failure();
     }
   }
 
   /** True when the handshake is done and nothing failed: a close_notify is worth sending. */
   boolean canSayGoodbye(boolean handshaken) {
-    synchronized (engineLock) {
+    synchronized (this) {
       return handshaken && !freed && !plaintext && engine.failure() == null;
     }
   }
 
   SessionInfo session() {
-    synchronized (engineLock) {
+    synchronized (this) {
       return engine.session();
     }
   }
 
   /** Releases the engine; every later engine call throws {@link ClosedChannelException}. */
   void free() {
-    synchronized (engineLock) {
+    synchronized (this) {
       freed = true;
       engine.close();
       sealed.release();
@@ -446,7 +461,7 @@ final class CiphertextPath {
   private boolean writeOut(boolean blocking) throws IOException {
     while (true) {
       if (netOut == null || !netOut.hasRemaining()) {
-        synchronized (engineLock) {
+        synchronized (this) {
           ByteBuffer taken = freed ? null : sealed.take();
           if (taken != null) {
             if (netOut != null) {
@@ -472,12 +487,12 @@ final class CiphertextPath {
     }
   }
 
-  /** Lends the engine what it may take of the input (engineLock and the reader's lock held). */
+  /** Lends the engine what it may take of the input (engine's and reader's locks held). */
   private boolean lendInput() {
     return input.lend(transport);
   }
 
-  /** Takes the input back from the engine (engineLock held). */
+  /** Takes the input back from the engine (engine's lock held). */
   private void returnInput(boolean lent) {
     if (lent) {
       input.takeBack(transport);

@@ -6,19 +6,28 @@ import java.nio.channels.Channel;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The handshake deadline of one {@link TlsChannel}, counted from the first call that drives the
- * handshake. Non-blocking calls check it themselves; a blocking handshake runs under the {@link
- * Watchdog}, which closes the channel under the blocked thread when the deadline passes (a blocking
- * {@code SocketChannel} honours no socket timeout). Once it has passed, every call fails with the
- * same {@link TlsException} of kind {@link TlsException.Kind#TIMEOUT}.
+ * What only the handshake of one {@link TlsChannel} needs: its lock ({@link #lock}) and its
+ * deadline, counted from the first call that drives the handshake. The channel drops it once the
+ * handshake is done, so an established connection holds neither. Non-blocking calls check it
+ * themselves; a blocking handshake runs under the {@link Watchdog}, which closes the channel under
+ * the blocked thread when the deadline passes (a blocking {@code SocketChannel} honours no socket
+ * timeout). Once it has passed, every call fails with the same {@link TlsException} of kind {@link
+ * TlsException.Kind#TIMEOUT}.
  */
 final class HandshakeDeadline {
   /** A step of the handshake that may block on the channel. */
   interface BlockingStep {
     void run() throws IOException;
   }
+
+  /**
+   * The handshake's lock, the first of the channel's locks: reads and writes that come before the
+   * handshake is done wait here, not on the reader's lock.
+   */
+  final ReentrantLock lock = new ReentrantLock();
 
   private final Duration timeout;
   private final Channel channel;

@@ -65,13 +65,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * Reads are serialized among themselves, and so are writes; {@link #close()} may be called from any
  * thread and makes a read or write blocked on the socket end with the socket's {@link
  * java.nio.channels.AsynchronousCloseException}. Inside, five locks, always taken in this order:
- * the handshake's, the reader's (reads, and the socket's inbound side), the writer's (writes and
- * shutdown, and so one writer at a time), the socket's outbound side, and the engine's. The engine
- * is not thread-safe, so every engine call holds the engine's lock, which is never held across
- * socket I/O. The handshake holds the first three, so reads and writes wait for it (on the
- * handshake's lock: never on a read blocked on the socket). Ciphertext a read makes (a KeyUpdate
- * reply, an alert) is sent by the reader only when no writer is sending, else by that writer before
- * it lets go of the socket, so a reader never waits for a writer stuck on a full socket.
+ * the handshake's (dropped once it is done), the reader's (reads, and the socket's inbound side),
+ * the writer's (writes and shutdown, and so one writer at a time), the socket's outbound side, and
+ * the engine's. The engine is not thread-safe, so every engine call holds the engine's lock, which
+ * is never held across socket I/O. The handshake holds the first three, so reads and writes wait
+ * for it (on the handshake's lock: never on a read blocked on the socket). Ciphertext a read makes
+ * (a KeyUpdate reply, an alert) is sent by the reader only when no writer is sending, else by that
+ * writer before it lets go of the socket, so a reader never waits for a writer stuck on a full
+ * socket.
  *
  * <p><b>How it drives the engine.</b> The engine runs over a {@link MemoryTransport} that this
  * class feeds and drains: when the engine says WANT_READ this class reads the channel (blocking or
@@ -102,14 +103,10 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
   private final ByteChannel channel;
   private final TlsContext context;
   private final CiphertextPath path;
-  private final HandshakeDeadline deadline;
 
-  private final ReentrantLock handshakeLock = new ReentrantLock();
   private final ReentrantLock readerLock = new ReentrantLock();
   private final ChannelWriter writer;
-  private final ChannelStop stop;
-
-  private volatile boolean handshaken;
+  private ChannelStop stop; // made by the first stopTls (reader's and writer's locks)
 
   private TlsChannel(TlsContext context, ByteChannel channel, String host, int port) {
     this.channel = Objects.requireNonNull(channel, "channel");
@@ -122,9 +119,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
     this.path =
         new CiphertextPath(
             channel, transport, engine, context.bufferPool(), context.handshakeTimeout());
-    this.deadline = path.deadline();
     this.writer = new ChannelWriter(path, context.closeTimeout());
-    this.stop = new ChannelStop(path, context.closeTimeout());
   }
 
   /**
@@ -164,15 +159,16 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    * @throws TlsException when it fails or its deadline passes
    */
   public boolean handshake() throws IOException {
-    if (handshaken) {
+    HandshakeDeadline pending = path.pendingHandshake();
+    if (pending == null) {
       return true;
     }
     // Waiting here, not on the reader's lock: once the handshake is done a reader holds that lock
     // while it blocks on the socket, and a writer that had been waiting for the handshake must not
     // wait for that read too.
-    handshakeLock.lock();
+    pending.lock.lock();
     try {
-      if (handshaken) {
+      if (path.pendingHandshake() == null) {
         return true;
       }
       readerLock.lock();
@@ -180,12 +176,12 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
         writer.lock.lock();
         try {
           path.ensureOpen();
-          deadline.start();
+          pending.start();
           if (!path.blocking()) {
-            deadline.check();
+            pending.check();
             return driveHandshake(false);
           }
-          deadline.runBlocking(() -> driveHandshake(true));
+          pending.runBlocking(() -> driveHandshake(true));
           return true;
         } finally {
           writer.lock.unlock();
@@ -194,7 +190,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
         readerLock.unlock();
       }
     } finally {
-      handshakeLock.unlock();
+      pending.lock.unlock();
     }
   }
 
@@ -210,7 +206,6 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
           if (!path.flush(blocking, true)) {
             return path.waitFor(Status.WANT_WRITE);
           }
-          handshaken = true;
           path.established();
           path.satisfied();
           return true;
@@ -412,6 +407,9 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
       writer.lock.lock();
       try {
         path.ensureOpen();
+        if (stop == null) {
+          stop = new ChannelStop(path, context.closeTimeout());
+        }
         return stop.run(path.blocking());
       } finally {
         writer.lock.unlock();
@@ -437,7 +435,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
       return;
     }
     try {
-      writer.sendCloseNotify(handshaken);
+      writer.sendCloseNotify(isHandshakeComplete());
     } finally {
       try {
         channel.close(); // returns once no read or write is inside the socket any more
@@ -480,14 +478,15 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
 
   /**
    * When the handshake must be done, in {@link System#nanoTime()} terms; 0 before the first call
-   * that drives it.
+   * that drives it, and once it is done (nothing is left to wake up for).
    */
   public long handshakeDeadline() {
-    return deadline.nanoTime();
+    HandshakeDeadline pending = path.pendingHandshake();
+    return pending == null ? 0 : pending.nanoTime();
   }
 
   public boolean isHandshakeComplete() {
-    return handshaken;
+    return path.pendingHandshake() == null;
   }
 
   /** What the handshake negotiated; null until it completes. */

@@ -1,5 +1,6 @@
 package io.niotls.channel;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.context.TlsContext;
@@ -85,6 +86,68 @@ class NonBlockingTlsChannelTest {
       }
       tls.close();
       assertThat(socket.isOpen()).isFalse();
+    }
+  }
+
+  static Stream<Peers> providers() {
+    return Stream.of(Peers.JDK_JDK, Peers.OPENSSL_OPENSSL);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void theHandshakeDeadlineIsSetByTheFirstCallThatDrivesItAndGoneOnceTheHandshakeIsDone(Peers peers)
+      throws Exception {
+    TlsContext server = peers.serverContext("TLSv1.3").build();
+    TlsContext client = peers.clientContext("TLSv1.3").build();
+    try (TlsServer s =
+            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, EchoHandler::new);
+        Selector selector = Selector.open();
+        SocketChannel socket = SocketChannel.open(s.localAddress())) {
+      socket.configureBlocking(false);
+      TlsChannel tls = TlsChannel.client(client, socket, "localhost", s.uri().port());
+      SelectionKey key = socket.register(selector, 0);
+      assertThat(tls.handshakeDeadline()).as("no call has driven the handshake yet").isZero();
+
+      long before = System.nanoTime();
+      boolean done = tls.handshake(); // sends the ClientHello: the server cannot have answered yet
+      long after = System.nanoTime();
+      assertThat(done).isFalse();
+      long deadline = tls.handshakeDeadline();
+      long timeout = client.handshakeTimeout().toNanos();
+      assertThat(deadline)
+          .as("the context's handshake timeout after the first call")
+          .isBetween(before + timeout, after + timeout);
+      assertThat(tls.isHandshakeComplete()).isFalse();
+
+      while (!tls.handshake()) {
+        assertThat(tls.handshakeDeadline())
+            .as("the same deadline on every call")
+            .isEqualTo(deadline);
+        await(selector, key, tls);
+      }
+      assertThat(tls.isHandshakeComplete()).isTrue();
+      assertThat(tls.handshakeDeadline())
+          .as("an established connection has no deadline left to wake up for")
+          .isZero();
+
+      ByteBuffer hello = ByteBuffer.wrap("after the handshake".getBytes(US_ASCII));
+      while (hello.hasRemaining() || !tls.flush()) {
+        tls.write(hello);
+        if (hello.hasRemaining() || tls.needs() == Status.WANT_WRITE) {
+          await(selector, key, tls);
+        }
+      }
+      ByteBuffer in = ByteBuffer.allocate(64);
+      long end = System.nanoTime() + 10_000_000_000L;
+      while (in.position() < 19) {
+        assertThat(System.nanoTime()).as("the echo within 10 s").isLessThan(end);
+        if (tls.read(in) == 0) {
+          await(selector, key, tls);
+        }
+      }
+      assertThat(new String(in.array(), 0, in.position(), US_ASCII))
+          .isEqualTo("after the handshake");
+      tls.close();
     }
   }
 

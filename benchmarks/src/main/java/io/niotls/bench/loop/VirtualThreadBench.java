@@ -228,17 +228,56 @@ public final class VirtualThreadBench {
   }
 
   /**
-   * {@code --histogram DIR}: holds {@code sessions} idle connections once more and writes the
-   * server JVM's live-object histogram ({@code jcmd <pid> GC.class_histogram}, after a full GC) to
-   * {@code DIR/<server>.histogram}: what an idle connection holds, class by class.
+   * {@code --histogram DIR}: holds {@code sessions / 2} idle connections, writes the server JVM's
+   * live-object histogram ({@code jcmd <pid> GC.class_histogram}, after a full GC) to {@code
+   * DIR/<server>-half.histogram}, opens as many more and writes {@code DIR/<server>.histogram}, and
+   * prints what the second half added per connection, class by class: what an idle connection
+   * holds, without the JVM's baseline (classes, JIT, pools) that the first half carries.
    */
   private static void histogram(MemoryRun run, int sessions, Path dir, String java)
       throws IOException, InterruptedException {
-    run.hold(sessions);
-    Thread.sleep(1000); // idle, as measure() leaves them
-    Path jcmd = Path.of(java).toAbsolutePath().resolveSibling("jcmd");
+    int half = sessions / 2;
     Files.createDirectories(dir);
-    Path out = dir.resolve(run.spec().server() + ".histogram");
+    String name = run.spec().server();
+    run.hold(half);
+    Thread.sleep(1000); // idle, as measure() leaves them
+    Map<String, long[]> first = classHistogram(run, dir.resolve(name + "-half.histogram"), java);
+    run.hold(sessions - half);
+    Thread.sleep(1000);
+    Map<String, long[]> second = classHistogram(run, dir.resolve(name + ".histogram"), java);
+    run.closeAll();
+    int added = sessions - half;
+    List<Map.Entry<String, long[]>> diff = new ArrayList<>();
+    long total = 0;
+    for (Map.Entry<String, long[]> e : second.entrySet()) {
+      long[] was = first.getOrDefault(e.getKey(), new long[2]);
+      long[] d = {e.getValue()[0] - was[0], e.getValue()[1] - was[1]};
+      total += d[1];
+      diff.add(Map.entry(e.getKey(), d));
+    }
+    diff.sort((a, b) -> Long.compare(Math.abs(b.getValue()[1]), Math.abs(a.getValue()[1])));
+    System.out.printf(
+        Locale.ROOT,
+        "histogram of %s, %d -> %d idle connections (%s): %.0f B per added connection%n",
+        name,
+        half,
+        sessions,
+        dir.resolve(name + ".histogram"),
+        total / (double) added);
+    for (Map.Entry<String, long[]> e : diff.subList(0, Math.min(30, diff.size()))) {
+      System.out.printf(
+          Locale.ROOT,
+          "  %9.1f B %7.2f objects  %s%n",
+          e.getValue()[1] / (double) added,
+          e.getValue()[0] / (double) added,
+          e.getKey());
+    }
+  }
+
+  /** Writes the server's class histogram to {@code out}; by class: {instances, bytes}. */
+  private static Map<String, long[]> classHistogram(MemoryRun run, Path out, String java)
+      throws IOException, InterruptedException {
+    Path jcmd = Path.of(java).toAbsolutePath().resolveSibling("jcmd");
     Process p =
         new ProcessBuilder(jcmd.toString(), Long.toString(run.serverPid()), "GC.class_histogram")
             .redirectErrorStream(true)
@@ -248,9 +287,15 @@ public final class VirtualThreadBench {
       p.destroyForcibly();
       throw new IllegalStateException("jcmd GC.class_histogram took over 2 minutes");
     }
-    System.out.println(
-        "histogram of " + sessions + " idle connections: " + out + "   load " + load());
-    run.closeAll();
+    Map<String, long[]> classes = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(out)) {
+      // "   1:        123456       7890123  [B (java.base@25)"
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[0].endsWith(":") && !f[0].equals("Total")) {
+        classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+      }
+    }
+    return classes;
   }
 
   /** The server JVMs' extra options: {@code --buffer}, and {@code --server-jvm} split at spaces. */
