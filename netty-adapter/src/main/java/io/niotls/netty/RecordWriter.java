@@ -64,7 +64,7 @@ final class RecordWriter {
 
   /** STARTTLS: writes what is queued as it is, unencrypted. */
   void writeQueuedAsPlaintext(ChannelHandlerContext ctx) {
-    pending.writeAndRemoveAll(ctx);
+    pending.writeAllAsIs(ctx);
   }
 
   /**
