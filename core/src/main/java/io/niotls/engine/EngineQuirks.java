@@ -72,6 +72,17 @@ interface EngineQuirks {
   }
 
   /**
+   * Whether this provider's engine, once established, reports NOT_HANDSHAKING from {@code
+   * getHandshakeStatus()} for as long as its unwraps report OK and NOT_HANDSHAKING and we have not
+   * closed: it says anything else (a reply or an alert due, the peer's close_notify) in an unwrap's
+   * result first. {@link Receiver} then need not ask before every read. Netty's engine does so, and
+   * takes its lock three times per ask; SunJSSE may announce post-handshake work only there.
+   */
+  default boolean handshakeStatusFollowsUnwraps() {
+    return false;
+  }
+
+  /**
    * The most plaintext one record of a {@code protocol} session carries as this provider seals it:
    * writes of this size fill records without a small one behind each.
    */

@@ -34,6 +34,17 @@ final class OpenSslQuirks implements EngineQuirks {
   }
 
   /**
+   * Yes: once the handshake is finished, Netty's engine answers NOT_HANDSHAKING unless it is closed
+   * either way (and NEED_TASK only during the handshake); an unwrap that reads the peer's
+   * close_notify closes both ways and says CLOSED, and one that finds a failure or a KeyUpdate says
+   * NEED_WRAP.
+   */
+  @Override
+  public boolean handshakeStatusFollowsUnwraps() {
+    return true;
+  }
+
+  /**
    * A record BoringSSL refuses with {@code record_overflow} (a body over its limit) when that is
    * the alert meant, else with {@code protocol_version} (a wrong record version), its nearest
    * refusal to an {@code unexpected_message}. The whole body is there: Netty's engine hands

@@ -29,6 +29,8 @@ final class Receiver {
   private int appBufferSize;
   private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
   private boolean heard; // a record was unwrapped after the handshake (a ticket, data, an alert)
+  private final boolean statusFollowsUnwraps; // see EngineQuirks.handshakeStatusFollowsUnwraps
+  private boolean quiet; // the last unwrap left the engine open and idle: nothing to ask it
 
   Receiver(
       TlsEngine engine,
@@ -42,6 +44,7 @@ final class Receiver {
     this.buffers = buffers;
     this.sender = sender;
     this.guard = new RecordGuard(!quirks.refusesRenegotiation(client));
+    this.statusFollowsUnwraps = quirks.handshakeStatusFollowsUnwraps();
     this.appBufferSize = ssl.getSession().getApplicationBufferSize();
   }
 
@@ -158,7 +161,9 @@ final class Receiver {
       if (phase == Phase.FAILED) {
         return engine.status(engine.failure().status()).code();
       }
-      HandshakeStatus hs = ssl.getHandshakeStatus();
+      // Asked once per record otherwise: Netty's engine takes its lock for it, three times.
+      HandshakeStatus hs =
+          quiet && phase == Phase.OPEN ? HandshakeStatus.NOT_HANDSHAKING : ssl.getHandshakeStatus();
       if (hs == HandshakeStatus.NEED_TASK) {
         if (!engine.runTasksInline()) {
           return engine.status(Status.WANT_TASK).code();
@@ -292,6 +297,11 @@ final class Receiver {
     }
     SSLEngineResult r = ssl.unwrap(src, dst);
     buffers.afterUnwrap();
+    quiet =
+        statusFollowsUnwraps
+            && r.getStatus() == SSLEngineResult.Status.OK
+            && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
+            && engine.phase() == Phase.OPEN;
     if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
         && (engine.phase().established()
             || ssl.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {

@@ -55,7 +55,7 @@ final class RecordWriter {
   }
 
   void queue(ByteBuf plaintext, ChannelPromise promise) {
-    pending.add(plaintext, promise);
+    pending.queue(plaintext, promise);
   }
 
   boolean hasQueued() {
@@ -64,7 +64,7 @@ final class RecordWriter {
 
   /** STARTTLS: writes what is queued as it is, unencrypted. */
   void writeQueuedAsPlaintext(ChannelHandlerContext ctx) {
-    pending.writeAndRemoveAll(ctx);
+    pending.writeAllAsIs(ctx);
   }
 
   /**
@@ -73,8 +73,12 @@ final class RecordWriter {
    * failed those promises (with the engine's failure, or as closed for writing).
    */
   Status encryptNext(ChannelHandlerContext ctx) {
-    ChannelPromise promise = ctx.newPromise();
-    Status s = encrypt(ctx, pending.remove(ctx.alloc(), recordPlaintext, promise));
+    ByteBuf chunk = pending.take(ctx, recordPlaintext);
+    ChannelPromise promise = pending.promiseFor(ctx, chunk.readableBytes());
+    if (promise == null) {
+      promise = ctx.newPromise();
+    }
+    Status s = encrypt(ctx, chunk);
     if (s == Status.OK) {
       writeCiphertext(ctx, promise);
     } else {
@@ -102,7 +106,10 @@ final class RecordWriter {
       if (chunk.nioBufferCount() != 1) { // a composite the user wrote: one copy, one record
         flat = ctx.alloc().buffer(length).writeBytes(chunk);
       }
-      ByteBuffer src = flat.nioBuffer(flat.readerIndex(), length);
+      // The buffer's own cached NIO view, as Netty's SslHandler wraps from: nioBuffer() would make
+      // a new view (two objects for a duplicate or slice) per record. Nothing else reads the view
+      // before the engine has taken every byte of it or failed.
+      ByteBuffer src = flat.internalNioBuffer(flat.readerIndex(), length);
       out.expect(length + RECORD_OVERHEAD * (1 + length / TlsHandler.RECORD));
       while (src.hasRemaining()) {
         int n = engine.write(src);
@@ -141,12 +148,12 @@ final class RecordWriter {
 
   /** Fails and releases every queued write. */
   void failQueued(ChannelHandlerContext ctx, Throwable cause) {
-    pending.releaseAndFailAll(ctx, cause);
+    pending.failAll(ctx, cause);
   }
 
   /** Drops unwritten ciphertext and fails the queued writes: the connection is over. */
   void release(ChannelHandlerContext ctx, Throwable cause) {
     out.release();
-    pending.releaseAndFailAll(ctx, cause);
+    pending.failAll(ctx, cause);
   }
 }

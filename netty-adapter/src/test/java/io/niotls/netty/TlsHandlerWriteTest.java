@@ -200,17 +200,19 @@ class TlsHandlerWriteTest {
 
   @Test
   void smallWritesAreMergedIntoOneBufferOfTheEnginesKind() {
-    EmbeddedChannel channel = new EmbeddedChannel();
+    EmbeddedChannel channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter());
     try {
       PlaintextQueue queue = new PlaintextQueue(channel, true);
       List<ChannelPromise> promises = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         ChannelPromise p = channel.newPromise();
         promises.add(p);
-        queue.add(Unpooled.wrappedBuffer(new byte[] {(byte) i}), p);
+        queue.queue(Unpooled.wrappedBuffer(new byte[] {(byte) i}), p);
       }
-      ChannelPromise aggregate = channel.newPromise();
-      ByteBuf chunk = queue.remove(ByteBufAllocator.DEFAULT, TlsHandler.RECORD, aggregate);
+      ChannelHandlerContext ctx = channel.pipeline().firstContext();
+      ByteBuf chunk = queue.take(ctx, TlsHandler.RECORD);
+      ChannelPromise aggregate = queue.promiseFor(ctx, chunk.readableBytes());
+      assertThat(aggregate).isNotIn(promises);
       try {
         assertThat(chunk.isDirect()).isTrue();
         assertThat(chunk.nioBufferCount()).isEqualTo(1);
@@ -228,6 +230,74 @@ class TlsHandlerWriteTest {
       assertThat(promises).allMatch(ChannelPromise::isSuccess);
     } finally {
       channel.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aRecordThatFinishesOneWriteIsWrittenWithThatWritesOwnPromise() {
+    EmbeddedChannel channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter());
+    try {
+      ChannelHandlerContext ctx = channel.pipeline().firstContext();
+      PlaintextQueue queue = new PlaintextQueue(channel, false);
+      ChannelPromise large = channel.newPromise();
+      ChannelPromise small = channel.newPromise();
+      queue.queue(Unpooled.wrappedBuffer(new byte[TlsHandler.RECORD + 100]), large);
+      queue.queue(Unpooled.wrappedBuffer(new byte[100]), small);
+
+      ByteBuf first = queue.take(ctx, TlsHandler.RECORD);
+      assertThat(queue.promiseFor(ctx, first.readableBytes()))
+          .as("the first record finishes no write")
+          .isNull();
+      ByteBuf second = queue.take(ctx, TlsHandler.RECORD);
+      ChannelPromise both = queue.promiseFor(ctx, second.readableBytes());
+      assertThat(both).isNotSameAs(large).isNotSameAs(small);
+      both.setSuccess();
+      assertThat(large.isSuccess()).isTrue();
+      assertThat(small.isSuccess()).isTrue();
+      first.release();
+      second.release();
+
+      ChannelPromise lone = channel.newPromise();
+      queue.queue(Unpooled.wrappedBuffer(new byte[10]), lone);
+      ByteBuf third = queue.take(ctx, TlsHandler.RECORD);
+      assertThat(queue.promiseFor(ctx, third.readableBytes())).isSameAs(lone);
+      assertThat(lone.isCancellable()).as("its bytes are committed to a record").isFalse();
+      third.release();
+    } finally {
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void aWriteCancelledBeforeTheFlushIsStillSentAndItsPromiseStaysCancelled(Provider provider) {
+    try (EmbeddedPair pair = established(provider, "TLSv1.3")) {
+      ChannelFuture cancelled = pair.client.write(Unpooled.wrappedBuffer(new byte[10]));
+      assertThat(cancelled.cancel(false)).isTrue();
+      ChannelFuture next = pair.client.writeAndFlush(Unpooled.wrappedBuffer(new byte[20]));
+      pair.pumpUntilQuiet();
+      assertThat(cancelled.isCancelled()).isTrue();
+      assertThat(next.isSuccess()).isTrue();
+      assertThat(EmbeddedPair.readInbound(pair.server))
+          .as("a cancelled plaintext write is part of the record stream all the same")
+          .hasSize(30);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void everyPromiseOfManyWritesInOneFlushCompletes(Provider provider) {
+    try (EmbeddedPair pair = established(provider, "TLSv1.3")) {
+      List<ChannelFuture> futures = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        futures.add(pair.client.write(Unpooled.wrappedBuffer(new byte[i % 3 == 0 ? 0 : 700])));
+      }
+      futures.add(pair.client.write(Unpooled.wrappedBuffer(new byte[40_000])));
+      assertThat(futures).noneMatch(ChannelFuture::isDone);
+      pair.client.flush();
+      assertThat(futures).allMatch(ChannelFuture::isSuccess);
+      pair.pumpUntilQuiet();
+      assertThat(EmbeddedPair.readInbound(pair.server)).hasSize(33 * 700 + 40_000);
     }
   }
 
