@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
  * The limits of one established session behind a {@link TlsHandler}: one scheduled check on the
  * channel's event loop, due at the earliest limit that could pass, which looks at the clock of the
  * last activity when it runs and either ends the session or schedules itself again. Reads and
- * writes only set that clock, never the timer (the selector loop's {@code IdleWatch} works the same
- * way).
+ * writes only set that clock, never the timer. (The selector loop watches all its sessions with one
+ * timing wheel, {@code IdleWatch}; a Netty channel has its own event loop's scheduler, and one
+ * check per session is what Netty's own {@code IdleStateHandler} costs too.)
  *
  * <p>A write stall is judged on the channel's own outbound buffer: bytes are pending and neither
  * its current message nor the progress within it moved for the whole timeout. Event-loop confined.
