@@ -10,10 +10,16 @@ import io.niotls.loop.TlsServer;
 import io.niotls.testing.Peers;
 import io.niotls.uri.TransportUri;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +34,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60) // a deadlock fails the test instead of hanging the build
 class NonBlockingTlsChannelTest {
   static Stream<Arguments> pairingsAndProtocols() {
-    return Stream.of(Peers.JDK_JDK, Peers.OPENSSL_OPENSSL, Peers.JDK_OPENSSL, Peers.OPENSSL_JDK)
+    return Stream.of(
+            Peers.JDK_JDK,
+            Peers.OPENSSL_OPENSSL,
+            Peers.JDK_OPENSSL,
+            Peers.OPENSSL_JDK,
+            Peers.BORINGSSL_BORINGSSL,
+            Peers.BORINGSSL_JDK,
+            Peers.JDK_BORINGSSL)
         .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
   }
 
@@ -90,7 +103,7 @@ class NonBlockingTlsChannelTest {
   }
 
   static Stream<Peers> providers() {
-    return Stream.of(Peers.JDK_JDK, Peers.OPENSSL_OPENSSL);
+    return Stream.of(Peers.JDK_JDK, Peers.OPENSSL_OPENSSL, Peers.BORINGSSL_BORINGSSL);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -99,19 +112,34 @@ class NonBlockingTlsChannelTest {
       throws Exception {
     TlsContext server = peers.serverContext("TLSv1.3").build();
     TlsContext client = peers.clientContext("TLSv1.3").build();
-    try (TlsServer s =
-            TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, EchoHandler::new);
+    // The server end is accepted only after the client's first call, so that call cannot finish
+    // the handshake however fast the machine is: a blocking TlsChannel echo, on a thread.
+    ExecutorService serverSide = Executors.newSingleThreadExecutor();
+    try (ServerSocketChannel listener =
+            ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         Selector selector = Selector.open();
-        SocketChannel socket = SocketChannel.open(s.localAddress())) {
+        SocketChannel socket = SocketChannel.open(listener.getLocalAddress())) {
       socket.configureBlocking(false);
-      TlsChannel tls = TlsChannel.client(client, socket, "localhost", s.uri().port());
+      TlsChannel tls = TlsChannel.client(client, socket, "localhost", 443);
       SelectionKey key = socket.register(selector, 0);
       assertThat(tls.handshakeDeadline()).as("no call has driven the handshake yet").isZero();
 
       long before = System.nanoTime();
-      boolean done = tls.handshake(); // sends the ClientHello: the server cannot have answered yet
+      boolean done = tls.handshake(); // sends the ClientHello, which nobody reads yet
       long after = System.nanoTime();
       assertThat(done).isFalse();
+      Future<?> echo =
+          serverSide.submit(
+              () -> {
+                try (TlsChannel peer = TlsChannel.server(server, listener.accept())) {
+                  ByteBuffer got = ByteBuffer.allocate(19);
+                  while (got.hasRemaining() && peer.read(got) >= 0) {
+                    // until the 19 bytes are in
+                  }
+                  peer.write(got.flip());
+                }
+                return null;
+              });
       long deadline = tls.handshakeDeadline();
       long timeout = client.handshakeTimeout().toNanos();
       assertThat(deadline)
@@ -148,6 +176,9 @@ class NonBlockingTlsChannelTest {
       assertThat(new String(in.array(), 0, in.position(), US_ASCII))
           .isEqualTo("after the handshake");
       tls.close();
+      echo.get(10, TimeUnit.SECONDS);
+    } finally {
+      serverSide.shutdownNow();
     }
   }
 

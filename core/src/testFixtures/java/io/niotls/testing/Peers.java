@@ -5,15 +5,18 @@ import io.niotls.context.Provider;
 import io.niotls.context.TlsContextBuilder;
 
 /**
- * Which provider plays the client and which the server: one of the four combinations every engine
- * contract test runs for. Builders start from {@link Contexts}: the server presents the test PKI's
- * certificate, the client trusts its CA.
+ * Which provider plays the client and which the server: one of the combinations the engine contract
+ * and channel tests run for. Builders start from {@link Contexts}: the server presents the test
+ * PKI's certificate, the client trusts its CA.
  */
 public record Peers(Provider client, Provider server) {
   public static final Peers JDK_JDK = new Peers(Provider.JDK, Provider.JDK);
   public static final Peers OPENSSL_OPENSSL = new Peers(Provider.OPENSSL, Provider.OPENSSL);
   public static final Peers JDK_OPENSSL = new Peers(Provider.JDK, Provider.OPENSSL);
   public static final Peers OPENSSL_JDK = new Peers(Provider.OPENSSL, Provider.JDK);
+  public static final Peers BORINGSSL_BORINGSSL = new Peers(Provider.BORINGSSL, Provider.BORINGSSL);
+  public static final Peers BORINGSSL_JDK = new Peers(Provider.BORINGSSL, Provider.JDK);
+  public static final Peers JDK_BORINGSSL = new Peers(Provider.JDK, Provider.BORINGSSL);
 
   public TlsContextBuilder clientContext(KeyType keyType) {
     return Contexts.client(client, keyType);
