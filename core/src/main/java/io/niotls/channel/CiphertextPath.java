@@ -51,6 +51,7 @@ final class CiphertextPath {
   // the handshake's lock and deadline; null once the handshake is done, so that an established
   // connection holds neither
   private volatile HandshakeDeadline handshake;
+  private int handshakeMillis; // how long the handshake took, kept when its deadline is dropped
   private volatile Status need = Status.OK; // what the last call that could not go on waits for
 
   CiphertextPath(
@@ -231,7 +232,17 @@ final class CiphertextPath {
     if (!stopping) {
       input.frame(true);
     }
+    HandshakeDeadline h = handshake;
+    if (h != null) {
+      handshakeMillis =
+          (int) Math.min(Integer.MAX_VALUE, h.elapsedNanos(System.nanoTime()) / 1_000_000);
+    }
     handshake = null;
+  }
+
+  /** How long the handshake took, in milliseconds; 0 before it is done (reader's lock). */
+  int handshakeMillis() {
+    return handshakeMillis;
   }
 
   /** Whether stopTls began and is not done yet. */

@@ -48,6 +48,11 @@ final class HandshakeDeadline {
     }
   }
 
+  /** How long the handshake has run at {@code now} ({@link System#nanoTime()}); 0 before it. */
+  long elapsedNanos(long now) {
+    return started ? now - (deadline - timeout.toNanos()) : 0;
+  }
+
   /** The deadline in {@link System#nanoTime()} terms; 0 before {@link #start()}. */
   long nanoTime() {
     return started ? deadline : 0;

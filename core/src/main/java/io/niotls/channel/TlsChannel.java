@@ -9,12 +9,14 @@ import io.niotls.engine.TlsException;
 import io.niotls.transport.MemoryTransport;
 import io.niotls.wire.TlsRecords;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -107,10 +109,14 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
   private final ReentrantLock readerLock = new ReentrantLock();
   private final ChannelWriter writer;
   private ChannelStop stop; // made by the first stopTls (reader's and writer's locks)
+  // the server's tickets were read or waited for: plaintext came, or a close lingered (reader's
+  // lock)
+  private boolean pastTickets;
 
   private TlsChannel(TlsContext context, ByteChannel channel, String host, int port) {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.context = Objects.requireNonNull(context, "context");
+    noDelay(channel);
     MemoryTransport transport = new MemoryTransport(context.bufferPool());
     TlsEngine engine =
         context.isClient()
@@ -123,10 +129,26 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
   }
 
   /**
+   * TCP_NODELAY on a socket channel, as the event loop sets it on its sockets and OpenSSL's
+   * documentation advises: records are whole already, and Nagle's algorithm holding a flight's last
+   * small write for the peer's delayed ACK cost a JDK client's Finished (written apart from its
+   * ChangeCipherSpec) 40 ms, and with it the server's session tickets.
+   */
+  private static void noDelay(ByteChannel channel) {
+    if (channel instanceof SocketChannel socket) {
+      try {
+        socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      } catch (IOException | UnsupportedOperationException e) {
+        // not connected any more, or no TCP: the first call reports what matters
+      }
+    }
+  }
+
+  /**
    * A client over a connected channel. {@code host} is sent as SNI (unless an IP literal or
    * overridden in the context) and the server's certificate is verified against it; {@code host}
    * and {@code port} also key the session cache for resumption. Nothing is sent until the first
-   * call.
+   * call. A {@link SocketChannel} gets TCP_NODELAY.
    *
    * @throws TlsConfigException when {@code context} is not a client context
    */
@@ -139,7 +161,8 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
   }
 
   /**
-   * A server over an accepted channel. Nothing is read until the first call.
+   * A server over an accepted channel. Nothing is read until the first call. A {@link
+   * SocketChannel} gets TCP_NODELAY.
    *
    * @throws TlsConfigException when {@code context} is not a server context
    */
@@ -302,6 +325,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
       int n = path.read(dst, blocking);
       if (n >= 0) {
         path.satisfied();
+        pastTickets |= n > 0;
         return n;
       }
       switch (Status.ofCode(n)) {
@@ -372,6 +396,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    *     mode while it waits for the socket ({@link #needs()}: call again, or {@link #flush()})
    */
   public boolean shutdown() throws IOException {
+    lingerForTickets();
     return writer.shutdown();
   }
 
@@ -431,6 +456,10 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    * java.nio.channels.AsynchronousCloseException}. Idempotent.
    */
   public void close() throws IOException {
+    if (path.closing()) {
+      return;
+    }
+    lingerForTickets();
     if (!path.startClosing()) {
       return;
     }
@@ -448,6 +477,34 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
           readerLock.unlock();
         }
       }
+    }
+  }
+
+  /**
+   * Before our close_notify: a blocking TLS 1.3 client with session resumption on that has read
+   * nothing since the handshake waits briefly for the server's tickets ({@link TicketLinger}), so
+   * that a client that only handshakes and closes resumes next time. Not while another thread reads
+   * (it takes them), nor twice.
+   */
+  private void lingerForTickets() {
+    if (!context.isClient()
+        || !context.sessionResumption()
+        || !(channel instanceof SocketChannel socket)
+        || !socket.isBlocking()
+        || !socket.isConnected()
+        || !path.canSayGoodbye(isHandshakeComplete())
+        || path.closing()
+        || !"TLSv1.3".equals(session().protocol())
+        || !readerLock.tryLock()) {
+      return;
+    }
+    try {
+      if (!pastTickets) {
+        pastTickets = true;
+        TicketLinger.await(socket, path.handshakeMillis(), sink -> readLocked(sink, false));
+      }
+    } finally {
+      readerLock.unlock();
     }
   }
 

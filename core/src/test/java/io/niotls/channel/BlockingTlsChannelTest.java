@@ -13,11 +13,13 @@ import io.niotls.testing.Peers;
 import io.niotls.testing.TestPki;
 import io.niotls.uri.TransportUri;
 import java.io.ByteArrayOutputStream;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -73,6 +75,50 @@ class BlockingTlsChannelTest {
       CompletableFuture<Void> written = Payloads.writeOnThread(tls, payload);
       assertThat(Payloads.readDigest(tls, payload.length)).isEqualTo(Payloads.sha256(payload));
       written.get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("pairingsAndProtocols")
+  void aClientThatOnlyHandshakesAndClosesResumesItsNextConnection(Peers peers, String protocol)
+      throws Exception {
+    TlsContext server = peers.serverContext(protocol).build();
+    TlsContext client = peers.clientContext(protocol).build();
+    try (TlsServer s =
+        TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, EchoHandler::new)) {
+      boolean[] resumed = new boolean[3];
+      for (int i = 0; i < resumed.length; i++) {
+        try (TlsChannel tls =
+            TlsChannel.client(
+                client, SocketChannel.open(s.localAddress()), "localhost", s.uri().port())) {
+          tls.handshake();
+          resumed[i] = tls.session().resumed();
+        }
+      }
+      assertThat(resumed).containsExactly(false, true, true);
+    }
+  }
+
+  @Test
+  void aClientWhoseServerSendsNoTicketsClosesWithinTheTicketWaitAndTheChannelHasTcpNoDelay()
+      throws Exception {
+    TlsContext server =
+        Peers.BORINGSSL_BORINGSSL.serverContext("TLSv1.3").sessionTickets(false).build();
+    TlsContext client = Peers.BORINGSSL_BORINGSSL.clientContext("TLSv1.3").build();
+    try (TlsServer s =
+        TlsServer.bind(TransportUri.parse("tls://127.0.0.1:0"), server, EchoHandler::new)) {
+      for (int i = 0; i < 2; i++) {
+        SocketChannel socket = SocketChannel.open(s.localAddress());
+        TlsChannel tls = TlsChannel.client(client, socket, "localhost", s.uri().port());
+        assertThat(socket.getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
+        tls.handshake();
+        assertThat(tls.session().resumed()).as("no tickets, nothing to resume").isFalse();
+        long before = System.nanoTime();
+        tls.close();
+        assertThat((System.nanoTime() - before) / 1_000_000)
+            .as("close waits for tickets at most TicketLinger.MAX_MILLIS (and a little)")
+            .isLessThan(TicketLinger.MAX_MILLIS + 100);
+      }
     }
   }
 
