@@ -19,6 +19,9 @@ interface EngineFactory {
   /** Whether the engine's finished handshake resumed a session. */
   boolean wasResumed(SSLEngine engine);
 
+  /** A client engine read its first record after the handshake (tickets, or data behind them). */
+  default void heardAfterHandshake(SSLEngine engine) {}
+
   /**
    * Has a TLS 1.3 server engine queue the session tickets its provider holds until the first write
    * of application data, for the next wrap (even of nothing) to carry; {@link

@@ -24,8 +24,8 @@ import javax.net.ssl.SSLEngine;
  *
  * <p>What a cache holds is inferred, not read (SunJSSE has no lookup by host:port): a context's
  * slot for a server is taken when an engine is made on it, and holds a session again once that
- * engine's handshake finished (its ticket follows the handshake). A TLS 1.2 session is used again
- * and again, so its slot is never taken. Thread-safe.
+ * engine read a record after its handshake (the tickets come first) or was released after it. A TLS
+ * 1.2 session is used again and again, so its slot is never taken. Thread-safe.
  */
 final class JdkClientSessions {
   /** Contexts at most: concurrent connections to one server beyond this may not resume. */
@@ -165,6 +165,21 @@ final class JdkClientSessions {
   }
 
   /**
+   * The engine read a record after its handshake: the server's tickets, which come before any data
+   * it sends, are in its context's cache now, though the engine stays open.
+   */
+  void ticketsCame(SSLEngine engine) {
+    Slot slot = pending.get(engine);
+    if (slot != null) {
+      synchronized (this) {
+        if (slot.current() && slot.state() == COMING) {
+          slot.state(HELD);
+        }
+      }
+    }
+  }
+
+  /**
    * The engine is done: after a finished TLS 1.3 handshake its ticket has come (or will not); if
    * the handshake never finished, the ticket it offered is spent all the same.
    */
@@ -172,7 +187,7 @@ final class JdkClientSessions {
     Slot slot = pending.remove(engine);
     if (slot != null) {
       synchronized (this) {
-        if (slot.current()) {
+        if (slot.current() && slot.state() != HELD) {
           slot.state(slot.state() == COMING ? HELD : EMPTY);
         }
       }

@@ -139,6 +139,13 @@ final class JdkEngineFactory implements EngineFactory {
   }
 
   @Override
+  public void heardAfterHandshake(SSLEngine engine) {
+    if (clientSessions != null) {
+      clientSessions.ticketsCame(engine);
+    }
+  }
+
+  @Override
   public boolean wasResumed(SSLEngine engine) {
     if (clientSessions != null) {
       clientSessions.finished(engine);

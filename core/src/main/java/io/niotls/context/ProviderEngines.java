@@ -38,6 +38,15 @@ public final class ProviderEngines {
     return context.wasResumed(engine);
   }
 
+  /**
+   * A client engine read a record after its handshake (the server's session tickets, or data the
+   * server sends after them): told once, so a provider's client session cache can count the tickets
+   * as there.
+   */
+  public static void heardAfterHandshake(TlsContext context, SSLEngine engine) {
+    context.heardAfterHandshake(engine);
+  }
+
   /** What {@link #releaseHeldTickets} did. */
   public enum HeldTickets {
     /** The provider holds none: it sends its tickets with the handshake (SunJSSE). */

@@ -278,6 +278,11 @@ public final class TlsContext {
     return sslEngines().wasResumed(engine);
   }
 
+  /** See {@link EngineFactory#heardAfterHandshake}. */
+  void heardAfterHandshake(SSLEngine engine) {
+    sslEngines().heardAfterHandshake(engine);
+  }
+
   /** See {@link EngineFactory#releaseHeldTickets}. */
   ProviderEngines.HeldTickets releaseHeldTickets(SSLEngine engine) {
     return sslEngines().releaseHeldTickets(engine);

@@ -25,6 +25,7 @@ final class SslEngineDriver implements Driver {
   private final String serverName;
   private boolean tls13Client; // reads what has arrived before its close_notify (tickets)
   private boolean releaseTickets; // a TLS 1.3 server whose handshake just ended
+  private boolean heardTold; // the context was told a record came after the handshake
 
   SslEngineDriver(
       TlsEngine engine, TlsContext context, EngineBuffers buffers, String peerHost, int peerPort) {
@@ -119,7 +120,12 @@ final class SslEngineDriver implements Driver {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    return receiver.read(dst);
+    int n = receiver.read(dst);
+    if (tls13Client && !heardTold && receiver.heardSinceHandshake()) {
+      heardTold = true;
+      ProviderEngines.heardAfterHandshake(context, ssl);
+    }
+    return n;
   }
 
   @Override

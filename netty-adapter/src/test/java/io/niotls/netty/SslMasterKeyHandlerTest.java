@@ -35,13 +35,18 @@ class SslMasterKeyHandlerTest {
       assertThat(client.handshakeFuture().isSuccess()).isTrue();
       assertThat(clientLog.lines).hasSize(1);
       assertThat(serverLog.lines).isEqualTo(clientLog.lines);
-      String sessionId = StringUtil.toHexString(client.engine().getSession().getId()).toUpperCase();
+      String sessionId =
+          StringUtil.toHexStringPadded(client.engine().getSession().getId()).toUpperCase();
       assertThat(clientLog.lines.get(0))
           .matches("RSA Session-ID:" + sessionId + " Master-Key:[0-9A-F]{96}");
     }
   }
 
-  /** Writes the line Wireshark's key log takes for TLS 1.2, as Netty's Wireshark handler does. */
+  /**
+   * Writes the line Wireshark's key log takes for TLS 1.2, as Netty's Wireshark handler does: every
+   * byte as two digits (Netty's {@code toHexString} drops a first byte's leading zero, which made
+   * one master key in sixteen 95 digits long).
+   */
   private static final class KeyLog extends SslMasterKeyHandler {
     final List<String> lines = new CopyOnWriteArrayList<>();
 
@@ -54,9 +59,9 @@ class SslMasterKeyHandlerTest {
     protected void accept(SecretKey masterKey, SSLSession session) {
       lines.add(
           "RSA Session-ID:"
-              + StringUtil.toHexString(session.getId()).toUpperCase()
+              + StringUtil.toHexStringPadded(session.getId()).toUpperCase()
               + " Master-Key:"
-              + StringUtil.toHexString(masterKey.getEncoded()).toUpperCase());
+              + StringUtil.toHexStringPadded(masterKey.getEncoded()).toUpperCase());
     }
   }
 }
