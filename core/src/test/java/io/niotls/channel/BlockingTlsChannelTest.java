@@ -34,26 +34,12 @@ class BlockingTlsChannelTest {
   private static final int MIB = 1 << 20;
 
   static Stream<Arguments> pairingsAndProtocols() {
-    return Stream.of(
-            Peers.JDK_JDK,
-            Peers.OPENSSL_OPENSSL,
-            Peers.JDK_OPENSSL,
-            Peers.OPENSSL_JDK,
-            Peers.BORINGSSL_BORINGSSL,
-            Peers.BORINGSSL_JDK,
-            Peers.JDK_BORINGSSL)
+    return Peers.pairings()
         .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
   }
 
   static Stream<Peers> pairings() {
-    return Stream.of(
-        Peers.JDK_JDK,
-        Peers.OPENSSL_OPENSSL,
-        Peers.JDK_OPENSSL,
-        Peers.OPENSSL_JDK,
-        Peers.BORINGSSL_BORINGSSL,
-        Peers.BORINGSSL_JDK,
-        Peers.JDK_BORINGSSL);
+    return Peers.pairings();
   }
 
   @ParameterizedTest(name = "{0}, {1}")

@@ -34,14 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60) // a deadlock fails the test instead of hanging the build
 class NonBlockingTlsChannelTest {
   static Stream<Arguments> pairingsAndProtocols() {
-    return Stream.of(
-            Peers.JDK_JDK,
-            Peers.OPENSSL_OPENSSL,
-            Peers.JDK_OPENSSL,
-            Peers.OPENSSL_JDK,
-            Peers.BORINGSSL_BORINGSSL,
-            Peers.BORINGSSL_JDK,
-            Peers.JDK_BORINGSSL)
+    return Peers.pairings()
         .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
   }
 

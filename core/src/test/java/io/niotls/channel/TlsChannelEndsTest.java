@@ -29,14 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60) // a deadlock fails the test instead of hanging the build
 class TlsChannelEndsTest {
   static Stream<Peers> pairings() {
-    return Stream.of(
-        Peers.JDK_JDK,
-        Peers.OPENSSL_OPENSSL,
-        Peers.JDK_OPENSSL,
-        Peers.OPENSSL_JDK,
-        Peers.BORINGSSL_BORINGSSL,
-        Peers.BORINGSSL_JDK,
-        Peers.JDK_BORINGSSL);
+    return Peers.pairings();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -3,6 +3,7 @@ package io.niotls.testing;
 import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContextBuilder;
+import java.util.stream.Stream;
 
 /**
  * Which provider plays the client and which the server: one of the combinations the engine contract
@@ -17,6 +18,18 @@ public record Peers(Provider client, Provider server) {
   public static final Peers BORINGSSL_BORINGSSL = new Peers(Provider.BORINGSSL, Provider.BORINGSSL);
   public static final Peers BORINGSSL_JDK = new Peers(Provider.BORINGSSL, Provider.JDK);
   public static final Peers JDK_BORINGSSL = new Peers(Provider.JDK, Provider.BORINGSSL);
+
+  /** Each provider with itself, and the JDK with each of the others, both ways round. */
+  public static Stream<Peers> pairings() {
+    return Stream.of(
+        JDK_JDK,
+        OPENSSL_OPENSSL,
+        JDK_OPENSSL,
+        OPENSSL_JDK,
+        BORINGSSL_BORINGSSL,
+        BORINGSSL_JDK,
+        JDK_BORINGSSL);
+  }
 
   public TlsContextBuilder clientContext(KeyType keyType) {
     return Contexts.client(client, keyType);
