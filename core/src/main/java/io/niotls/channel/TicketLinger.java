@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * that sends no tickets costs the close that long.
  *
  * <p>The socket is put in non-blocking mode for the wait (a blocking channel cannot wait with a
- * time limit) and back in blocking mode after it. Only when no other thread is reading: a reader
- * takes the tickets itself.
+ * time limit) and back in blocking mode after it. Only when no other thread is reading (a reader
+ * takes the tickets itself) or writing (a writer may be stuck on a full socket).
  */
 final class TicketLinger {
   /** The shortest wait: a resumed loopback handshake's millisecond says little of the server. */

@@ -484,7 +484,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
    * Before our close_notify: a blocking TLS 1.3 client with session resumption on that has read
    * nothing since the handshake waits briefly for the server's tickets ({@link TicketLinger}), so
    * that a client that only handshakes and closes resumes next time. Not while another thread reads
-   * (it takes them), nor twice.
+   * (it takes them) or writes, nor twice.
    */
   private void lingerForTickets() {
     if (!context.isClient()
@@ -499,9 +499,15 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel, Scat
       return;
     }
     try {
-      if (!pastTickets) {
-        pastTickets = true;
-        TicketLinger.await(socket, path.handshakeMillis(), sink -> readLocked(sink, false));
+      // The writer's lock too: the socket changes mode only while no thread is inside it, and a
+      // writer stuck on a full socket must not hold up close(); busy, there is no linger.
+      if (!pastTickets && writer.lock.tryLock()) {
+        try {
+          pastTickets = true;
+          TicketLinger.await(socket, path.handshakeMillis(), sink -> readLocked(sink, false));
+        } finally {
+          writer.lock.unlock();
+        }
       }
     } finally {
       readerLock.unlock();

@@ -13,9 +13,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +36,59 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TlsChannelEndsTest {
   static Stream<Peers> pairings() {
     return Peers.pairings();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("tls13Clients")
+  void closeWhileAWriterIsStuckOnAFullSocketReturnsWithinTheCloseTimeout(Peers peers)
+      throws Exception {
+    TlsContext server = peers.serverContext("TLSv1.3").build();
+    TlsContext client = peers.clientContext("TLSv1.3").closeTimeout(Duration.ofMillis(500)).build();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (ServerSocketChannel listener =
+            ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        SocketChannel socket = SocketChannel.open(listener.getLocalAddress())) {
+      // the server handshakes, then reads nothing: the client's writes fill both socket buffers
+      CountDownLatch stopReading = new CountDownLatch(1);
+      Future<?> silent =
+          threads.submit(
+              () -> {
+                try (TlsChannel peer = TlsChannel.server(server, listener.accept())) {
+                  peer.handshake();
+                  stopReading.await(20, TimeUnit.SECONDS);
+                }
+                return null;
+              });
+      TlsChannel tls = TlsChannel.client(client, socket, "localhost", 443);
+      tls.handshake();
+      Future<?> writer =
+          threads.submit(
+              () -> {
+                ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+                for (int i = 0; i < 4096; i++) { // 256 MiB: far more than the buffers take
+                  tls.write(chunk.clear());
+                }
+                return null;
+              });
+      Thread.sleep(500); // the writer is blocked on the full socket by now
+
+      long before = System.nanoTime();
+      tls.close();
+      long tookMillis = (System.nanoTime() - before) / 1_000_000;
+
+      assertThat(tookMillis).as("close() is bounded by the close timeout").isLessThan(3_000);
+      assertThatThrownBy(() -> writer.get(10, TimeUnit.SECONDS))
+          .as("the stuck writer is told its bytes did not all go")
+          .isInstanceOf(ExecutionException.class);
+      stopReading.countDown();
+      silent.get(10, TimeUnit.SECONDS);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  static Stream<Peers> tls13Clients() {
+    return Stream.of(Peers.JDK_JDK, Peers.BORINGSSL_BORINGSSL, Peers.OPENSSL_OPENSSL);
   }
 
   @ParameterizedTest(name = "{0}")
