@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -82,6 +83,37 @@ public final class ResultsPage {
               + " every channel; the 10,000 row is the one to read. The capacity run"
               + " ([CAPACITY.md](CAPACITY.md), `benchmarks/capacity.sh`) holds 100,000 sessions at"
               + " once with the same method.");
+
+  /** The pages of the harnesses run apart from {@code run.sh}, in this directory. */
+  private static final Map<String, String> APART = new LinkedHashMap<>();
+
+  static {
+    APART.put(
+        "DIRECT.md",
+        "TlsServer on the BORINGSSL provider (BoringSSL driven directly) against a Netty server"
+            + " with `SslHandler` on Netty's OpenSSL engine: idle memory and server CPU per"
+            + " handshake over loopback, and where the CPU goes (`benchmarks/direct-vs-netty.sh`)");
+    APART.put(
+        "HANDLER.md",
+        "TlsHandler / Netty `SslHandler`, records and handshakes, three forks of eight"
+            + " iterations");
+    APART.put(
+        "H2LOAD.md",
+        "Netty's HTTP/2 server behind TlsHandler and behind `SslHandler`, loaded by h2load"
+            + " (`benchmarks/h2load.sh`)");
+    APART.put("CAPACITY.md", "100,000 idle sessions held at once (`benchmarks/capacity.sh`)");
+    APART.put(
+        "SNI.md",
+        "a handshake against 1,000 SNI names, reload under load, idle memory with the"
+            + " production features on");
+    APART.put(
+        "VTHREADS.md",
+        "`TlsChannel` on virtual threads against `SSLSocket` on virtual threads"
+            + " (`benchmarks/vthreads.sh`)");
+    APART.put(
+        "DTLS.md",
+        "DTLS handshakes over niotls's loop against a hand-written SSLEngine DTLS loop (`benchmarks/dtls-paired.sh`)");
+  }
 
   private ResultsPage() {}
 
@@ -206,6 +238,19 @@ public final class ResultsPage {
         md.append(table.markdown()).append('\n');
       }
     }
+    md.append("## Measured apart from this suite\n\n");
+    md.append(
+        "Comparisons that need their own harness, each on its own page with its commands:\n\n");
+    APART.forEach(
+        (page, what) ->
+            md.append("- [")
+                .append(page)
+                .append("](")
+                .append(page)
+                .append("): ")
+                .append(what)
+                .append('\n'));
+    md.append('\n');
     md.append("## How to reproduce\n\n```\n");
     md.append(run.getProperty("command", "benchmarks/run.sh quick")).append('\n');
     md.append("```\n\n");

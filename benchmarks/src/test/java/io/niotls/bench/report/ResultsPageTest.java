@@ -92,6 +92,38 @@ class ResultsPageTest {
   }
 
   @Test
+  void thePageLinksEveryResultsPageKeptBesideIt(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("out");
+    ResultsPage.main(new String[] {"--out", out.toString(), run(dir).toString()});
+
+    String page = Files.readString(out.resolve("README.md"));
+
+    // every hand-kept page of benchmarks/results is linked, and every link names a page that is
+    // there: the page is re-rendered by each run, so a link kept by hand would be lost
+    Path results = Path.of("results").toAbsolutePath();
+    List<String> kept;
+    try (var files = Files.list(results)) {
+      kept =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(name -> name.endsWith(".md"))
+              .filter(name -> !name.equals("README.md") && !name.equals("HEADLINE.md"))
+              .sorted()
+              .toList();
+    }
+    assertThat(kept).isNotEmpty();
+    for (String name : kept) {
+      assertThat(page).contains("- [" + name + "](" + name + "): ");
+    }
+    java.util.regex.Matcher links =
+        java.util.regex.Pattern.compile("^- \\[([A-Z0-9]+\\.md)\\]", java.util.regex.Pattern.MULTILINE)
+            .matcher(page);
+    while (links.find()) {
+      assertThat(results.resolve(links.group(1))).exists();
+    }
+  }
+
+  @Test
   void everyChartIsAPngThePageShows(@TempDir Path dir) throws IOException {
     Path out = dir.resolve("out");
     ResultsPage.main(new String[] {"--out", out.toString(), run(dir).toString()});
