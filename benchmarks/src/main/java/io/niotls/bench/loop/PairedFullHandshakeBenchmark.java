@@ -36,7 +36,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class PairedFullHandshakeBenchmark {
-  @Param({"JDK", "OPENSSL"})
+  @Param({"JDK", "OPENSSL", "BORINGSSL"})
   public Provider provider;
 
   @Param({"TLSv1.3", "TLSv1.2"})

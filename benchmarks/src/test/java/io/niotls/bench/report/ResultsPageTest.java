@@ -116,7 +116,8 @@ class ResultsPageTest {
       assertThat(page).contains("- [" + name + "](" + name + "): ");
     }
     java.util.regex.Matcher links =
-        java.util.regex.Pattern.compile("^- \\[([A-Z0-9]+\\.md)\\]", java.util.regex.Pattern.MULTILINE)
+        java.util.regex.Pattern.compile(
+                "^- \\[([A-Z0-9]+\\.md)\\]", java.util.regex.Pattern.MULTILINE)
             .matcher(page);
     while (links.find()) {
       assertThat(results.resolve(links.group(1))).exists();
