@@ -8,11 +8,7 @@ import io.niotls.engine.TlsException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -65,29 +61,21 @@ public final class DtlsEngine implements AutoCloseable {
   public static final int MIN_MAX_PACKET = 256;
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-  private static final Pattern JDK_ALERT = Pattern.compile("alert: ([a-z_]+)");
 
   private final TlsContext context;
   private final SSLEngine engine;
-  private final DatagramTransport transport;
   private final LongSupplier clock;
   private final int maxPacket;
   private final ByteBuffer netIn;
   private final int netOutSize; // a wrap's buffer: see WrapScratch
   private final ByteBuffer appIn;
-  private final ArrayDeque<ByteBuffer> unsent = new ArrayDeque<>();
-  private final ArrayDeque<ByteBuffer> early = new ArrayDeque<>(); // see receive()
-  private final ArrayDeque<ByteBuffer> released = new ArrayDeque<>();
+  private final DatagramOutbox out;
   private final ReplayWindow replay = new ReplayWindow();
-  private int readEpoch;
   private final HandshakeInbox inbox;
-  private final java.util.List<ByteBuffer> flight = new java.util.ArrayList<>(); // see wrap()
-  private boolean flightEnded = true;
+  private final DatagramIntake intake;
   private boolean lastFlightOurs; // we finished by sending: the peer may need it again
-  private long sentSequence0 = -1; // the highest epoch-0 record number we sent
   private long lingerDue; // when our last flight goes out again unasked (see nanosUntilTimeout)
   private int lingerResends;
-  private long lastResend;
   private boolean retransmittedFlights; // the SSLEngine may have shrunk its packets: established()
   private final Retransmissions timer;
   private DtlsPhase phase = DtlsPhase.NEW;
@@ -95,7 +83,6 @@ public final class DtlsEngine implements AutoCloseable {
   private TlsException failure;
   private Status status = Status.WANT_READ;
   private long discarded;
-  private long oversized;
 
   DtlsEngine(
       TlsContext context,
@@ -134,7 +121,7 @@ public final class DtlsEngine implements AutoCloseable {
     }
     this.context = context;
     this.engine = engine;
-    this.transport = transport;
+    this.out = new DatagramOutbox(transport, clock);
     this.clock = clock;
     this.maxPacket = maxPacket;
     if (!packetSizeSet) {
@@ -148,6 +135,7 @@ public final class DtlsEngine implements AutoCloseable {
     netOutSize = Math.max(maxPacket, session.getPacketBufferSize());
     appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
     inbox = new HandshakeInbox(Math.min(maxPacket, netIn.capacity() - 1), 0);
+    intake = new DatagramIntake(transport, inbox);
     timer = new Retransmissions(clock.getAsLong(), context.handshakeTimeout(), initialTimeout);
   }
 
@@ -207,10 +195,7 @@ public final class DtlsEngine implements AutoCloseable {
     phase = DtlsPhase.HANDSHAKING;
     inbox.delivered(helloSeq, helloRecord);
     if (firstDatagram != null) {
-      flight.add(
-          ByteBuffer.allocate(firstDatagram.remaining()).put(firstDatagram.duplicate()).flip());
-      flightEnded = false;
-      queue(firstDatagram);
+      out.sendFirst(firstDatagram);
       timer.flightSent(clock.getAsLong());
     }
   }
@@ -237,7 +222,7 @@ public final class DtlsEngine implements AutoCloseable {
     } catch (SSLException e) {
       return fail(e);
     } catch (IOException e) {
-      return fail(transportFailure(e));
+      return fail(DtlsFailures.transport(e));
     }
   }
 
@@ -257,7 +242,7 @@ public final class DtlsEngine implements AutoCloseable {
             return established();
           }
           if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-            return fail(closedDuringHandshake());
+            return fail(DtlsFailures.closedDuringHandshake());
           }
         }
         case NEED_UNWRAP_AGAIN -> {
@@ -271,7 +256,7 @@ public final class DtlsEngine implements AutoCloseable {
           }
           SSLEngineResult r = unwrap(netIn, appIn);
           if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-            return fail(closedDuringHandshake());
+            return fail(DtlsFailures.closedDuringHandshake());
           }
           if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
             return established();
@@ -301,10 +286,10 @@ public final class DtlsEngine implements AutoCloseable {
       }
       // Whoever sends the handshake's last flight keeps it, and sends it again when the peer
       // shows it lost it by sending its own again (RFC 6347 §4.2.4): the JDK's engine does not.
-      lastFlightOurs = !flightEnded && !flight.isEmpty();
+      lastFlightOurs = out.sentLastFlight();
       lingerDue = clock.getAsLong() + Retransmissions.INITIAL.toNanos();
       if (!lastFlightOurs) {
-        flight.clear();
+        out.forgetFlight();
       }
     }
     return flush() ? Status.OK : Status.WANT_WRITE;
@@ -352,9 +337,9 @@ public final class DtlsEngine implements AutoCloseable {
     if (lingering()) {
       if (now - lingerDue >= 0) {
         try {
-          resendLastFlight();
+          out.resendFlight();
         } catch (IOException e) {
-          return fail(transportFailure(e));
+          return fail(DtlsFailures.transport(e));
         }
         lingerResends++;
         lingerDue = now + (Retransmissions.INITIAL.toNanos() << lingerResends);
@@ -367,18 +352,8 @@ public final class DtlsEngine implements AutoCloseable {
     if (timer.exhausted(now)) {
       timer.stop();
       return fail(
-          new TlsException(
-              TlsException.Kind.TIMEOUT,
-              null,
-              "the DTLS handshake got no answer to its last flight after "
-                  + timer.count()
-                  + " retransmissions (deadline "
-                  + context.handshakeTimeout().toSeconds()
-                  + " s): the peer may not speak DTLS at this address, or datagrams are lost"
-                  + " on the way (a firewall, or a path MTU below "
-                  + maxPacket
-                  + ")",
-              null));
+          DtlsFailures.handshakeTimedOut(
+              timer.count(), context.handshakeTimeout().toSeconds(), maxPacket));
     }
     timer.retransmitted(now);
     retransmittedFlights = true;
@@ -394,7 +369,7 @@ public final class DtlsEngine implements AutoCloseable {
     } catch (SSLException e) {
       return fail(e);
     } catch (IOException e) {
-      return fail(transportFailure(e));
+      return fail(DtlsFailures.transport(e));
     }
   }
 
@@ -434,7 +409,7 @@ public final class DtlsEngine implements AutoCloseable {
         if (lastFlightOurs && DtlsRecords.hasHeader(netIn, at)) {
           int type = DtlsRecords.contentType(netIn, at);
           if (type == DtlsRecords.HANDSHAKE || type == DtlsRecords.CHANGE_CIPHER_SPEC) {
-            resendLastFlight();
+            out.resendFlight();
             netIn.position(netIn.limit());
             continue;
           }
@@ -457,7 +432,7 @@ public final class DtlsEngine implements AutoCloseable {
           replay.mark(epoch, sequence); // it authenticated: only now may it move the window
           if (lastFlightOurs) {
             lastFlightOurs = false; // the peer's data shows it has our last flight
-            flight.clear();
+            out.forgetFlight();
           }
         }
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -479,44 +454,8 @@ public final class DtlsEngine implements AutoCloseable {
     } catch (SSLException e) {
       return fail(e).code();
     } catch (IOException e) {
-      return fail(transportFailure(e)).code();
+      return fail(DtlsFailures.transport(e)).code();
     }
-  }
-
-  /**
-   * Sends our last flight again, at most once per half the initial timeout: a peer retransmits no
-   * faster than that, and a copy per duplicated or forged record would amplify floods.
-   */
-  private void resendLastFlight() throws IOException {
-    long now = clock.getAsLong();
-    if (lastResend != 0 && now - lastResend < Retransmissions.INITIAL.toNanos() / 2) {
-      return;
-    }
-    lastResend = now == 0 ? 1 : now;
-    for (ByteBuffer datagram : flight) {
-      ByteBuffer copy = renumbered(datagram);
-      if (!unsent.isEmpty() || !transport.send(copy)) {
-        queue(copy);
-      }
-    }
-  }
-
-  /**
-   * A copy of a datagram of our last flight whose epoch-0 records (NewSessionTicket,
-   * ChangeCipherSpec: not authenticated) carry sequence numbers not sent before. A byte-identical
-   * copy is a replay to a peer that saw the record once: OpenSSL's client drops a ChangeCipherSpec
-   * that came before the NewSessionTicket, and then every copy of it as a replay, and waits. The
-   * Finished (epoch 1, authenticated) is sent as it was.
-   */
-  private ByteBuffer renumbered(ByteBuffer datagram) {
-    ByteBuffer copy = ByteBuffer.allocate(datagram.remaining()).put(datagram.duplicate()).flip();
-    for (int at = 0; DtlsRecords.hasHeader(copy, at); at += DtlsRecords.recordLength(copy, at)) {
-      if (DtlsRecords.epoch(copy, at) == 0) {
-        long seq = ++sentSequence0;
-        copy.putShort(at + 5, (short) (seq >>> 32)).putInt(at + 7, (int) seq);
-      }
-    }
-    return copy;
   }
 
   /** After the handshake, a peer that lost our last flight sends its own again: answer it. */
@@ -575,27 +514,19 @@ public final class DtlsEngine implements AutoCloseable {
       }
       SSLEngineResult r = wrap(src);
       if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-        return fail(closedDuringHandshake()).code();
+        return fail(DtlsFailures.closedDuringHandshake()).code();
       }
       if (r.bytesConsumed() < length) {
         // one write is one record: a shorter record went out and the rest cannot follow it as the
         // same datagram, so the application is told rather than left with a cut datagram
-        return fail(new SSLException(
-                "the JDK's DTLS engine put only "
-                    + r.bytesConsumed()
-                    + " of the datagram's "
-                    + length
-                    + " bytes in its record (its packet size shrank below "
-                    + maxPacket
-                    + "): the datagram was sent cut short"))
-            .code();
+        return fail(DtlsFailures.cutShort(r.bytesConsumed(), length, maxPacket)).code();
       }
-      status = unsent.isEmpty() ? Status.OK : Status.WANT_WRITE;
+      status = out.holdsUnsent() ? Status.WANT_WRITE : Status.OK;
       return r.bytesConsumed();
     } catch (SSLException e) {
       return fail(e).code();
     } catch (IOException e) {
-      return fail(transportFailure(e)).code();
+      return fail(DtlsFailures.transport(e)).code();
     }
   }
 
@@ -625,7 +556,7 @@ public final class DtlsEngine implements AutoCloseable {
     } catch (SSLException e) {
       return fail(e);
     } catch (IOException e) {
-      return fail(transportFailure(e));
+      return fail(DtlsFailures.transport(e));
     }
   }
 
@@ -634,7 +565,7 @@ public final class DtlsEngine implements AutoCloseable {
     try {
       return flush() ? Status.OK : Status.WANT_WRITE;
     } catch (IOException e) {
-      return fail(transportFailure(e));
+      return fail(DtlsFailures.transport(e));
     }
   }
 
@@ -683,7 +614,7 @@ public final class DtlsEngine implements AutoCloseable {
 
   /** Datagrams longer than any DTLS record, dropped unread. */
   public long oversizedDatagrams() {
-    return oversized;
+    return intake.oversized();
   }
 
   /** Frees the engine without a close_notify; later calls report CLOSED's status (SYSCALL). */
@@ -703,26 +634,7 @@ public final class DtlsEngine implements AutoCloseable {
     ByteBuffer netOut = WrapScratch.take(netOutSize);
     try {
       SSLEngineResult r = engine.wrap(src, netOut);
-      netOut.flip();
-      for (int at = 0;
-          DtlsRecords.hasHeader(netOut, at);
-          at += DtlsRecords.recordLength(netOut, at)) {
-        if (DtlsRecords.epoch(netOut, at) == 0) {
-          sentSequence0 = Math.max(sentSequence0, DtlsRecords.sequence(netOut, at));
-        }
-      }
-      if (netOut.hasRemaining() && phase == DtlsPhase.HANDSHAKING) {
-        if (flightEnded) {
-          flight.clear();
-          flightEnded = false;
-        }
-        flight.add(ByteBuffer.allocate(netOut.remaining()).put(netOut.duplicate()).flip());
-      }
-      if (netOut.hasRemaining()) {
-        if (!unsent.isEmpty() || !transport.send(netOut)) {
-          queue(netOut);
-        }
-      }
+      out.send(netOut.flip(), phase == DtlsPhase.HANDSHAKING);
       return r;
     } finally {
       WrapScratch.giveBack(netOut);
@@ -747,87 +659,48 @@ public final class DtlsEngine implements AutoCloseable {
       }
     }
     if (r.bytesConsumed() > 0) {
-      flightEnded = true;
+      out.peerSpoke();
     }
     if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
       // a datagram that ends inside a record: no record of it can be read
       src.position(src.limit());
       discarded++;
     } else if (changesCipher && r.bytesConsumed() > 0) {
-      readEpoch++;
-      released.addAll(early);
-      early.clear();
+      intake.cipherChanged();
     }
     return r;
   }
 
   /**
-   * Takes the next datagram into netIn. During the handshake the peer's datagrams go through the
-   * {@link HandshakeInbox} first, which gives the SSLEngine each handshake message once, whole and
-   * in order; a datagram of the next epoch (the peer's Finished) that overtook the ChangeCipherSpec
-   * before it is held back until that has been read: the SSLEngine fails the handshake on a
-   * Finished it gets too early.
+   * Takes the next datagram into netIn (see {@link DatagramIntake}), answering a peer that sent
+   * again what the SSLEngine has had.
    *
    * @return false when none is waiting
    */
   private boolean receive() throws IOException {
     for (; ; ) {
-      netIn.clear();
-      int n;
-      if (phase != DtlsPhase.HANDSHAKING && !early.isEmpty()) {
-        released.addAll(early);
-        early.clear();
-      }
-      ByteBuffer inTurn = inbox.hasReady() ? inbox.poll() : released.poll();
-      if (inTurn != null) {
-        n = inTurn.remaining();
-        netIn.put(inTurn);
-      } else {
-        n = transport.receive(netIn);
-      }
-      netIn.flip();
-      if (n <= 0) {
-        netIn.limit(0);
-        return false;
-      }
-      if (n >= netIn.capacity()) {
-        oversized++;
-        netIn.limit(0);
-        continue;
-      }
-      if (inTurn == null && phase == DtlsPhase.HANDSHAKING) {
-        inbox.offer(netIn);
-        if (inbox.takeRetransmissions() > 0) {
+      switch (intake.next(netIn, phase == DtlsPhase.HANDSHAKING)) {
+        case READY:
+          return true;
+        case NONE:
+          return false;
+        case PEER_REPEATED:
           answerRetransmission();
-        }
-        continue;
+          break;
       }
-      if (phase == DtlsPhase.HANDSHAKING
-          && DtlsRecords.hasHeader(netIn, 0)
-          && DtlsRecords.epoch(netIn, 0) > readEpoch
-          && early.size() < 16) {
-        ByteBuffer copy = ByteBuffer.allocate(n);
-        copy.put(netIn).flip();
-        early.add(copy);
-        continue;
-      }
-      return true;
     }
   }
 
   /**
    * The peer sent again messages the SSLEngine has had: it may have lost our answer, so the
    * SSLEngine sends its last flight again (a wrap while it waits does that), at most once per half
-   * the initial timeout, as {@link #resendLastFlight()}. The SSLEngine would do this itself on
-   * seeing the whole flight again, but it never sees copies: the inbox drops them.
+   * the initial timeout, as {@link DatagramOutbox#resendFlight()}. The SSLEngine would do this
+   * itself on seeing the whole flight again, but it never sees copies: the inbox drops them.
    */
   private void answerRetransmission() throws IOException {
-    long now = clock.getAsLong();
-    if (engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP
-        || (lastResend != 0 && now - lastResend < Retransmissions.INITIAL.toNanos() / 2)) {
+    if (engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP || !out.takeResendTurn()) {
       return;
     }
-    lastResend = now == 0 ? 1 : now;
     retransmittedFlights = true;
     for (int packets = 0; packets < 64; packets++) {
       if (wrap(EMPTY).getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
@@ -836,23 +709,11 @@ public final class DtlsEngine implements AutoCloseable {
     }
   }
 
-  private void queue(ByteBuffer datagram) {
-    ByteBuffer copy = ByteBuffer.allocate(datagram.remaining());
-    copy.put(datagram).flip();
-    unsent.add(copy);
-  }
-
   /**
    * @return true when nothing is left unsent
    */
   private boolean flush() throws IOException {
-    while (!unsent.isEmpty()) {
-      if (!transport.send(unsent.peek())) {
-        return false;
-      }
-      unsent.poll();
-    }
-    return true;
+    return out.flush();
   }
 
   private void runTasks() {
@@ -876,7 +737,7 @@ public final class DtlsEngine implements AutoCloseable {
     } catch (IOException | RuntimeException ignored) {
       // the failure below is what the caller needs to know
     }
-    return fail(fromEngine(e));
+    return fail(DtlsFailures.fromEngine(e));
   }
 
   private Status fail(TlsException e) {
@@ -886,35 +747,6 @@ public final class DtlsEngine implements AutoCloseable {
       timer.stop();
     }
     return status = failure.status();
-  }
-
-  private static TlsException closedDuringHandshake() {
-    return new TlsException(
-        TlsException.Kind.PROTOCOL,
-        null,
-        "the DTLS association closed during the handshake: the peer sent close_notify or an alert",
-        null);
-  }
-
-  private static TlsException transportFailure(IOException e) {
-    if (e instanceof TlsException tls) {
-      return tls;
-    }
-    return new TlsException(
-        TlsException.Kind.TRANSPORT, null, "the datagram transport failed: " + e.getMessage(), e);
-  }
-
-  private static TlsException fromEngine(SSLException e) {
-    String alert = null;
-    for (Throwable t = e; alert == null && t != null; t = t.getCause()) {
-      Matcher m = JDK_ALERT.matcher(String.valueOf(t.getMessage()));
-      alert = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : null;
-    }
-    return new TlsException(
-        TlsException.Kind.PROTOCOL,
-        alert,
-        "the DTLS handshake or a record failed: " + e.getMessage(),
-        e);
   }
 
   private static int copy(ByteBuffer from, ByteBuffer to) {
