@@ -39,7 +39,10 @@ final class HandlerSession {
   private HandlerState state = HandlerState.DETACHED;
   private ScheduledFuture<?> handshakeDeadline;
   private boolean firedChannelRead; // this read batch passed plaintext on
+  private long handshakeNanos; // from the start of the handshake; its duration once it is done
+  private boolean heard; // a whole record arrived after the handshake
   PendingClose pendingClose; // the close() that waits for close_notify
+  CloseAfterTickets closeAfterTickets; // a client's close() that waits for the server's tickets
 
   HandlerSession(
       TlsHandler handler,
@@ -90,6 +93,7 @@ final class HandlerSession {
 
   private void beginHandshake() {
     moveTo(HandlerState.HANDSHAKING);
+    handshakeNanos = System.nanoTime();
     long millis = handler.getHandshakeTimeoutMillis();
     if (millis > 0) {
       handshakeDeadline =
@@ -115,6 +119,7 @@ final class HandlerSession {
 
   private void handshakeDone() {
     moveTo(HandlerState.OPEN);
+    handshakeNanos = System.nanoTime() - handshakeNanos;
     cancelDeadline(); // an idle connection keeps nothing of its handshake
     SessionInfo session = engine.session();
     SSLSession sslSession = sslSession(session);
@@ -160,9 +165,21 @@ final class HandlerSession {
     }
   }
 
+  /** How long the handshake took, once it is done. */
+  long handshakeNanos() {
+    return handshakeNanos;
+  }
+
+  /** Whether a whole record arrived after the handshake (a client's: the server's tickets). */
+  boolean heardSinceHandshake() {
+    return heard;
+  }
+
   // ---- inbound ---------------------------------------------------------------------------------
 
   void read(ByteBuf in) {
+    boolean record = false;
+    boolean open = state == HandlerState.OPEN; // a read that ends the handshake brings no ticket
     try {
       if (state == HandlerState.READY || state == HandlerState.PLAINTEXT) {
         beginHandshake(); // data arrived: a STARTTLS plaintext window is over
@@ -175,6 +192,8 @@ final class HandlerSession {
         driveHandshake();
       }
       if (state.readsRecords()) {
+        record = open && state == HandlerState.OPEN && reader.hasWholeRecord();
+        heard |= record;
         Status s = readRecords(false);
         if (s.isFatal()) {
           fail(engine.failure(), true);
@@ -185,6 +204,9 @@ final class HandlerSession {
     } finally {
       reader.detach();
       in.release();
+    }
+    if (record && closeAfterTickets != null && closeAfterTickets.waiting()) {
+      closeAfterTickets.goOn();
     }
   }
 
@@ -323,6 +345,9 @@ final class HandlerSession {
     }
     if (pendingClose != null) {
       pendingClose.now();
+    }
+    if (closeAfterTickets != null && closeAfterTickets.waiting()) {
+      closeAfterTickets.goOn(); // the channel is gone or going: the close completes
     }
   }
 }

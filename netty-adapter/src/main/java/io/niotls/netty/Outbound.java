@@ -99,8 +99,17 @@ final class Outbound {
 
   /** close() or disconnect(): close_notify after the pending writes, then the channel. */
   void close(ChannelPromise promise, boolean disconnect) {
+    if (session.closeAfterTickets != null && session.closeAfterTickets.waiting()) {
+      // an earlier close() waits for the server's tickets: this one ends with it
+      ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+      return;
+    }
     if (session.state() == HandlerState.OPEN && ctx.channel().isActive()) {
       flushPlaintext();
+      if (CloseAfterTickets.applies(session)) {
+        session.closeAfterTickets = CloseAfterTickets.start(session, promise, disconnect);
+        return;
+      }
     }
     HandlerState state = session.state();
     if (state.readsRecords() && ctx.channel().isActive()) {

@@ -67,6 +67,11 @@ final class RecordReader {
     }
   }
 
+  /** Whether a whole record is buffered for the engine. */
+  boolean hasWholeRecord() {
+    return framing.hasWholeRecord();
+  }
+
   /** Keeps (copies) the bytes the engine has not taken yet, so the fed buffer may go. */
   void detach() {
     transport.detachInbound();

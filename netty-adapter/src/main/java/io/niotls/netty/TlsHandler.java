@@ -51,8 +51,11 @@ import javax.net.ssl.SSLSession;
  * written, waiting at most {@link #getCloseNotifyFlushTimeoutMillis()} for that (and, if set, up to
  * {@link #getCloseNotifyReadTimeoutMillis()} for the peer's). A connection that ends without the
  * peer's close_notify fails {@link #sslCloseFuture()} with a {@link io.niotls.engine.TlsException}
- * of status SYSCALL that says it may be truncated. The handshake fails after {@link
- * #getHandshakeTimeoutMillis()}, which starts as {@link TlsContext#handshakeTimeout()}.
+ * of status SYSCALL that says it may be truncated. A TLS 1.3 client that has read nothing since its
+ * handshake first waits for the server's session tickets, at most twice as long as the handshake
+ * took (10–200 ms), so that a client that only handshakes and closes resumes next time. The
+ * handshake fails after {@link #getHandshakeTimeoutMillis()}, which starts as {@link
+ * TlsContext#handshakeTimeout()}.
  *
  * <p>What differs from Netty's own: the settings are the {@link TlsContext}'s (the engine view
  * refuses changes), renegotiation is refused, and the delegated-task executor is the context's. All
