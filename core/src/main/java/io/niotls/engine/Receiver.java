@@ -33,7 +33,11 @@ final class Receiver {
    */
   private static final int MAX_SPARE = TlsRecords.MAX_TLS13_EXPANSION;
 
+  /** A destination with room for nothing, for unwraps that produce no plaintext. */
+  private static final ByteBuffer NO_ROOM = ByteBuffer.allocate(0);
+
   private int appBufferSize;
+  private final boolean handshakeWithoutRoom; // see EngineQuirks.unwrapsHandshakeWithoutRoom
   private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
   private boolean heard; // a record was unwrapped after the handshake (a ticket, data, an alert)
   private final boolean statusFollowsUnwraps; // see EngineQuirks.handshakeStatusFollowsUnwraps
@@ -52,6 +56,7 @@ final class Receiver {
     this.sender = sender;
     this.guard = new RecordGuard(!quirks.refusesRenegotiation(client));
     this.statusFollowsUnwraps = quirks.handshakeStatusFollowsUnwraps();
+    this.handshakeWithoutRoom = quirks.unwrapsHandshakeWithoutRoom();
     this.appBufferSize = ssl.getSession().getApplicationBufferSize();
   }
 
@@ -69,7 +74,17 @@ final class Receiver {
     int firstRead = buffers.holdsWholeRecord() ? 1 : buffers.fill();
     // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
     // reports the handshake finished on an unwrap after the one that consumed the client Finished.
-    SSLEngineResult r = unwrapIntoAppIn();
+    SSLEngineResult r;
+    if (handshakeWithoutRoom) {
+      // SunJSSE asks for room only for data, which no handshake record carries: no appIn taken
+      // and given back per record (and per "need more")
+      r = unwrap(NO_ROOM);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+        r = unwrapIntoAppIn(); // data after all: the record is still there
+      }
+    } else {
+      r = unwrapIntoAppIn();
+    }
     if (engine.phase() != Phase.HANDSHAKING) {
       return null; // BoringSSL may report FINISHED on an unwrap that also says BUFFER_UNDERFLOW
     }
