@@ -24,6 +24,9 @@ final class EngineBuffers {
   private final Transport transport;
   private ByteBuffer netIn;
   private ByteBuffer netOut;
+  private ByteBuffer
+      netOutNext; // read mode: ciphertext behind netOut's, of a flight too big for one
+  private ByteBuffer wrapping; // the buffer lent by beginWrap or beginFlightWrap until endWrap
   private ByteBuffer appIn;
 
   EngineBuffers(BufferPool pool, Transport transport) {
@@ -121,34 +124,86 @@ final class EngineBuffers {
     transport.commitOutbound(lent);
   }
 
-  /** netOut in write mode, for a wrap; {@link #endWrap()} must follow. */
+  /**
+   * The last buffer of ciphertext in write mode (netOut, or netOutNext while a flight fills two),
+   * for a wrap or an alert put behind what it holds; {@link #endWrap()} must follow.
+   */
   ByteBuffer beginWrap() {
+    if (netOutNext != null) {
+      wrapping = netOutNext.compact();
+      return wrapping;
+    }
     netOut = netOut == null ? pool.acquire() : netOut.compact();
+    wrapping = netOut;
     return netOut;
   }
 
+  /**
+   * A buffer in write mode for one wrap of a handshake flight, which gathers behind what netOut
+   * already holds so that the whole flight leaves in one transport write: netOut itself while it is
+   * empty, else a second pool buffer beside it (the JDK's engine wants a whole packet buffer free
+   * even for a small record, and netOut is one packet buffer), whose bytes {@link #endWrap()}
+   * appends to netOut when they fit, or queues behind it when they do not. The second buffer lives
+   * only until then, or until the next {@link #flush()}: a connection waiting for its peer holds
+   * none of it. Not again while {@link #flightFull()}: flush first.
+   */
+  ByteBuffer beginFlightWrap() {
+    if (netOutNext != null) {
+      throw new IllegalStateException(
+          "two buffers of ciphertext wait: flush() before the next wrap");
+    }
+    if (netOut != null && netOut.hasRemaining()) {
+      wrapping = pool.acquire();
+      return wrapping;
+    }
+    return beginWrap();
+  }
+
+  /**
+   * Ends the wrap of {@link #beginWrap()} or {@link #beginFlightWrap()}: what it wrote is netOut's
+   * last bytes, or netOutNext's (see {@link #lastWrapped()}).
+   */
   void endWrap() {
-    netOut.flip();
+    ByteBuffer wrote = wrapping;
+    wrapping = null;
+    if (wrote == netOut || wrote == netOutNext) {
+      wrote.flip();
+      return;
+    }
+    wrote.flip();
+    if (!wrote.hasRemaining()) {
+      pool.release(wrote);
+    } else if (netOut.capacity() - netOut.remaining() >= wrote.remaining()) {
+      netOut.compact().put(wrote).flip(); // a few KB of handshake: cheaper than a write of its own
+      pool.release(wrote);
+    } else {
+      netOutNext = wrote; // a flight bigger than a buffer: two writes
+    }
+  }
+
+  /** The buffer, in read mode, whose last bytes the last wrap wrote. */
+  ByteBuffer lastWrapped() {
+    return netOutNext != null ? netOutNext : netOut;
+  }
+
+  /** Two buffers of ciphertext wait: {@link #flush()} must empty them before the next wrap. */
+  boolean flightFull() {
+    return netOutNext != null;
   }
 
   /** Writes pending ciphertext: true when none is left. */
   boolean flush() throws IOException {
-    if (netOut == null) {
-      return true;
-    }
-    while (netOut.hasRemaining()) {
-      if (transport.write(netOut) == 0) {
-        return false;
+    while (netOut != null) {
+      while (netOut.hasRemaining()) {
+        if (transport.write(netOut) == 0) {
+          return false;
+        }
       }
+      pool.release(netOut);
+      netOut = netOutNext;
+      netOutNext = null;
     }
-    pool.release(netOut);
-    netOut = null;
     return true;
-  }
-
-  /** netOut in read mode, after {@link #endWrap()}: the ciphertext waiting to be written. */
-  ByteBuffer netOut() {
-    return netOut;
   }
 
   boolean wantsWrite() {
@@ -197,7 +252,7 @@ final class EngineBuffers {
   }
 
   boolean holdsAny() {
-    return netIn != null || netOut != null || appIn != null;
+    return netIn != null || netOut != null || netOutNext != null || appIn != null;
   }
 
   /**
@@ -206,10 +261,7 @@ final class EngineBuffers {
    * #releaseAll()} frees it with the engine.
    */
   void releaseAllButInput() {
-    if (netOut != null) {
-      pool.release(netOut);
-      netOut = null;
-    }
+    releaseNetOut();
     releaseAppIn();
   }
 
@@ -232,11 +284,19 @@ final class EngineBuffers {
       pool.release(netIn);
       netIn = null;
     }
+    releaseNetOut();
+    releaseAppIn();
+  }
+
+  private void releaseNetOut() {
     if (netOut != null) {
       pool.release(netOut);
       netOut = null;
     }
-    releaseAppIn();
+    if (netOutNext != null) {
+      pool.release(netOutNext);
+      netOutNext = null;
+    }
   }
 
   static ByteBuffer empty() {

@@ -83,6 +83,16 @@ interface EngineQuirks {
   }
 
   /**
+   * Whether this provider's engine unwraps handshake records into a destination with no room at
+   * all, asking for room only for application data (a BUFFER_OVERFLOW, the record left where it
+   * was): {@link Receiver} then takes no appIn for the handshake. SunJSSE does; Netty's engine
+   * wants a record body's room for any record.
+   */
+  default boolean unwrapsHandshakeWithoutRoom() {
+    return false;
+  }
+
+  /**
    * The most plaintext one record of a {@code protocol} session carries as this provider seals it:
    * writes of this size fill records without a small one behind each.
    */

@@ -34,6 +34,12 @@ final class JdkQuirks implements EngineQuirks {
         new byte[] {TlsRecords.APPLICATION_DATA, 3, 3, (byte) 0xff, (byte) 0xff});
   }
 
+  /** Yes: SunJSSE checks the destination's room only once the handshake is done. */
+  @Override
+  public boolean unwrapsHandshakeWithoutRoom() {
+    return true;
+  }
+
   /**
    * A TLS 1.3 record's worth less 17 bytes: SunJSSE pads every TLS 1.3 record with 16 bytes (seen
    * on JDK 17 and 25) and seals no more than the padded limit allows, so 16 KiB of data would take

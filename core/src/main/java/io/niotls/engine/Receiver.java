@@ -26,7 +26,18 @@ final class Receiver {
   private final EngineBuffers buffers;
   private final Sender sender;
   private final RecordGuard guard;
+
+  /**
+   * The most a reader's buffer may fall short of a record's body and still be decrypted into: TLS
+   * 1.3's largest expansion, so a 16 KiB buffer takes any full record of plaintext.
+   */
+  private static final int MAX_SPARE = TlsRecords.MAX_TLS13_EXPANSION;
+
+  /** A destination with room for nothing, for unwraps that produce no plaintext. */
+  private static final ByteBuffer NO_ROOM = ByteBuffer.allocate(0);
+
   private int appBufferSize;
+  private final boolean handshakeWithoutRoom; // see EngineQuirks.unwrapsHandshakeWithoutRoom
   private boolean wrapDue; // an unwrap said NEED_WRAP: wrap before unwrapping again
   private boolean heard; // a record was unwrapped after the handshake (a ticket, data, an alert)
   private final boolean statusFollowsUnwraps; // see EngineQuirks.handshakeStatusFollowsUnwraps
@@ -45,6 +56,7 @@ final class Receiver {
     this.sender = sender;
     this.guard = new RecordGuard(!quirks.refusesRenegotiation(client));
     this.statusFollowsUnwraps = quirks.handshakeStatusFollowsUnwraps();
+    this.handshakeWithoutRoom = quirks.unwrapsHandshakeWithoutRoom();
     this.appBufferSize = ssl.getSession().getApplicationBufferSize();
   }
 
@@ -62,7 +74,17 @@ final class Receiver {
     int firstRead = buffers.holdsWholeRecord() ? 1 : buffers.fill();
     // Always offer the engine an unwrap, even with no input: BoringSSL's TLS 1.3 server only
     // reports the handshake finished on an unwrap after the one that consumed the client Finished.
-    SSLEngineResult r = unwrapIntoAppIn();
+    SSLEngineResult r;
+    if (handshakeWithoutRoom) {
+      // SunJSSE asks for room only for data, which no handshake record carries: no appIn taken
+      // and given back per record (and per "need more")
+      r = unwrap(NO_ROOM);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+        r = unwrapIntoAppIn(); // data after all: the record is still there
+      }
+    } else {
+      r = unwrapIntoAppIn();
+    }
     if (engine.phase() != Phase.HANDSHAKING) {
       return null; // BoringSSL may report FINISHED on an unwrap that also says BUFFER_UNDERFLOW
     }
@@ -191,13 +213,23 @@ final class Receiver {
       }
       // Straight into dst when it can hold a record's plaintext: the session's application buffer
       // size, or the body of the whole record up next, which bounds its plaintext. Small records
-      // then skip appIn and a copy.
-      boolean direct =
-          dst.remaining() >= appBufferSize
-              || (!bodySizedRefused && dst.remaining() >= buffers.nextRecordBody());
-      SSLEngineResult r = direct ? unwrap(dst) : unwrapIntoAppIn();
+      // then skip appIn and a copy. A dst a little smaller than the body (a 16 KiB reader's buffer
+      // and a full record, whose body also holds the tag and the content type) is lent together
+      // with a few spare bytes, which the plaintext fills only if it really is longer than dst.
+      int body = bodySizedRefused ? Integer.MAX_VALUE : buffers.nextRecordBody();
+      long shortfall = (long) body - dst.remaining(); // > MAX_SPARE when no record is whole
+      boolean direct = dst.remaining() >= appBufferSize || shortfall <= MAX_SPARE;
+      int start = dst.position();
+      SSLEngineResult r;
+      if (!direct) {
+        r = unwrapIntoAppIn();
+      } else if (shortfall > 0 && dst.remaining() < appBufferSize) {
+        r = unwrapBeside(dst, (int) shortfall);
+      } else {
+        r = unwrap(dst);
+      }
       if (direct && r.bytesProduced() > 0) {
-        return engine.ok(r.bytesProduced());
+        return engine.ok(dst.position() - start); // what spilled past dst waits in appIn
       }
       switch (r.getStatus()) {
         case CLOSED:
@@ -282,6 +314,21 @@ final class Receiver {
     return Status.DONE;
   }
 
+  /**
+   * Unwraps into {@code dst} with {@code spare} bytes more lent behind it, so that a provider that
+   * wants room for a whole body takes dst as it is. What lands in the spare bytes (a plaintext
+   * longer than dst) goes to appIn, to be read next: read() then reports only dst's part.
+   */
+  private SSLEngineResult unwrapBeside(ByteBuffer dst, int spare) throws IOException {
+    ByteBuffer beside = ByteBuffer.allocate(spare); // a few bytes, garbage at once: no pool trip
+    SSLEngineResult r = unwrap(new ByteBuffer[] {dst, beside});
+    if (beside.position() > 0) {
+      buffers.beginUnwrapIntoAppIn().put(beside.flip());
+      buffers.endUnwrapIntoAppIn();
+    }
+    return r;
+  }
+
   private SSLEngineResult unwrapIntoAppIn() throws IOException {
     try {
       return unwrap(buffers.beginUnwrapIntoAppIn());
@@ -295,7 +342,19 @@ final class Receiver {
     if (TlsRecords.headerPresent(src)) {
       guard.checkHeader(src, engine.phase().established());
     }
-    SSLEngineResult r = ssl.unwrap(src, dst);
+    return unwrapped(ssl.unwrap(src, dst));
+  }
+
+  private SSLEngineResult unwrap(ByteBuffer[] dsts) throws IOException {
+    ByteBuffer src = buffers.netIn();
+    if (TlsRecords.headerPresent(src)) {
+      guard.checkHeader(src, engine.phase().established());
+    }
+    return unwrapped(ssl.unwrap(src, dsts));
+  }
+
+  /** Bookkeeping after every unwrap: netIn, the guard, the phase, a wrap due. */
+  private SSLEngineResult unwrapped(SSLEngineResult r) throws IOException {
     buffers.afterUnwrap();
     quiet =
         statusFollowsUnwraps

@@ -90,7 +90,8 @@ final class Sender {
     }
     SSLEngineResult r;
     try {
-      r = ssl.wrap(src, buffers.beginWrap());
+      // behind what waits in netOut: a handshake flight leaves in one write, not one per wrap
+      r = ssl.wrap(src, buffers.beginFlightWrap());
     } finally {
       buffers.endWrap();
     }
@@ -98,7 +99,7 @@ final class Sender {
       throw new IllegalStateException("netOut smaller than a record");
     }
     if (!sealing && r.bytesProduced() > 0) {
-      sealing = FatalAlerts.sealsFromHere(buffers.netOut(), r.bytesProduced());
+      sealing = FatalAlerts.sealsFromHere(buffers.lastWrapped(), r.bytesProduced());
     }
     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && engine.phase() == Phase.HANDSHAKING) {
       engine.established();

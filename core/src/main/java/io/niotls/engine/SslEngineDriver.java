@@ -49,17 +49,24 @@ final class SslEngineDriver implements Driver {
     ssl.beginHandshake();
   }
 
+  /**
+   * Drives the handshake. A flight's records gather in netOut, wrap after wrap, and are written
+   * only when the driver must wait for the peer (an unwrap that needs input), hands a task to the
+   * caller, or the handshake is over, or when netOut holds too much for another wrap: each flight
+   * then leaves in one transport write, not one per wrap (a system call each over a socket, and
+   * over loopback the peer's receive path too).
+   */
   @Override
   public Status handshake() throws IOException {
     while (engine.phase() == Phase.HANDSHAKING) {
-      if (!buffers.flush()) {
+      if (buffers.flightFull() && !buffers.flush()) {
         return Status.WANT_WRITE;
       }
       HandshakeStatus hs = ssl.getHandshakeStatus();
       switch (hs) {
         case NEED_TASK:
           if (!engine.runTasksInline()) {
-            return Status.WANT_TASK;
+            return buffers.flush() ? Status.WANT_TASK : Status.WANT_WRITE;
           }
           break;
         case NEED_WRAP:
@@ -69,7 +76,8 @@ final class SslEngineDriver implements Driver {
         case NEED_UNWRAP_AGAIN:
           Status wait = receiver.unwrapHandshake();
           if (wait != null) {
-            return wait;
+            // our flight is out before we wait for the answer to it
+            return buffers.flush() ? wait : Status.WANT_WRITE;
           }
           break;
         default: // FINISHED or NOT_HANDSHAKING: an engine that did not report FINISHED
@@ -85,7 +93,7 @@ final class SslEngineDriver implements Driver {
       releaseTickets = false;
       // what does not fit Netty's small BIO waits in BoringSSL: wrap and ask again, so nothing
       // of them is left to come out ahead of a later record (a bounded number of turns)
-      for (int turn = 0; turn < 8; turn++) {
+      for (int turn = 0; turn < 8 && (!buffers.flightFull() || buffers.flush()); turn++) {
         ProviderEngines.HeldTickets held = ProviderEngines.releaseHeldTickets(context, ssl);
         if (held == ProviderEngines.HeldTickets.NONE) {
           break;

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A handshake flight leaves in one transport write: over a socket each write is a system call (and,
  * on loopback, the peer's receive path too), so a flight cut in pieces costs CPU per piece. The
  * BORINGSSL driver wrote one per 256 bytes its BIO holds: 7 writes per connection of a server that
- * only handshakes, against Netty's 2.
+ * only handshakes, against Netty's 2. The SSLEngine driver wrote one per wrap: SunJSSE's TLS 1.3
+ * server flight (ServerHello, ChangeCipherSpec, the encrypted rest) in 3.
  */
 class FlightWritesTest {
 
@@ -50,6 +51,10 @@ class FlightWritesTest {
     "BORINGSSL, TLSv1.2, RSA_2048",
     "OPENSSL, TLSv1.3, RSA_2048",
     "OPENSSL, TLSv1.2, RSA_2048",
+    "JDK, TLSv1.3, EC_P256",
+    "JDK, TLSv1.3, RSA_2048",
+    "JDK, TLSv1.2, EC_P256",
+    "JDK, TLSv1.2, RSA_2048",
   })
   void eachFlightOfAFullHandshakeLeavesInOneWrite(Provider provider, String protocol, KeyType key)
       throws IOException {

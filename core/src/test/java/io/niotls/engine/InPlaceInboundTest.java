@@ -8,11 +8,13 @@ import io.niotls.context.TlsContext;
 import io.niotls.testing.Contexts;
 import io.niotls.transport.MemoryTransport;
 import io.niotls.transport.Transport;
+import io.niotls.wire.TlsRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -65,6 +67,15 @@ class InPlaceInboundTest {
    */
   private static byte[] establishAndEncrypt(
       TlsContext serverContext, TlsEngine client, MemoryTransport clientIn) {
+    return establishAndEncrypt(serverContext, client, clientIn, MESSAGE);
+  }
+
+  /**
+   * Establishes {@code client} (over {@code clientIn}) with a new server engine and returns the
+   * server's encryption of {@code message}.
+   */
+  private static byte[] establishAndEncrypt(
+      TlsContext serverContext, TlsEngine client, MemoryTransport clientIn, byte[] message) {
     MemoryTransport serverIn = new MemoryTransport();
     try (TlsEngine server = TlsEngine.server(serverContext, serverIn)) {
       Status c = Status.WANT_READ;
@@ -81,7 +92,7 @@ class InPlaceInboundTest {
       while (clientIn.pendingInbound() > 0) { // session tickets, if any
         assertThat(client.read(sink)).isEqualTo(Status.WANT_READ.code());
       }
-      assertThat(server.write(ByteBuffer.wrap(MESSAGE))).isEqualTo(MESSAGE.length);
+      assertThat(server.write(ByteBuffer.wrap(message))).isEqualTo(message.length);
       return serverIn.drainAll();
     }
   }
@@ -161,5 +172,80 @@ class InPlaceInboundTest {
           .isEqualTo(1);
       assertThat(plain.flip()).isEqualTo(ByteBuffer.wrap(MESSAGE));
     }
+  }
+
+  /**
+   * A record as full as its sender makes them, read into a buffer exactly as big as its plaintext
+   * (a 16 KiB reader's buffer and a 16 KiB record): the body also holds the tag and the content
+   * type, and the JDK's engine asks for 16 bytes of room more than the plaintext, Netty's for the
+   * whole body; lent a few spare bytes behind the reader's buffer, both decrypt into it, without
+   * the engine's appIn and a copy of the record.
+   */
+  @ParameterizedTest(name = "{0} reads what {1} sealed")
+  @CsvSource({
+    "JDK, BORINGSSL",
+    "JDK, OPENSSL",
+    "JDK, JDK",
+    "OPENSSL, BORINGSSL",
+    "OPENSSL, JDK",
+  })
+  void aFullRecordIsDecryptedIntoAReadersBufferAsBigAsItsPlaintext(
+      Provider reader, Provider sender) {
+    TlsContext clientContext = Contexts.client(reader, KeyType.EC_P256).build();
+    TlsContext serverContext = Contexts.server(sender, KeyType.EC_P256).build();
+    MemoryTransport clientIn = new MemoryTransport();
+    try (TlsEngine client = TlsEngine.client(clientContext, clientIn, "localhost", 443)) {
+      byte[] message = fullRecordOf(sender);
+      byte[] record = establishAndEncrypt(serverContext, client, clientIn, message);
+      assertThat(TlsRecords.bodyLength(ByteBuffer.wrap(record)))
+          .as("one record, its body longer than its plaintext")
+          .isEqualTo(record.length - TlsRecords.HEADER_LENGTH)
+          .isGreaterThan(message.length);
+      clientIn.feed(record);
+      ByteBuffer plain = ByteBuffer.allocate(message.length);
+      long acquiredBefore = clientContext.bufferPool().acquired();
+
+      assertThat(client.read(plain)).isEqualTo(message.length);
+
+      assertThat(clientContext.bufferPool().acquired() - acquiredBefore)
+          .as("netIn only, no appIn")
+          .isEqualTo(1);
+      assertThat(plain.flip()).isEqualTo(ByteBuffer.wrap(message));
+      assertThat(client.holdsBuffers()).isFalse();
+    }
+  }
+
+  /**
+   * A reader's buffer a byte shorter than a full record's plaintext: the spare bytes lent behind it
+   * take the last byte, which the next read delivers, in order.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void aPlaintextOneByteLongerThanTheReadersBufferArrivesWholeInTwoReads(Provider provider) {
+    TlsContext clientContext = Contexts.client(provider, KeyType.EC_P256).build();
+    TlsContext serverContext = Contexts.server(Provider.BORINGSSL, KeyType.EC_P256).build();
+    MemoryTransport clientIn = new MemoryTransport();
+    try (TlsEngine client = TlsEngine.client(clientContext, clientIn, "localhost", 443)) {
+      byte[] message = fullRecordOf(Provider.BORINGSSL);
+      clientIn.feed(establishAndEncrypt(serverContext, client, clientIn, message));
+      ByteBuffer plain = ByteBuffer.allocate(message.length);
+
+      assertThat(client.read(plain.limit(message.length - 1))).isEqualTo(message.length - 1);
+      assertThat(client.pending()).isEqualTo(1);
+      assertThat(client.read(plain.limit(message.length))).isEqualTo(1);
+
+      assertThat(plain.flip()).isEqualTo(ByteBuffer.wrap(message));
+      assertThat(client.holdsBuffers()).isFalse();
+    }
+  }
+
+  /** As many bytes as {@code sender} seals in one TLS 1.3 record, each its index's low byte. */
+  private static byte[] fullRecordOf(Provider sender) {
+    int size = sender == Provider.JDK ? JdkQuirks.INSTANCE.plaintextPerRecord("TLSv1.3") : 16384;
+    byte[] message = new byte[size];
+    for (int i = 0; i < size; i++) {
+      message[i] = (byte) i;
+    }
+    return message;
   }
 }
