@@ -22,7 +22,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -33,17 +32,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BlockingTlsChannelTest {
   private static final int MIB = 1 << 20;
 
-  static Stream<Arguments> pairingsAndProtocols() {
-    return Peers.pairings()
-        .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
-  }
-
   static Stream<Peers> pairings() {
     return Peers.pairings();
   }
 
   @ParameterizedTest(name = "{0}, {1}")
-  @MethodSource("pairingsAndProtocols")
+  @MethodSource("io.niotls.testing.Peers#pairingsAndProtocols")
   void aBlockingClientChannelGetsOneMebibyteBackFromATlsServerByteForByte(
       Peers peers, String protocol) throws Exception {
     TlsContext server = peers.serverContext(protocol).build();
@@ -65,7 +59,7 @@ class BlockingTlsChannelTest {
   }
 
   @ParameterizedTest(name = "{0}, {1}")
-  @MethodSource("pairingsAndProtocols")
+  @MethodSource("io.niotls.testing.Peers#pairingsAndProtocols")
   void aClientThatOnlyHandshakesAndClosesResumesItsNextConnection(Peers peers, String protocol)
       throws Exception {
     TlsContext server = peers.serverContext(protocol).build();
@@ -109,7 +103,7 @@ class BlockingTlsChannelTest {
   }
 
   @ParameterizedTest(name = "{0}, {1}")
-  @MethodSource("pairingsAndProtocols")
+  @MethodSource("io.niotls.testing.Peers#pairingsAndProtocols")
   void aBlockingServerChannelPerConnectionEchoesOneMebibyteToATlsClient(
       Peers peers, String protocol) throws Exception {
     TlsContext server = peers.serverContext(protocol).build();

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -33,13 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(60) // a deadlock fails the test instead of hanging the build
 class NonBlockingTlsChannelTest {
-  static Stream<Arguments> pairingsAndProtocols() {
-    return Peers.pairings()
-        .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
-  }
-
   @ParameterizedTest(name = "{0}, {1}")
-  @MethodSource("pairingsAndProtocols")
+  @MethodSource("io.niotls.testing.Peers#pairingsAndProtocols")
   void aNonBlockingClientChannelUnderASelectorHandshakesAndGetsItsBytesEchoed(
       Peers peers, String protocol) throws Exception {
     TlsContext server = peers.serverContext(protocol).build();

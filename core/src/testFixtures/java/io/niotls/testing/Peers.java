@@ -4,6 +4,7 @@ import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContextBuilder;
 import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Which provider plays the client and which the server: one of the combinations the engine contract
@@ -29,6 +30,11 @@ public record Peers(Provider client, Provider server) {
         BORINGSSL_BORINGSSL,
         BORINGSSL_JDK,
         JDK_BORINGSSL);
+  }
+
+  /** Each of {@link #pairings()} in TLS 1.3 and in TLS 1.2: (peers, protocol) arguments. */
+  public static Stream<Arguments> pairingsAndProtocols() {
+    return pairings().flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
   }
 
   public TlsContextBuilder clientContext(KeyType keyType) {

@@ -10,9 +10,7 @@ import io.niotls.netty.LoopbackCloseTest.Conversation;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.Peers;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -23,13 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ShortLivedClientResumptionTest {
   private static final long T = Loopback.TIMEOUT_SECONDS;
 
-  static Stream<Arguments> pairingsAndProtocols() {
-    return Peers.pairings()
-        .flatMap(p -> Stream.of("TLSv1.3", "TLSv1.2").map(v -> Arguments.of(p, v)));
-  }
-
   @ParameterizedTest(name = "{0}, {1}")
-  @MethodSource("pairingsAndProtocols")
+  @MethodSource("io.niotls.testing.Peers#pairingsAndProtocols")
   void aClientThatOnlyHandshakesResumesTheNextConnection(Peers peers, String protocol)
       throws Exception {
     TlsContext client = peers.clientContext(protocol).build();
