@@ -66,6 +66,11 @@ final class Loopback implements AutoCloseable {
 
   /** Connects to the listener; {@code init} sets up the client's pipeline. */
   Channel connect(Consumer<ChannelPipeline> init) {
+    return connect(port(), init);
+  }
+
+  /** Connects to {@code port} on 127.0.0.1 (another process's server). */
+  Channel connect(int port, Consumer<ChannelPipeline> init) {
     Channel ch =
         new Bootstrap()
             .group(group)
@@ -78,7 +83,7 @@ final class Loopback implements AutoCloseable {
                     init.accept(ch.pipeline());
                   }
                 })
-            .connect("127.0.0.1", port())
+            .connect("127.0.0.1", port)
             .syncUninterruptibly()
             .channel();
     channels.add(ch);

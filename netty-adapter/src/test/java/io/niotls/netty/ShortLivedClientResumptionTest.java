@@ -7,9 +7,14 @@ import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.netty.LoopbackCloseTest.Conversation;
+import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
+import io.niotls.testing.OpensslCa;
 import io.niotls.testing.Peers;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,6 +45,46 @@ class ShortLivedClientResumptionTest {
         ch.close().sync(); // at once: nothing read or written after the handshake
       }
       assertThat(resumed).containsExactly(false, true, true);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void aClientThatOnlyHandshakesResumesWithOpensslsServer(Provider provider, @TempDir Path dir)
+      throws Exception {
+    OpensslCa ca = OpensslCa.root(dir.resolve("ca"), "niotls adapter ticket CA");
+    Path leaf = ca.leaf("server");
+    TlsContext client =
+        TlsContext.forClient().provider(provider).trustPem(ca.certificate()).build();
+    try (ChildProcess server =
+            ChildProcess.inDirectory(
+                dir,
+                "openssl",
+                "s_server",
+                "-accept",
+                "127.0.0.1:0",
+                "-cert",
+                leaf.toString(),
+                "-key",
+                ca.file("server.key").toString(),
+                "-tls1_3",
+                "-naccept",
+                "3");
+        Loopback net = new Loopback()) {
+      String accept = server.awaitLine(line -> line.startsWith("ACCEPT "), Duration.ofSeconds(T));
+      int port = Integer.parseInt(accept.substring(accept.lastIndexOf(':') + 1));
+      boolean[] resumed = new boolean[3];
+      for (int i = 0; i < resumed.length; i++) {
+        Conversation ours = new Conversation();
+        Channel ch =
+            net.connect(port, p -> p.addLast(TlsHandler.client(client, "localhost", port), ours));
+        ours.established.get(T, TimeUnit.SECONDS);
+        resumed[i] = ch.pipeline().get(TlsHandler.class).session().resumed();
+        ch.close().sync(); // at once: nothing read or written after the handshake
+      }
+      assertThat(resumed).containsExactly(false, true, true);
+    } finally {
+      client.close();
     }
   }
 
