@@ -17,13 +17,10 @@ import io.niotls.context.OcspResponse;
 import io.niotls.context.Pem;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
-import io.niotls.testing.ChildProcess;
 import io.niotls.testing.OpensslCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +59,7 @@ class OcspStaplingHandlerTest {
   @MethodSource("io.niotls.testing.Matrix#providers")
   void aGoodStapledResponsePassesAndIsReadableFromTheHandler(Provider provider) throws Exception {
     Path good = ca.ocspResponse(leaf, "good.der");
-    try (ChildProcess server = opensslServer("-status_file", good.toString())) {
+    try (OpensslServerProcess server = opensslServer("-status_file", good.toString())) {
       Seen seen = connect(provider, server);
       Object first = seen.next();
       assertThat(first).isInstanceOf(SslHandshakeCompletionEvent.class);
@@ -79,7 +76,7 @@ class OcspStaplingHandlerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.niotls.testing.Matrix#providers")
   void noStapledResponseFailsTheChannelWithTheReason(Provider provider) throws Exception {
-    try (ChildProcess server = opensslServer()) {
+    try (OpensslServerProcess server = opensslServer()) {
       Seen seen = connect(provider, server);
       Object first = seen.next();
       assertThat(first).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
@@ -94,7 +91,7 @@ class OcspStaplingHandlerTest {
   void aRevokedStapledResponseFailsTheChannelWithTheReason(Provider provider) throws Exception {
     ca.revoke(leaf);
     Path revoked = ca.ocspResponse(leaf, "revoked.der");
-    try (ChildProcess server = opensslServer("-status_file", revoked.toString())) {
+    try (OpensslServerProcess server = opensslServer("-status_file", revoked.toString())) {
       Seen seen = connect(provider, server);
       Object first = seen.next();
       assertThat(first).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
@@ -113,9 +110,8 @@ class OcspStaplingHandlerTest {
     }
   }
 
-  private Seen connect(Provider provider, ChildProcess server) throws Exception {
-    String accept = server.awaitLine(line -> line.startsWith("ACCEPT "), LIMIT);
-    int port = Integer.parseInt(accept.substring(accept.lastIndexOf(':') + 1));
+  private Seen connect(Provider provider, OpensslServerProcess server) throws Exception {
+    int port = server.port();
     TlsContext context =
         TlsContext.forClient()
             .provider(provider)
@@ -159,21 +155,7 @@ class OcspStaplingHandlerTest {
     return new Seen(channel, handler, events);
   }
 
-  private ChildProcess opensslServer(String... more) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "openssl",
-                "s_server",
-                "-accept",
-                "127.0.0.1:0",
-                "-cert",
-                leaf.toString(),
-                "-key",
-                ca.file("server.key").toString(),
-                "-naccept",
-                "1"));
-    command.addAll(List.of(more));
-    return ChildProcess.inDirectory(dir, command.toArray(new String[0]));
+  private OpensslServerProcess opensslServer(String... more) throws Exception {
+    return OpensslServerProcess.start(dir, ca, leaf, 1, more);
   }
 }

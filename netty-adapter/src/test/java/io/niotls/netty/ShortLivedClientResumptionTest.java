@@ -7,12 +7,10 @@ import io.niotls.certs.CertificateGenerator.KeyType;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.netty.LoopbackCloseTest.Conversation;
-import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.OpensslCa;
 import io.niotls.testing.Peers;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,23 +54,9 @@ class ShortLivedClientResumptionTest {
     Path leaf = ca.leaf("server");
     TlsContext client =
         TlsContext.forClient().provider(provider).trustPem(ca.certificate()).build();
-    try (ChildProcess server =
-            ChildProcess.inDirectory(
-                dir,
-                "openssl",
-                "s_server",
-                "-accept",
-                "127.0.0.1:0",
-                "-cert",
-                leaf.toString(),
-                "-key",
-                ca.file("server.key").toString(),
-                "-tls1_3",
-                "-naccept",
-                "3");
+    try (OpensslServerProcess server = OpensslServerProcess.start(dir, ca, leaf, 3, "-tls1_3");
         Loopback net = new Loopback()) {
-      String accept = server.awaitLine(line -> line.startsWith("ACCEPT "), Duration.ofSeconds(T));
-      int port = Integer.parseInt(accept.substring(accept.lastIndexOf(':') + 1));
+      int port = server.port();
       boolean[] resumed = new boolean[3];
       for (int i = 0; i < resumed.length; i++) {
         Conversation ours = new Conversation();
