@@ -337,6 +337,7 @@ final class HandlerSession {
     }
     engine.close();
     writer.release(ctx, cause);
+    outbound.release(cause);
     if (handler.handshakePromise().tryFailure(cause)) {
       ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(cause));
     }

@@ -9,11 +9,13 @@ import io.netty.handler.codec.UnsupportedMessageTypeException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.PromiseNotifier;
 import io.niotls.engine.Status;
+import java.io.IOException;
 
 /**
  * The outbound path of a {@link HandlerSession}: writes ({@link ByteBuf}s, and {@link FileRegion}s
- * read into them), flushes (held back during the handshake, plaintext in a STARTTLS window), and
- * close: close_notify after the pending writes, then the channel.
+ * read as the channel drains, by a {@link FileStream}), flushes (held back during the handshake,
+ * plaintext in a STARTTLS window), and close: close_notify after the pending writes, then the
+ * channel.
  *
  * <p>Confined to the channel's event loop.
  */
@@ -29,6 +31,7 @@ final class Outbound {
   private final HandlerSession session;
   private final ChannelHandlerContext ctx;
   private Flush flush = Flush.IDLE;
+  private FileStream files; // made by the first FileRegion written
 
   Outbound(HandlerSession session) {
     this.session = session;
@@ -40,10 +43,15 @@ final class Outbound {
       ReferenceCountUtil.release(msg);
       promise.tryFailure(
           TracelessExceptions.sslException("the TLS connection is closed for writing"));
+    } else if (files != null && files.active()) {
+      files.write(msg, promise); // behind a FileRegion still being read
     } else if (msg instanceof ByteBuf buf) {
       session.writer.queue(buf, promise);
     } else if (msg instanceof FileRegion region) {
-      FileRegions.queue(ctx, region, promise, session.writer);
+      if (files == null) {
+        files = new FileStream(ctx, session.writer, session.context.prefersDirectBuffers());
+      }
+      files.write(region, promise);
     } else {
       ReferenceCountUtil.release(msg);
       promise.tryFailure(new UnsupportedMessageTypeException(msg, ByteBuf.class, FileRegion.class));
@@ -51,8 +59,14 @@ final class Outbound {
   }
 
   void flush() {
+    if (files != null) {
+      files.flushed();
+    }
     HandlerState state = session.state();
     if (state == HandlerState.PLAINTEXT) {
+      if (!drainFiles()) {
+        return;
+      }
       session.writer.writeQueuedAsPlaintext(ctx);
       ctx.flush();
       session.moveTo(HandlerState.READY);
@@ -73,26 +87,77 @@ final class Outbound {
     }
   }
 
-  /** Encrypts the queued plaintext a record at a time and writes it, then flushes the channel. */
+  /** The channel became writable: a FileRegion being sent is read on. */
+  void writable() {
+    if (files != null && files.ready() && session.state() == HandlerState.OPEN) {
+      flushPlaintext();
+    }
+  }
+
+  /**
+   * Encrypts the queued plaintext a record at a time and writes it, with the next chunks of a
+   * FileRegion while the channel is writable, then flushes the channel.
+   */
   private void flushPlaintext() {
     if (flush == Flush.RUNNING) {
       return; // called back from a promise listener: the loop below takes the new writes too
     }
     flush = Flush.RUNNING;
-    RecordWriter writer = session.writer;
+    IOException broken = null;
     try {
-      while (session.state() == HandlerState.OPEN && writer.hasQueued()) {
-        Status s = writer.encryptNext(ctx);
-        if (s.isFatal()) {
-          session.fail(session.engine.failure(), true);
-        } else if (s != Status.OK) {
-          writer.failQueued(ctx, writer.failure(s));
-        }
+      encryptQueued();
+      while (files != null && session.state() == HandlerState.OPEN && files.feed()) {
+        encryptQueued();
       }
+    } catch (IOException e) {
+      broken = e;
     } finally {
       flush = Flush.IDLE;
     }
     ctx.flush();
+    if (broken != null) {
+      session.fail(broken, true); // no close_notify after part of a file: the peer sees truncation
+    }
+  }
+
+  private void encryptQueued() {
+    RecordWriter writer = session.writer;
+    while (session.state() == HandlerState.OPEN && writer.hasQueued()) {
+      Status s = writer.encryptNext(ctx);
+      if (s.isFatal()) {
+        session.fail(session.engine.failure(), true);
+      } else if (s != Status.OK) {
+        Throwable cause = writer.failure(s);
+        writer.failQueued(ctx, cause);
+        if (files != null) {
+          files.release(cause);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads what FileRegions are still to send into the writer's queue at once (a close, a plaintext
+   * window). False when one failed part-way: the connection ended.
+   */
+  private boolean drainFiles() {
+    if (files == null || !files.active()) {
+      return true;
+    }
+    try {
+      files.drain();
+      return true;
+    } catch (IOException e) {
+      session.fail(e, true);
+      return false;
+    }
+  }
+
+  /** The connection is over: what FileRegions and the writes behind them wait fails. */
+  void release(Throwable cause) {
+    if (files != null) {
+      files.release(cause);
+    }
   }
 
   // ---- close -----------------------------------------------------------------------------------
@@ -105,6 +170,10 @@ final class Outbound {
       return;
     }
     if (session.state() == HandlerState.OPEN && ctx.channel().isActive()) {
+      if (!drainFiles()) {
+        ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+        return;
+      }
       flushPlaintext();
       if (CloseAfterTickets.applies(session)) {
         session.closeAfterTickets = CloseAfterTickets.start(session, promise, disconnect);
@@ -149,6 +218,11 @@ final class Outbound {
     if (state != HandlerState.OPEN) {
       promise.tryFailure(
           new IllegalStateException("closeOutbound() needs an established connection: " + state));
+      return;
+    }
+    if (!drainFiles()) {
+      promise.tryFailure(
+          TracelessExceptions.sslException("the connection ended before close_notify was sent"));
       return;
     }
     flushPlaintext();

@@ -41,11 +41,12 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Inbound, every whole record of a {@code channelRead} is decrypted and passed on as {@link
  * ByteBuf}s; a record split across reads waits for its rest. Outbound, plaintext {@code ByteBuf}s
- * and {@code FileRegion}s (read into buffers: TLS cannot send a file zero-copy) are queued,
- * counting towards the channel's writability, and encrypted on {@code flush()}: small writes are
- * merged into full 16 KiB records, and each write's promise completes when the ciphertext carrying
- * its last byte is written. With {@code autoRead=false} the handler asks for the reads its
- * handshake needs.
+ * are queued, counting towards the channel's writability, and encrypted on {@code flush()}: small
+ * writes are merged into full 16 KiB records, and each write's promise completes when the
+ * ciphertext carrying its last byte is written. A {@code FileRegion} is read a chunk at a time as
+ * the channel drains (TLS cannot send a file zero-copy, and a large file is never held in memory
+ * whole); the writes behind it wait for it. With {@code autoRead=false} the handler asks for the
+ * reads its handshake needs.
  *
  * <p>{@code close()} sends close_notify after the pending writes and closes the channel once it is
  * written, waiting at most {@link #getCloseNotifyFlushTimeoutMillis()} for that (and, if set, up to
@@ -394,6 +395,14 @@ public final class TlsHandler extends SslHandler {
     if (s != null) {
       s.end(TracelessExceptions.sslException("the TlsHandler was removed from the pipeline"));
     }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      session.outbound.writable(); // a FileRegion being sent reads on
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
