@@ -6,10 +6,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.niotls.context.Provider;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsException;
@@ -21,18 +25,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A {@code FileRegion} written to the handler is read as the channel drains, over real sockets: a
- * peer that does not read holds the file back (it is not read into memory whole), the writes around
- * regions keep their order, a region that cannot be read fails its own write only when none of it
- * was sent, and ends the connection without close_notify when part of it was.
+ * Files written the two ways Netty code writes them, over real sockets: a {@code FileRegion}, read
+ * by the handler as the channel drains (a peer that does not read holds the file back: it is not
+ * read into memory whole), and a {@code ChunkedNioFile} through a {@code ChunkedWriteHandler}. The
+ * writes around regions keep their order; a region that cannot be read fails its own write only
+ * when none of it was sent, and ends the connection without close_notify when part of it was.
  */
 class FileStreamTest {
   private static final long T = Loopback.TIMEOUT_SECONDS;
@@ -43,37 +48,26 @@ class FileStreamTest {
   @MethodSource("io.niotls.netty.Fixtures#providers")
   void aLargeRegionIsReadOnlyAsFastAsThePeerTakesIt(Provider provider) throws Exception {
     int size = 64 << 20;
-    File file =
-        Files.write(dir.resolve("large.bin"), TlsHandlerRecordSplitTest.random(size, 3)).toFile();
+    File file = file("large.bin", size, 3);
     DefaultFileRegion region = new DefaultFileRegion(file, 0, size);
-    CompletableFuture<ChannelFuture> written = new CompletableFuture<>();
     try (Loopback net = new Loopback().manualRead()) {
-      net.listen(
-          ch ->
-              ch.pipeline()
-                  .addLast(TlsHandler.server(Fixtures.server(provider, "TLSv1.3")))
-                  .addLast(onHandshake((ctx, evt) -> written.complete(ctx.writeAndFlush(region)))));
       Digest received = new Digest();
-      Channel client =
-          net.connect(
-              p ->
-                  p.addLast(TlsHandler.client(Fixtures.client(provider, "TLSv1.3"), "localhost", 1))
-                      .addLast(received));
-      Channel server = net.accepted();
-      ChannelFuture write = written.get(T, TimeUnit.SECONDS);
+      Served pair = new Served(net, provider, "TLSv1.3", received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
+      ChannelFuture write = on(ctx, () -> ctx.writeAndFlush(region));
 
       Thread.sleep(500); // the client reads nothing: the socket buffers fill, then the channel
-      long read = server.eventLoop().submit(region::transferred).get(T, TimeUnit.SECONDS);
+      long read = ctx.executor().submit(region::transferred).get(T, TimeUnit.SECONDS);
       assertThat(read)
           .as("bytes of the file read while the peer takes none")
           .isPositive()
           .isLessThan(size / 2);
       assertThat(write.isDone()).isFalse();
 
-      client.config().setAutoRead(true);
+      pair.client.config().setAutoRead(true);
       assertThat(write.await(T, TimeUnit.SECONDS)).isTrue();
       assertThat(write.isSuccess()).as("%s", write.cause()).isTrue();
-      server.close().sync();
+      ctx.close();
       assertThat(received.done.get(T, TimeUnit.SECONDS)).isEqualTo(sha256(file));
       assertThat(received.bytes).isEqualTo(size);
       assertThat(region.refCnt()).as("the region was released").isZero();
@@ -88,38 +82,28 @@ class FileStreamTest {
     byte[] two = TlsHandlerRecordSplitTest.random(300_001, 22);
     File first = Files.write(dir.resolve("one.bin"), one).toFile();
     File second = Files.write(dir.resolve("two.bin"), two).toFile();
-    CompletableFuture<ChannelHandlerContext> open = new CompletableFuture<>();
     try (Loopback net = new Loopback()) {
-      net.listen(
-          ch ->
-              ch.pipeline()
-                  .addLast(TlsHandler.server(Fixtures.server(provider, protocol)))
-                  .addLast(onHandshake((ctx, evt) -> open.complete(ctx))));
       Collector received = new Collector();
-      net.connect(
-          p ->
-              p.addLast(TlsHandler.client(Fixtures.client(provider, protocol), "localhost", 1))
-                  .addLast(received));
-      ChannelHandlerContext ctx = open.get(T, TimeUnit.SECONDS);
+      Served pair = new Served(net, provider, protocol, received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
       ChannelFuture[] writes =
-          ctx.executor()
-              .submit(
-                  () ->
-                      new ChannelFuture[] {
-                        ctx.write(ascii("head|")),
-                        ctx.write(new DefaultFileRegion(first, 0, one.length)),
-                        ctx.write(ascii("|middle|")),
-                        ctx.writeAndFlush(new DefaultFileRegion(second, 0, two.length)),
-                        ctx.write(ascii("|unflushed")) // behind a region, written after the flush
-                      })
-              .get(T, TimeUnit.SECONDS);
+          on(
+              ctx,
+              () ->
+                  new ChannelFuture[] {
+                    ctx.write(ascii("head|")),
+                    ctx.write(new DefaultFileRegion(first, 0, one.length)),
+                    ctx.write(ascii("|middle|")),
+                    ctx.writeAndFlush(new DefaultFileRegion(second, 0, two.length)),
+                    ctx.write(ascii("|unflushed")) // behind a region, written after the flush
+                  });
       for (int i = 0; i < 4; i++) {
         assertThat(writes[i].await(T, TimeUnit.SECONDS)).isTrue();
         assertThat(writes[i].isSuccess()).as("write %d: %s", i, writes[i].cause()).isTrue();
       }
       Thread.sleep(200);
       assertThat(writes[4].isDone()).as("a write no flush came after").isFalse();
-      ctx.executor().submit(() -> ctx.writeAndFlush(ascii("|tail")).addListener(f -> ctx.close()));
+      on(ctx, () -> ctx.writeAndFlush(ascii("|tail")).addListener(f -> ctx.close()));
 
       ByteArrayOutputStream expected = new ByteArrayOutputStream();
       expected.write(bytes("head|"));
@@ -127,11 +111,41 @@ class FileStreamTest {
       expected.write(bytes("|middle|"));
       expected.write(two);
       expected.write(bytes("|unflushed|tail"));
-      byte[] got = received.done.get(T, TimeUnit.SECONDS);
-      assertThat(got.length).isEqualTo(expected.size());
-      assertThat(ReactorNettyTest.sha256(got))
-          .isEqualTo(ReactorNettyTest.sha256(expected.toByteArray()));
+      assertSame(received.done.get(T, TimeUnit.SECONDS), expected.toByteArray());
       assertThat(writes[4].isSuccess()).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("io.niotls.netty.Fixtures#providersAndProtocols")
+  void aRegionAndAChunkedFileBehindItArriveWholeAndInOrder(Provider provider, String protocol)
+      throws Exception {
+    byte[] first = TlsHandlerRecordSplitTest.random(1 << 20, 11);
+    byte[] second = TlsHandlerRecordSplitTest.random(300_001, 12);
+    File region = Files.write(dir.resolve("region.bin"), first).toFile();
+    File chunked = Files.write(dir.resolve("chunked.bin"), second).toFile();
+    try (Loopback net = new Loopback()) {
+      Collector received = new Collector();
+      Served pair = new Served(net, provider, protocol, received, new ChunkedWriteHandler());
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
+      DefaultFileRegion sent = new DefaultFileRegion(region, 0, region.length());
+      ChannelFuture written =
+          on(
+              ctx,
+              () -> {
+                ChannelFuture f = ctx.write(sent);
+                ctx.writeAndFlush(new ChunkedNioFile(chunked))
+                    .addListener(ChannelFutureListener.CLOSE);
+                return f;
+              });
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      expected.write(first);
+      expected.write(second);
+      assertSame(received.done.get(T, TimeUnit.SECONDS), expected.toByteArray());
+      assertThat(written.await(T, TimeUnit.SECONDS)).isTrue();
+      assertThat(written.isSuccess()).as("%s", written.cause()).isTrue();
+      assertThat(sent.refCnt()).as("the region was released").isZero();
+      assertThat(pair.handler.sslCloseFuture().isSuccess()).isTrue();
     }
   }
 
@@ -140,33 +154,25 @@ class FileStreamTest {
   void aRegionThatCannotBeReadFailsItsOwnWriteAndTheNextWritesGoOn(Provider provider)
       throws Exception {
     File file = Files.write(dir.resolve("short.bin"), new byte[1000]).toFile();
-    CompletableFuture<ChannelHandlerContext> open = new CompletableFuture<>();
     try (Loopback net = new Loopback()) {
-      net.listen(
-          ch ->
-              ch.pipeline()
-                  .addLast(TlsHandler.server(Fixtures.server(provider, "TLSv1.3")))
-                  .addLast(onHandshake((ctx, evt) -> open.complete(ctx))));
       Collector received = new Collector();
-      TlsHandler client = TlsHandler.client(Fixtures.client(provider, "TLSv1.3"), "localhost", 1);
-      net.connect(p -> p.addLast(client).addLast(received));
-      ChannelHandlerContext ctx = open.get(T, TimeUnit.SECONDS);
+      Served pair = new Served(net, provider, "TLSv1.3", received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
       // the region starts past the file's end: the file was shortened before any of it was read
       DefaultFileRegion region = new DefaultFileRegion(file, 2000, 500);
       ChannelFuture failed =
-          ctx.executor()
-              .submit(
-                  () -> {
-                    ChannelFuture f = ctx.write(region);
-                    ctx.writeAndFlush(ascii("after")).addListener(x -> ctx.close());
-                    return f;
-                  })
-              .get(T, TimeUnit.SECONDS);
+          on(
+              ctx,
+              () -> {
+                ChannelFuture f = ctx.write(region);
+                ctx.writeAndFlush(ascii("after")).addListener(x -> ctx.close());
+                return f;
+              });
       assertThat(received.done.get(T, TimeUnit.SECONDS)).isEqualTo(bytes("after"));
       assertThat(failed.isDone() && !failed.isSuccess()).isTrue();
       assertThat(failed.cause()).isInstanceOf(IOException.class);
-      assertThat(client.sslCloseFuture().isSuccess())
-          .as("a clean close_notify: %s", client.sslCloseFuture().cause())
+      assertThat(pair.handler.sslCloseFuture().isSuccess())
+          .as("a clean close_notify: %s", pair.handler.sslCloseFuture().cause())
           .isTrue();
       assertThat(region.refCnt()).isZero();
     }
@@ -177,53 +183,30 @@ class FileStreamTest {
   void aRegionThatFailsPartWayEndsTheConnectionWithoutCloseNotify(Provider provider)
       throws Exception {
     int size = 1 << 20;
-    File file =
-        Files.write(dir.resolve("half.bin"), TlsHandlerRecordSplitTest.random(size, 5)).toFile();
-    CompletableFuture<ChannelHandlerContext> open = new CompletableFuture<>();
-    CompletableFuture<Throwable> caught = new CompletableFuture<>();
+    File file = file("half.bin", size, 5);
     try (Loopback net = new Loopback()) {
-      net.listen(
-          ch ->
-              ch.pipeline()
-                  .addLast(TlsHandler.server(Fixtures.server(provider, "TLSv1.3")))
-                  .addLast(
-                      new ChannelInboundHandlerAdapter() {
-                        @Override
-                        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                          if (evt == SslHandshakeCompletionEvent.SUCCESS) {
-                            open.complete(ctx);
-                          }
-                        }
-
-                        @Override
-                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                          caught.complete(cause);
-                        }
-                      }));
       Collector received = new Collector();
-      TlsHandler client = TlsHandler.client(Fixtures.client(provider, "TLSv1.3"), "localhost", 1);
-      net.connect(p -> p.addLast(client).addLast(received));
-      ChannelHandlerContext ctx = open.get(T, TimeUnit.SECONDS);
+      Served pair = new Served(net, provider, "TLSv1.3", received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
       // twice as long as the file: it is found short half-way through
       DefaultFileRegion region = new DefaultFileRegion(file, 0, 2L * size);
       ChannelFuture write =
-          ctx.executor()
-              .submit(
-                  () -> {
-                    ChannelFuture f = ctx.write(region);
-                    ctx.writeAndFlush(ascii("never sent"));
-                    return f;
-                  })
-              .get(T, TimeUnit.SECONDS);
+          on(
+              ctx,
+              () -> {
+                ChannelFuture f = ctx.write(region);
+                ctx.writeAndFlush(ascii("never sent"));
+                return f;
+              });
       byte[] got = received.done.get(T, TimeUnit.SECONDS);
       assertThat(got.length).isLessThanOrEqualTo(size);
       assertThat(write.await(T, TimeUnit.SECONDS)).isTrue();
       assertThat(write.cause())
           .isInstanceOf(IOException.class)
           .hasMessageContaining("bytes were sent");
-      assertThat(caught.get(T, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
-      assertThat(client.sslCloseFuture().await(T, TimeUnit.SECONDS)).isTrue();
-      assertThat(client.sslCloseFuture().cause())
+      assertThat(pair.caught.get(T, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+      assertThat(pair.handler.sslCloseFuture().await(T, TimeUnit.SECONDS)).isTrue();
+      assertThat(pair.handler.sslCloseFuture().cause())
           .as("the client sees a truncation, not a clean end")
           .isInstanceOfSatisfying(
               TlsException.class, e -> assertThat(e.status()).isEqualTo(Status.SYSCALL));
@@ -235,44 +218,82 @@ class FileStreamTest {
   @MethodSource("io.niotls.netty.Fixtures#providers")
   void aCloseWhileARegionIsSentSendsCloseNotifyAfterAllOfIt(Provider provider) throws Exception {
     int size = 8 << 20;
-    File file =
-        Files.write(dir.resolve("closing.bin"), TlsHandlerRecordSplitTest.random(size, 8)).toFile();
-    CompletableFuture<ChannelFuture> written = new CompletableFuture<>();
+    File file = file("closing.bin", size, 8);
     try (Loopback net = new Loopback()) {
-      net.listen(
-          ch ->
-              ch.pipeline()
-                  .addLast(TlsHandler.server(Fixtures.server(provider, "TLSv1.3")))
-                  .addLast(
-                      onHandshake(
-                          (ctx, evt) -> {
-                            written.complete(
-                                ctx.writeAndFlush(new DefaultFileRegion(file, 0, size)));
-                            ctx.close(); // at once, while most of the file is still to be read
-                          })));
       Digest received = new Digest();
-      TlsHandler client = TlsHandler.client(Fixtures.client(provider, "TLSv1.3"), "localhost", 1);
-      net.connect(p -> p.addLast(client).addLast(received));
+      Served pair = new Served(net, provider, "TLSv1.3", received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
+      ChannelFuture written =
+          on(
+              ctx,
+              () -> {
+                ChannelFuture f = ctx.writeAndFlush(new DefaultFileRegion(file, 0, size));
+                ctx.close(); // at once, while most of the file is still to be read
+                return f;
+              });
       assertThat(received.done.get(T, TimeUnit.SECONDS)).isEqualTo(sha256(file));
       assertThat(received.bytes).isEqualTo(size);
-      assertThat(written.get(T, TimeUnit.SECONDS).isSuccess()).isTrue();
-      assertThat(client.sslCloseFuture().isSuccess())
-          .as("close_notify after the whole file: %s", client.sslCloseFuture().cause())
+      assertThat(written.isSuccess()).isTrue();
+      assertThat(pair.handler.sslCloseFuture().isSuccess())
+          .as("close_notify after the whole file: %s", pair.handler.sslCloseFuture().cause())
           .isTrue();
     }
   }
 
-  private static ChannelInboundHandlerAdapter onHandshake(
-      BiConsumer<ChannelHandlerContext, Object> then) {
-    return new ChannelInboundHandlerAdapter() {
+  /**
+   * A server of {@code provider} on {@code net} whose last handler hands out its context once the
+   * handshake is done (and keeps what exceptions reach it), and a client of the same provider whose
+   * plaintext goes to {@code sink}.
+   */
+  private static final class Served {
+    final CompletableFuture<ChannelHandlerContext> open = new CompletableFuture<>();
+    final CompletableFuture<Throwable> caught = new CompletableFuture<>();
+    final TlsHandler handler;
+    final Channel client;
+
+    Served(
+        Loopback net,
+        Provider provider,
+        String protocol,
+        ChannelHandler sink,
+        ChannelHandler... between) {
+      net.listen(
+          ch -> {
+            ch.pipeline().addLast(TlsHandler.server(Fixtures.server(provider, protocol)));
+            ch.pipeline().addLast(between);
+            ch.pipeline().addLast(new App());
+          });
+      handler = TlsHandler.client(Fixtures.client(provider, protocol), "localhost", 1);
+      client = net.connect(p -> p.addLast(handler).addLast(sink));
+    }
+
+    private final class App extends ChannelInboundHandlerAdapter {
       @Override
       public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == SslHandshakeCompletionEvent.SUCCESS) {
-          then.accept(ctx, evt);
+          open.complete(ctx);
         }
-        ctx.fireUserEventTriggered(evt);
       }
-    };
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        caught.complete(cause);
+      }
+    }
+  }
+
+  /** Runs {@code writes} on {@code ctx}'s event loop and returns what they return. */
+  private static <V> V on(ChannelHandlerContext ctx, Callable<V> writes) throws Exception {
+    return ctx.executor().submit(writes).get(T, TimeUnit.SECONDS);
+  }
+
+  private File file(String name, int size, long seed) throws IOException {
+    return Files.write(dir.resolve(name), TlsHandlerRecordSplitTest.random(size, seed)).toFile();
+  }
+
+  private static void assertSame(byte[] got, byte[] expected) throws Exception {
+    assertThat(got.length).isEqualTo(expected.length);
+    assertThat(ReactorNettyTest.sha256(got)).isEqualTo(ReactorNettyTest.sha256(expected));
   }
 
   private static ByteBuf ascii(String s) {
