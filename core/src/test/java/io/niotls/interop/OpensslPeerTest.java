@@ -10,7 +10,7 @@ import io.niotls.engine.TlsEngine;
 import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.Matrix;
-import io.niotls.testing.Ports;
+import io.niotls.testing.OpensslServerProcess;
 import io.niotls.testing.TestPki;
 import io.niotls.transport.SocketTransport;
 import java.io.IOException;
@@ -51,24 +51,11 @@ class OpensslPeerTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = Ports.free();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    try (ChildProcess server =
-        ChildProcess.inDirectory(
-            dir,
-            "openssl",
-            "s_server",
-            "-accept",
-            "127.0.0.1:" + port,
-            "-cert",
-            "cert.pem",
-            "-key",
-            "key.pem",
-            flag(protocol),
-            "-rev",
-            "-naccept",
-            "1")) {
-      server.await("ACCEPT", LIMIT);
+    try (OpensslServerProcess server =
+        OpensslServerProcess.start(
+            dir, 1, "-cert", "cert.pem", "-key", "key.pem", flag(protocol), "-rev")) {
+      int port = server.port();
       SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
       channel.configureBlocking(false);
       TlsEngine engine = TlsEngine.client(context, new SocketTransport(channel), "localhost", port);

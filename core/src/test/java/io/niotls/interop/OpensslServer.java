@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.context.TlsContext;
 import io.niotls.engine.Status;
 import io.niotls.engine.TlsEngine;
-import io.niotls.testing.ChildProcess;
-import io.niotls.testing.Ports;
+import io.niotls.testing.OpensslServerProcess;
 import io.niotls.transport.SocketTransport;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -22,12 +21,12 @@ import java.util.List;
 final class OpensslServer implements AutoCloseable {
   static final Duration LIMIT = Duration.ofSeconds(20);
 
-  private final ChildProcess process;
+  private final OpensslServerProcess process;
   private final int port;
 
-  private OpensslServer(ChildProcess process, int port) {
+  private OpensslServer(OpensslServerProcess process) {
     this.process = process;
-    this.port = port;
+    this.port = process.port();
   }
 
   /**
@@ -36,25 +35,16 @@ final class OpensslServer implements AutoCloseable {
    */
   static OpensslServer start(Path dir, Path cert, Path key, String protocol, String... more)
       throws Exception {
-    int port = Ports.free();
-    List<String> command =
+    List<String> options =
         new ArrayList<>(
             List.of(
-                "openssl",
-                "s_server",
-                "-accept",
-                "127.0.0.1:" + port,
                 "-cert",
                 cert.toString(),
                 "-key",
                 key.toString(),
-                "TLSv1.3".equals(protocol) ? "-tls1_3" : "-tls1_2",
-                "-naccept",
-                "1"));
-    command.addAll(List.of(more));
-    ChildProcess process = ChildProcess.inDirectory(dir, command.toArray(new String[0]));
-    process.await("ACCEPT", LIMIT);
-    return new OpensslServer(process, port);
+                "TLSv1.3".equals(protocol) ? "-tls1_3" : "-tls1_2"));
+    options.addAll(List.of(more));
+    return new OpensslServer(OpensslServerProcess.start(dir, 1, options.toArray(new String[0])));
   }
 
   /**
@@ -74,11 +64,11 @@ final class OpensslServer implements AutoCloseable {
 
   /** Waits until the server has said {@code text}; fails with what it said if it does not. */
   String await(String text) throws InterruptedException {
-    return process.await(text, LIMIT);
+    return process.await(text);
   }
 
   String said() {
-    return process.out();
+    return process.process().out();
   }
 
   @Override

@@ -7,7 +7,7 @@ import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
-import io.niotls.testing.Ports;
+import io.niotls.testing.OpensslServerProcess;
 import io.niotls.testing.TestPki;
 import io.niotls.uri.TransportUri;
 import java.io.OutputStream;
@@ -42,24 +42,11 @@ class OpensslLoopTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = Ports.free();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).build();
-    try (ChildProcess server =
-            ChildProcess.inDirectory(
-                dir,
-                "openssl",
-                "s_server",
-                "-accept",
-                "127.0.0.1:" + port,
-                "-cert",
-                "cert.pem",
-                "-key",
-                "key.pem",
-                "-rev",
-                "-naccept",
-                "1");
+    try (OpensslServerProcess server =
+            OpensslServerProcess.start(dir, 1, "-cert", "cert.pem", "-key", "key.pem", "-rev");
         TlsClient client = TlsClient.create(ClientOptions.builder().loopCount(1).build())) {
-      server.await("ACCEPT", LIMIT);
+      int port = server.port();
       Recorder recorder = new Recorder();
       TlsSession session =
           client
@@ -76,7 +63,7 @@ class OpensslLoopTest {
           .isEqualTo("sltoin olleh\n");
       session.close().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(recorder.closed.get().reason()).isEqualTo(CloseReason.LOCAL);
-      server.await("Protocol version: " + protocol, LIMIT);
+      server.await("Protocol version: " + protocol);
     }
   }
 

@@ -8,7 +8,7 @@ import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.ChildProcess;
 import io.niotls.testing.Contexts;
-import io.niotls.testing.Ports;
+import io.niotls.testing.OpensslServerProcess;
 import io.niotls.testing.TestPki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -94,24 +94,18 @@ class TlsChannelPeerTest {
     TestPki pki = TestPki.ec();
     pki.server().writeCertificatePem(dir.resolve("cert.pem"));
     pki.server().writePrivateKeyPem(dir.resolve("key.pem"));
-    int port = Ports.free();
     TlsContext context = Contexts.client(provider, KeyType.EC_P256).protocols(protocol).build();
-    try (ChildProcess server =
-        ChildProcess.inDirectory(
+    try (OpensslServerProcess server =
+        OpensslServerProcess.start(
             dir,
-            "openssl",
-            "s_server",
-            "-accept",
-            "127.0.0.1:" + port,
+            1,
             "-cert",
             "cert.pem",
             "-key",
             "key.pem",
             "TLSv1.3".equals(protocol) ? "-tls1_3" : "-tls1_2",
-            "-rev",
-            "-naccept",
-            "1")) {
-      server.await("ACCEPT", LIMIT);
+            "-rev")) {
+      int port = server.port();
       try (TlsChannel tls =
           TlsChannel.client(
               context,

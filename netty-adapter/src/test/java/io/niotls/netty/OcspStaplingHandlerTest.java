@@ -18,9 +18,12 @@ import io.niotls.context.Pem;
 import io.niotls.context.Provider;
 import io.niotls.context.TlsContext;
 import io.niotls.testing.OpensslCa;
+import io.niotls.testing.OpensslServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -156,6 +159,10 @@ class OcspStaplingHandlerTest {
   }
 
   private OpensslServerProcess opensslServer(String... more) throws Exception {
-    return OpensslServerProcess.start(dir, ca, leaf, 1, more);
+    List<String> options =
+        new ArrayList<>(
+            List.of("-cert", leaf.toString(), "-key", ca.file("server.key").toString()));
+    options.addAll(List.of(more));
+    return OpensslServerProcess.start(dir, 1, options.toArray(new String[0]));
   }
 }

@@ -9,6 +9,7 @@ import io.niotls.context.TlsContext;
 import io.niotls.netty.LoopbackCloseTest.Conversation;
 import io.niotls.testing.Contexts;
 import io.niotls.testing.OpensslCa;
+import io.niotls.testing.OpensslServerProcess;
 import io.niotls.testing.Peers;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,15 @@ class ShortLivedClientResumptionTest {
     Path leaf = ca.leaf("server");
     TlsContext client =
         TlsContext.forClient().provider(provider).trustPem(ca.certificate()).build();
-    try (OpensslServerProcess server = OpensslServerProcess.start(dir, ca, leaf, 3, "-tls1_3");
+    try (OpensslServerProcess server =
+            OpensslServerProcess.start(
+                dir,
+                3,
+                "-cert",
+                leaf.toString(),
+                "-key",
+                ca.file("server.key").toString(),
+                "-tls1_3");
         Loopback net = new Loopback()) {
       int port = server.port();
       boolean[] resumed = new boolean[3];

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.niotls.cli.Main;
 import io.niotls.testing.ChildProcess;
 import io.niotls.testing.OpensslCa;
+import io.niotls.testing.OpensslServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,8 +142,8 @@ class OcspAndVerifyOptionsTest {
   @ParameterizedTest(name = "{0} provider")
   @ValueSource(strings = {"jdk", "openssl", "boringssl"})
   void niotlsClientStatusPrintsWhatOpensslServerStaples(String provider) throws Exception {
-    try (ChildProcess server = opensslServer(leaf, key, "-status_file", good.toString())) {
-      Result result = client(portOf(server), provider, "--status");
+    try (OpensslServerProcess server = opensslServer(leaf, key, "-status_file", good.toString())) {
+      Result result = client(server.port(), provider, "--status");
       assertThat(result.code).as(result.err).isZero();
       assertThat(result.err)
           .contains("OCSP response: " + Files.size(good) + " bytes")
@@ -154,8 +155,8 @@ class OcspAndVerifyOptionsTest {
   @ParameterizedTest(name = "{0} provider")
   @ValueSource(strings = {"jdk", "boringssl"})
   void requireOcspRefusesAServerThatStaplesNothing(String provider) throws Exception {
-    try (ChildProcess server = opensslServer(leaf, key)) {
-      Result result = client(portOf(server), provider, "--require-ocsp");
+    try (OpensslServerProcess server = opensslServer(leaf, key)) {
+      Result result = client(server.port(), provider, "--require-ocsp");
       assertThat(result.code).isNotZero();
       assertThat(result.err).contains("the server stapled no OCSP response");
     }
@@ -165,13 +166,15 @@ class OcspAndVerifyOptionsTest {
   void anRsa1024ServerIsRefusedUnlessTheSecurityLevelIsLowered() throws Exception {
     Path weak = ca.issue("weak", "localhost", "leaf", "rsa:1024");
     Path weakKey = ca.file("weak.key");
-    try (ChildProcess server = opensslServer(weak, weakKey, "-cipher", "DEFAULT:@SECLEVEL=0")) {
-      Result result = client(portOf(server), "boringssl");
+    try (OpensslServerProcess server =
+        opensslServer(weak, weakKey, "-cipher", "DEFAULT:@SECLEVEL=0")) {
+      Result result = client(server.port(), "boringssl");
       assertThat(result.code).isNotZero();
       assertThat(result.err).contains("RSA key of 1024 bits is below the minimum 2048");
     }
-    try (ChildProcess server = opensslServer(weak, weakKey, "-cipher", "DEFAULT:@SECLEVEL=0")) {
-      Result result = client(portOf(server), "boringssl", "--security-level", "1");
+    try (OpensslServerProcess server =
+        opensslServer(weak, weakKey, "-cipher", "DEFAULT:@SECLEVEL=0")) {
+      Result result = client(server.port(), "boringssl", "--security-level", "1");
       assertThat(result.code).as(result.err).isZero();
     }
   }
@@ -183,26 +186,26 @@ class OcspAndVerifyOptionsTest {
     OpensslCa.run(hashed, "openssl", "rehash", ".");
     OpensslCa sub = ca.intermediate("cli intermediate");
     Path deep = sub.leaf("deep");
-    try (ChildProcess server =
+    try (OpensslServerProcess server =
         opensslServer(deep, sub.file("deep.key"), "-cert_chain", sub.certificate().toString())) {
       Result result =
-          client(portOf(server), "jdk", "--CApath", hashed.toString(), "--verify-depth", "0");
+          client(server.port(), "jdk", "--CApath", hashed.toString(), "--verify-depth", "0");
       assertThat(result.code).isNotZero();
       assertThat(result.err).contains("1 intermediate CA certificates, more than verifyDepth(0)");
     }
-    try (ChildProcess server =
+    try (OpensslServerProcess server =
         opensslServer(deep, sub.file("deep.key"), "-cert_chain", sub.certificate().toString())) {
-      Result result = client(portOf(server), "jdk", "--CApath", hashed.toString());
+      Result result = client(server.port(), "jdk", "--CApath", hashed.toString());
       assertThat(result.code).as(result.err).isZero();
     }
     Path revoked = ca.leaf("revoked");
     ca.revoke(revoked);
     Path crl = ca.crl("crl.pem");
-    try (ChildProcess server = opensslServer(revoked, ca.file("revoked.key"))) {
-      Result result = client(portOf(server), "boringssl", "--CRL", crl.toString());
+    try (OpensslServerProcess server = opensslServer(revoked, ca.file("revoked.key"))) {
+      Result result = client(server.port(), "boringssl", "--CRL", crl.toString());
       assertThat(result.code).isNotZero();
       assertThat(result.err).contains("certificate CN=localhost (depth 0) is revoked by a CRL");
-      server.await("alert certificate revoked", RUN);
+      server.process().await("alert certificate revoked", RUN);
     }
   }
 
@@ -270,27 +273,11 @@ class OcspAndVerifyOptionsTest {
     }
   }
 
-  private static ChildProcess opensslServer(Path cert, Path certKey, String... more)
+  private static OpensslServerProcess opensslServer(Path cert, Path certKey, String... more)
       throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "openssl",
-                "s_server",
-                "-accept",
-                "127.0.0.1:0",
-                "-cert",
-                cert.toString(),
-                "-key",
-                certKey.toString(),
-                "-naccept",
-                "1"));
-    command.addAll(List.of(more));
-    return ChildProcess.inDirectory(dir, command.toArray(new String[0]));
-  }
-
-  private static int portOf(ChildProcess server) throws InterruptedException {
-    String accept = server.awaitLine(line -> line.startsWith("ACCEPT "), RUN);
-    return Integer.parseInt(accept.substring(accept.lastIndexOf(':') + 1));
+    List<String> options =
+        new ArrayList<>(List.of("-cert", cert.toString(), "-key", certKey.toString()));
+    options.addAll(List.of(more));
+    return OpensslServerProcess.start(dir, 1, options.toArray(new String[0]));
   }
 }
