@@ -2,6 +2,7 @@ package io.niotls.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
@@ -15,10 +16,11 @@ import java.nio.channels.WritableByteChannel;
  * {@link FileRegion}s written to a TLS handler, read as the channel drains. TLS cannot send a file
  * zero-copy (its bytes are encrypted first), and reading a region whole when it is written would
  * hold the whole file in memory; so a region is read {@link #CHUNK} bytes at a time into the
- * writer's queue, once a {@code flush()} came after it and only while the channel is writable. The
- * handler reads on when the channel becomes writable again ({@code channelWritabilityChanged}).
- * What is written behind a region waits here, counted towards the channel's writability as queued
- * plaintext is, until the region is read to its end: writes keep their order on the wire.
+ * writer's queue, once a {@code flush()} came after it, with at most {@link #IN_FLIGHT} chunks read
+ * and not yet written to the socket: the write of one reads the next. What is written behind a
+ * region waits here, counted towards the channel's writability as queued plaintext is, until the
+ * region is read to its end: writes keep their order on the wire. (The channel's writability does
+ * not pace the region itself: the writes waiting behind it would then hold it back for ever.)
  *
  * <p>A region that cannot be read (a file shortened or gone while it is sent): if none of its bytes
  * were queued yet, its write fails and the writes behind it go on; if some were, {@link #feed}
@@ -32,25 +34,38 @@ final class FileStream {
   /** What one read of a region takes: four records' worth. */
   static final int CHUNK = 64 * 1024;
 
+  /** Chunks of a region read and not yet written to the socket, at most. */
+  static final int IN_FLIGHT = 2;
+
   private final ChannelHandlerContext ctx;
   private final RecordWriter writer;
   private final boolean direct;
+  private final ChannelFutureListener chunkWritten;
   private final PendingWriteQueue behind; // writes behind the region, in order
   private int behindFlushed; // how many of them were written before the last flush()
   private FileRegion region; // the region being read, or null
   private ChannelPromise promise; // the region's write's
   private boolean regionFlushed; // a flush() came after the region: it may be read
   private long queued; // bytes of the region queued on the writer so far
-  private boolean draining; // read whatever there is, writable or not, flushed or not
+  private int inFlight; // chunks of it queued whose ciphertext is not yet written
+  private boolean draining; // read whatever there is, in flight or not, flushed or not
 
   /**
    * @param direct read into direct buffers (for BoringSSL) or heap buffers (for the JDK's engine)
+   * @param readOn what to call when a chunk was written: it feeds and writes the next ones
    */
-  FileStream(ChannelHandlerContext ctx, RecordWriter writer, boolean direct) {
+  FileStream(ChannelHandlerContext ctx, RecordWriter writer, boolean direct, Runnable readOn) {
     this.ctx = ctx;
     this.writer = writer;
     this.direct = direct;
     this.behind = new PendingWriteQueue(ctx);
+    this.chunkWritten =
+        f -> {
+          inFlight--;
+          if (f.isSuccess()) {
+            readOn.run();
+          }
+        };
   }
 
   /** Whether writes must queue here: a region is being read, or writes still wait behind one. */
@@ -78,14 +93,14 @@ final class FileStream {
     if (region == null) {
       return behindFlushed > 0;
     }
-    return draining || (regionFlushed && ctx.channel().isWritable());
+    return draining || (regionFlushed && inFlight < IN_FLIGHT);
   }
 
   /**
    * Queues the next part of the stream on the writer: a chunk of the region, or once the region is
    * read, the flushed writes behind it up to the next region. Returns false when nothing may go
-   * now: no region or flushed write waits, the region was not flushed, or the channel is not
-   * writable.
+   * now: no region or flushed write waits, the region was not flushed, or {@link #IN_FLIGHT} of its
+   * chunks wait to be written.
    *
    * @throws IOException when the region fails after part of it was queued: the connection must end
    *     without close_notify
@@ -125,14 +140,17 @@ final class FileStream {
     }
     queued += chunk.readableBytes();
     boolean last = region.transferred() >= region.count();
-    writer.queue(chunk, last ? promise : ctx.voidPromise());
     if (last) {
+      writer.queue(chunk, promise);
       finishRegion();
+    } else {
+      inFlight++;
+      writer.queue(chunk, ctx.newPromise().addListener(chunkWritten));
     }
     return true;
   }
 
-  /** Reads everything written, regardless of writability and flushes, by {@link #feed}. */
+  /** Reads everything written, whatever is in flight or flushed, by {@link #feed}. */
   void drain() throws IOException {
     draining = true;
     behindFlushed = behind.size();
@@ -163,7 +181,7 @@ final class FileStream {
     region = r;
     promise = p;
     regionFlushed = flushed;
-    queued = 0;
+    queued = 0; // chunks of the region before it still in flight count against IN_FLIGHT too
   }
 
   private void finishRegion() {

@@ -49,7 +49,9 @@ final class Outbound {
       session.writer.queue(buf, promise);
     } else if (msg instanceof FileRegion region) {
       if (files == null) {
-        files = new FileStream(ctx, session.writer, session.context.prefersDirectBuffers());
+        files =
+            new FileStream(
+                ctx, session.writer, session.context.prefersDirectBuffers(), this::readFilesOn);
       }
       files.write(region, promise);
     } else {
@@ -87,8 +89,8 @@ final class Outbound {
     }
   }
 
-  /** The channel became writable: a FileRegion being sent is read on. */
-  void writable() {
+  /** A chunk of a FileRegion was written: the next ones are read, encrypted and written. */
+  private void readFilesOn() {
     if (files != null && files.ready() && session.state() == HandlerState.OPEN) {
       flushPlaintext();
     }
@@ -96,7 +98,7 @@ final class Outbound {
 
   /**
    * Encrypts the queued plaintext a record at a time and writes it, with the next chunks of a
-   * FileRegion while the channel is writable, then flushes the channel.
+   * FileRegion being sent, then flushes the channel.
    */
   private void flushPlaintext() {
     if (flush == Flush.RUNNING) {

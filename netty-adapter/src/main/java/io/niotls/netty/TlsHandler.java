@@ -398,14 +398,6 @@ public final class TlsHandler extends SslHandler {
   }
 
   @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (ctx.channel().isWritable()) {
-      session.outbound.writable(); // a FileRegion being sent reads on
-    }
-    ctx.fireChannelWritabilityChanged();
-  }
-
-  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
       session.inputShutdown();

@@ -240,6 +240,41 @@ class FileStreamTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void writesBehindARegionThatMakeTheChannelUnwritableDoNotHoldItBack(Provider provider)
+      throws Exception {
+    int size = 8 << 20;
+    byte[] file = TlsHandlerRecordSplitTest.random(size, 31);
+    byte[] after = TlsHandlerRecordSplitTest.random(1 << 20, 32); // far above the high water mark
+    File region = Files.write(dir.resolve("ahead.bin"), file).toFile();
+    try (Loopback net = new Loopback()) {
+      Collector received = new Collector();
+      Served pair = new Served(net, provider, "TLSv1.3", received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
+      ChannelFuture[] writes =
+          on(
+              ctx,
+              () -> {
+                ChannelFuture first = ctx.write(new DefaultFileRegion(region, 0, size));
+                ChannelFuture second = ctx.write(Unpooled.wrappedBuffer(after));
+                boolean writable = ctx.channel().isWritable();
+                ctx.flush();
+                assertThat(writable).as("the write behind the region counts").isFalse();
+                return new ChannelFuture[] {first, second};
+              });
+      for (ChannelFuture write : writes) {
+        assertThat(write.await(T, TimeUnit.SECONDS)).isTrue();
+        assertThat(write.isSuccess()).as("%s", write.cause()).isTrue();
+      }
+      ctx.close();
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      expected.write(file);
+      expected.write(after);
+      assertSame(received.done.get(T, TimeUnit.SECONDS), expected.toByteArray());
+    }
+  }
+
   /**
    * A server of {@code provider} on {@code net} whose last handler hands out its context once the
    * handshake is done (and keeps what exceptions reach it), and a client of the same provider whose
