@@ -18,20 +18,17 @@ public record OpensslServerProcess(ChildProcess process, int port) implements Au
   public static final Duration LIMIT = Duration.ofSeconds(20);
 
   /**
-   * Starts {@code openssl s_server -accept 127.0.0.1:0 -naccept connections} with {@code options}
-   * (certificate, key, protocol flags...) in {@code dir}; returns once it accepts.
+   * Starts {@code openssl s_server -accept 127.0.0.1:0 -naccept connections} (no limit when {@code
+   * connections} is 0) with {@code options} (certificate, key, protocol flags...) in {@code dir};
+   * returns once it accepts.
    */
   public static OpensslServerProcess start(Path dir, int connections, String... options)
       throws Exception {
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                "openssl",
-                "s_server",
-                "-accept",
-                "127.0.0.1:0",
-                "-naccept",
-                Integer.toString(connections)));
+        new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:0"));
+    if (connections > 0) {
+      command.addAll(List.of("-naccept", Integer.toString(connections)));
+    }
     command.addAll(List.of(options));
     ChildProcess process = ChildProcess.inDirectory(dir, command.toArray(new String[0]));
     try {

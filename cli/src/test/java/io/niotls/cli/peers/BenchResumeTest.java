@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.niotls.cli.Main;
 import io.niotls.testing.ChildProcess;
-import io.niotls.testing.Ports;
+import io.niotls.testing.OpensslServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,36 +35,15 @@ class BenchResumeTest {
   @ValueSource(strings = {"resumes", "keeps no sessions"})
   void exitsOneWhenResumptionWasAskedForAndTheServerDidNotResume(String server) throws Exception {
     boolean resumes = server.equals("resumes");
-    int port = Ports.free();
-    try (ChildProcess sServer =
-        ChildProcess.inDirectory(
-            dir,
-            resumes
-                ? new String[] {
-                  "openssl",
-                  "s_server",
-                  "-accept",
-                  "127.0.0.1:" + port,
-                  "-cert",
-                  pki.cert().toString(),
-                  "-key",
-                  pki.key().toString(),
-                  "-tls1_3"
-                }
-                : new String[] {
-                  "openssl",
-                  "s_server",
-                  "-accept",
-                  "127.0.0.1:" + port,
-                  "-cert",
-                  pki.cert().toString(),
-                  "-key",
-                  pki.key().toString(),
-                  "-tls1_3",
-                  "-no_cache",
-                  "-no_ticket"
-                })) {
-      sServer.await("ACCEPT", RUN);
+    List<String> options =
+        new ArrayList<>(
+            List.of("-cert", pki.cert().toString(), "-key", pki.key().toString(), "-tls1_3"));
+    if (!resumes) {
+      options.addAll(List.of("-no_cache", "-no_ticket"));
+    }
+    try (OpensslServerProcess sServer =
+        OpensslServerProcess.start(dir, 0, options.toArray(new String[0]))) {
+      int port = sServer.port();
       try (ChildProcess bench =
           ChildProcess.java(
               Main.class,
