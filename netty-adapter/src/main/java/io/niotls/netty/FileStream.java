@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.channel.PendingWriteQueue;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -25,8 +26,9 @@ import java.nio.channels.WritableByteChannel;
  * <p>A region that cannot be read (a file shortened or gone while it is sent): if none of its bytes
  * were queued yet, its write fails and the writes behind it go on; if some were, {@link #feed}
  * throws and the handler ends the connection without close_notify, so that the peer sees a
- * truncation, never a clean end after part of a file. {@link #drain} reads everything at once, for
- * a close (close_notify follows the whole of what was written) and for a STARTTLS plaintext window.
+ * truncation, never a clean end after part of a file. A close waits for the stream's end ({@link
+ * #whenDone}), so that close_notify follows the whole of what was written. {@link #drain} reads
+ * everything at once, for a STARTTLS plaintext window.
  *
  * <p>Confined to the channel's event loop.
  */
@@ -49,6 +51,8 @@ final class FileStream {
   private long queued; // bytes of the region queued on the writer so far
   private int inFlight; // chunks of it queued whose ciphertext is not yet written
   private boolean draining; // read whatever there is, in flight or not, flushed or not
+  private Runnable whenDone; // a close waiting for the stream's end
+  private ScheduledFuture<?> whenDoneDeadline; // how long it waits, if it waits at most that
 
   /**
    * @param direct read into direct buffers (for BoringSSL) or heap buffers (for the JDK's engine)
@@ -79,6 +83,34 @@ final class FileStream {
       start(r, p, false);
     } else {
       behind.add(msg, p);
+    }
+  }
+
+  /**
+   * A close waits for the stream to end: everything written so far goes, then {@code action} runs
+   * (from {@link #endReached()}); {@code deadline}, if not null, is cancelled then.
+   */
+  void whenDone(Runnable action, ScheduledFuture<?> deadline) {
+    flushed();
+    whenDone = action;
+    whenDoneDeadline = deadline;
+  }
+
+  /** Whether a close waits for the stream's end. */
+  boolean closing() {
+    return whenDone != null;
+  }
+
+  /** Runs the close that waits for the stream, if it has ended. */
+  void endReached() {
+    if (whenDone != null && !active()) {
+      Runnable action = whenDone;
+      whenDone = null;
+      if (whenDoneDeadline != null) {
+        whenDoneDeadline.cancel(false);
+        whenDoneDeadline = null;
+      }
+      action.run();
     }
   }
 
@@ -175,6 +207,11 @@ final class FileStream {
     }
     behindFlushed = 0;
     behind.removeAndFailAll(cause);
+    whenDone = null; // the close completes as the channel closes
+    if (whenDoneDeadline != null) {
+      whenDoneDeadline.cancel(false);
+      whenDoneDeadline = null;
+    }
   }
 
   private void start(FileRegion r, ChannelPromise p, boolean flushed) {

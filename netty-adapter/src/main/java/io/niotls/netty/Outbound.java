@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.PromiseNotifier;
 import io.niotls.engine.Status;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The outbound path of a {@link HandlerSession}: writes ({@link ByteBuf}s, and {@link FileRegion}s
@@ -119,6 +120,8 @@ final class Outbound {
     ctx.flush();
     if (broken != null) {
       session.fail(broken, true); // no close_notify after part of a file: the peer sees truncation
+    } else if (files != null) {
+      files.endReached(); // a close that waited for the file goes on
     }
   }
 
@@ -138,8 +141,20 @@ final class Outbound {
     }
   }
 
+  /** A close() waited for a FileRegion longer than the close_notify flush timeout. */
+  private void filesTooSlow(long millis) {
+    if (files.closing() && session.state() == HandlerState.OPEN) {
+      session.fail(
+          TracelessExceptions.sslException(
+              "the FileRegion being sent did not end within the close_notify flush timeout ("
+                  + millis
+                  + " ms): the connection was closed without close_notify"),
+          true);
+    }
+  }
+
   /**
-   * Reads what FileRegions are still to send into the writer's queue at once (a close, a plaintext
+   * Reads what FileRegions are still to send into the writer's queue at once (a STARTTLS plaintext
    * window). False when one failed part-way: the connection ended.
    */
   private boolean drainFiles() {
@@ -172,8 +187,20 @@ final class Outbound {
       return;
     }
     if (session.state() == HandlerState.OPEN && ctx.channel().isActive()) {
-      if (!drainFiles()) {
+      if (files != null && files.active()) {
+        // close_notify after the whole file: the close waits for its last chunk, at most as long
+        // as it would wait for close_notify to be written
         ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+        if (!files.closing()) {
+          long millis = session.handler.getCloseNotifyFlushTimeoutMillis();
+          files.whenDone(
+              () -> close(promise, disconnect),
+              millis <= 0 // as SslHandler's: no timeout
+                  ? null
+                  : ctx.executor()
+                      .schedule(() -> filesTooSlow(millis), millis, TimeUnit.MILLISECONDS));
+          flushPlaintext();
+        }
         return;
       }
       flushPlaintext();
@@ -222,9 +249,19 @@ final class Outbound {
           new IllegalStateException("closeOutbound() needs an established connection: " + state));
       return;
     }
-    if (!drainFiles()) {
-      promise.tryFailure(
-          TracelessExceptions.sslException("the connection ended before close_notify was sent"));
+    if (files != null && files.active()) {
+      // close_notify after the whole file, however long it takes to send
+      ctx.channel()
+          .closeFuture()
+          .addListener(
+              f ->
+                  promise.tryFailure(
+                      TracelessExceptions.sslException(
+                          "the connection ended before close_notify was sent")));
+      if (!files.closing()) {
+        files.whenDone(() -> closeOutbound(promise), null);
+        flushPlaintext();
+      }
       return;
     }
     flushPlaintext();

@@ -275,6 +275,73 @@ class FileStreamTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void aCloseWaitsForTheFileAtMostTheCloseNotifyFlushTimeoutAndNeverReadsItWhole(Provider provider)
+      throws Exception {
+    int size = 64 << 20;
+    File file = file("slow.bin", size, 41);
+    DefaultFileRegion region = new DefaultFileRegion(file, 0, size);
+    try (Loopback net = new Loopback().manualRead()) {
+      Digest received = new Digest();
+      Served pair = new Served(net, provider, "TLSv1.3", received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
+      TlsHandler server = ctx.pipeline().get(TlsHandler.class);
+      ChannelFuture[] writeAndClose =
+          on(
+              ctx,
+              () -> {
+                server.setCloseNotifyFlushTimeoutMillis(300);
+                return new ChannelFuture[] {ctx.writeAndFlush(region), ctx.close()};
+              });
+      // the client reads nothing: the file cannot be sent, the close waits 300 ms, then ends it
+      assertThat(writeAndClose[1].await(T, TimeUnit.SECONDS)).isTrue();
+      assertThat(writeAndClose[1].isSuccess()).isTrue();
+      assertThat(writeAndClose[0].cause()).hasMessageContaining("close_notify flush timeout");
+      assertThat(region.transferred()).as("what was read of the file").isLessThan(size / 2);
+      assertThat(region.refCnt()).isZero();
+
+      pair.client.config().setAutoRead(true);
+      received.done.get(T, TimeUnit.SECONDS);
+      assertThat(received.bytes).isLessThan(size);
+      assertThat(pair.handler.sslCloseFuture().await(T, TimeUnit.SECONDS)).isTrue();
+      assertThat(pair.handler.sslCloseFuture().cause())
+          .as("no close_notify after part of the file: a truncation")
+          .isInstanceOfSatisfying(
+              TlsException.class, e -> assertThat(e.status()).isEqualTo(Status.SYSCALL));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void closeOutboundWhileARegionIsSentSendsCloseNotifyAfterAllOfIt(Provider provider)
+      throws Exception {
+    int size = 8 << 20;
+    File file = file("half-close.bin", size, 42);
+    try (Loopback net = new Loopback()) {
+      Digest received = new Digest();
+      Served pair = new Served(net, provider, "TLSv1.3", received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
+      TlsHandler server = ctx.pipeline().get(TlsHandler.class);
+      ChannelFuture closed =
+          on(
+              ctx,
+              () -> {
+                ctx.writeAndFlush(new DefaultFileRegion(file, 0, size));
+                return server.closeOutbound();
+              });
+      assertThat(closed.await(T, TimeUnit.SECONDS)).isTrue();
+      assertThat(closed.isSuccess()).as("%s", closed.cause()).isTrue();
+      assertThat(pair.handler.sslCloseFuture().await(T, TimeUnit.SECONDS)).isTrue();
+      assertThat(pair.handler.sslCloseFuture().isSuccess())
+          .as("close_notify after the whole file: %s", pair.handler.sslCloseFuture().cause())
+          .isTrue();
+      assertThat(received.bytes).isEqualTo(size);
+      ctx.close();
+      assertThat(received.done.get(T, TimeUnit.SECONDS)).isEqualTo(sha256(file));
+    }
+  }
+
   /**
    * A server of {@code provider} on {@code net} whose last handler hands out its context once the
    * handshake is done (and keeps what exceptions reach it), and a client of the same provider whose
