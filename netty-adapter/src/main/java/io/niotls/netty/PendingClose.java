@@ -9,8 +9,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A close() (or disconnect()) held back until our close_notify is written — for at most the flush
- * timeout — and then, when asked, until the peer's arrives — for at most the read timeout. Either
- * way it ends by closing the channel with the caller's promise, exactly once.
+ * timeout, if it is positive — and then, when asked, until the peer's arrives — for at most the
+ * read timeout. Either way it ends by closing the channel with the caller's promise, exactly once.
  *
  * <p>Confined to the channel's event loop.
  */
@@ -33,13 +33,17 @@ final class PendingClose {
    * calling {@link #now()}.
    */
   void start(ChannelFuture written, long flushMillis, long readMillis, BooleanSupplier peerClosed) {
-    timer = ctx.executor().schedule(this::now, flushMillis, TimeUnit.MILLISECONDS);
+    if (flushMillis > 0) { // as SslHandler's: 0 waits for the write however long it takes
+      timer = ctx.executor().schedule(this::now, flushMillis, TimeUnit.MILLISECONDS);
+    }
     written.addListener(
         f -> {
           if (done) {
             return;
           }
-          timer.cancel(false);
+          if (timer != null) {
+            timer.cancel(false);
+          }
           if (!f.isSuccess() || readMillis <= 0 || peerClosed.getAsBoolean()) {
             now();
           } else {

@@ -314,6 +314,36 @@ class FileStreamTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.niotls.netty.Fixtures#providers")
+  void aCloseWithAFlushTimeoutOfZeroWaitsForThePeerHoweverLong(Provider provider) throws Exception {
+    int size = 16 << 20;
+    byte[] data = TlsHandlerRecordSplitTest.random(size, 43);
+    try (Loopback net = new Loopback().manualRead()) {
+      Collector received = new Collector();
+      Served pair = new Served(net, provider, "TLSv1.3", received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
+      TlsHandler server = ctx.pipeline().get(TlsHandler.class);
+      ChannelFuture closed =
+          on(
+              ctx,
+              () -> {
+                server.setCloseNotifyFlushTimeoutMillis(0); // SslHandler's "no timeout"
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(data));
+                return ctx.close();
+              });
+      Thread.sleep(500); // the client reads nothing yet: most of the data waits to be sent
+      assertThat(closed.isDone()).as("the close waits for the peer").isFalse();
+
+      pair.client.config().setAutoRead(true);
+      assertSame(received.done.get(T, TimeUnit.SECONDS), data);
+      assertThat(pair.handler.sslCloseFuture().isSuccess())
+          .as("close_notify after all of it: %s", pair.handler.sslCloseFuture().cause())
+          .isTrue();
+      assertThat(closed.await(T, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.niotls.netty.Fixtures#providers")
   void closeOutboundWhileARegionIsSentSendsCloseNotifyAfterAllOfIt(Provider provider)
       throws Exception {
     int size = 8 << 20;
