@@ -27,7 +27,7 @@ import java.nio.channels.WritableByteChannel;
  * were queued yet, its write fails and the writes behind it go on; if some were, {@link #feed}
  * throws and the handler ends the connection without close_notify, so that the peer sees a
  * truncation, never a clean end after part of a file. A close waits for the stream's end ({@link
- * #whenDone}), so that close_notify follows the whole of what was written. {@link #drain} reads
+ * #afterStream}), so that close_notify follows the whole of what was written. {@link #drain} reads
  * everything at once, for a STARTTLS plaintext window.
  *
  * <p>Confined to the channel's event loop.
@@ -51,8 +51,9 @@ final class FileStream {
   private long queued; // bytes of the region queued on the writer so far
   private int inFlight; // chunks of it queued whose ciphertext is not yet written
   private boolean draining; // read whatever there is, in flight or not, flushed or not
-  private Runnable whenDone; // a close waiting for the stream's end
-  private ScheduledFuture<?> whenDoneDeadline; // how long it waits, if it waits at most that
+  private Runnable afterStream; // what waits for the stream's end: closeOutbound(), close()
+  private boolean closeWaits; // close() is among it
+  private ScheduledFuture<?> closeDeadline; // how long close() waits, if it waits at most that
 
   /**
    * @param direct read into direct buffers (for BoringSSL) or heap buffers (for the JDK's engine)
@@ -87,30 +88,51 @@ final class FileStream {
   }
 
   /**
-   * A close waits for the stream to end: everything written so far goes, then {@code action} runs
-   * (from {@link #endReached()}); {@code deadline}, if not null, is cancelled then.
+   * {@code closeOutbound()} waits for the stream to end: everything written so far goes, then
+   * {@code action} runs (from {@link #endReached()}), after what already waits.
    */
-  void whenDone(Runnable action, ScheduledFuture<?> deadline) {
+  void afterStream(Runnable action) {
     flushed();
-    whenDone = action;
-    whenDoneDeadline = deadline;
+    Runnable before = afterStream;
+    afterStream =
+        before == null
+            ? action
+            : () -> {
+              before.run();
+              action.run();
+            };
   }
 
-  /** Whether a close waits for the stream's end. */
-  boolean closing() {
-    return whenDone != null;
+  /**
+   * {@code close()} waits for the stream to end, as {@link #afterStream}; {@code deadline}, if not
+   * null, is when it stops waiting, cancelled if the stream ends first.
+   */
+  void closeAfterStream(Runnable close, ScheduledFuture<?> deadline) {
+    afterStream(close);
+    closeWaits = true;
+    closeDeadline = deadline;
   }
 
-  /** Runs the close that waits for the stream, if it has ended. */
+  /** Whether a {@code close()} waits for the stream's end. */
+  boolean closeWaits() {
+    return closeWaits;
+  }
+
+  /** Runs what waits for the stream, if it has ended. */
   void endReached() {
-    if (whenDone != null && !active()) {
-      Runnable action = whenDone;
-      whenDone = null;
-      if (whenDoneDeadline != null) {
-        whenDoneDeadline.cancel(false);
-        whenDoneDeadline = null;
-      }
+    if (afterStream != null && !active()) {
+      Runnable action = afterStream;
+      forgetWaiters();
       action.run();
+    }
+  }
+
+  private void forgetWaiters() {
+    afterStream = null;
+    closeWaits = false;
+    if (closeDeadline != null) {
+      closeDeadline.cancel(false);
+      closeDeadline = null;
     }
   }
 
@@ -207,11 +229,7 @@ final class FileStream {
     }
     behindFlushed = 0;
     behind.removeAndFailAll(cause);
-    whenDone = null; // the close completes as the channel closes
-    if (whenDoneDeadline != null) {
-      whenDoneDeadline.cancel(false);
-      whenDoneDeadline = null;
-    }
+    forgetWaiters(); // their promises complete as the channel closes
   }
 
   private void start(FileRegion r, ChannelPromise p, boolean flushed) {

@@ -33,6 +33,7 @@ final class Outbound {
   private final ChannelHandlerContext ctx;
   private Flush flush = Flush.IDLE;
   private FileStream files; // made by the first FileRegion written
+  private ChannelFuture closeNotify; // the write of our close_notify, once it is sent
 
   Outbound(HandlerSession session) {
     this.session = session;
@@ -143,7 +144,7 @@ final class Outbound {
 
   /** A close() waited for a FileRegion longer than the close_notify flush timeout. */
   private void filesTooSlow(long millis) {
-    if (files.closing() && session.state() == HandlerState.OPEN) {
+    if (files.closeWaits() && session.state() == HandlerState.OPEN) {
       session.fail(
           TracelessExceptions.sslException(
               "the FileRegion being sent did not end within the close_notify flush timeout ("
@@ -191,9 +192,9 @@ final class Outbound {
         // close_notify after the whole file: the close waits for its last chunk, at most as long
         // as it would wait for close_notify to be written
         ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
-        if (!files.closing()) {
+        if (!files.closeWaits()) {
           long millis = session.handler.getCloseNotifyFlushTimeoutMillis();
-          files.whenDone(
+          files.closeAfterStream(
               () -> close(promise, disconnect),
               millis <= 0 // as SslHandler's: no timeout
                   ? null
@@ -215,7 +216,7 @@ final class Outbound {
       session.moveTo(HandlerState.CLOSING);
       session.pendingClose = new PendingClose(ctx, promise, disconnect);
       session.pendingClose.start(
-          sent ? ctx.newSucceededFuture() : sendCloseNotify(),
+          sent ? closeNotify : sendCloseNotify(), // after closeOutbound(): waits for its write
           session.handler.getCloseNotifyFlushTimeoutMillis(),
           session.handler.getCloseNotifyReadTimeoutMillis(),
           session.engine::isPeerClosed);
@@ -258,10 +259,8 @@ final class Outbound {
                   promise.tryFailure(
                       TracelessExceptions.sslException(
                           "the connection ended before close_notify was sent")));
-      if (!files.closing()) {
-        files.whenDone(() -> closeOutbound(promise), null);
-        flushPlaintext();
-      }
+      files.afterStream(() -> closeOutbound(promise));
+      flushPlaintext();
       return;
     }
     flushPlaintext();
@@ -276,8 +275,8 @@ final class Outbound {
 
   private ChannelFuture sendCloseNotify() {
     session.engine.shutdown(); // SENT or DONE; a failure shows when reading
-    ChannelFuture written = session.writer.writeCiphertext(ctx, ctx.newPromise());
+    closeNotify = session.writer.writeCiphertext(ctx, ctx.newPromise());
     ctx.flush();
-    return written;
+    return closeNotify;
   }
 }

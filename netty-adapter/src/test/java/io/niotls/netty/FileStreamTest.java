@@ -372,6 +372,35 @@ class FileStreamTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.niotls.netty.Fixtures#providers")
+  void closeOutboundThenCloseWhileARegionIsSentBothHappenAfterIt(Provider provider)
+      throws Exception {
+    int size = 8 << 20;
+    File file = file("both.bin", size, 44);
+    try (Loopback net = new Loopback()) {
+      Digest received = new Digest();
+      Served pair = new Served(net, provider, "TLSv1.3", received);
+      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
+      TlsHandler server = ctx.pipeline().get(TlsHandler.class);
+      ChannelFuture[] closes =
+          on(
+              ctx,
+              () -> {
+                ctx.writeAndFlush(new DefaultFileRegion(file, 0, size));
+                return new ChannelFuture[] {server.closeOutbound(), ctx.close()};
+              });
+      for (ChannelFuture close : closes) {
+        assertThat(close.await(T, TimeUnit.SECONDS)).isTrue();
+        assertThat(close.isSuccess()).as("%s", close.cause()).isTrue();
+      }
+      assertThat(received.done.get(T, TimeUnit.SECONDS)).isEqualTo(sha256(file));
+      assertThat(pair.handler.sslCloseFuture().isSuccess())
+          .as("close_notify after the whole file: %s", pair.handler.sslCloseFuture().cause())
+          .isTrue();
+    }
+  }
+
   /**
    * A server of {@code provider} on {@code net} whose last handler hands out its context once the
    * handshake is done (and keeps what exceptions reach it), and a client of the same provider whose
