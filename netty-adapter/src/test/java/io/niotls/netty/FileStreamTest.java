@@ -24,12 +24,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -214,29 +218,51 @@ class FileStreamTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.niotls.netty.Fixtures#providers")
-  void aCloseWhileARegionIsSentSendsCloseNotifyAfterAllOfIt(Provider provider) throws Exception {
+  static Stream<Arguments> closes() {
+    return Fixtures.providers()
+        .flatMap(
+            p ->
+                Stream.of("close", "closeOutbound", "closeOutbound, then close")
+                    .map(how -> Arguments.of(p, how)));
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("closes")
+  void closingWhileARegionIsSentSendsCloseNotifyAfterAllOfIt(Provider provider, String how)
+      throws Exception {
     int size = 8 << 20;
     File file = file("closing.bin", size, 8);
     try (Loopback net = new Loopback()) {
       Digest received = new Digest();
       Served pair = new Served(net, provider, "TLSv1.3", received);
       ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
-      ChannelFuture written =
+      TlsHandler server = ctx.pipeline().get(TlsHandler.class);
+      List<ChannelFuture> futures =
           on(
               ctx,
               () -> {
-                ChannelFuture f = ctx.writeAndFlush(new DefaultFileRegion(file, 0, size));
-                ctx.close(); // at once, while most of the file is still to be read
-                return f;
+                List<ChannelFuture> all = new ArrayList<>();
+                all.add(ctx.writeAndFlush(new DefaultFileRegion(file, 0, size)));
+                // at once, while most of the file is still to be read
+                if (how.startsWith("closeOutbound")) {
+                  all.add(server.closeOutbound());
+                }
+                if (how.endsWith("close")) {
+                  all.add(ctx.close());
+                }
+                return all;
               });
-      assertThat(received.done.get(T, TimeUnit.SECONDS)).isEqualTo(sha256(file));
-      assertThat(received.bytes).isEqualTo(size);
-      assertThat(written.isSuccess()).isTrue();
+      for (ChannelFuture f : futures) {
+        assertThat(f.await(T, TimeUnit.SECONDS)).isTrue();
+        assertThat(f.isSuccess()).as("%s", f.cause()).isTrue();
+      }
+      assertThat(pair.handler.sslCloseFuture().await(T, TimeUnit.SECONDS)).isTrue();
       assertThat(pair.handler.sslCloseFuture().isSuccess())
           .as("close_notify after the whole file: %s", pair.handler.sslCloseFuture().cause())
           .isTrue();
+      ctx.close(); // a half-closed connection, to end the client's digest
+      assertThat(received.done.get(T, TimeUnit.SECONDS)).isEqualTo(sha256(file));
+      assertThat(received.bytes).isEqualTo(size);
     }
   }
 
@@ -339,65 +365,6 @@ class FileStreamTest {
           .as("close_notify after all of it: %s", pair.handler.sslCloseFuture().cause())
           .isTrue();
       assertThat(closed.await(T, TimeUnit.SECONDS)).isTrue();
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.niotls.netty.Fixtures#providers")
-  void closeOutboundWhileARegionIsSentSendsCloseNotifyAfterAllOfIt(Provider provider)
-      throws Exception {
-    int size = 8 << 20;
-    File file = file("half-close.bin", size, 42);
-    try (Loopback net = new Loopback()) {
-      Digest received = new Digest();
-      Served pair = new Served(net, provider, "TLSv1.3", received);
-      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
-      TlsHandler server = ctx.pipeline().get(TlsHandler.class);
-      ChannelFuture closed =
-          on(
-              ctx,
-              () -> {
-                ctx.writeAndFlush(new DefaultFileRegion(file, 0, size));
-                return server.closeOutbound();
-              });
-      assertThat(closed.await(T, TimeUnit.SECONDS)).isTrue();
-      assertThat(closed.isSuccess()).as("%s", closed.cause()).isTrue();
-      assertThat(pair.handler.sslCloseFuture().await(T, TimeUnit.SECONDS)).isTrue();
-      assertThat(pair.handler.sslCloseFuture().isSuccess())
-          .as("close_notify after the whole file: %s", pair.handler.sslCloseFuture().cause())
-          .isTrue();
-      assertThat(received.bytes).isEqualTo(size);
-      ctx.close();
-      assertThat(received.done.get(T, TimeUnit.SECONDS)).isEqualTo(sha256(file));
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("io.niotls.netty.Fixtures#providers")
-  void closeOutboundThenCloseWhileARegionIsSentBothHappenAfterIt(Provider provider)
-      throws Exception {
-    int size = 8 << 20;
-    File file = file("both.bin", size, 44);
-    try (Loopback net = new Loopback()) {
-      Digest received = new Digest();
-      Served pair = new Served(net, provider, "TLSv1.3", received);
-      ChannelHandlerContext ctx = pair.open.get(T, TimeUnit.SECONDS);
-      TlsHandler server = ctx.pipeline().get(TlsHandler.class);
-      ChannelFuture[] closes =
-          on(
-              ctx,
-              () -> {
-                ctx.writeAndFlush(new DefaultFileRegion(file, 0, size));
-                return new ChannelFuture[] {server.closeOutbound(), ctx.close()};
-              });
-      for (ChannelFuture close : closes) {
-        assertThat(close.await(T, TimeUnit.SECONDS)).isTrue();
-        assertThat(close.isSuccess()).as("%s", close.cause()).isTrue();
-      }
-      assertThat(received.done.get(T, TimeUnit.SECONDS)).isEqualTo(sha256(file));
-      assertThat(pair.handler.sslCloseFuture().isSuccess())
-          .as("close_notify after the whole file: %s", pair.handler.sslCloseFuture().cause())
-          .isTrue();
     }
   }
 
