@@ -49,7 +49,7 @@ final class FileStream {
   private ChannelPromise promise; // the region's write's
   private boolean regionFlushed; // a flush() came after the region: it may be read
   private long queued; // bytes of the region queued on the writer so far
-  private int inFlight; // chunks of it queued whose ciphertext is not yet written
+  private int inFlight; // chunks queued whose ciphertext is not yet written, of any region
   private boolean draining; // read whatever there is, in flight or not, flushed or not
   private Runnable afterStream; // what waits for the stream's end: closeOutbound(), close()
   private boolean closeWaits; // close() is among it
@@ -236,7 +236,7 @@ final class FileStream {
     region = r;
     promise = p;
     regionFlushed = flushed;
-    queued = 0; // chunks of the region before it still in flight count against IN_FLIGHT too
+    queued = 0;
   }
 
   private void finishRegion() {
