@@ -93,7 +93,7 @@ final class Outbound {
 
   /** A chunk of a FileRegion was written: the next ones are read, encrypted and written. */
   private void readFilesOn() {
-    if (files != null && files.ready() && session.state() == HandlerState.OPEN) {
+    if (files.ready() && session.state() == HandlerState.OPEN) { // files made this callback
       flushPlaintext();
     }
   }

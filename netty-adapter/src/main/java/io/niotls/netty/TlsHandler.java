@@ -44,7 +44,7 @@ import javax.net.ssl.SSLSession;
  * are queued, counting towards the channel's writability, and encrypted on {@code flush()}: small
  * writes are merged into full 16 KiB records, and each write's promise completes when the
  * ciphertext carrying its last byte is written. A {@code FileRegion} is read a chunk at a time as
- * the channel drains (TLS cannot send a file zero-copy, and a large file is never held in memory
+ * the channel drains (TLS cannot send a file zero-copy, and a large file is not held in memory
  * whole); the writes behind it wait for it. With {@code autoRead=false} the handler asks for the
  * reads its handshake needs.
  *
